@@ -1,0 +1,12 @@
+package dirsync.cli;
+
+/** Entry point: builds the command line and runs it; everything else lives behind {@link DirsyncCommand}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(DirsyncCommand.commandLine(new StopSignal().onTerminationSignals()).execute(args));
+    }
+}

@@ -1,0 +1,67 @@
+package dirsync.fs;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One directory entry with the attributes read once, without following links.
+ *
+ * @param name        the entry's own name (one path element, never a String: Linux names are bytes)
+ * @param kind        what it is
+ * @param size        size in bytes (meaningful for files)
+ * @param modified    last-modified time
+ * @param permissions POSIX permission bits; empty for symlinks and unreadable entries
+ * @param linkTarget  the link's target text for symlinks, otherwise null
+ */
+public record Entry(
+        Path name,
+        EntryKind kind,
+        long size,
+        FileTime modified,
+        Set<PosixFilePermission> permissions,
+        Path linkTarget) {
+
+    private static final FileTime EPOCH = FileTime.fromMillis(0);
+
+    public Entry {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(modified, "modified");
+        permissions = Set.copyOf(permissions);
+        if ((kind == EntryKind.SYMLINK) != (linkTarget != null)) {
+            throw new IllegalArgumentException("a link target goes with symlinks, and only with them: " + name);
+        }
+    }
+
+    public static Entry directory(Path name, FileTime modified, Set<PosixFilePermission> permissions) {
+        return new Entry(name, EntryKind.DIRECTORY, 0, modified, permissions, null);
+    }
+
+    public static Entry file(Path name, long size, FileTime modified, Set<PosixFilePermission> permissions) {
+        return new Entry(name, EntryKind.FILE, size, modified, permissions, null);
+    }
+
+    public static Entry symlink(Path name, Path target, FileTime modified) {
+        return new Entry(name, EntryKind.SYMLINK, 0, modified, Set.of(), target);
+    }
+
+    public static Entry special(Path name, FileTime modified) {
+        return new Entry(name, EntryKind.SPECIAL, 0, modified, Set.of(), null);
+    }
+
+    public static Entry unreadable(Path name) {
+        return new Entry(name, EntryKind.UNREADABLE, 0, EPOCH, Set.of(), null);
+    }
+
+    public boolean is(EntryKind other) {
+        return kind == other;
+    }
+
+    /** True when permissions and modification time already match {@code other}'s. */
+    public boolean sameAttributes(Entry other) {
+        return permissions.equals(other.permissions) && modified.equals(other.modified);
+    }
+}

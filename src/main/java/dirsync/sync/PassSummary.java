@@ -1,0 +1,44 @@
+package dirsync.sync;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** What one pass did: counts per operation, bytes copied, how long it took, and whether it ran to the end. */
+public record PassSummary(Map<Operation, Long> counts, long bytesCopied, Duration duration, boolean completed) {
+
+    public PassSummary {
+        EnumMap<Operation, Long> all = new EnumMap<>(Operation.class);
+        for (Operation operation : Operation.values()) {
+            all.put(operation, counts.getOrDefault(operation, 0L));
+        }
+        counts = Map.copyOf(all);
+    }
+
+    public long count(Operation operation) {
+        return counts.get(operation);
+    }
+
+    public long errors() {
+        return count(Operation.ERROR);
+    }
+
+    /** Entries the pass changed in the replica (or, in a dry run, would have changed). */
+    public long changes() {
+        return count(Operation.CREATED_DIRECTORY) + count(Operation.COPIED) + count(Operation.UPDATED)
+                + count(Operation.REPLACED) + count(Operation.DELETED) + count(Operation.DELETED_DIRECTORY)
+                + count(Operation.ATTRIBUTES);
+    }
+
+    /** The pass summary line's body: {@code created=1 copied=2 ... bytes=123 duration=0.042s}. */
+    public String describe() {
+        StringBuilder line = new StringBuilder();
+        for (Operation operation : Operation.values()) {
+            line.append(operation.key()).append('=').append(count(operation)).append(' ');
+        }
+        line.append("bytes=").append(bytesCopied);
+        line.append(String.format(Locale.ROOT, " duration=%.3fs", duration.toNanos() / 1e9));
+        return line.toString();
+    }
+}

@@ -1,0 +1,393 @@
+package dirsync.sync;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.DirectoryLister;
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.Listing;
+import dirsync.fs.Md5;
+import dirsync.fs.ReplicaWriter;
+import dirsync.fs.SourceChangedException;
+import dirsync.fs.TreeDeletion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Makes the replica an exact mirror of the source, one pass at a time. The walk goes directory by directory
+ * (memory follows the widest directory, and an explicit stack keeps deep trees off the call stack): list both
+ * sides, let the {@link Planner} decide, carry out its actions, descend into subdirectories, then delete what
+ * the replica has in excess and bring the directory's own attributes over.
+ *
+ * <p>An error on one entry is logged and counted, and the pass goes on. Nothing is written to the source, and
+ * nothing outside the replica is touched: every write goes through {@link ReplicaWriter}, which follows no link.
+ */
+public final class Synchronizer {
+
+    private static final Path ROOT = Path.of("");
+
+    private final Path source;
+    private final Path replica;
+    private final boolean dryRun;
+    private final Md5 md5 = new Md5();
+    private long passes;
+
+    /**
+     * @param source  the source root, an existing directory
+     * @param replica the replica root; created if missing (except in a dry run)
+     * @param dryRun  decide and report everything, change nothing
+     */
+    public Synchronizer(Path source, Path replica, boolean dryRun) {
+        this.source = source;
+        this.replica = replica;
+        this.dryRun = dryRun;
+    }
+
+    /** Runs one pass, logs its summary line, and returns the summary. */
+    public PassSummary runPass(Cancellation cancellation) {
+        long number = ++passes;
+        long started = System.nanoTime();
+        PassReport report = new PassReport(dryRun);
+        Pass pass = new Pass(report, cancellation);
+        boolean completed = true;
+        try {
+            pass.run();
+        } catch (CancellationException stop) {
+            completed = false;
+        }
+        PassSummary summary = report.summary(Duration.ofNanos(System.nanoTime() - started), completed);
+        report.summaryLine(number, summary);
+        return summary;
+    }
+
+    /** The state of one pass. */
+    private final class Pass {
+        private final PassReport report;
+        private final Cancellation cancellation;
+        private final ReplicaWriter writer;
+
+        Pass(PassReport report, Cancellation cancellation) {
+            this.report = report;
+            this.cancellation = cancellation;
+            this.writer = new ReplicaWriter(cancellation);
+        }
+
+        void run() {
+            Entry sourceRoot;
+            try {
+                sourceRoot = DirectoryLister.examine(source);
+            } catch (IOException e) {
+                report.error("cannot read source directory", ROOT, e);
+                return;
+            }
+            if (!sourceRoot.is(EntryKind.DIRECTORY)) {
+                report.record(Operation.ERROR, "error: source is no longer a directory:", ROOT);
+                return;
+            }
+            Entry replicaRoot = replicaRoot();
+            if (replicaRoot == null && !dryRun) {
+                return;
+            }
+            Deque<Directory> stack = new ArrayDeque<>();
+            stack.push(open(ROOT, sourceRoot, replicaRoot));
+            while (!stack.isEmpty()) {
+                cancellation.check();
+                Directory top = stack.peek();
+                if (top.descents.hasNext()) {
+                    Descent next = top.descents.next();
+                    stack.push(open(top.relative.resolve(next.source.name()), next.source, next.replica));
+                } else {
+                    stack.pop();
+                    finish(top);
+                }
+            }
+        }
+
+        /** The replica root's entry, created if it went missing; null (after an error) if unusable. */
+        private Entry replicaRoot() {
+            try {
+                if (!Files.exists(replica, LinkOption.NOFOLLOW_LINKS)) {
+                    if (dryRun) {
+                        return null;
+                    }
+                    Files.createDirectories(replica);
+                    report.record(Operation.CREATED_DIRECTORY, "created directory", ROOT);
+                }
+                Entry entry = DirectoryLister.examine(replica);
+                if (!entry.is(EntryKind.DIRECTORY)) {
+                    report.record(Operation.ERROR, "error: replica is no longer a directory:", ROOT);
+                    return null;
+                }
+                return entry;
+            } catch (IOException e) {
+                report.error("cannot use replica directory", ROOT, e);
+                return null;
+            }
+        }
+
+        /**
+         * Lists one directory on both sides and carries out every action but deletions, which wait until
+         * the directory's subtree is done. {@code replicaDir} is null when the replica has no directory there
+         * yet (just created, or only imagined in a dry run): its listing is then empty without asking the disk.
+         */
+        private Directory open(Path relative, Entry sourceDir, Entry replicaDir) {
+            Listing sourceListing;
+            Listing replicaListing;
+            try {
+                sourceListing = DirectoryLister.list(source.resolve(relative));
+            } catch (NoSuchFileException e) {
+                report.record(Operation.VANISHED, "source directory vanished:", relative);
+                return Directory.skipped(relative);
+            } catch (IOException e) {
+                // Without the source's listing nothing here can be decided, least of all a deletion.
+                report.error("cannot list source directory", relative, e);
+                return Directory.skipped(relative);
+            }
+            try {
+                replicaListing = replicaDir == null ? Listing.EMPTY : DirectoryLister.list(replica.resolve(relative));
+            } catch (IOException e) {
+                report.error("cannot list replica directory", relative, e);
+                return Directory.skipped(relative);
+            }
+            reportProblems(sourceListing, relative, "source");
+            reportProblems(replicaListing, relative, "replica");
+
+            List<Action> actions = Planner.plan(sourceListing.entries(), replicaListing.entries());
+            if (replicaDir != null && !dryRun && changesEntries(actions)) {
+                try {
+                    writer.ensureOwnerCanWrite(replica.resolve(relative), replicaDir);
+                } catch (IOException e) {
+                    report.error("cannot make replica directory writable", relative, e);
+                }
+            }
+            List<Descent> descents = new ArrayList<>();
+            List<Action.Delete> deletions = new ArrayList<>();
+            for (Action action : actions) {
+                if (action instanceof Action.Delete delete) {
+                    deletions.add(delete);
+                    continue;
+                }
+                cancellation.check();
+                Path path = relative.resolve(action.name());
+                try {
+                    Descent descent = apply(action, path);
+                    if (descent != null) {
+                        descents.add(descent);
+                    }
+                } catch (CancellationException stop) {
+                    throw stop;
+                } catch (IOException | RuntimeException e) {
+                    failed(action, path, e);
+                }
+            }
+            return new Directory(relative, sourceDir, replicaDir, descents.iterator(), deletions);
+        }
+
+        /** Carries out one action; returns the subdirectory to walk next, if the action leads into one. */
+        private Descent apply(Action action, Path path) throws IOException {
+            if (action instanceof Action.CreateDirectory create) {
+                makeDirectory(path);
+                report.record(Operation.CREATED_DIRECTORY, "created directory", path);
+                return new Descent(create.source(), null);
+            } else if (action instanceof Action.SyncDirectory sync) {
+                return new Descent(sync.source(), sync.replica());
+            } else if (action instanceof Action.CopyNew copy) {
+                install(copy.source(), path, Operation.COPIED, "copied new " + copy.source().kind().label());
+            } else if (action instanceof Action.Update update) {
+                install(update.source(), path, Operation.UPDATED, "updated " + update.source().kind().label());
+            } else if (action instanceof Action.CompareContent compare) {
+                compare(compare.source(), compare.replica(), path);
+            } else if (action instanceof Action.ReplaceType replace) {
+                return replace(replace.source(), replace.replica(), path);
+            } else if (action instanceof Action.SkipSpecial skip) {
+                report.record(Operation.SKIPPED, "skipped special file", path, " (not mirrored)");
+            } else if (action instanceof Action.SkipUnreadable) {
+                report.debug("left alone, could not be examined:", path);
+            } else {
+                throw new IllegalStateException("unplanned action " + action);
+            }
+            return null;
+        }
+
+        private void compare(Entry sourceFile, Entry replicaFile, Path path) throws IOException {
+            byte[] sourceHash = md5.of(source.resolve(path), cancellation);
+            byte[] replicaHash = md5.of(replica.resolve(path), cancellation);
+            if (!Arrays.equals(sourceHash, replicaHash)) {
+                install(sourceFile, path, Operation.UPDATED, "updated file");
+            } else if (!sourceFile.sameAttributes(replicaFile)) {
+                if (!dryRun) {
+                    writer.setAttributes(replica.resolve(path), sourceFile);
+                }
+                report.record(Operation.ATTRIBUTES, "updated attributes of file", path);
+            } else {
+                report.debug("unchanged (same MD5):", path);
+            }
+        }
+
+        private Descent replace(Entry sourceEntry, Entry replicaEntry, Path path) throws IOException {
+            String what = "replaced " + replicaEntry.kind().label() + " with " + sourceEntry.kind().label();
+            Path target = replica.resolve(path);
+            if (replicaEntry.is(EntryKind.DIRECTORY) && !dryRun) {
+                TreeDeletion deletion = writer.deleteTree(target);
+                if (!deletion.complete()) {
+                    reportFailures(deletion, path);
+                    return null;
+                }
+            }
+            if (sourceEntry.is(EntryKind.DIRECTORY)) {
+                if (!dryRun) {
+                    if (!replicaEntry.is(EntryKind.DIRECTORY)) {
+                        writer.delete(target);
+                    }
+                    writer.createDirectory(target);
+                }
+                report.record(Operation.REPLACED, what, path);
+                return new Descent(sourceEntry, null);
+            }
+            // A file or link is renamed over the old non-directory in one step.
+            install(sourceEntry, path, Operation.REPLACED, what);
+            return null;
+        }
+
+        private void install(Entry sourceEntry, Path path, Operation operation, String what) throws IOException {
+            if (sourceEntry.is(EntryKind.SYMLINK)) {
+                if (!dryRun) {
+                    writer.installSymlink(replica.resolve(path), sourceEntry);
+                }
+                report.record(operation, what, path, " -> " + sourceEntry.linkTarget());
+                return;
+            }
+            long bytes = dryRun ? sourceEntry.size()
+                    : writer.installFile(source.resolve(path), sourceEntry, replica.resolve(path));
+            report.copied(bytes);
+            report.record(operation, what, path, " (" + bytes + " bytes)");
+        }
+
+        private void makeDirectory(Path path) throws IOException {
+            if (!dryRun) {
+                writer.createDirectory(replica.resolve(path));
+            }
+        }
+
+        /** Deletes the directory's extraneous entries, then gives it the source directory's attributes. */
+        private void finish(Directory dir) {
+            for (Action.Delete delete : dir.deletions) {
+                cancellation.check();
+                Path path = dir.relative.resolve(delete.name());
+                try {
+                    delete(delete.replica(), path);
+                } catch (IOException | RuntimeException e) {
+                    failed(delete, path, e);
+                }
+            }
+            if (dir.sourceDir == null || dryRun) {
+                return;
+            }
+            Path target = replica.resolve(dir.relative);
+            try {
+                Entry current = DirectoryLister.examine(target);
+                if (current.is(EntryKind.DIRECTORY) && !current.sameAttributes(dir.sourceDir)) {
+                    writer.setAttributes(target, dir.sourceDir);
+                    boolean permissionsChanged = dir.replicaDir != null
+                            && !dir.replicaDir.permissions().equals(dir.sourceDir.permissions());
+                    if (permissionsChanged) {
+                        report.record(Operation.ATTRIBUTES, "updated attributes of directory", dir.relative);
+                    }
+                }
+            } catch (IOException e) {
+                report.error("cannot set attributes of directory", dir.relative, e);
+            }
+        }
+
+        private void delete(Entry replicaEntry, Path path) throws IOException {
+            if (!replicaEntry.is(EntryKind.DIRECTORY)) {
+                if (!dryRun) {
+                    writer.delete(replica.resolve(path));
+                }
+                report.record(Operation.DELETED, "deleted " + replicaEntry.kind().label(), path);
+                return;
+            }
+            if (dryRun) {
+                report.record(Operation.DELETED_DIRECTORY, "deleted directory", path);
+                return;
+            }
+            TreeDeletion deletion = writer.deleteTree(replica.resolve(path));
+            reportFailures(deletion, path);
+            if (deletion.complete()) {
+                long inside = Math.max(0, deletion.nonDirectories() + deletion.directories() - 1);
+                report.record(Operation.DELETED_DIRECTORY, "deleted directory", path, " (" + inside + " entries inside)");
+            }
+        }
+
+        private void failed(Action action, Path path, Exception e) {
+            if (e instanceof SourceChangedException changed) {
+                report.record(Operation.CHANGING, "source changed during copy, retried next pass:", path,
+                        " (" + changed.getMessage() + ")");
+            } else if (e instanceof NoSuchFileException && !Files.exists(source.resolve(path), LinkOption.NOFOLLOW_LINKS)
+                    && !(action instanceof Action.Delete)) {
+                report.record(Operation.VANISHED, "vanished from the source before it could be copied:", path);
+            } else {
+                report.error(verb(action), path, e);
+            }
+        }
+
+        private void reportFailures(TreeDeletion deletion, Path path) {
+            for (TreeDeletion.Failure failure : deletion.failures()) {
+                Path inside = replica.resolve(path).relativize(failure.path());
+                report.error("cannot delete", path.resolve(inside), failure.cause());
+            }
+        }
+
+        private void reportProblems(Listing listing, Path relative, String side) {
+            for (Listing.Problem problem : listing.problems()) {
+                report.error("cannot examine " + side + " entry", relative.resolve(problem.name()), problem.cause());
+            }
+        }
+    }
+
+    private static boolean changesEntries(List<Action> actions) {
+        for (Action action : actions) {
+            if (!(action instanceof Action.SyncDirectory || action instanceof Action.SkipSpecial
+                    || action instanceof Action.SkipUnreadable)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String verb(Action action) {
+        if (action instanceof Action.Delete) {
+            return "cannot delete";
+        } else if (action instanceof Action.CreateDirectory) {
+            return "cannot create directory";
+        } else if (action instanceof Action.CompareContent) {
+            return "cannot compare";
+        } else if (action instanceof Action.ReplaceType) {
+            return "cannot replace";
+        }
+        return "cannot copy";
+    }
+
+    /** A subdirectory to walk: its source entry, and its replica entry if one already existed before the pass. */
+    private record Descent(Entry source, Entry replica) {
+    }
+
+    /** A directory whose subtree is being walked; its deletions and attributes wait until the subtree is done. */
+    private record Directory(Path relative, Entry sourceDir, Entry replicaDir, Iterator<Descent> descents,
+                             List<Action.Delete> deletions) {
+
+        static Directory skipped(Path relative) {
+            return new Directory(relative, null, null, List.<Descent>of().iterator(), List.of());
+        }
+    }
+}
