@@ -117,11 +117,13 @@ public final class Synchronizer {
         private Entry replicaRoot() {
             try {
                 if (!Files.exists(replica, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!dryRun) {
+                        Files.createDirectories(replica);
+                    }
+                    report.record(Operation.CREATED_DIRECTORY, "created directory", ROOT);
                     if (dryRun) {
                         return null;
                     }
-                    Files.createDirectories(replica);
-                    report.record(Operation.CREATED_DIRECTORY, "created directory", ROOT);
                 }
                 Entry entry = DirectoryLister.examine(replica);
                 if (!entry.is(EntryKind.DIRECTORY)) {

@@ -1,0 +1,251 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.JarProcess;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The long-running mode: passes repeat every INTERVAL seconds, and SIGTERM ends the process cleanly. */
+class PeriodicModeIT {
+
+    private static final Duration SYNC_DEADLINE = Duration.ofSeconds(20);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
+    private static final long MIB = 1L << 20;
+
+    @TempDir
+    Path tmp;
+
+    private JarRuns runs;
+    private Path source;
+    private Path replica;
+    private Path logFile;
+
+    @BeforeEach
+    void setUp() {
+        runs = new JarRuns(tmp.resolve("output"));
+        source = tmp.resolve("source");
+        replica = tmp.resolve("replica");
+        logFile = tmp.resolve("logs").resolve("dirsync.log");
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        runs.close();
+    }
+
+    @Test
+    void replicaFollowsTheSourceFromPassToPass() throws Exception {
+        Trees.at(source)
+                .file("keep.txt", "unchanged")
+                .file("same-size.txt", "content-one")
+                .file("removed.txt", "going away")
+                .file("removed-dir/inner/file.txt", "going away too")
+                .file("file-then-dir", "a file for now")
+                .file("docs/a.txt", "alpha")
+                .link("link", "keep.txt");
+        JarRuns.Running dirsync = startPeriodic(1);
+        awaitReplicaMatchesSource(dirsync, "the first passes");
+
+        Path sameSize = source.resolve("same-size.txt");
+        FileTime before = Files.getLastModifiedTime(sameSize);
+        Files.writeString(sameSize, "content-two"); // same length, different bytes
+        Files.setLastModifiedTime(sameSize, before); // and the same mtime: only the content tells
+        Trees.at(source).file("docs/added.txt", "brand new");
+        Files.delete(source.resolve("removed.txt"));
+        deleteTree(source.resolve("removed-dir"));
+        Files.delete(source.resolve("file-then-dir"));
+        Trees.at(source).file("file-then-dir/inside.txt", "now a directory");
+        assertThat(Files.getLastModifiedTime(sameSize)).isEqualTo(before);
+
+        awaitReplicaMatchesSource(dirsync, "the source changes");
+        assertThat(replica.resolve("same-size.txt")).as(dirsync.describe()).hasContent("content-two");
+    }
+
+    @Test
+    void sigtermBetweenPassesStopsWithExitCode0AndLogsIt() throws Exception {
+        Trees.at(source).file("a.txt", "alpha").file("sub/b.txt", "beta");
+        JarRuns.Running dirsync = startPeriodic(1);
+        JarRuns.await(SYNC_DEADLINE, "the first pass to finish",
+                () -> JarRuns.readString(logFile).contains("pass 1 finished"), dirsync::describe);
+
+        dirsync.process().destroy(); // SIGTERM
+        JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
+
+        assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
+        List<String> log = JarRuns.lines(logFile);
+        assertThat(log).as(stopped.describe()).isNotEmpty();
+        assertThat(log.get(log.size() - 1)).as(stopped.describe()).endsWith(" dirsync stopped");
+        assertThat(log).as(stopped.describe())
+                .anySatisfy(line -> assertThat(line).contains("stop requested, finishing"))
+                .anySatisfy(line -> assertThat(line).contains("started: source '" + source.toRealPath()
+                        + "', replica '" + replica.toRealPath() + "', interval 1 s"));
+        assertThat(JarRuns.tempFiles(replica)).as(stopped.describe()).isEmpty();
+    }
+
+    /**
+     * Stops the process while it copies a large file, after other files were already copied: what it leaves
+     * under real names must be complete copies, and the next pass must finish the job.
+     */
+    @Test
+    void sigtermDuringAPassLeavesOnlyCompleteFilesAndTheNextPassCompletesTheMirror() throws Exception {
+        // Within a directory, files are copied in name order before subdirectories are entered, so the pass
+        // runs: small root files, z-big-1, z-big-2 (slow: real bytes are written), then the subdirectories.
+        Trees.Builder tree = Trees.at(source);
+        for (int i = 0; i < 300; i++) {
+            tree.file(String.format("a-%04d.txt", i), "small file " + i + "\n");
+        }
+        for (int d = 0; d < 10; d++) {
+            for (int i = 0; i < 150; i++) {
+                tree.file(String.format("d-%02d/f-%04d.txt", d, i), "file " + i + " in directory " + d + "\n");
+            }
+        }
+        bigFile(source.resolve("z-big-1.bin"), 32 * MIB, 1);
+        bigFile(source.resolve("z-big-2.bin"), 256 * MIB, 2);
+
+        JarRuns.Running dirsync = startPeriodic(60);
+        Path firstBig = replica.resolve("z-big-1.bin");
+        JarRuns.await(Duration.ofSeconds(30), "the copy of z-big-2.bin to be under way",
+                () -> {
+                    if (JarRuns.readString(logFile).contains("pass 1 finished")) {
+                        throw new AssertionError("the pass ended before it could be interrupted: the tree is "
+                                + "too small for this machine\n" + dirsync.describe());
+                    }
+                    return Files.exists(firstBig) && !tempFilesIn(replica).isEmpty();
+                },
+                dirsync::describe);
+
+        dirsync.process().destroy(); // SIGTERM
+        JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
+
+        assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
+        String log = JarRuns.readString(logFile);
+        assertThat(log).as(stopped.describe())
+                .contains("pass 1 interrupted by a stop request")
+                .contains("dirsync stopped");
+        List<String> incomplete = new ArrayList<>();
+        List<Path> realFiles = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(replica)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                if (JarRuns.TEMP_NAME.matcher(file.getFileName().toString()).matches()) {
+                    continue;
+                }
+                realFiles.add(file);
+                Path original = source.resolve(replica.relativize(file));
+                if (!Files.isRegularFile(original) || Files.mismatch(original, file) != -1) {
+                    incomplete.add(replica.relativize(file) + " (" + Files.size(file) + " bytes)");
+                }
+            }
+        }
+        assertThat(incomplete).as("files under their real name that differ from the source\n%s",
+                stopped.describe()).isEmpty();
+        assertThat(realFiles).as("the interrupted pass had copied files").contains(firstBig);
+        assertThat(JarRuns.tempFiles(replica)).as("temporary files after a clean stop\n%s", stopped.describe())
+                .isEmpty();
+
+        JarRuns.Finished once = runs.run("once", Duration.ofSeconds(60), command("--once", "60"));
+        assertThat(once.exitCode()).as(once.describe()).isZero();
+        assertThat(JarRuns.tempFiles(replica)).as(once.describe()).isEmpty();
+        Trees.assertSameTree(source, replica);
+    }
+
+    private JarRuns.Running startPeriodic(int intervalSeconds) throws IOException {
+        return runs.start("periodic", command(String.valueOf(intervalSeconds)));
+    }
+
+    private List<String> command(String... optionsAndInterval) {
+        List<String> args = new ArrayList<>(List.of(optionsAndInterval));
+        args.add(args.size() - 1, source.toString());
+        args.add(args.size() - 1, replica.toString());
+        args.add(logFile.toString());
+        return JarProcess.command(args.toArray(String[]::new));
+    }
+
+    /** Polls until the replica's snapshot equals the source's; on timeout fails with the difference. */
+    private void awaitReplicaMatchesSource(JarRuns.Running dirsync, String after) {
+        try {
+            JarRuns.await(SYNC_DEADLINE, "the replica to match the source after " + after, () -> {
+                if (!dirsync.process().isAlive()) {
+                    throw new AssertionError("dirsync ended early\n" + dirsync.describe());
+                }
+                Map<String, String> expected = snapshotOrNull(source);
+                return expected != null && expected.equals(snapshotOrNull(replica));
+            }, dirsync::describe);
+        } catch (AssertionError timedOut) {
+            try {
+                Trees.assertSameTree(source, replica);
+            } catch (AssertionError difference) {
+                timedOut.addSuppressed(difference);
+            }
+            throw timedOut;
+        }
+    }
+
+    /** A snapshot, or null if the tree changed under the walk (dirsync may be mid-pass). */
+    private static Map<String, String> snapshotOrNull(Path root) {
+        try {
+            return Trees.snapshot(root);
+        } catch (UncheckedIOException changing) {
+            return null;
+        }
+    }
+
+    private static List<Path> tempFilesIn(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> JarRuns.TEMP_NAME.matcher(p.getFileName().toString()).matches()).toList();
+        } catch (IOException e) {
+            return List.of(); // not created yet
+        }
+    }
+
+    /** A large file made quickly: mostly a hole, with some random bytes at the start, middle and end. */
+    private static void bigFile(Path file, long size, long seed) throws IOException {
+        Random random = new Random(seed);
+        byte[] chunk = new byte[(int) MIB];
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+            for (long offset : new long[] {0, size / 2, size - MIB}) {
+                random.nextBytes(chunk);
+                raf.seek(offset);
+                raf.write(chunk);
+            }
+            raf.seek(size / 3);
+            raf.write(("seed " + seed).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,212 @@
+package dirsync.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test fixtures for real directory trees: a small builder to lay a tree out, and one whole-tree comparison
+ * (names, types, content, link targets, permissions, modification times) used by every test that checks a
+ * replica.
+ */
+public final class Trees {
+
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+    private Trees() {
+    }
+
+    /** Starts laying out a tree under {@code root} (created if missing). */
+    public static Builder at(Path root) {
+        return new Builder(root);
+    }
+
+    /**
+     * Asserts that {@code actual} holds exactly the tree {@code expected} holds: the same names with the same
+     * types, byte-identical files, the same link targets, permissions and modification times (of files and
+     * directories, the roots included). On failure the message lists every differing entry.
+     */
+    public static void assertSameTree(Path expected, Path actual) {
+        assertThat(snapshot(actual))
+                .as("tree %s compared with %s", actual, expected)
+                .containsExactlyEntriesOf(snapshot(expected));
+    }
+
+    /** Every entry under {@code root} (and root itself, as ".") described in one line, sorted by path. */
+    public static Map<String, String> snapshot(Path root) {
+        Map<String, String> entries = new TreeMap<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    entries.put(name(root, dir), describe(dir));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    entries.put(name(root, file), describe(file));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entries;
+    }
+
+    /** Deletes a tree bottom-up without following links (for trees too deep for JUnit's quick clean-up). */
+    public static void deleteRecursively(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One entry's description, the unit of comparison. */
+    public static String describe(Path path) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
+        String mode = PosixFilePermissions.toString(attributes.permissions());
+        FileTime mtime = attributes.lastModifiedTime();
+        if (attributes.isSymbolicLink()) {
+            return "symlink -> " + Files.readSymbolicLink(path);
+        }
+        if (attributes.isDirectory()) {
+            return "directory " + mode + " mtime=" + mtime;
+        }
+        if (attributes.isRegularFile()) {
+            return "file " + mode + " mtime=" + mtime + " size=" + attributes.size() + " md5=" + md5(path);
+        }
+        return "special";
+    }
+
+    private static String name(Path root, Path path) {
+        String relative = root.relativize(path).toString();
+        return relative.isEmpty() ? "." : relative;
+    }
+
+    public static String md5(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Lays out files, directories, links and FIFOs; every method returns the builder. */
+    public static final class Builder {
+        private final Path root;
+
+        Builder(Path root) {
+            this.root = root;
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public Path root() {
+            return root;
+        }
+
+        public Path path(String relative) {
+            return root.resolve(relative);
+        }
+
+        public Builder file(String relative, String content) {
+            return file(relative, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Builder file(String relative, byte[] content) {
+            return io(() -> {
+                Path file = parentsOf(relative);
+                Files.write(file, content);
+            });
+        }
+
+        public Builder dir(String relative) {
+            return io(() -> Files.createDirectories(root.resolve(relative)));
+        }
+
+        public Builder link(String relative, String target) {
+            return io(() -> Files.createSymbolicLink(parentsOf(relative), Path.of(target)));
+        }
+
+        public Builder fifo(String relative) {
+            return io(() -> {
+                Path fifo = parentsOf(relative);
+                Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+                if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
+                    throw new IOException("mkfifo failed for " + fifo);
+                }
+            });
+        }
+
+        public Builder mode(String relative, String permissions) {
+            return io(() -> Files.setPosixFilePermissions(root.resolve(relative),
+                    PosixFilePermissions.fromString(permissions)));
+        }
+
+        /** Sets the modification time of an entry (a link's own time, not its target's). */
+        public Builder mtime(String relative, Instant time) {
+            return io(() -> Files.getFileAttributeView(root.resolve(relative),
+                            java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)
+                    .setTimes(FileTime.from(time), null, null));
+        }
+
+        private Path parentsOf(String relative) throws IOException {
+            Path path = root.resolve(relative);
+            Files.createDirectories(path.getParent());
+            return path;
+        }
+
+        private Builder io(IoStep step) {
+            try {
+                step.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return this;
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoStep {
+        void run() throws IOException, InterruptedException;
+    }
+}
