@@ -1,0 +1,272 @@
+package dirsync.cli;
+
+import static dirsync.testing.Trees.assertSameTree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** The real command line through picocli, in process: arguments in, exit code and output out. */
+class DirsyncCommandTest {
+
+    private static final String TIMESTAMPED_LINE =
+            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (INFO |WARN |ERROR|DEBUG) .+";
+
+    @TempDir
+    Path temp;
+
+    Path source;
+    Path replica;
+    Path log;
+
+    @BeforeEach
+    void layOut() {
+        source = Trees.at(temp.resolve("source")).file("a.txt", "alpha").file("sub/b.txt", "beta").dir("empty").root();
+        replica = temp.resolve("replica");
+        log = temp.resolve("logs/dirsync.log");
+    }
+
+    record Run(int exitCode, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private Run run(String... args) {
+        return run(new StopSignal(), args);
+    }
+
+    private Run run(StopSignal stop, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = DirsyncCommand.commandLine(stop);
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void onePassMirrorsTheSourceAndExitsZero() {
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void logsEveryOperationToTheLogFileAndTheConsoleInOneForm() throws IOException {
+        Run run = run(once(source, replica, "60", log));
+
+        List<String> logLines = Files.readAllLines(log);
+        assertThat(logLines).allMatch(line -> line.matches(TIMESTAMPED_LINE), "timestamp, level, message");
+        assertThat(logLines.get(0)).contains("started", "source '" + source.toRealPath() + "'",
+                "replica '" + replica.toRealPath() + "'", "interval 60 s");
+        assertThat(logLines).anyMatch(line -> line.endsWith("INFO  created directory sub"))
+                .anyMatch(line -> line.endsWith("INFO  created directory empty"))
+                .anyMatch(line -> line.endsWith("INFO  copied new file a.txt (5 bytes)"))
+                .anyMatch(line -> line.endsWith("INFO  copied new file sub/b.txt (4 bytes)"));
+        assertThat(logLines.get(logLines.size() - 1))
+                .contains("pass 1 finished: created=2 copied=2 updated=0", "errors=0 bytes=9 duration=");
+        assertThat(run.out().lines().toList()).isEqualTo(logLines);
+    }
+
+    @Test
+    void appendsToAnExistingLogFile() throws IOException {
+        run(once(source, replica, "60", log));
+        run(once(source, replica, "60", log));
+
+        assertThat(Files.readAllLines(log)).filteredOn(line -> line.contains("started")).hasSize(2);
+    }
+
+    @Test
+    void debugDetailOnlyWithVerbose() throws IOException {
+        run(once(source, replica, "60", log));
+        run(once(source, replica, "60", log));
+        assertThat(Files.readString(log)).doesNotContain("DEBUG");
+
+        run("-v", "--once", source.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(Files.readString(log)).contains("DEBUG unchanged (same MD5): a.txt");
+    }
+
+    @Test
+    void aDryRunLogsTheOperationsAndChangesNothing() throws IOException {
+        Run run = run("--dry-run", "--once", source.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(replica).doesNotExist();
+        assertThat(Files.readAllLines(log)).anyMatch(line -> line.endsWith("(dry run) copied new file a.txt (5 bytes)"));
+    }
+
+    @Test
+    void exitsOneWhenAPassFinishesWithFailedEntries() throws IOException {
+        // The replica root is 200 bytes longer than the source root, so a deep source path is too long
+        // (ENAMETOOLONG) only on the replica side: a real error that even root gets.
+        Path longReplica = temp.resolve("r".repeat(200));
+        Path deep = source;
+        while (deep.toString().length() + 253 < 4090) {
+            deep = deep.resolve("d".repeat(250));
+        }
+        Files.createDirectories(deep);
+
+        Run run = run(once(source, longReplica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
+        assertThat(Files.readString(log)).contains("ERROR error: cannot create directory", "File name too long");
+        assertThat(longReplica.resolve("a.txt")).hasContent("alpha");
+    }
+
+    @Test
+    void periodicModeKeepsSyncingUntilStoppedThenExitsZero() throws Exception {
+        StopSignal stop = new StopSignal();
+        CompletableFuture<Run> running = CompletableFuture.supplyAsync(
+                () -> run(stop, source.toString(), replica.toString(), "1", log.toString()));
+        awaitTrue(() -> Files.isRegularFile(replica.resolve("a.txt")));
+        Files.writeString(source.resolve("later.txt"), "added while running");
+        awaitTrue(() -> Files.isRegularFile(replica.resolve("later.txt")));
+
+        stop.raise();
+        Run run = running.get(15, TimeUnit.SECONDS);
+
+        assertThat(run.exitCode()).isZero();
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).anyMatch(line -> line.contains("pass 2 finished"));
+        assertThat(lines.get(lines.size() - 1)).endsWith("dirsync stopped");
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void helpListsTheArgumentsAndTheExitCodes() {
+        Run run = run("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("SOURCE REPLICA INTERVAL LOG_FILE", "--once", "--dry-run", "--verbose",
+                "Exit codes:", "0   success", "1   --once", "2   usage or validation error");
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        Run run = run("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().trim()).matches("dirsync \\d+\\.\\d+\\.\\d+.*");
+    }
+
+    /** Each mistake: the arguments (built from the temp dir), and words its one-line error must contain. */
+    static Stream<Arguments> mistakes() {
+        return Stream.of(
+                mistake("source missing", t -> once(t.resolve("nope"), t.resolve("replica"), "5", t.resolve("l.log")),
+                        "source", "does not exist"),
+                mistake("source is a file", t -> once(file(t, "f"), t.resolve("replica"), "5", t.resolve("l.log")),
+                        "is not a directory"),
+                mistake("replica is a file", t -> once(t.resolve("source"), file(t, "f"), "5", t.resolve("l.log")),
+                        "exists but is not a directory"),
+                mistake("replica under a file", t -> once(t.resolve("source"), file(t, "f").resolve("r"), "5",
+                        t.resolve("l.log")), "cannot be created"),
+                mistake("same directory", t -> once(t.resolve("source"), t.resolve("source"), "5", t.resolve("l.log")),
+                        "same directory"),
+                mistake("same directory by another spelling", t -> once(t.resolve("source"),
+                        t.resolve("source/sub/.."), "5", t.resolve("l.log")), "same directory"),
+                mistake("replica inside source", t -> once(t.resolve("source"), t.resolve("source/sub/replica"), "5",
+                        t.resolve("l.log")), "inside the source"),
+                mistake("replica inside source through a link", t -> once(t.resolve("source"),
+                        link(t, "alias", t.resolve("source/sub")), "5", t.resolve("l.log")), "inside the source"),
+                mistake("source inside replica", t -> once(t.resolve("source/sub"), t.resolve("source"), "5",
+                        t.resolve("l.log")), "inside the replica"),
+                mistake("log inside replica", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        t.resolve("replica/sync.log")), "log file", "inside the replica"),
+                mistake("log inside source", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        t.resolve("source/sync.log")), "log file", "inside the source"),
+                mistake("log is a directory", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        t.resolve("source").getParent()), "is a directory"),
+                mistake("log under a file", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        file(t, "f").resolve("x.log")), "log file", "cannot be created"),
+                mistake("interval zero", t -> once(t.resolve("source"), t.resolve("replica"), "0", t.resolve("l.log")),
+                        "INTERVAL must be a whole number of seconds"),
+                mistake("interval negative", t -> once(t.resolve("source"), t.resolve("replica"), "-5",
+                        t.resolve("l.log")), "INTERVAL"),
+                mistake("interval not a number", t -> once(t.resolve("source"), t.resolve("replica"), "abc",
+                        t.resolve("l.log")), "INTERVAL", "'abc'"),
+                mistake("interval fractional", t -> once(t.resolve("source"), t.resolve("replica"), "1.5",
+                        t.resolve("l.log")), "INTERVAL"),
+                mistake("arguments missing", t -> new String[] {t.resolve("source").toString()}, "Missing required"),
+                mistake("too many arguments", t -> new String[] {"a", "b", "5", "l", "extra"}, "Unmatched argument"),
+                mistake("unknown option", t -> new String[] {"--frobnicate", "a", "b", "5", "l"}, "Unknown option"));
+    }
+
+    private static Arguments mistake(String name, Function<Path, String[]> args, String... words) {
+        return Arguments.of(name, args, words);
+    }
+
+    private static String[] once(Path source, Path replica, String interval, Path log) {
+        return new String[] {"--once", source.toString(), replica.toString(), interval, log.toString()};
+    }
+
+    private static Path file(Path temp, String name) {
+        Path file = temp.resolve(name);
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, "not a directory");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static Path link(Path temp, String name, Path target) {
+        try {
+            return Files.createSymbolicLink(temp.resolve(name), target);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void aMistakeIsOneLineOnStderrExitTwoAndNothingTouched(String name, Function<Path, String[]> args,
+                                                          String[] words) throws IOException {
+        Files.createDirectories(source.resolve("sub"));
+        String[] arguments = args.apply(temp);
+        Map<String, String> before = Trees.snapshot(temp);
+
+        Run run = run(arguments);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("dirsync: ").contains(words).doesNotContain("Exception");
+        assertThat(run.out()).isEmpty();
+        assertThat(Trees.snapshot(temp)).as("nothing touched").isEqualTo(before);
+    }
+
+    private static void awaitTrue(Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!check.holds()) {
+            assertThat(System.nanoTime()).as("condition not reached within 15 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+}
