@@ -132,7 +132,17 @@ public final class ReplicaWriter {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return cancellation.isRequested() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                    if (cancellation.isRequested()) {
+                        return FileVisitResult.TERMINATE;
+                    }
+                    // A read-only directory (mirrored from a read-only source one) can only be emptied by its
+                    // owner after giving it write permission back; root needs no such step.
+                    try {
+                        ensureOwnerCanWrite(dir, DirectoryLister.examine(dir));
+                    } catch (IOException e) {
+                        failures.add(new TreeDeletion.Failure(dir, e));
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override

@@ -13,59 +13,49 @@ public sealed interface Action {
     /** The entry's name within its directory. */
     Path name();
 
-    /** A directory exists only in the source: create it, then fill it. */
-    record CreateDirectory(Entry source) implements Action {
-        public Path name() {
-            return source.name();
+    /** A decision about a name the source has, named after the source's entry. */
+    sealed interface FromSource extends Action {
+        Entry source();
+
+        @Override
+        default Path name() {
+            return source().name();
         }
+    }
+
+    /** A directory exists only in the source: create it, then fill it. */
+    record CreateDirectory(Entry source) implements FromSource {
     }
 
     /** A directory exists on both sides: descend into it, then bring its attributes over. */
-    record SyncDirectory(Entry source, Entry replica) implements Action {
-        public Path name() {
-            return source.name();
-        }
+    record SyncDirectory(Entry source, Entry replica) implements FromSource {
     }
 
     /** A file or symlink exists only in the source. */
-    record CopyNew(Entry source) implements Action {
-        public Path name() {
-            return source.name();
-        }
+    record CopyNew(Entry source) implements FromSource {
     }
 
     /** The same kind of file or symlink on both sides, known to differ (size or link target). */
-    record Update(Entry source, Entry replica) implements Action {
-        public Path name() {
-            return source.name();
-        }
+    record Update(Entry source, Entry replica) implements FromSource {
     }
 
     /** Two regular files of equal size: only their MD5 hashes can tell whether the replica is stale. */
-    record CompareContent(Entry source, Entry replica) implements Action {
-        public Path name() {
-            return source.name();
-        }
+    record CompareContent(Entry source, Entry replica) implements FromSource {
     }
 
     /** The name exists on both sides with different kinds: the replica entry is replaced. */
-    record ReplaceType(Entry source, Entry replica) implements Action {
-        public Path name() {
-            return source.name();
-        }
+    record ReplaceType(Entry source, Entry replica) implements FromSource {
+    }
+
+    /** A FIFO, socket or device in the source: never opened, never mirrored. */
+    record SkipSpecial(Entry source) implements FromSource {
     }
 
     /** The replica has something the source does not (or something that cannot be mirrored). */
     record Delete(Entry replica) implements Action {
+        @Override
         public Path name() {
             return replica.name();
-        }
-    }
-
-    /** A FIFO, socket or device in the source: never opened, never mirrored. */
-    record SkipSpecial(Entry source) implements Action {
-        public Path name() {
-            return source.name();
         }
     }
 
