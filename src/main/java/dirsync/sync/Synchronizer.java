@@ -241,6 +241,7 @@ public final class Synchronizer {
             Path target = replica.resolve(path);
             if (replicaEntry.is(EntryKind.DIRECTORY) && !dryRun) {
                 TreeDeletion deletion = writer.deleteTree(target);
+                cancellation.check(); // a stop ends a tree deletion early: it must not be reported as done
                 if (!deletion.complete()) {
                     reportFailures(deletion, path);
                     return null;
@@ -288,6 +289,8 @@ public final class Synchronizer {
                 Path path = dir.relative.resolve(delete.name());
                 try {
                     delete(delete.replica(), path);
+                } catch (CancellationException stop) {
+                    throw stop;
                 } catch (IOException | RuntimeException e) {
                     failed(delete, path, e);
                 }
@@ -324,6 +327,7 @@ public final class Synchronizer {
                 return;
             }
             TreeDeletion deletion = writer.deleteTree(replica.resolve(path));
+            cancellation.check(); // a stop ends a tree deletion early: it must not be reported as done
             reportFailures(deletion, path);
             if (deletion.complete()) {
                 long inside = Math.max(0, deletion.nonDirectories() + deletion.directories() - 1);

@@ -181,9 +181,12 @@ class ByteNamesIT {
         }
     }
 
-    /** Runs a short helper command in {@code dir} and returns its exit code and raw stdout (stderr merged). */
+    /** Runs a short helper command in {@code dir} (C locale) and returns its exit code and stdout (stderr merged). */
     private static Exec exec(Path dir, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        // Bytes, not characters: in a UTF-8 locale bash's "read -d ''" mangles names that are not valid UTF-8.
+        builder.environment().put("LC_ALL", "C");
+        Process process = builder.start();
         process.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = process.getInputStream()) {

@@ -168,6 +168,56 @@ class PeriodicModeIT {
         Trees.assertSameTree(source, replica);
     }
 
+    /**
+     * Stops the process while it deletes a large replica directory the source no longer has: the log must not
+     * claim the directory was deleted, nor the pass finished, and the next pass must finish the deletion.
+     */
+    @Test
+    void sigtermDuringADirectoryDeletionIsNotReportedAsDoneAndTheNextPassFinishesIt() throws Exception {
+        Trees.at(source).file("a.txt", "alpha");
+        // Enough entries that deleting them takes a while; hard links, because creating inodes is slow on
+        // some machines (0.5 ms each), while a link is cheap to make and costs as much to delete as a file.
+        Path gone = replica.resolve("gone");
+        List<Path> parts = new ArrayList<>();
+        for (int d = 0; d < 20; d++) {
+            Path part = Files.createDirectories(gone.resolve(String.format("part-%02d", d)));
+            parts.add(part);
+            Path original = Files.writeString(part.resolve("original"), "linked " + d);
+            for (int i = 0; i < 2500; i++) {
+                Files.createLink(part.resolve(String.format("link-%04d", i)), original);
+            }
+        }
+
+        JarRuns.Running dirsync = startPeriodic(60);
+        JarRuns.await(Duration.ofSeconds(30), "the deletion of replica/gone to be under way",
+                () -> {
+                    if (JarRuns.readString(logFile).contains("pass 1 finished")) {
+                        throw new AssertionError("the pass ended before it could be interrupted: the tree is "
+                                + "too small for this machine\n" + dirsync.describe());
+                    }
+                    return parts.stream().anyMatch(part -> !Files.exists(part));
+                },
+                dirsync::describe);
+
+        dirsync.process().destroy(); // SIGTERM
+        JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
+
+        assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
+        assertThat(gone).as("the deletion was interrupted, so part of the directory is left\n%s",
+                stopped.describe()).isDirectory();
+        List<String> log = JarRuns.lines(logFile);
+        assertThat(log).as("a directory that is still there must not be logged as deleted\n%s", stopped.describe())
+                .noneSatisfy(line -> assertThat(line).contains("deleted directory gone"));
+        assertThat(log).as(stopped.describe())
+                .anySatisfy(line -> assertThat(line).contains("pass 1 interrupted by a stop request"))
+                .noneSatisfy(line -> assertThat(line).contains("pass 1 finished"));
+
+        JarRuns.Finished once = runs.run("once", Duration.ofSeconds(60), command("--once", "60"));
+        assertThat(once.exitCode()).as(once.describe()).isZero();
+        assertThat(gone).as(once.describe()).doesNotExist();
+        Trees.assertSameTree(source, replica);
+    }
+
     private JarRuns.Running startPeriodic(int intervalSeconds) throws IOException {
         return runs.start("periodic", command(String.valueOf(intervalSeconds)));
     }

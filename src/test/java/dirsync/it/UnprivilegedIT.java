@@ -80,7 +80,10 @@ class UnprivilegedIT {
     void tearDown() throws Exception {
         runs.close();
         // Give the owner back every permission, so that the temp dir can be deleted whoever runs the tests.
-        new ProcessBuilder("chmod", "-R", "u+rwX", tmp.toString()).inheritIO().start().waitFor();
+        Process chmod = new ProcessBuilder("chmod", "-R", "u+rwX", tmp.toString()).inheritIO().start();
+        if (!chmod.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            chmod.destroyForcibly();
+        }
     }
 
     @Test

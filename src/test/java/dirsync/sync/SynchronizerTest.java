@@ -207,7 +207,7 @@ class SynchronizerTest {
 
     @Test
     void copiesSymlinksAsLinksWithTheSameTargetText() {
-        src.file("target.txt", "t").link("relative", "target.txt").link("absolute", "/etc/hostname")
+        src.file("target.txt", "t").link("relative", "target.txt").link("absolute", temp.resolve("anywhere").toString())
                 .link("dangling", "does/not/exist").link("dir/up", "../target.txt");
 
         sync();
@@ -461,6 +461,30 @@ class SynchronizerTest {
         assertThat(temporaryFiles(replica)).isEmpty();
         sync();
         assertSameTree(source, replica);
+    }
+
+    @Test
+    void aStopDuringATreeDeletionIsNotReportedAsADeletion() {
+        src.file("keep", "k");
+        for (int i = 0; i < 10; i++) {
+            rep.file("gone/f" + i, "doomed " + i);
+        }
+        Cancellation stopOnceTheDeletionHasBegun = () -> entriesIn(replica.resolve("gone")) < 10;
+
+        PassSummary summary = new Synchronizer(source, replica, false).runPass(stopOnceTheDeletionHasBegun);
+
+        assertThat(summary.completed()).isFalse();
+        assertThat(summary.count(Operation.DELETED_DIRECTORY)).isZero();
+        sync();
+        assertSameTree(source, replica);
+    }
+
+    private static long entriesIn(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     @Test
