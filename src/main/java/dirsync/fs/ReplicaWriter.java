@@ -2,23 +2,33 @@ package dirsync.fs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -41,31 +51,44 @@ public final class ReplicaWriter {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Cancellation cancellation;
+    private final Md5 md5;
 
-    public ReplicaWriter(Cancellation cancellation) {
+    /** @param md5 for verifying copies; used only by the calling thread, between its own hashing */
+    public ReplicaWriter(Cancellation cancellation, Md5 md5) {
         this.cancellation = cancellation;
+        this.md5 = md5;
     }
 
     /**
-     * Copies the regular file {@code source}, expected to look like {@code expected}, to {@code target},
-     * replacing whatever non-directory is there. Returns the number of bytes copied.
+     * Copies the regular file {@code source}, listed as {@code expected}, to {@code target}, replacing whatever
+     * non-directory is there, and returns the number of bytes copied. The copy is built under a temporary
+     * name, verified, forced to disk and only then renamed into place, so that a crash or power cut at any
+     * moment leaves {@code target} with its old or its new content.
      *
-     * @throws SourceChangedException if the source did not keep the size and time it was listed with
+     * @param expectedMd5 the source's MD5 if this pass already computed it (the copy must match it), or null
+     * @throws SourceChangedException if the source changed before or during the copy (size, modification
+     *                                time or change time moved, or the copy's MD5 differs)
      */
-    public long installFile(Path source, Entry expected, Path target) throws IOException {
+    public long installFile(Path source, Entry expected, Path target, byte[] expectedMd5) throws IOException {
         Path temp = temporarySibling(target);
         boolean installed = false;
         try {
+            Stamp before = Stamp.of(source);
+            if (!before.matches(expected)) {
+                throw new SourceChangedException("source changed since it was listed");
+            }
             long copied;
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ, NOFOLLOW);
                  FileChannel out = FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)) {
                 copied = transfer(in, out);
+                out.force(true);
             }
-            Entry after = DirectoryLister.examine(source);
-            if (!after.is(EntryKind.FILE) || copied != expected.size() || after.size() != copied
-                    || !after.modified().equals(expected.modified())) {
-                throw new SourceChangedException("source changed while it was copied (listed "
-                        + expected.size() + " bytes, copied " + copied + ")");
+            // Any write to the source during the copy moves its change time, which no one can set back.
+            if (!Stamp.of(source).equals(before) || copied != before.size()) {
+                throw new SourceChangedException("source changed while it was copied");
+            }
+            if (expectedMd5 != null && !Arrays.equals(md5.of(temp, cancellation), expectedMd5)) {
+                throw new SourceChangedException("copy does not match the source's MD5");
             }
             setAttributes(temp, expected);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -75,6 +98,21 @@ public final class ReplicaWriter {
             if (!installed) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** What tells a file's content apart without reading it: size, modification time and change time. */
+    private record Stamp(EntryKind kind, long size, FileTime modified, Object changed) {
+
+        static Stamp of(Path file) throws IOException {
+            Map<String, Object> unix = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,mode", NOFOLLOW);
+            int type = (Integer) unix.get("mode") & 0170000;
+            return new Stamp(type == 0100000 ? EntryKind.FILE : EntryKind.SPECIAL, (Long) unix.get("size"),
+                    (FileTime) unix.get("lastModifiedTime"), unix.get("ctime"));
+        }
+
+        boolean matches(Entry listed) {
+            return kind == EntryKind.FILE && size == listed.size() && modified.equals(listed.modified());
         }
     }
 
@@ -109,7 +147,7 @@ public final class ReplicaWriter {
         Set<PosixFilePermission> permissions = current.permissions();
         if (!permissions.contains(PosixFilePermission.OWNER_WRITE)
                 || !permissions.contains(PosixFilePermission.OWNER_EXECUTE)) {
-            Set<PosixFilePermission> writable = new java.util.HashSet<>(permissions);
+            Set<PosixFilePermission> writable = new HashSet<>(permissions);
             writable.add(PosixFilePermission.OWNER_WRITE);
             writable.add(PosixFilePermission.OWNER_EXECUTE);
             Files.getFileAttributeView(dir, PosixFileAttributeView.class, NOFOLLOW).setPermissions(writable);
@@ -122,65 +160,216 @@ public final class ReplicaWriter {
     }
 
     /**
-     * Deletes a directory tree bottom-up without following links: a link inside it is removed as a link.
+     * Deletes a directory tree bottom-up without ever following a link: a link inside it is removed as a
+     * link, and where the platform offers {@link SecureDirectoryStream} every step is taken relative to an
+     * open directory handle, so a directory swapped for a symlink mid-delete is unlinked, never entered.
      * Failures are collected and the rest of the tree is still deleted.
      */
     public TreeDeletion deleteTree(Path root) {
-        List<TreeDeletion.Failure> failures = new ArrayList<>();
-        long[] counts = new long[2]; // [0] non-directories, [1] directories
+        TreeDeleter deleter = new TreeDeleter(root);
+        Path parent = root.toAbsolutePath().getParent();
+        try (DirectoryStream<Path> parentStream = Files.newDirectoryStream(parent)) {
+            if (parentStream instanceof SecureDirectoryStream<Path> secure) {
+                deleter.deleteEntry(secure, root.getFileName(), root);
+                return deleter.result();
+            }
+        } catch (IOException e) {
+            deleter.failed(root, e);
+            return deleter.result();
+        }
+        deleter.deleteByPath(root);
+        return deleter.result();
+    }
+
+    /** How many entries a tree holds, itself included, without following links; unreadable parts count as 1. */
+    public long countTree(Path root) {
+        long[] count = {0};
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (cancellation.isRequested()) {
-                        return FileVisitResult.TERMINATE;
-                    }
-                    // A read-only directory (mirrored from a read-only source one) can only be emptied by its
-                    // owner after giving it write permission back; root needs no such step.
-                    try {
-                        ensureOwnerCanWrite(dir, DirectoryLister.examine(dir));
-                    } catch (IOException e) {
-                        failures.add(new TreeDeletion.Failure(dir, e));
-                    }
+                    count[0]++;
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    try {
-                        Files.delete(file);
-                        counts[0]++;
-                    } catch (IOException e) {
-                        failures.add(new TreeDeletion.Failure(file, e));
-                    }
-                    return cancellation.isRequested() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                    count[0]++;
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    failures.add(new TreeDeletion.Failure(file, e));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                    if (e != null) {
-                        failures.add(new TreeDeletion.Failure(dir, e));
-                        return FileVisitResult.CONTINUE;
-                    }
-                    try {
-                        Files.delete(dir);
-                        counts[1]++;
-                    } catch (IOException deleteFailure) {
-                        failures.add(new TreeDeletion.Failure(dir, deleteFailure));
-                    }
+                    count[0]++;
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            failures.add(new TreeDeletion.Failure(root, e));
+            return Math.max(1, count[0]);
         }
-        return new TreeDeletion(counts[0], counts[1], failures);
+        return count[0];
+    }
+
+    /** One recursive delete: counts, failures, and the two ways of walking. */
+    private final class TreeDeleter {
+        private final Path root;
+        private final List<TreeDeletion.Failure> failures = new ArrayList<>();
+        private long nonDirectories;
+        private long directories;
+
+        TreeDeleter(Path root) {
+            this.root = root;
+        }
+
+        TreeDeletion result() {
+            return new TreeDeletion(nonDirectories, directories, failures);
+        }
+
+        void failed(Path path, IOException e) {
+            failures.add(new TreeDeletion.Failure(path, e));
+        }
+
+        /** Deletes {@code name} inside the open directory {@code parent}; {@code path} is only for reports. */
+        void deleteEntry(SecureDirectoryStream<Path> parent, Path name, Path path) {
+            if (cancellation.isRequested()) {
+                return;
+            }
+            PosixFileAttributes attributes;
+            try {
+                attributes = parent.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW)
+                        .readAttributes();
+            } catch (NoSuchFileException gone) {
+                return;
+            } catch (IOException e) {
+                failed(path, e);
+                return;
+            }
+            if (!attributes.isDirectory()) {
+                unlink(parent, name, path);
+                return;
+            }
+            if (cancellation.isRequested()) {
+                return; // also the moment a test may swap the directory for a link
+            }
+            try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, NOFOLLOW)) {
+                makeOwnerWritable(parent, name, attributes.permissions());
+                // Names first, deletions after: unlinking while reading a directory may skip entries.
+                List<Path> names = new ArrayList<>();
+                for (Path child : dir) {
+                    names.add(child.getFileName());
+                }
+                names.sort(null);
+                for (Path child : names) {
+                    deleteEntry(dir, child, path.resolve(child));
+                }
+            } catch (FileSystemException e) {
+                if (stillADirectory(parent, name)) {
+                    failed(path, e);
+                } else {
+                    // Swapped for a link (or a file) since it was examined: O_NOFOLLOW refused to enter it.
+                    unlink(parent, name, path);
+                }
+                return;
+            } catch (IOException | DirectoryIteratorException e) {
+                failed(path, e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e);
+                return;
+            }
+            if (cancellation.isRequested()) {
+                return;
+            }
+            try {
+                parent.deleteDirectory(name);
+                directories++;
+            } catch (NoSuchFileException gone) {
+                // already gone
+            } catch (IOException e) {
+                failed(path, e);
+            }
+        }
+
+        private boolean stillADirectory(SecureDirectoryStream<Path> parent, Path name) {
+            try {
+                return parent.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes()
+                        .isDirectory();
+            } catch (IOException e) {
+                return true; // unknown: do not try to unlink it
+            }
+        }
+
+        private void unlink(SecureDirectoryStream<Path> parent, Path name, Path path) {
+            try {
+                parent.deleteFile(name);
+                nonDirectories++;
+            } catch (NoSuchFileException gone) {
+                // already gone
+            } catch (IOException e) {
+                failed(path, e);
+            }
+        }
+
+        private void makeOwnerWritable(SecureDirectoryStream<Path> parent, Path name, Set<PosixFilePermission> now)
+                throws IOException {
+            if (!now.contains(PosixFilePermission.OWNER_WRITE) || !now.contains(PosixFilePermission.OWNER_EXECUTE)) {
+                Set<PosixFilePermission> writable = new HashSet<>(now);
+                writable.add(PosixFilePermission.OWNER_WRITE);
+                writable.add(PosixFilePermission.OWNER_EXECUTE);
+                parent.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).setPermissions(writable);
+            }
+        }
+
+        /** The fallback where no secure directory stream exists: a path-based walk that follows no link. */
+        void deleteByPath(Path start) {
+            try {
+                Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        if (cancellation.isRequested()) {
+                            return FileVisitResult.TERMINATE;
+                        }
+                        try {
+                            ensureOwnerCanWrite(dir, DirectoryLister.examine(dir));
+                        } catch (IOException e) {
+                            failed(dir, e);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        try {
+                            Files.delete(file);
+                            nonDirectories++;
+                        } catch (IOException e) {
+                            failed(file, e);
+                        }
+                        return cancellation.isRequested() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        failed(file, e);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                        if (e != null) {
+                            failed(dir, e);
+                            return FileVisitResult.CONTINUE;
+                        }
+                        try {
+                            Files.delete(dir);
+                            directories++;
+                        } catch (IOException deleteFailure) {
+                            failed(dir, deleteFailure);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException e) {
+                failed(start, e);
+            }
+        }
     }
 
     private long transfer(FileChannel in, FileChannel out) throws IOException {

@@ -38,6 +38,7 @@ public final class Synchronizer {
 
     private final Path source;
     private final Path replica;
+    private final SyncOptions options;
     private final boolean dryRun;
     private final Md5 md5 = new Md5();
     private long passes;
@@ -45,12 +46,18 @@ public final class Synchronizer {
     /**
      * @param source  the source root, an existing directory
      * @param replica the replica root; created if missing (except in a dry run)
-     * @param dryRun  decide and report everything, change nothing
+     * @param options dry run and the deletion guards
      */
-    public Synchronizer(Path source, Path replica, boolean dryRun) {
+    public Synchronizer(Path source, Path replica, SyncOptions options) {
         this.source = source;
         this.replica = replica;
-        this.dryRun = dryRun;
+        this.options = options;
+        this.dryRun = options.dryRun();
+    }
+
+    /** A synchronizer with the default guards, for a real run or a dry run. */
+    public Synchronizer(Path source, Path replica, boolean dryRun) {
+        this(source, replica, SyncOptions.defaults().withDryRun(dryRun));
     }
 
     /** Runs one pass, logs its summary line, and returns the summary. */
@@ -75,11 +82,15 @@ public final class Synchronizer {
         private final PassReport report;
         private final Cancellation cancellation;
         private final ReplicaWriter writer;
+        /** Directories whose deletions wait for the end of the walk, in the order the walk finished them. */
+        private final List<Directory> withDeletions = new ArrayList<>();
+        /** Why this pass must delete nothing, or null. */
+        private String deletionsRefused;
 
         Pass(PassReport report, Cancellation cancellation) {
             this.report = report;
             this.cancellation = cancellation;
-            this.writer = new ReplicaWriter(cancellation);
+            this.writer = new ReplicaWriter(cancellation, md5);
         }
 
         void run() {
@@ -111,6 +122,7 @@ public final class Synchronizer {
                     finish(top);
                 }
             }
+            applyDeletions();
         }
 
         /** The replica root's entry, created if it went missing; null (after an error) if unusable. */
@@ -163,6 +175,11 @@ public final class Synchronizer {
             }
             reportProblems(sourceListing, relative, "source");
             reportProblems(replicaListing, relative, "replica");
+            if (relative.equals(ROOT) && sourceListing.entries().isEmpty() && !replicaListing.entries().isEmpty()
+                    && !options.allowEmptySource()) {
+                deletionsRefused = "the source is empty but the replica is not (an unmounted disk looks like "
+                        + "this; --allow-empty-source allows it)";
+            }
 
             List<Action> actions = Planner.plan(sourceListing.entries(), replicaListing.entries());
             if (replicaDir != null && !dryRun && changesEntries(actions)) {
@@ -173,10 +190,10 @@ public final class Synchronizer {
                 }
             }
             List<Descent> descents = new ArrayList<>();
-            List<Action.Delete> deletions = new ArrayList<>();
+            List<Action> deletions = new ArrayList<>();
             for (Action action : actions) {
-                if (action instanceof Action.Delete delete) {
-                    deletions.add(delete);
+                if (deletesATree(action) || action instanceof Action.Delete) {
+                    deletions.add(action);
                     continue;
                 }
                 cancellation.check();
@@ -225,7 +242,7 @@ public final class Synchronizer {
             byte[] sourceHash = md5.of(source.resolve(path), cancellation);
             byte[] replicaHash = md5.of(replica.resolve(path), cancellation);
             if (!Arrays.equals(sourceHash, replicaHash)) {
-                install(sourceFile, path, Operation.UPDATED, "updated file");
+                install(sourceFile, path, Operation.UPDATED, "updated file", sourceHash);
             } else if (!sourceFile.sameAttributes(replicaFile)) {
                 if (!dryRun) {
                     writer.setAttributes(replica.resolve(path), sourceFile);
@@ -236,6 +253,10 @@ public final class Synchronizer {
             }
         }
 
+        /**
+         * Replaces a replica entry of another kind. A replica directory is only ever replaced in the deletion
+         * phase, after the walk: its contents count as deletions.
+         */
         private Descent replace(Entry sourceEntry, Entry replicaEntry, Path path) throws IOException {
             String what = "replaced " + replicaEntry.kind().label() + " with " + sourceEntry.kind().label();
             Path target = replica.resolve(path);
@@ -249,9 +270,7 @@ public final class Synchronizer {
             }
             if (sourceEntry.is(EntryKind.DIRECTORY)) {
                 if (!dryRun) {
-                    if (!replicaEntry.is(EntryKind.DIRECTORY)) {
-                        writer.delete(target);
-                    }
+                    writer.delete(target);
                     writer.createDirectory(target);
                 }
                 report.record(Operation.REPLACED, what, path);
@@ -263,6 +282,12 @@ public final class Synchronizer {
         }
 
         private void install(Entry sourceEntry, Path path, Operation operation, String what) throws IOException {
+            install(sourceEntry, path, operation, what, null);
+        }
+
+        /** Installs a file or link; {@code sourceMd5}, if this pass hashed the source, must match the copy. */
+        private void install(Entry sourceEntry, Path path, Operation operation, String what, byte[] sourceMd5)
+                throws IOException {
             if (sourceEntry.is(EntryKind.SYMLINK)) {
                 if (!dryRun) {
                     writer.installSymlink(replica.resolve(path), sourceEntry);
@@ -271,7 +296,7 @@ public final class Synchronizer {
                 return;
             }
             long bytes = dryRun ? sourceEntry.size()
-                    : writer.installFile(source.resolve(path), sourceEntry, replica.resolve(path));
+                    : writer.installFile(source.resolve(path), sourceEntry, replica.resolve(path), sourceMd5);
             report.copied(bytes);
             report.record(operation, what, path, " (" + bytes + " bytes)");
         }
@@ -282,19 +307,76 @@ public final class Synchronizer {
             }
         }
 
-        /** Deletes the directory's extraneous entries, then gives it the source directory's attributes. */
+        /**
+         * A directory's subtree is done. Its attributes are set now, unless it has entries to delete: then both
+         * wait for the deletion phase, since deleting changes a directory's modification time.
+         */
         private void finish(Directory dir) {
-            for (Action.Delete delete : dir.deletions) {
-                cancellation.check();
-                Path path = dir.relative.resolve(delete.name());
-                try {
-                    delete(delete.replica(), path);
-                } catch (CancellationException stop) {
-                    throw stop;
-                } catch (IOException | RuntimeException e) {
-                    failed(delete, path, e);
+            if (dir.deletions.isEmpty()) {
+                setDirectoryAttributes(dir);
+            } else {
+                withDeletions.add(dir);
+            }
+        }
+
+        /**
+         * The deletion phase, after the whole walk: first the guards decide whether this pass may delete at
+         * all (all or nothing, never "delete N, then stop"), then each waiting directory loses its extra
+         * entries, deepest first, and gets its attributes.
+         */
+        private void applyDeletions() {
+            if (withDeletions.isEmpty()) {
+                return;
+            }
+            String refusal = deletionsRefused != null ? deletionsRefused : overTheLimit();
+            if (refusal != null) {
+                report.record(Operation.ERROR, "error: deleted nothing this pass:", ROOT, " " + refusal);
+            }
+            for (Directory dir : withDeletions) {
+                if (refusal == null) {
+                    for (Action deletion : dir.deletions) {
+                        cancellation.check();
+                        Path path = dir.relative.resolve(deletion.name());
+                        try {
+                            if (deletion instanceof Action.ReplaceType replace) {
+                                replace(replace.source(), replace.replica(), path);
+                            } else {
+                                delete(((Action.Delete) deletion).replica(), path);
+                            }
+                        } catch (CancellationException stop) {
+                            throw stop;
+                        } catch (IOException | RuntimeException e) {
+                            failed(deletion, path, e);
+                        }
+                    }
+                }
+                setDirectoryAttributes(dir);
+            }
+        }
+
+        /** With --max-delete, the reason this pass must delete nothing, or null if it stays within the limit. */
+        private String overTheLimit() {
+            if (options.maxDelete().isEmpty()) {
+                return null;
+            }
+            long limit = options.maxDelete().getAsLong();
+            long total = 0;
+            for (Directory dir : withDeletions) {
+                for (Action deletion : dir.deletions) {
+                    cancellation.check();
+                    Entry doomed = deletion instanceof Action.ReplaceType replace ? replace.replica()
+                            : ((Action.Delete) deletion).replica();
+                    total += doomed.is(EntryKind.DIRECTORY)
+                            ? writer.countTree(replica.resolve(dir.relative.resolve(deletion.name())))
+                            : 1;
                 }
             }
+            return total > limit
+                    ? "it would delete " + total + " entries, more than --max-delete " + limit + " allows"
+                    : null;
+        }
+
+        private void setDirectoryAttributes(Directory dir) {
             if (dir.sourceDir == null || dryRun) {
                 return;
             }
@@ -361,6 +443,11 @@ public final class Synchronizer {
         }
     }
 
+    /** A replica directory replaced by a file or link: its whole tree goes, so it waits with the deletions. */
+    private static boolean deletesATree(Action action) {
+        return action instanceof Action.ReplaceType replace && replace.replica().is(EntryKind.DIRECTORY);
+    }
+
     private static boolean changesEntries(List<Action> actions) {
         for (Action action : actions) {
             if (!(action instanceof Action.SyncDirectory || action instanceof Action.SkipSpecial
@@ -390,7 +477,7 @@ public final class Synchronizer {
 
     /** A directory whose subtree is being walked; its deletions and attributes wait until the subtree is done. */
     private record Directory(Path relative, Entry sourceDir, Entry replicaDir, Iterator<Descent> descents,
-                             List<Action.Delete> deletions) {
+                             List<Action> deletions) {
 
         static Directory skipped(Path relative) {
             return new Directory(relative, null, null, List.<Descent>of().iterator(), List.of());
