@@ -5,6 +5,7 @@ import dirsync.sync.LogText;
 import dirsync.sync.PassSummary;
 import dirsync.sync.PeriodicRunner;
 import dirsync.sync.Roots;
+import dirsync.sync.SyncOptions;
 import dirsync.sync.Synchronizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
             "1:--once: the pass finished, but some entries failed (or it was interrupted)",
-            "2:usage or validation error; nothing was touched"
+            "2:usage or validation error; nothing was touched",
+            "3:another dirsync is already running on the same replica; nothing was touched"
         })
 public final class DirsyncCommand implements Callable<Integer> {
 
@@ -68,6 +71,15 @@ public final class DirsyncCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Log what would be done, change nothing.")
     private boolean dryRun;
 
+    @Option(names = "--max-delete", paramLabel = "N", converter = CountConverter.class,
+            description = "If a pass would delete more than N entries (the contents of deleted directories "
+                    + "included), it deletes none of them and reports an error.")
+    private Long maxDelete;
+
+    @Option(names = "--allow-empty-source", description = "Let an empty SOURCE empty a non-empty REPLICA. "
+            + "Without it such a pass deletes nothing and reports an error: an unmounted disk looks empty.")
+    private boolean allowEmptySource;
+
     @Option(names = {"-v", "--verbose"}, description = "Also log debug detail (e.g. files found unchanged).")
     private boolean verbose;
 
@@ -75,14 +87,21 @@ public final class DirsyncCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     private final StopSignal stop;
+    private final Path lockDirectory;
 
-    DirsyncCommand(StopSignal stop) {
+    DirsyncCommand(StopSignal stop, Path lockDirectory) {
         this.stop = stop;
+        this.lockDirectory = lockDirectory;
     }
 
-    /** The one factory for a ready command line, used by {@link Main} and by tests alike. */
+    /** The one factory for a ready command line, used by {@link Main}; locks live in java.io.tmpdir. */
     public static CommandLine commandLine(StopSignal stop) {
-        CommandLine commandLine = new CommandLine(new DirsyncCommand(stop));
+        return commandLine(stop, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** The same command line with its lock files in {@code lockDirectory} (tests keep them in their temp dir). */
+    static CommandLine commandLine(StopSignal stop, Path lockDirectory) {
+        CommandLine commandLine = new CommandLine(new DirsyncCommand(stop, lockDirectory));
         commandLine.setParameterExceptionHandler(DirsyncCommand::usageError);
         return commandLine;
     }
@@ -96,7 +115,28 @@ public final class DirsyncCommand implements Callable<Integer> {
         } catch (Roots.InvalidRootsException e) {
             return fail(err, e.getMessage());
         }
-        // From here on things are written: the log file first, so that a bad log path is still a usage error.
+        // From here on things are written: the lock (outside the replica), then the log file, so that a second
+        // instance or a bad log path is still refused before anything else is touched.
+        ReplicaLock lock = null;
+        if (!dryRun) {
+            Path lockFile = ReplicaLock.lockFileFor(roots.replica(), lockDirectory);
+            try {
+                lock = ReplicaLock.acquire(lockFile, roots.replica());
+            } catch (ReplicaLock.HeldElsewhereException e) {
+                return fail(err, LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING);
+            } catch (IOException e) {
+                return fail(err, "cannot lock '" + LogText.escape(lockFile) + "': " + reasonOf(e));
+            }
+        }
+        try (ReplicaLock held = lock) {
+            return locked(err, roots);
+        } catch (IOException e) {
+            // Releasing a lock can only fail if its file is already closed: the process is ending anyway.
+            return ExitCode.OK;
+        }
+    }
+
+    private int locked(PrintWriter err, Roots roots) throws InterruptedException {
         try {
             openForAppend(roots.logFile());
         } catch (IOException e) {
@@ -115,7 +155,9 @@ public final class DirsyncCommand implements Callable<Integer> {
             LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", VersionProvider.version(),
                     LogText.escape(roots.source()), LogText.escape(roots.replica()), interval.toSeconds(),
                     once ? ", one pass" : "", dryRun ? ", dry run" : "");
-            Synchronizer synchronizer = new Synchronizer(roots.source(), roots.replica(), dryRun);
+            SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
+                    maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete));
+            Synchronizer synchronizer = new Synchronizer(roots.source(), roots.replica(), options);
             return once ? runOnce(synchronizer) : runPeriodically(synchronizer);
         } finally {
             LoggingSetup.shutdown();
@@ -159,9 +201,13 @@ public final class DirsyncCommand implements Callable<Integer> {
     }
 
     private int fail(PrintWriter err, String message) {
+        return fail(err, message, ExitCode.USAGE);
+    }
+
+    private int fail(PrintWriter err, String message, int exitCode) {
         err.println("dirsync: " + message);
         err.flush();
-        return ExitCode.USAGE;
+        return exitCode;
     }
 
     /** A usage mistake is one line on stderr and exit code 2: no usage dump, no stack trace. */
@@ -170,6 +216,22 @@ public final class DirsyncCommand implements Callable<Integer> {
         err.println("dirsync: " + LogText.escape(e.getMessage()) + " (see 'dirsync --help')");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    /** N of --max-delete: a whole number, 0 or more. */
+    static final class CountConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                long count = Long.parseLong(value.trim());
+                if (count >= 0) {
+                    return count;
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new CommandLine.TypeConversionException("must be a whole number, 0 or more, not '" + value + "'");
+        }
     }
 
     /** INTERVAL: a whole number of seconds, at least 1. */

@@ -9,6 +9,8 @@ public final class ExitCode {
     public static final int ENTRIES_FAILED = 1;
     /** Usage or validation error: nothing was touched. */
     public static final int USAGE = 2;
+    /** Another dirsync is already running on the same replica: nothing was touched. */
+    public static final int ALREADY_RUNNING = 3;
 
     private ExitCode() {
     }

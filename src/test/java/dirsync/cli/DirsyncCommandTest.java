@@ -32,6 +32,9 @@ class DirsyncCommandTest {
     @TempDir
     Path temp;
 
+    @TempDir
+    Path locks;
+
     Path source;
     Path replica;
     Path log;
@@ -56,7 +59,7 @@ class DirsyncCommandTest {
     private Run run(StopSignal stop, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = DirsyncCommand.commandLine(stop);
+        CommandLine commandLine = DirsyncCommand.commandLine(stop, locks);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         int exitCode = commandLine.execute(args);
@@ -154,12 +157,103 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void aSecondInstanceOnTheSameReplicaExitsThreeAndTouchesNothing() throws Exception {
+        StopSignal stop = new StopSignal();
+        CompletableFuture<Run> first = CompletableFuture.supplyAsync(
+                () -> run(stop, source.toString(), replica.toString(), "1", log.toString()));
+        awaitTrue(() -> Files.isRegularFile(replica.resolve("a.txt")));
+        Path otherLog = temp.resolve("other.log");
+        Files.writeString(source.resolve("new.txt"), "must not be copied by the second instance");
+        Path sameReplicaOtherSpelling = temp.resolve("replica/../replica");
+
+        try {
+            Run second = run(once(source, sameReplicaOtherSpelling, "60", otherLog));
+
+            assertThat(second.exitCode()).isEqualTo(ExitCode.ALREADY_RUNNING);
+            assertThat(second.errLines()).singleElement().asString()
+                    .startsWith("dirsync: another dirsync is already running on replica '" + replica.toRealPath());
+            assertThat(otherLog).doesNotExist();
+        } finally {
+            stop.raise();
+            assertThat(first.get(15, TimeUnit.SECONDS).exitCode()).isZero();
+        }
+        assertThat(run(once(source, replica, "60", otherLog)).exitCode()).as("the lock is released on exit").isZero();
+    }
+
+    @Test
+    void copiesComeBeforeDeletionsInTheLog() throws IOException {
+        Trees.at(replica).file("zz-extra", "old").file("00-extra", "old");
+
+        run(once(source, replica, "60", log));
+
+        List<String> lines = Files.readAllLines(log);
+        int lastCopy = lastIndexOf(lines, "copied new file");
+        int firstDeletion = indexOf(lines, "deleted file");
+        assertThat(lastCopy).isNotNegative();
+        assertThat(firstDeletion).isGreaterThan(lastCopy);
+    }
+
+    @Test
+    void anEmptySourceIsRefusedUnlessAllowed() throws IOException {
+        run(once(source, replica, "60", log));
+        Path empty = Files.createDirectory(temp.resolve("empty-source"));
+
+        Run refused = run(once(empty, replica, "60", log));
+
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
+        assertThat(Files.readString(log)).contains("ERROR error: deleted nothing this pass: . the source is empty");
+        assertThat(replica.resolve("a.txt")).hasContent("alpha");
+        assertThat(replica.resolve("sub/b.txt")).hasContent("beta");
+
+        Run allowed = run("--allow-empty-source", "--once", empty.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(allowed.exitCode()).isZero();
+        assertThat(replica).isEmptyDirectory();
+    }
+
+    @Test
+    void maxDeleteRefusesAPassThatWouldDeleteMoreAndAllowsOneThatWouldNot() throws IOException {
+        Trees.at(replica).file("extra/1", "x").file("extra/2", "x").file("extra-file", "x");
+
+        Run over = run("--max-delete", "3", "--once", source.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(over.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
+        assertThat(Files.readString(log)).contains("it would delete 4 entries, more than --max-delete 3 allows");
+        assertThat(replica.resolve("extra/1")).exists();
+        assertThat(replica.resolve("a.txt")).as("copies still happen").hasContent("alpha");
+
+        Run within = run("--max-delete", "4", "--once", source.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(within.exitCode()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(List<String> lines, String text) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void helpListsTheArgumentsAndTheExitCodes() {
         Run run = run("--help");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("SOURCE REPLICA INTERVAL LOG_FILE", "--once", "--dry-run", "--verbose",
-                "Exit codes:", "0   success", "1   --once", "2   usage or validation error");
+                "--max-delete", "--allow-empty-source", "Exit codes:", "0   success", "1   --once",
+                "2   usage or validation error", "3   another dirsync is already running");
     }
 
     @Test
@@ -209,7 +303,10 @@ class DirsyncCommandTest {
                         t.resolve("l.log")), "INTERVAL"),
                 mistake("arguments missing", t -> new String[] {t.resolve("source").toString()}, "Missing required"),
                 mistake("too many arguments", t -> new String[] {"a", "b", "5", "l", "extra"}, "Unmatched argument"),
-                mistake("unknown option", t -> new String[] {"--frobnicate", "a", "b", "5", "l"}, "Unknown option"));
+                mistake("unknown option", t -> new String[] {"--frobnicate", "a", "b", "5", "l"}, "Unknown option"),
+                mistake("max-delete negative", t -> new String[] {"--max-delete", "-1", "--once",
+                    t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
+                        "--max-delete", "'-1'"));
     }
 
     private static Arguments mistake(String name, Function<Path, String[]> args, String... words) {

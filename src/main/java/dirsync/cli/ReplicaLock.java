@@ -1,0 +1,109 @@
+package dirsync.cli;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One dirsync per replica: an OS file lock on a lock file outside the replica, named after the replica's real
+ * path. The operating system releases the lock with the process, however it ends (kill -9 included), so a
+ * stale lock file is harmless: only a held lock counts.
+ */
+final class ReplicaLock implements AutoCloseable {
+
+    private static final Pattern HOLDER = Pattern.compile("^pid (\\d+)");
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private ReplicaLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Thrown when another process (or another command in this JVM) holds the lock. */
+    static final class HeldElsewhereException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        HeldElsewhereException(String message) {
+            super(message);
+        }
+    }
+
+    /** The lock file for a replica: in {@code directory}, named by a hash of the replica's real path. */
+    static Path lockFileFor(Path realReplica, Path directory) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity(realReplica));
+            return directory.resolve("dirsync-" + HexFormat.of().formatHex(digest, 0, 8) + ".lock");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+
+    /**
+     * The replica's exact bytes, whatever the locale: toUri percent-encodes them. It also appends a slash
+     * when the directory exists, which must not make the replica before and after its creation two replicas.
+     */
+    private static byte[] identity(Path realReplica) {
+        String uri = realReplica.toUri().toString();
+        if (uri.endsWith("/") && uri.length() > "file:///".length()) {
+            uri = uri.substring(0, uri.length() - 1);
+        }
+        return uri.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static ReplicaLock acquire(Path lockFile, Path realReplica) throws IOException, HeldElsewhereException {
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException sameJvm) {
+            lock = null;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            String holder = describeHolder(channel);
+            channel.close();
+            throw new HeldElsewhereException("another dirsync is already running on replica '" + realReplica
+                    + "'" + holder + " (lock file " + lockFile + ")");
+        }
+        // For people: who holds it. The lock itself is what counts.
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " replica " + realReplica.toUri()
+                + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+        return new ReplicaLock(channel, lock);
+    }
+
+    private static String describeHolder(FileChannel channel) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            channel.read(buffer, 0);
+            Matcher pid = HOLDER.matcher(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+            return pid.find() ? " as process " + pid.group(1) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}

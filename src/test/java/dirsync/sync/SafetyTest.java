@@ -1,0 +1,331 @@
+package dirsync.sync;
+
+import static dirsync.testing.Trees.assertSameTree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Cancellation;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The guards that keep a mirror from losing data or escaping the replica: deletion limits, swapped links,
+ * copies that cannot be verified, a full disk, paths too long for the kernel.
+ */
+class SafetyTest {
+
+    @TempDir
+    Path temp;
+
+    Path source;
+    Path replica;
+    Path outside;
+    Trees.Builder src;
+    Trees.Builder rep;
+    Path mountPoint;
+
+    @BeforeEach
+    void layOut() {
+        src = Trees.at(temp.resolve("source"));
+        rep = Trees.at(temp.resolve("replica"));
+        source = src.root();
+        replica = rep.root();
+        outside = temp.resolve("outside");
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mountPoint != null) {
+            command("umount", mountPoint.toString());
+        }
+    }
+
+    private PassSummary sync(SyncOptions options, Cancellation cancellation) {
+        return new Synchronizer(source, replica, options).runPass(cancellation);
+    }
+
+    private PassSummary sync() {
+        return sync(SyncOptions.defaults(), Cancellation.NEVER);
+    }
+
+    private static SyncOptions maxDelete(long limit) {
+        return new SyncOptions(false, false, OptionalLong.of(limit));
+    }
+
+    @Test
+    void anEmptySourceDeletesNothingFromANonEmptyReplica() {
+        rep.file("precious/a", "a").file("b", "b");
+        Map<String, String> before = Trees.snapshot(replica);
+
+        PassSummary summary = sync();
+
+        assertThat(summary.errors()).isEqualTo(1);
+        assertThat(summary.count(Operation.DELETED) + summary.count(Operation.DELETED_DIRECTORY)).isZero();
+        assertThat(withoutRoot(Trees.snapshot(replica))).isEqualTo(withoutRoot(before));
+    }
+
+    @Test
+    void anEmptySourceEmptiesTheReplicaWhenAllowed() {
+        rep.file("precious/a", "a").file("b", "b");
+
+        PassSummary summary = sync(new SyncOptions(false, true, OptionalLong.empty()), Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aPassOverTheDeletionLimitDeletesNothingButStillCopies() {
+        src.file("new", "n");
+        rep.file("gone/1", "x").file("gone/2", "x").file("gone/sub/3", "x").file("extra", "x");
+        Map<String, String> before = Trees.snapshot(replica);
+
+        PassSummary summary = sync(maxDelete(5), Cancellation.NEVER); // 6 entries: gone, 1, 2, sub, 3, extra
+
+        assertThat(summary.errors()).isEqualTo(1);
+        assertThat(summary.count(Operation.DELETED) + summary.count(Operation.DELETED_DIRECTORY)).isZero();
+        assertThat(replica.resolve("new")).hasContent("n");
+        before.keySet().removeIf(name -> name.equals("."));
+        assertThat(Trees.snapshot(replica)).containsAllEntriesOf(before);
+    }
+
+    @Test
+    void aPassAtTheDeletionLimitDeletesEverythingItShould() {
+        src.file("new", "n");
+        rep.file("gone/1", "x").file("gone/2", "x").file("gone/sub/3", "x").file("extra", "x");
+
+        PassSummary summary = sync(maxDelete(6), Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aDirectoryReplacedByAFileCountsTowardsTheDeletionLimit() {
+        src.file("was-dir", "now a file");
+        rep.file("was-dir/1", "x").file("was-dir/2", "x");
+
+        PassSummary refused = sync(maxDelete(2), Cancellation.NEVER); // the directory and its two files
+
+        assertThat(refused.errors()).isEqualTo(1);
+        assertThat(replica.resolve("was-dir/1")).exists();
+        assertThat(sync(maxDelete(3), Cancellation.NEVER).errors()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aDirectorySwappedForALinkDuringItsDeletionIsUnlinkedAndNothingOutsideIsTouched() throws IOException {
+        Trees.at(outside).file("precious", "keep").file("deep/er", "keep too");
+        Map<String, String> outsideBefore = Trees.snapshot(outside);
+        src.file("keep", "k");
+        rep.file("gone/a-first", "deleted first").file("gone/b-swapped/inner", "x");
+        // Sorted deletion: "a-first" goes before "b-swapped" is examined and entered. Between the two, swap
+        // the directory for a link to outside, as an attacker racing the delete would.
+        AtomicBoolean swapped = new AtomicBoolean();
+        Path victim = replica.resolve("gone/b-swapped");
+        Cancellation swapOnceDeletionBegins = () -> {
+            if (!swapped.get() && Files.notExists(replica.resolve("gone/a-first"))
+                    && Files.exists(replica.resolve("gone/b-swapped/inner"))) {
+                try {
+                    Files.move(victim, temp.resolve("moved-away"));
+                    Files.createSymbolicLink(victim, outside);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                swapped.set(true);
+            }
+            return false;
+        };
+
+        PassSummary summary = sync(SyncOptions.defaults(), swapOnceDeletionBegins);
+
+        assertThat(swapped).as("the swap happened during the deletion").isTrue();
+        assertThat(summary.errors()).isZero();
+        assertThat(Trees.snapshot(outside)).isEqualTo(outsideBefore);
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aCopyThatDoesNotMatchTheHashOfThisPassIsNotInstalled() throws IOException {
+        FileTime time = FileTime.fromMillis(1_600_000_000_000L);
+        src.file("f", "OLD-CONTENT").mtime("f", time.toInstant());
+        rep.file("f", "REPLICA-OLD").mtime("f", time.toInstant());
+        // While the pass hashes the replica's copy, after it hashed the source, the source is rewritten with
+        // the same size and time: only the MD5 of the copy can tell that it is not what was compared.
+        AtomicBoolean rewritten = new AtomicBoolean();
+        Cancellation rewriteWhileHashingReplica = () -> {
+            if (!rewritten.get() && processHasOpen(replica.resolve("f"))) {
+                try {
+                    Files.writeString(source.resolve("f"), "NEW-CONTENT");
+                    Files.setLastModifiedTime(source.resolve("f"), time);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                rewritten.set(true);
+            }
+            return false;
+        };
+
+        PassSummary summary = sync(SyncOptions.defaults(), rewriteWhileHashingReplica);
+
+        assertThat(rewritten).isTrue();
+        assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
+        assertThat(replica.resolve("f")).hasContent("REPLICA-OLD");
+        assertThat(temporaryFiles()).isEmpty();
+        sync();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aSourceRewrittenInPlaceDuringItsCopyIsNotInstalled() throws IOException {
+        long size = 150L << 20; // three transfer chunks, with a stop check between them
+        writeLarge(source.resolve("big"), size, (byte) 'a');
+        FileTime time = Files.getLastModifiedTime(source.resolve("big"));
+        AtomicBoolean rewritten = new AtomicBoolean();
+        // Once the first chunk is copied, change a byte before it and a byte after it: installing this copy
+        // would give a file that is neither the old nor the new content.
+        Cancellation rewriteDuringCopy = () -> {
+            if (!rewritten.get() && temporaryFiles().stream().anyMatch(temp -> sizeOf(temp) > 0)) {
+                try (RandomAccessFile file = new RandomAccessFile(source.resolve("big").toFile(), "rw")) {
+                    file.write('z');
+                    file.seek(size - 1);
+                    file.write('z'); // same size, and the time set back: only the change time tells
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                try {
+                    Files.setLastModifiedTime(source.resolve("big"), time);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                rewritten.set(true);
+            }
+            return false;
+        };
+
+        PassSummary summary = sync(SyncOptions.defaults(), rewriteDuringCopy);
+
+        assertThat(rewritten).isTrue();
+        assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
+        assertThat(replica.resolve("big")).doesNotExist();
+        assertThat(temporaryFiles()).isEmpty();
+        sync();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aFullDiskIsReportedKeepsTheOldFileAndTheNextPassRetries() throws Exception {
+        mountSmallTmpfs();
+        src.file("small", "fits").file("big", new byte[3 << 20]);
+        Trees.at(replica).file("big", "old version");
+
+        PassSummary full = sync();
+
+        assertThat(full.errors()).isEqualTo(1);
+        assertThat(replica.resolve("big")).hasContent("old version");
+        assertThat(replica.resolve("small")).hasContent("fits");
+        assertThat(temporaryFiles()).isEmpty();
+
+        command("mount", "-o", "remount,size=8m", mountPoint.toString());
+        PassSummary retried = sync();
+
+        assertThat(retried.errors()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aSourcePathPastPathMaxIsReportedAndTheRestSyncs() throws Exception {
+        src.file("a", "1").file("z", "2");
+        // Built with relative mkdir and cd, as no absolute path that long can be used.
+        command("bash", "-c", "cd '" + source + "' && for i in $(seq 20); do mkdir " + "d".repeat(250) + " && cd "
+                + "d".repeat(250) + "; done && echo deep > bottom");
+
+        PassSummary summary = sync();
+
+        assertThat(summary.errors()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.completed()).isTrue();
+        assertThat(replica.resolve("a")).hasContent("1");
+        assertThat(replica.resolve("z")).hasContent("2");
+        command("rm", "-rf", source.resolve("d".repeat(250)).toString(), replica.resolve("d".repeat(250)).toString());
+    }
+
+    private void mountSmallTmpfs() throws Exception {
+        replica = temp.resolve("small-disk");
+        Files.createDirectories(replica);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", replica.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(mount.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
+                "cannot mount a 2 MiB tmpfs here (needs root and CAP_SYS_ADMIN): " + output.strip());
+        mountPoint = replica;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
+    private static void command(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+    }
+
+    private static void writeLarge(Path file, long size, byte fill) throws IOException {
+        byte[] block = new byte[1 << 20];
+        Arrays.fill(block, fill);
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+            for (long written = 0; written < size; written += block.length) {
+                out.write(block);
+            }
+        }
+    }
+
+    /** True while this process has {@code file} open: read from /proc, so the test needs no hook in the code. */
+    private static boolean processHasOpen(Path file) {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private java.util.List<Path> temporaryFiles() {
+        try (Stream<Path> all = Files.walk(replica)) {
+            return all.filter(p -> p.getFileName().toString().startsWith(".dirsync-")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> withoutRoot(Map<String, String> snapshot) {
+        Map<String, String> copy = new java.util.TreeMap<>(snapshot);
+        copy.remove(".");
+        return copy;
+    }
+}
