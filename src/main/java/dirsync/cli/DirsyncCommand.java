@@ -128,11 +128,20 @@ public final class DirsyncCommand implements Callable<Integer> {
                 return fail(err, "cannot lock '" + LogText.escape(lockFile) + "': " + reasonOf(e));
             }
         }
-        try (ReplicaLock held = lock) {
+        try {
             return locked(err, roots);
-        } catch (IOException e) {
-            // Releasing a lock can only fail if its file is already closed: the process is ending anyway.
-            return ExitCode.OK;
+        } finally {
+            release(lock);
+        }
+    }
+
+    private static void release(ReplicaLock lock) {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                // The lock dies with the process anyway; nothing is left to protect.
+            }
         }
     }
 
@@ -184,10 +193,8 @@ public final class DirsyncCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            // opened and closed: the file exists and is writable
-        }
+        // Opened and closed: the file exists and is writable.
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
     }
 
     private static String reasonOf(IOException e) {

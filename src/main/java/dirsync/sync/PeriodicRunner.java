@@ -58,7 +58,11 @@ public final class PeriodicRunner implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop(Duration.ofSeconds(5));
+    public void close() {
+        try {
+            stop(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +69,7 @@ class PeriodicModeIT {
         Files.setLastModifiedTime(sameSize, before); // and the same mtime: only the content tells
         Trees.at(source).file("docs/added.txt", "brand new");
         Files.delete(source.resolve("removed.txt"));
-        deleteTree(source.resolve("removed-dir"));
+        Trees.deleteRecursively(source.resolve("removed-dir"));
         Files.delete(source.resolve("file-then-dir"));
         Trees.at(source).file("file-then-dir/inside.txt", "now a directory");
         assertThat(Files.getLastModifiedTime(sameSize)).isEqualTo(before);
@@ -281,21 +278,5 @@ class PeriodicModeIT {
             raf.seek(size / 3);
             raf.write(("seed " + seed).getBytes(StandardCharsets.US_ASCII));
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
