@@ -1,6 +1,7 @@
 package dirsync.cli;
 
 import dirsync.fs.Cancellation;
+import dirsync.sync.Excludes;
 import dirsync.sync.LogText;
 import dirsync.sync.PassSummary;
 import dirsync.sync.PeriodicRunner;
@@ -165,7 +166,8 @@ public final class DirsyncCommand implements Callable<Integer> {
                     LogText.escape(roots.source()), LogText.escape(roots.replica()), interval.toSeconds(),
                     once ? ", one pass" : "", dryRun ? ", dry run" : "");
             SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
-                    maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete));
+                    maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), Excludes.none(), false,
+                    java.util.Optional.empty());
             Synchronizer synchronizer = new Synchronizer(roots.source(), roots.replica(), options);
             return once ? runOnce(synchronizer) : runPeriodically(synchronizer);
         } finally {

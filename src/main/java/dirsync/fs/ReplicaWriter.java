@@ -2,6 +2,7 @@ package dirsync.fs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -152,6 +153,58 @@ public final class ReplicaWriter {
             writable.add(PosixFilePermission.OWNER_EXECUTE);
             Files.getFileAttributeView(dir, PosixFileAttributeView.class, NOFOLLOW).setPermissions(writable);
         }
+    }
+
+    /**
+     * Moves a replica entry (a directory with all it holds) to {@code backup}: one rename on the same file
+     * system; across file systems a copy that keeps links as links, then a delete.
+     */
+    public void moveToBackup(Path target, Path backup) throws IOException {
+        Files.createDirectories(backup.getParent());
+        try {
+            Files.move(target, backup, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            copyTree(target, backup);
+            TreeDeletion deletion = deleteTree(target);
+            cancellation.check();
+            if (!deletion.complete()) {
+                throw deletion.failures().get(0).cause();
+            }
+        }
+    }
+
+    /**
+     * Keeps the current version of a replica file or link at {@code backup} before it is overwritten: a hard
+     * link where the file system allows (no copy, and the rename that follows leaves it untouched), else a copy.
+     */
+    public void keepInBackup(Path target, Path backup) throws IOException {
+        Files.createDirectories(backup.getParent());
+        try {
+            Files.createLink(backup, target);
+        } catch (IOException | UnsupportedOperationException noHardLink) {
+            Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    private void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                cancellation.check();
+                Files.copy(dir, to.resolve(from.relativize(dir)), StandardCopyOption.COPY_ATTRIBUTES,
+                        LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!attrs.isOther()) { // a FIFO or device is not worth keeping, and must not be opened
+                    Files.copy(file, to.resolve(from.relativize(file)), StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** Deletes a file, symlink or special file (never what a link points to). */

@@ -38,16 +38,51 @@ public record Roots(Path source, Path replica, Path logFile) {
             throw new InvalidRootsException("source " + quote(source) + " is inside the replica " + quote(replica)
                     + ": the mirror would delete it");
         }
-        Path realLog = logFile(logFile);
-        if (realLog.startsWith(realReplica)) {
-            throw new InvalidRootsException("log file " + quote(logFile) + " is inside the replica " + quote(replica)
+        Roots roots = new Roots(realSource, realReplica, null);
+        return new Roots(realSource, realReplica, roots.outsideFile(logFile, "log file"));
+    }
+
+    /**
+     * Checks a file dirsync writes besides the replica (log, status): not a directory, and outside both roots,
+     * where the mirror would delete it or copy it while it changes. Returns its real path.
+     */
+    public Path outsideFile(Path file, String role) throws InvalidRootsException {
+        if (Files.isDirectory(file)) {
+            throw new InvalidRootsException(role + " " + quote(file) + " is a directory");
+        }
+        Path real;
+        if (Files.exists(file)) {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidRootsException(role + " " + quote(file) + " is not a regular file");
+            }
+            real = realPath(file, role);
+        } else if (Files.isSymbolicLink(file)) {
+            throw new InvalidRootsException(role + " " + quote(file) + " is a symbolic link to nothing");
+        } else {
+            real = realPathOfFuture(file, role);
+        }
+        return outside(file, real, role);
+    }
+
+    /** Checks a directory dirsync writes besides the replica (backups): outside both roots. */
+    public Path outsideDirectory(Path dir, String role) throws InvalidRootsException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidRootsException(role + " " + quote(dir) + " exists but is not a directory");
+        }
+        Path real = Files.exists(dir) ? realPath(dir, role) : realPathOfFuture(dir, role);
+        return outside(dir, real, role);
+    }
+
+    private Path outside(Path given, Path real, String role) throws InvalidRootsException {
+        if (real.startsWith(replica)) {
+            throw new InvalidRootsException(role + " " + quote(given) + " is inside the replica " + quote(replica)
                     + ": the mirror would delete it");
         }
-        if (realLog.startsWith(realSource)) {
-            throw new InvalidRootsException("log file " + quote(logFile) + " is inside the source " + quote(source)
-                    + ": it would be mirrored while it grows");
+        if (real.startsWith(source)) {
+            throw new InvalidRootsException(role + " " + quote(given) + " is inside the source " + quote(source)
+                    + ": it would be mirrored while it changes");
         }
-        return new Roots(realSource, realReplica, realLog);
+        return real;
     }
 
     private static Path existingDirectory(Path source) throws InvalidRootsException {
@@ -71,22 +106,6 @@ public record Roots(Path source, Path replica, Path logFile) {
             throw new InvalidRootsException("replica " + quote(replica) + " is a symbolic link to nothing");
         }
         return realPathOfFuture(replica, "replica");
-    }
-
-    private static Path logFile(Path logFile) throws InvalidRootsException {
-        if (Files.isDirectory(logFile)) {
-            throw new InvalidRootsException("log file " + quote(logFile) + " is a directory");
-        }
-        if (Files.exists(logFile)) {
-            if (!Files.isRegularFile(logFile)) {
-                throw new InvalidRootsException("log file " + quote(logFile) + " is not a regular file");
-            }
-            return realPath(logFile, "log file");
-        }
-        if (Files.isSymbolicLink(logFile)) {
-            throw new InvalidRootsException("log file " + quote(logFile) + " is a symbolic link to nothing");
-        }
-        return realPathOfFuture(logFile, "log file");
     }
 
     /**

@@ -1,5 +1,8 @@
 package dirsync.sync;
 
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -9,20 +12,43 @@ import java.util.OptionalLong;
  * @param allowEmptySource let an empty source empty a non-empty replica (otherwise that pass deletes nothing:
  *                         an unmounted disk looks exactly like an empty directory)
  * @param maxDelete        if present, a pass that would delete more entries than this deletes none of them
+ * @param excludes         entries left out of the mirror: neither copied nor deleted
+ * @param deleteExcluded   delete what the replica holds at excluded paths after all
+ * @param backupDir        if present, every replica entry a pass deletes or overwrites is moved (or, for an
+ *                         overwrite, linked or copied) under {@code backupDir/<pass start time>/<its path>} first
  */
-public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong maxDelete) {
+public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
+                          boolean deleteExcluded, Optional<Path> backupDir) {
 
     public SyncOptions {
+        Objects.requireNonNull(excludes, "excludes");
+        Objects.requireNonNull(backupDir, "backupDir");
         if (maxDelete.isPresent() && maxDelete.getAsLong() < 0) {
             throw new IllegalArgumentException("maxDelete must not be negative: " + maxDelete.getAsLong());
         }
     }
 
     public static SyncOptions defaults() {
-        return new SyncOptions(false, false, OptionalLong.empty());
+        return new SyncOptions(false, false, OptionalLong.empty(), Excludes.none(), false, Optional.empty());
     }
 
     public SyncOptions withDryRun(boolean on) {
-        return new SyncOptions(on, allowEmptySource, maxDelete);
+        return new SyncOptions(on, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir);
+    }
+
+    public SyncOptions withAllowEmptySource(boolean on) {
+        return new SyncOptions(dryRun, on, maxDelete, excludes, deleteExcluded, backupDir);
+    }
+
+    public SyncOptions withMaxDelete(long limit) {
+        return new SyncOptions(dryRun, allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir);
+    }
+
+    public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, rules, deleteThem, backupDir);
+    }
+
+    public SyncOptions withBackupDir(Path dir) {
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir));
     }
 }

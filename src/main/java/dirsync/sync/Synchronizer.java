@@ -15,6 +15,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +38,9 @@ import java.util.concurrent.CancellationException;
 public final class Synchronizer {
 
     private static final Path ROOT = Path.of("");
+    /** One backup directory per pass, named for its start: sortable, and free of characters shells dislike. */
+    private static final DateTimeFormatter BACKUP_STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Path source;
     private final Path replica;
@@ -86,11 +92,15 @@ public final class Synchronizer {
         private final List<Directory> withDeletions = new ArrayList<>();
         /** Why this pass must delete nothing, or null. */
         private String deletionsRefused;
+        /** Where this pass keeps what it deletes or overwrites, or null for no backup. */
+        private final Path backupRoot;
 
         Pass(PassReport report, Cancellation cancellation) {
             this.report = report;
             this.cancellation = cancellation;
             this.writer = new ReplicaWriter(cancellation, md5);
+            this.backupRoot = options.backupDir().map(dir -> dir.resolve(BACKUP_STAMP.format(Instant.now())))
+                    .orElse(null);
         }
 
         void run() {
@@ -175,13 +185,16 @@ public final class Synchronizer {
             }
             reportProblems(sourceListing, relative, "source");
             reportProblems(replicaListing, relative, "replica");
-            if (relative.equals(ROOT) && sourceListing.entries().isEmpty() && !replicaListing.entries().isEmpty()
+            List<Entry> sourceEntries = options.excludes().keep(relative, sourceListing.entries());
+            List<Entry> replicaEntries = options.deleteExcluded() ? replicaListing.entries()
+                    : options.excludes().keep(relative, replicaListing.entries());
+            if (relative.equals(ROOT) && sourceEntries.isEmpty() && !replicaEntries.isEmpty()
                     && !options.allowEmptySource()) {
                 deletionsRefused = "the source is empty but the replica is not (an unmounted disk looks like "
                         + "this; --allow-empty-source allows it)";
             }
 
-            List<Action> actions = Planner.plan(sourceListing.entries(), replicaListing.entries());
+            List<Action> actions = Planner.plan(sourceEntries, replicaEntries);
             if (replicaDir != null && !dryRun && changesEntries(actions)) {
                 try {
                     writer.ensureOwnerCanWrite(replica.resolve(relative), replicaDir);
@@ -221,9 +234,11 @@ public final class Synchronizer {
             } else if (action instanceof Action.SyncDirectory sync) {
                 return new Descent(sync.source(), sync.replica());
             } else if (action instanceof Action.CopyNew copy) {
-                install(copy.source(), path, Operation.COPIED, "copied new " + copy.source().kind().label());
+                install(copy.source(), null, path, Operation.COPIED, "copied new " + copy.source().kind().label(),
+                        null);
             } else if (action instanceof Action.Update update) {
-                install(update.source(), path, Operation.UPDATED, "updated " + update.source().kind().label());
+                install(update.source(), update.replica(), path, Operation.UPDATED,
+                        "updated " + update.source().kind().label(), null);
             } else if (action instanceof Action.CompareContent compare) {
                 compare(compare.source(), compare.replica(), path);
             } else if (action instanceof Action.ReplaceType replace) {
@@ -242,7 +257,7 @@ public final class Synchronizer {
             byte[] sourceHash = md5.of(source.resolve(path), cancellation);
             byte[] replicaHash = md5.of(replica.resolve(path), cancellation);
             if (!Arrays.equals(sourceHash, replicaHash)) {
-                install(sourceFile, path, Operation.UPDATED, "updated file", sourceHash);
+                install(sourceFile, replicaFile, path, Operation.UPDATED, "updated file", sourceHash);
             } else if (!sourceFile.sameAttributes(replicaFile)) {
                 if (!dryRun) {
                     writer.setAttributes(replica.resolve(path), sourceFile);
@@ -259,46 +274,48 @@ public final class Synchronizer {
          */
         private Descent replace(Entry sourceEntry, Entry replicaEntry, Path path) throws IOException {
             String what = "replaced " + replicaEntry.kind().label() + " with " + sourceEntry.kind().label();
-            Path target = replica.resolve(path);
-            if (replicaEntry.is(EntryKind.DIRECTORY) && !dryRun) {
-                TreeDeletion deletion = writer.deleteTree(target);
-                cancellation.check(); // a stop ends a tree deletion early: it must not be reported as done
-                if (!deletion.complete()) {
-                    reportFailures(deletion, path);
+            if (replicaEntry.is(EntryKind.DIRECTORY) || sourceEntry.is(EntryKind.DIRECTORY)) {
+                if (remove(replicaEntry, path) == null) {
                     return null;
                 }
-            }
-            if (sourceEntry.is(EntryKind.DIRECTORY)) {
-                if (!dryRun) {
-                    writer.delete(target);
-                    writer.createDirectory(target);
+                if (sourceEntry.is(EntryKind.DIRECTORY)) {
+                    makeDirectory(path);
+                    report.record(Operation.REPLACED, what, path);
+                    return new Descent(sourceEntry, null);
                 }
-                report.record(Operation.REPLACED, what, path);
-                return new Descent(sourceEntry, null);
+                install(sourceEntry, null, path, Operation.REPLACED, what, null);
+                return null;
             }
             // A file or link is renamed over the old non-directory in one step.
-            install(sourceEntry, path, Operation.REPLACED, what);
+            install(sourceEntry, replicaEntry, path, Operation.REPLACED, what, null);
             return null;
         }
 
-        private void install(Entry sourceEntry, Path path, Operation operation, String what) throws IOException {
-            install(sourceEntry, path, operation, what, null);
-        }
-
-        /** Installs a file or link; {@code sourceMd5}, if this pass hashed the source, must match the copy. */
-        private void install(Entry sourceEntry, Path path, Operation operation, String what, byte[] sourceMd5)
-                throws IOException {
+        /**
+         * Installs a file or link over {@code replaced} (null if nothing is there), which goes to the backup
+         * first if there is one; {@code sourceMd5}, if this pass hashed the source, must match the copy.
+         */
+        private void install(Entry sourceEntry, Entry replaced, Path path, Operation operation, String what,
+                             byte[] sourceMd5) throws IOException {
+            Path target = replica.resolve(path);
+            if (replaced != null && backupRoot != null && !dryRun) {
+                writer.keepInBackup(target, backupRoot.resolve(path));
+            }
             if (sourceEntry.is(EntryKind.SYMLINK)) {
                 if (!dryRun) {
-                    writer.installSymlink(replica.resolve(path), sourceEntry);
+                    writer.installSymlink(target, sourceEntry);
                 }
-                report.record(operation, what, path, " -> " + sourceEntry.linkTarget());
+                report.record(operation, what, path, " -> " + sourceEntry.linkTarget() + backedUp(replaced));
                 return;
             }
             long bytes = dryRun ? sourceEntry.size()
-                    : writer.installFile(source.resolve(path), sourceEntry, replica.resolve(path), sourceMd5);
+                    : writer.installFile(source.resolve(path), sourceEntry, target, sourceMd5);
             report.copied(bytes);
-            report.record(operation, what, path, " (" + bytes + " bytes)");
+            report.record(operation, what, path, " (" + bytes + " bytes)" + backedUp(replaced));
+        }
+
+        private String backedUp(Entry replaced) {
+            return replaced != null && backupRoot != null ? " (old version kept in backup)" : "";
         }
 
         private void makeDirectory(Path path) throws IOException {
@@ -397,24 +414,41 @@ public final class Synchronizer {
         }
 
         private void delete(Entry replicaEntry, Path path) throws IOException {
-            if (!replicaEntry.is(EntryKind.DIRECTORY)) {
+            String detail = remove(replicaEntry, path);
+            if (detail != null) {
+                boolean directory = replicaEntry.is(EntryKind.DIRECTORY);
+                report.record(directory ? Operation.DELETED_DIRECTORY : Operation.DELETED,
+                        "deleted " + replicaEntry.kind().label(), path, detail);
+            }
+        }
+
+        /**
+         * Removes a replica entry, a directory with all it holds: into the backup if there is one, else for
+         * good. Returns the detail for its log line, or null if it could not all go (the failures are reported).
+         */
+        private String remove(Entry replicaEntry, Path path) throws IOException {
+            Path target = replica.resolve(path);
+            if (backupRoot != null) {
                 if (!dryRun) {
-                    writer.delete(replica.resolve(path));
+                    writer.moveToBackup(target, backupRoot.resolve(path));
                 }
-                report.record(Operation.DELETED, "deleted " + replicaEntry.kind().label(), path);
-                return;
+                return " (moved to backup)";
             }
             if (dryRun) {
-                report.record(Operation.DELETED_DIRECTORY, "deleted directory", path);
-                return;
+                return "";
             }
-            TreeDeletion deletion = writer.deleteTree(replica.resolve(path));
+            if (!replicaEntry.is(EntryKind.DIRECTORY)) {
+                writer.delete(target);
+                return "";
+            }
+            TreeDeletion deletion = writer.deleteTree(target);
             cancellation.check(); // a stop ends a tree deletion early: it must not be reported as done
             reportFailures(deletion, path);
-            if (deletion.complete()) {
-                long inside = Math.max(0, deletion.nonDirectories() + deletion.directories() - 1);
-                report.record(Operation.DELETED_DIRECTORY, "deleted directory", path, " (" + inside + " entries inside)");
+            if (!deletion.complete()) {
+                return null;
             }
+            long inside = Math.max(0, deletion.nonDirectories() + deletion.directories() - 1);
+            return " (" + inside + " entries inside)";
         }
 
         private void failed(Action action, Path path, Exception e) {

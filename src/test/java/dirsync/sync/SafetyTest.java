@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -64,7 +63,7 @@ class SafetyTest {
     }
 
     private static SyncOptions maxDelete(long limit) {
-        return new SyncOptions(false, false, OptionalLong.of(limit));
+        return SyncOptions.defaults().withMaxDelete(limit);
     }
 
     @Test
@@ -83,7 +82,7 @@ class SafetyTest {
     void anEmptySourceEmptiesTheReplicaWhenAllowed() {
         rep.file("precious/a", "a").file("b", "b");
 
-        PassSummary summary = sync(new SyncOptions(false, true, OptionalLong.empty()), Cancellation.NEVER);
+        PassSummary summary = sync(SyncOptions.defaults().withAllowEmptySource(true), Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
         assertSameTree(source, replica);
