@@ -1,11 +1,13 @@
 package dirsync.cli;
 
+import ch.qos.logback.core.util.FileSize;
 import dirsync.fs.Cancellation;
 import dirsync.sync.Excludes;
 import dirsync.sync.LogText;
 import dirsync.sync.PassSummary;
 import dirsync.sync.PeriodicRunner;
 import dirsync.sync.Roots;
+import dirsync.sync.StatusFile;
 import dirsync.sync.SyncOptions;
 import dirsync.sync.Synchronizer;
 import java.io.IOException;
@@ -15,7 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +89,40 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "Without it such a pass deletes nothing and reports an error: an unmounted disk looks empty.")
     private boolean allowEmptySource;
 
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out entries matching GLOB (repeatable): "
+            + "neither copied nor deleted. *.tmp matches a name at any depth; /build only at the top; a / inside "
+            + "matches the whole relative path; ** spans directories; a trailing / matches directories only.")
+    private List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--exclude-from", paramLabel = "FILE",
+            description = "Read exclude patterns from FILE, one per line; blank lines and lines starting with # are "
+                    + "ignored (repeatable).")
+    private List<Path> excludeFiles = new ArrayList<>();
+
+    @Option(names = "--delete-excluded", description = "Delete what REPLICA holds at excluded paths.")
+    private boolean deleteExcluded;
+
+    @Option(names = "--backup-dir", paramLabel = "DIR", description = "Before a pass deletes or overwrites an entry "
+            + "of REPLICA, keep it under DIR/<pass start time>/<its path>. DIR must be outside SOURCE and REPLICA.")
+    private Path backupDir;
+
+    @Option(names = "--status-file", paramLabel = "FILE", description = "After each pass, replace FILE with the "
+            + "pass's figures and the time of the last successful pass, in the Prometheus text format.")
+    private Path statusFile;
+
+    @Option(names = "--log-max-size", paramLabel = "SIZE", converter = FileSizeConverter.class,
+            defaultValue = "10MB", description = "Roll the log file over when it reaches SIZE (e.g. 500KB, 10MB, "
+                    + "1GB; default ${DEFAULT-VALUE}).")
+    private FileSize logMaxSize;
+
+    @Option(names = "--log-max-files", paramLabel = "N", defaultValue = "5", description = "Keep N rolled-over "
+            + "log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; 1 to 20 (default ${DEFAULT-VALUE}).")
+    private int logMaxFiles;
+
+    @Option(names = {"-q", "--quiet"}, description = "Console: warnings and errors only (the log file still gets "
+            + "everything).")
+    private boolean quiet;
+
     @Option(names = {"-v", "--verbose"}, description = "Also log debug detail (e.g. files found unchanged).")
     private boolean verbose;
 
@@ -88,21 +130,35 @@ public final class DirsyncCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     private final StopSignal stop;
-    private final Path lockDirectory;
+    private final Surroundings surroundings;
 
-    DirsyncCommand(StopSignal stop, Path lockDirectory) {
+    /**
+     * What the command takes from its surroundings rather than its arguments; tests supply their own.
+     *
+     * @param lockDirectory where the one-instance lock files live
+     * @param progressEvery how often a long pass logs a progress line
+     * @param interactive   whether the console is a terminal that can show a live progress line
+     */
+    record Surroundings(Path lockDirectory, Duration progressEvery, boolean interactive) {
+        static Surroundings ofThisProcess() {
+            return new Surroundings(Path.of(System.getProperty("java.io.tmpdir")), Duration.ofSeconds(10),
+                    ProgressReporter.consoleIsInteractive());
+        }
+    }
+
+    DirsyncCommand(StopSignal stop, Surroundings surroundings) {
         this.stop = stop;
-        this.lockDirectory = lockDirectory;
+        this.surroundings = surroundings;
     }
 
-    /** The one factory for a ready command line, used by {@link Main}; locks live in java.io.tmpdir. */
+    /** The one factory for a ready command line, used by {@link Main}. */
     public static CommandLine commandLine(StopSignal stop) {
-        return commandLine(stop, Path.of(System.getProperty("java.io.tmpdir")));
+        return commandLine(stop, Surroundings.ofThisProcess());
     }
 
-    /** The same command line with its lock files in {@code lockDirectory} (tests keep them in their temp dir). */
-    static CommandLine commandLine(StopSignal stop, Path lockDirectory) {
-        CommandLine commandLine = new CommandLine(new DirsyncCommand(stop, lockDirectory));
+    /** The same command line in given surroundings. */
+    static CommandLine commandLine(StopSignal stop, Surroundings surroundings) {
+        CommandLine commandLine = new CommandLine(new DirsyncCommand(stop, surroundings));
         commandLine.setParameterExceptionHandler(DirsyncCommand::usageError);
         return commandLine;
     }
@@ -111,16 +167,37 @@ public final class DirsyncCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Roots roots;
+        Excludes rules;
+        Path realStatusFile = null;
+        Path realBackupDir = null;
         try {
             roots = Roots.validate(source, replica, logFile);
-        } catch (Roots.InvalidRootsException e) {
-            return fail(err, e.getMessage());
+            if (statusFile != null) {
+                realStatusFile = roots.outsideFile(statusFile, "status file");
+            }
+            if (backupDir != null) {
+                realBackupDir = roots.outsideDirectory(backupDir, "backup directory");
+            }
+            rules = Excludes.of(excludePatterns());
+        } catch (Roots.InvalidRootsException | IllegalArgumentException e) {
+            return fail(err, LogText.escape(e.getMessage()));
+        } catch (IOException e) {
+            return fail(err, "cannot read exclude file: " + reasonOf(e));
         }
+        if (logFile.toString().contains("%")) {
+            return fail(err, "log file name must not contain '%' (it names the rolled-over files)");
+        }
+        if (logMaxFiles < 1 || logMaxFiles > LoggingSetup.Rolling.MOST_FILES) {
+            return fail(err, "--log-max-files must be 1 to " + LoggingSetup.Rolling.MOST_FILES + ", not " + logMaxFiles);
+        }
+        SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
+                maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), rules, deleteExcluded,
+                Optional.ofNullable(realBackupDir));
         // From here on things are written: the lock (outside the replica), then the log file, so that a second
         // instance or a bad log path is still refused before anything else is touched.
         ReplicaLock lock = null;
         if (!dryRun) {
-            Path lockFile = ReplicaLock.lockFileFor(roots.replica(), lockDirectory);
+            Path lockFile = ReplicaLock.lockFileFor(roots.replica(), surroundings.lockDirectory());
             try {
                 lock = ReplicaLock.acquire(lockFile, roots.replica());
             } catch (ReplicaLock.HeldElsewhereException e) {
@@ -130,7 +207,7 @@ public final class DirsyncCommand implements Callable<Integer> {
             }
         }
         try {
-            return locked(err, roots);
+            return locked(err, roots, options, realStatusFile);
         } finally {
             release(lock);
         }
@@ -146,14 +223,19 @@ public final class DirsyncCommand implements Callable<Integer> {
         }
     }
 
-    private int locked(PrintWriter err, Roots roots) throws InterruptedException {
+    private int locked(PrintWriter err, Roots roots, SyncOptions options, Path realStatusFile)
+            throws InterruptedException {
         try {
             openForAppend(roots.logFile());
         } catch (IOException e) {
             return fail(err, "cannot write log file '" + LogText.escape(logFile) + "': " + reasonOf(e));
         }
-        LoggingSetup.configure(roots.logFile(), spec.commandLine().getOut(), verbose);
-        try {
+        ConsoleLine console = new ConsoleLine(spec.commandLine().getOut());
+        LoggingSetup.configure(roots.logFile(), console, verbose, quiet,
+                new LoggingSetup.Rolling(logMaxSize, logMaxFiles));
+        Synchronizer synchronizer = new Synchronizer(roots.source(), roots.replica(), options);
+        try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), surroundings.progressEvery(),
+                surroundings.interactive() ? console : null)) {
             if (!dryRun) {
                 try {
                     Files.createDirectories(roots.replica());
@@ -165,29 +247,60 @@ public final class DirsyncCommand implements Callable<Integer> {
             LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", VersionProvider.version(),
                     LogText.escape(roots.source()), LogText.escape(roots.replica()), interval.toSeconds(),
                     once ? ", one pass" : "", dryRun ? ", dry run" : "");
-            SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
-                    maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), Excludes.none(), false,
-                    java.util.Optional.empty());
-            Synchronizer synchronizer = new Synchronizer(roots.source(), roots.replica(), options);
-            return once ? runOnce(synchronizer) : runPeriodically(synchronizer);
+            StatusFile status = realStatusFile == null || dryRun ? null : new StatusFile(realStatusFile, roots.replica());
+            Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
+            return once ? exitCodeOf(pass.get()) : runPeriodically(pass);
         } finally {
             LoggingSetup.shutdown();
         }
     }
 
-    private int runOnce(Synchronizer synchronizer) {
-        PassSummary summary = synchronizer.runPass(Cancellation.of(stop::isRaised));
+    /** One pass, with its progress reports and, if asked for, its status file. */
+    private PassSummary runPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status) {
+        Instant started = Instant.now();
+        PassSummary summary;
+        progress.passStarted();
+        try {
+            summary = synchronizer.runPass(Cancellation.of(stop::isRaised));
+        } finally {
+            progress.passEnded();
+        }
+        if (status != null) {
+            try {
+                status.record(started, summary);
+            } catch (IOException e) {
+                LOG.error("error: cannot write status file '{}': {}", LogText.escape(statusFile), reasonOf(e));
+            }
+        }
+        return summary;
+    }
+
+    private static int exitCodeOf(PassSummary summary) {
         return summary.completed() && summary.errors() == 0 ? ExitCode.OK : ExitCode.ENTRIES_FAILED;
     }
 
-    private int runPeriodically(Synchronizer synchronizer) throws InterruptedException {
-        PeriodicRunner runner = new PeriodicRunner(interval, () -> synchronizer.runPass(Cancellation.of(stop::isRaised)));
+    private int runPeriodically(Supplier<PassSummary> pass) throws InterruptedException {
+        PeriodicRunner runner = new PeriodicRunner(interval, pass::get);
         runner.start();
         stop.await();
         LOG.info("stop requested, finishing");
         boolean idle = runner.stop(STOP_GRACE);
         LOG.info(idle ? "dirsync stopped" : "dirsync stopped while a pass was still ending");
         return ExitCode.OK;
+    }
+
+    /** --exclude patterns, then those of each --exclude-from file. */
+    private List<String> excludePatterns() throws IOException {
+        List<String> patterns = new ArrayList<>(excludes);
+        for (Path file : excludeFiles) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String pattern = line.strip();
+                if (!pattern.isEmpty() && !pattern.startsWith("#")) {
+                    patterns.add(pattern);
+                }
+            }
+        }
+        return patterns;
     }
 
     private static void openForAppend(Path file) throws IOException {
@@ -225,6 +338,23 @@ public final class DirsyncCommand implements Callable<Integer> {
         err.println("dirsync: " + LogText.escape(e.getMessage()) + " (see 'dirsync --help')");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    /** SIZE of --log-max-size: a number with an optional KB, MB or GB, as Logback reads it; at least 1 KB. */
+    static final class FileSizeConverter implements CommandLine.ITypeConverter<FileSize> {
+        @Override
+        public FileSize convert(String value) {
+            try {
+                FileSize size = FileSize.valueOf(value.trim());
+                if (size.getSize() >= 1024) {
+                    return size;
+                }
+            } catch (IllegalArgumentException e) {
+                // fall through
+            }
+            throw new CommandLine.TypeConversionException(
+                    "must be a size such as 500KB, 10MB or 1GB (at least 1KB), not '" + value + "'");
+        }
     }
 
     /** N of --max-delete: a whole number, 0 or more. */

@@ -4,39 +4,88 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.FileAppender;
-import java.io.PrintWriter;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.spi.FilterReply;
+import ch.qos.logback.core.util.Duration;
+import ch.qos.logback.core.util.FileSize;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /**
  * Configures Logback in code, because the log file is a command-line argument: every line goes to the
- * console and is appended to the log file, in one form: ISO-8601 time with offset, level, message.
+ * console and is appended to the log file, in one form (ISO-8601 time with offset, level, message). The file
+ * rolls over by size into compressed numbered files; progress lines go to the file only.
  */
 final class LoggingSetup {
 
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %msg%n";
+    /** The logger of periodic progress lines, which the console never shows. */
+    static final String PROGRESS_LOGGER = "dirsync.progress";
+
+    /** How the log file rolls: at {@code maxSize}, keeping {@code maxFiles} compressed old files. */
+    record Rolling(FileSize maxSize, int maxFiles) {
+        static final int MOST_FILES = 20; // Logback's fixed window holds at most 20
+
+        Rolling {
+            if (maxFiles < 1 || maxFiles > MOST_FILES) {
+                throw new IllegalArgumentException("maxFiles must be 1 to " + MOST_FILES + ": " + maxFiles);
+            }
+        }
+    }
 
     private LoggingSetup() {
     }
 
-    static void configure(Path logFile, PrintWriter console, boolean verbose) {
+    static void configure(Path logFile, ConsoleLine console, boolean verbose, boolean quiet, Rolling rolling) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
 
-        FileAppender<ILoggingEvent> file = new FileAppender<>();
+        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(context);
         file.setName("file");
         file.setFile(logFile.toString());
         file.setAppend(true);
         file.setEncoder(encoder(context));
+
+        FixedWindowRollingPolicy window = new FixedWindowRollingPolicy();
+        window.setContext(context);
+        window.setParent(file);
+        window.setFileNamePattern(logFile + ".%i.gz");
+        window.setMinIndex(1);
+        window.setMaxIndex(rolling.maxFiles());
+        window.start();
+
+        SizeBasedTriggeringPolicy<ILoggingEvent> size = new SizeBasedTriggeringPolicy<>();
+        size.setContext(context);
+        size.setMaxFileSize(rolling.maxSize());
+        size.setCheckIncrement(Duration.buildByMilliseconds(0)); // check every line: the limit is a limit
+        size.start();
+
+        file.setRollingPolicy(window);
+        file.setTriggeringPolicy(size);
         file.start();
 
         WriterAppender terminal = new WriterAppender(console, encoder(context));
         terminal.setContext(context);
         terminal.setName("console");
+        terminal.addFilter(new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                return event.getLoggerName().equals(PROGRESS_LOGGER) ? FilterReply.DENY : FilterReply.NEUTRAL;
+            }
+        });
+        if (quiet) {
+            ThresholdFilter warnings = new ThresholdFilter();
+            warnings.setLevel(Level.WARN.toString());
+            warnings.start();
+            terminal.addFilter(warnings);
+        }
         terminal.start();
 
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -20,8 +20,15 @@ public final class Md5 {
 
     private final MessageDigest digest;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+    private final Progress progress;
 
     public Md5() {
+        this(new Progress());
+    }
+
+    /** @param progress counts the bytes hashed, for progress reports */
+    public Md5(Progress progress) {
+        this.progress = progress;
         try {
             digest = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
@@ -40,6 +47,7 @@ public final class Md5 {
                     break;
                 }
                 buffer.flip();
+                progress.hashed(buffer.remaining());
                 digest.update(buffer);
             }
         }

@@ -53,11 +53,16 @@ public final class ReplicaWriter {
 
     private final Cancellation cancellation;
     private final Md5 md5;
+    private final Progress progress;
 
-    /** @param md5 for verifying copies; used only by the calling thread, between its own hashing */
-    public ReplicaWriter(Cancellation cancellation, Md5 md5) {
+    /**
+     * @param md5      for verifying copies; used only by the calling thread, between its own hashing
+     * @param progress counts the bytes copied, for progress reports
+     */
+    public ReplicaWriter(Cancellation cancellation, Md5 md5, Progress progress) {
         this.cancellation = cancellation;
         this.md5 = md5;
+        this.progress = progress;
     }
 
     /**
@@ -434,6 +439,7 @@ public final class ReplicaWriter {
                 return position;
             }
             position += moved;
+            progress.copied(moved);
         }
     }
 

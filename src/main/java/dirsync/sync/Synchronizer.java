@@ -6,13 +6,13 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
+import dirsync.fs.Progress;
 import dirsync.fs.ReplicaWriter;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.TreeDeletion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,8 @@ public final class Synchronizer {
     private final Path replica;
     private final SyncOptions options;
     private final boolean dryRun;
-    private final Md5 md5 = new Md5();
+    private final Progress progress = new Progress();
+    private final Md5 md5 = new Md5(progress);
     private long passes;
 
     /**
@@ -66,10 +67,16 @@ public final class Synchronizer {
         this(source, replica, SyncOptions.defaults().withDryRun(dryRun));
     }
 
+    /** The live counters of the running pass (or of the last one), for progress reports from another thread. */
+    public Progress progress() {
+        return progress;
+    }
+
     /** Runs one pass, logs its summary line, and returns the summary. */
     public PassSummary runPass(Cancellation cancellation) {
         long number = ++passes;
         long started = System.nanoTime();
+        progress.restart();
         PassReport report = new PassReport(dryRun);
         Pass pass = new Pass(report, cancellation);
         boolean completed = true;
@@ -98,7 +105,7 @@ public final class Synchronizer {
         Pass(PassReport report, Cancellation cancellation) {
             this.report = report;
             this.cancellation = cancellation;
-            this.writer = new ReplicaWriter(cancellation, md5);
+            this.writer = new ReplicaWriter(cancellation, md5, progress);
             this.backupRoot = options.backupDir().map(dir -> dir.resolve(BACKUP_STAMP.format(Instant.now())))
                     .orElse(null);
         }
@@ -169,12 +176,13 @@ public final class Synchronizer {
             Listing replicaListing;
             try {
                 sourceListing = DirectoryLister.list(source.resolve(relative));
-            } catch (NoSuchFileException e) {
-                report.record(Operation.VANISHED, "source directory vanished:", relative);
-                return Directory.skipped(relative);
             } catch (IOException e) {
                 // Without the source's listing nothing here can be decided, least of all a deletion.
-                report.error("cannot list source directory", relative, e);
+                if (changedSince(sourceDir, relative)) {
+                    report.record(Operation.VANISHED, "source directory vanished or changed type:", relative);
+                } else {
+                    report.error("cannot list source directory", relative, e);
+                }
                 return Directory.skipped(relative);
             }
             try {
@@ -183,6 +191,7 @@ public final class Synchronizer {
                 report.error("cannot list replica directory", relative, e);
                 return Directory.skipped(relative);
             }
+            progress.examined(sourceListing.entries().size());
             reportProblems(sourceListing, relative, "source");
             reportProblems(replicaListing, relative, "replica");
             List<Entry> sourceEntries = options.excludes().keep(relative, sourceListing.entries());
@@ -455,11 +464,23 @@ public final class Synchronizer {
             if (e instanceof SourceChangedException changed) {
                 report.record(Operation.CHANGING, "source changed during copy, retried next pass:", path,
                         " (" + changed.getMessage() + ")");
-            } else if (e instanceof NoSuchFileException && !Files.exists(source.resolve(path), LinkOption.NOFOLLOW_LINKS)
-                    && !(action instanceof Action.Delete)) {
-                report.record(Operation.VANISHED, "vanished from the source before it could be copied:", path);
+            } else if (action instanceof Action.FromSource fromSource && changedSince(fromSource.source(), path)) {
+                report.record(Operation.VANISHED, "vanished from the source (or changed type) before it was copied:",
+                        path);
             } else {
                 report.error(verb(action), path, e);
+            }
+        }
+
+        /**
+         * Whether a source entry is gone or is no longer of the kind it was listed as: a race with whoever
+         * writes the source, which the next pass sees settled, not an error.
+         */
+        private boolean changedSince(Entry listed, Path path) {
+            try {
+                return DirectoryLister.examine(source.resolve(path)).kind() != listed.kind();
+            } catch (IOException gone) {
+                return true; // no such file, or a parent that is no longer a directory
             }
         }
 

@@ -35,6 +35,8 @@ class DirsyncCommandTest {
     @TempDir
     Path locks;
 
+    DirsyncCommand.Surroundings surroundings;
+
     Path source;
     Path replica;
     Path log;
@@ -44,6 +46,7 @@ class DirsyncCommandTest {
         source = Trees.at(temp.resolve("source")).file("a.txt", "alpha").file("sub/b.txt", "beta").dir("empty").root();
         replica = temp.resolve("replica");
         log = temp.resolve("logs/dirsync.log");
+        surroundings = new DirsyncCommand.Surroundings(locks, java.time.Duration.ofSeconds(10), false);
     }
 
     record Run(int exitCode, String out, String err) {
@@ -59,7 +62,7 @@ class DirsyncCommandTest {
     private Run run(StopSignal stop, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = DirsyncCommand.commandLine(stop, locks);
+        CommandLine commandLine = DirsyncCommand.commandLine(stop, surroundings);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         int exitCode = commandLine.execute(args);
@@ -256,7 +259,7 @@ class DirsyncCommandTest {
         Run run = run("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("SOURCE REPLICA INTERVAL LOG_FILE", "--once", "--dry-run", "--verbose",
+        assertThat(run.out()).contains("SOURCE REPLICA", "INTERVAL LOG_FILE", "--once", "--dry-run", "--verbose",
                 "--max-delete", "--allow-empty-source", "Exit codes:", "0   success", "1   --once",
                 "2   usage or validation error", "3   another dirsync is already running");
     }

@@ -433,6 +433,43 @@ class SynchronizerTest {
     }
 
     @Test
+    void aSourceDirectoryThatBecomesAFileMidPassIsReportedButIsNoError() {
+        src.file("d/f", "x");
+        AtomicInteger checks = new AtomicInteger();
+        Cancellation swapOnceTheReplicaDirectoryExists = () -> {
+            if (Files.isDirectory(replica.resolve("d")) && checks.incrementAndGet() == 1) {
+                Trees.deleteRecursively(source.resolve("d"));
+                src.file("d", "now a file");
+            }
+            return false;
+        };
+
+        PassSummary summary = new Synchronizer(source, replica, false).runPass(swapOnceTheReplicaDirectoryExists);
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.VANISHED)).isEqualTo(1);
+        sync();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aSourceFileThatBecomesADirectoryBeforeItsComparisonIsReportedButIsNoError() {
+        src.file("f", "xy");
+        rep.file("f", "ab");
+        Cancellation swapAtFirstCheck = onFirstCheck(() -> {
+            Files.delete(source.resolve("f"));
+            src.file("f/inside", "now a directory");
+        });
+
+        PassSummary summary = new Synchronizer(source, replica, false).runPass(swapAtFirstCheck);
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.VANISHED)).isEqualTo(1);
+        sync();
+        assertSameTree(source, replica);
+    }
+
+    @Test
     void aFileThatChangesDuringItsCopyIsNotInstalledAndIsCopiedNextPass() {
         src.file("a", "1").file("b", "grows");
         Cancellation appendToBOnFirstCheck = onFirstCheck(() -> Files.writeString(source.resolve("b"), " more",

@@ -1,0 +1,109 @@
+package dirsync.sync;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * After each pass, the state of the mirror for monitoring, in the Prometheus text format (for node_exporter's
+ * textfile collector, say): when the last pass started, how long it took, what it did, its errors, and when
+ * the last successful pass started, so that "no successful pass for an hour" can raise an alert. The file is
+ * replaced atomically: a reader never sees half of it.
+ */
+public final class StatusFile {
+
+    private static final Pattern LAST_SUCCESS =
+            Pattern.compile("(?m)^dirsync_last_success_time_seconds\\{[^}]*} ([0-9.]+)$");
+
+    private final Path file;
+    private final String replicaLabel;
+    private Instant lastSuccess;
+
+    /** Remembers the last success a previous run wrote to {@code file}, so --once runs from cron keep it. */
+    public StatusFile(Path file, Path replica) {
+        this.file = file;
+        this.replicaLabel = "replica=\"" + labelValue(replica.toString()) + "\"";
+        this.lastSuccess = previousSuccess(file);
+    }
+
+    /** Writes the file for a pass that started at {@code started}. */
+    public void record(Instant started, PassSummary summary) throws IOException {
+        if (summary.completed() && summary.errors() == 0) {
+            lastSuccess = started;
+        }
+        StringBuilder text = new StringBuilder();
+        gauge(text, "dirsync_last_pass_start_time_seconds", "Start of the last pass, in Unix time.", seconds(started));
+        gauge(text, "dirsync_last_pass_duration_seconds", "Duration of the last pass.",
+                String.format(Locale.ROOT, "%.3f", summary.duration().toNanos() / 1e9));
+        gauge(text, "dirsync_last_pass_completed", "1 if the last pass ran to its end, 0 if it was interrupted.",
+                summary.completed() ? "1" : "0");
+        gauge(text, "dirsync_last_pass_errors", "Entries that failed in the last pass.", summary.errors());
+        gauge(text, "dirsync_last_pass_bytes_copied", "Bytes copied by the last pass.", summary.bytesCopied());
+        header(text, "dirsync_last_pass_operations", "Entries by what the last pass did with them.");
+        for (Operation operation : Operation.values()) {
+            text.append("dirsync_last_pass_operations{").append(replicaLabel).append(",operation=\"")
+                    .append(operation.key()).append("\"} ").append(summary.count(operation)).append('\n');
+        }
+        gauge(text, "dirsync_last_success_time_seconds",
+                "Start of the last pass that completed without errors, in Unix time (0: none yet).",
+                lastSuccess == null ? "0" : seconds(lastSuccess));
+        writeAtomically(text.toString());
+    }
+
+    private void gauge(StringBuilder text, String name, String help, Object value) {
+        header(text, name, help);
+        text.append(name).append('{').append(replicaLabel).append("} ").append(value).append('\n');
+    }
+
+    private static void header(StringBuilder text, String name, String help) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        text.append("# TYPE ").append(name).append(" gauge\n");
+    }
+
+    private void writeAtomically(String text) throws IOException {
+        byte[] random = new byte[6];
+        ThreadLocalRandom.current().nextBytes(random);
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+        try {
+            Files.write(temp, text.getBytes(StandardCharsets.UTF_8));
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Instant previousSuccess(Path file) {
+        try {
+            Matcher matcher = LAST_SUCCESS.matcher(Files.readString(file, StandardCharsets.UTF_8));
+            if (matcher.find()) {
+                double seconds = Double.parseDouble(matcher.group(1));
+                return seconds > 0 ? Instant.ofEpochMilli(Math.round(seconds * 1000)) : null;
+            }
+        } catch (NoSuchFileException none) {
+            return null;
+        } catch (IOException | RuntimeException unreadable) {
+            // A foreign or damaged file: start afresh, it is overwritten after the first pass.
+        }
+        return null;
+    }
+
+    private static String seconds(Instant time) {
+        return String.format(Locale.ROOT, "%.3f", time.toEpochMilli() / 1000.0);
+    }
+
+    /** Prometheus label values escape backslash, double quote and newline. */
+    private static String labelValue(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,330 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.JarProcess;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILL at any moment of a pass: whatever the replica holds under a real name afterwards is a whole file,
+ * either the old version or the new one, never a mix or a prefix; temporary files are the only debris, and one
+ * more pass cleans them up and completes the mirror.
+ *
+ * <p>Two source trees, A and B, have the same names with different content in every file (and a few entries that
+ * change type or exist on one side only). Passes alternate between them, so every pass rewrites files the
+ * previous pass may have left half done, and each is killed after a random delay within one pass's duration.
+ * The delays come from a seeded {@link Random}; the seed is printed and can be set with
+ * {@code -Ddirsync.kill.seed=N} to replay a run.
+ */
+class KillAnywhereIT {
+
+    private static final int KILLS = 40;
+    private static final long MIB = 1L << 20;
+    private static final Duration PASS_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEATH_DEADLINE = Duration.ofSeconds(10);
+    private static final Pattern PASS_DURATION = Pattern.compile(" pass \\d+ finished: .* duration=(\\d+\\.\\d+)s");
+
+    @TempDir
+    Path tmp;
+
+    private JarRuns runs;
+    private Path treeA;
+    private Path treeB;
+    private Path replica;
+    private Path logFile;
+
+    @BeforeEach
+    void setUp() {
+        runs = new JarRuns(tmp.resolve("output"));
+        treeA = tmp.resolve("A");
+        treeB = tmp.resolve("B");
+        replica = tmp.resolve("replica");
+        logFile = tmp.resolve("logs").resolve("dirsync.log");
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        runs.close();
+    }
+
+    @Test
+    void sigkillAtAnyMomentLeavesOnlyWholeFilesAndOneMorePassCompletesTheMirror() throws Exception {
+        long started = System.nanoTime();
+        // Big files at the top, in the middle and deep down: in each directory files are copied before the walk
+        // descends, so the pass alternates between copying big files and many small ones.
+        layOut(treeA, 'A', new long[] {40 * MIB + 123, 48 * MIB, 64 * MIB - 7, 36 * MIB});
+        layOut(treeB, 'B', new long[] {40 * MIB + 123, 56 * MIB + 5, 32 * MIB, 64 * MIB});
+        Map<String, Set<String>> allowed = new HashMap<>();
+        addFileHashes(treeA, allowed);
+        addFileHashes(treeB, allowed);
+        Duration layOutTime = Duration.ofNanos(System.nanoTime() - started);
+
+        // One whole pass each way, unkilled: the longer one bounds the kill delays.
+        JarRuns.Finished first = onePass(treeA, logFile);
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        JarRuns.Finished second = onePass(treeB, logFile);
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        Trees.assertSameTree(treeB, replica);
+        long passMillis = longestPassMillis(logFile);
+
+        long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
+        System.out.printf("KillAnywhereIT: seed %d (replay with -Ddirsync.kill.seed=%d), a whole pass takes %d ms, "
+                + "trees laid out in %d ms%n", seed, seed, passMillis, layOutTime.toMillis());
+        Random random = new Random(seed);
+
+        int midPass = 0;
+        int copiesCut = 0;
+        Set<Path> temporarySeen = new HashSet<>();
+        Map<String, String> torn = new TreeMap<>(); // each torn version once, with the first kill that showed it
+        Path lastSource = treeB;
+        for (int kill = 1; kill <= KILLS; kill++) {
+            lastSource = kill % 2 == 1 ? treeA : treeB;
+            Path killLog = tmp.resolve("logs").resolve(String.format("kill-%02d.log", kill));
+            JarRuns.Running dirsync = runs.start("kill", command(lastSource, killLog, "--once"));
+            // The delay counts from the start of the pass (the log's first line), not of the JVM, so that kills
+            // spread over the pass itself.
+            awaitPassStart(dirsync, killLog);
+            long delay = (long) (random.nextDouble() * passMillis);
+            TimeUnit.MILLISECONDS.sleep(delay);
+            dirsync.process().destroyForcibly(); // SIGKILL on Linux
+            JarRuns.Finished dead = dirsync.awaitExit(DEATH_DEADLINE);
+            // 128 + 9: the kill ended it; otherwise it had finished its pass by itself.
+            boolean killedMidPass = dead.exitCode() == 137;
+            if (killedMidPass) {
+                midPass++;
+            } else {
+                assertThat(dead.exitCode()).as("a pass that ended by itself\n%s", dead.describe()).isZero();
+            }
+            ReplicaState state = inspect(allowed);
+            if (temporarySeen.addAll(state.temporary())) {
+                copiesCut++; // a new temporary file: the kill cut a copy short
+            }
+            for (String problem : state.problems()) {
+                torn.putIfAbsent(problem, "kill " + kill + ", " + delay + " ms into a pass from "
+                        + lastSource.getFileName() + (killedMidPass ? "" : " (after the pass had ended)"));
+            }
+        }
+
+        JarRuns.Finished last = onePass(lastSource, logFile);
+        Duration total = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("KillAnywhereIT: kills tried %d, hit mid-pass %d, cut a copy short %d, torn files %d "
+                + "(seed %d, pass %d ms, whole test %.1f s)%n", KILLS, midPass, copiesCut, torn.size(), seed,
+                passMillis, total.toMillis() / 1000.0);
+
+        assertThat(torn).as("files under a real name that are neither A's nor B's version (seed %d)", seed).isEmpty();
+        // Kills that all landed after the pass would prove nothing: at least a quarter must interrupt one.
+        assertThat(midPass).as("kills that interrupted a pass (seed %d, pass %d ms)", seed, passMillis)
+                .isGreaterThanOrEqualTo(KILLS / 4);
+        assertThat(last.exitCode()).as(last.describe()).isZero();
+        assertThat(JarRuns.tempFiles(replica)).as("temporary files after a complete pass\n%s", last.describe())
+                .isEmpty();
+        Trees.assertSameTree(lastSource, replica);
+    }
+
+    /**
+     * Lays out one tree: four big files, about 200 small ones in a few directories, a name that is a file here
+     * and a directory in the other tree, and a directory only this tree has. Content depends on the tree letter
+     * everywhere, so no file of A equals its namesake in B, not even in part; modes and times differ too.
+     */
+    private static void layOut(Path root, char tree, long[] bigSizes) throws IOException {
+        Trees.Builder builder = Trees.at(root);
+        String[] bigNames = {"big-1.bin", "media/big-2.bin", "media/raw/big-3.bin", "z/deep/er/big-4.bin"};
+        for (int i = 0; i < bigNames.length; i++) {
+            bigFile(builder.path(bigNames[i]), tree, bigNames[i], bigSizes[i]);
+        }
+        String[] dirs = {"", "docs", "media", "src/main", "src/test", "z/deep"};
+        Random sizes = new Random(tree * 31L);
+        int index = 0;
+        for (String dir : dirs) {
+            for (int i = 0; i < 34; i++) {
+                String name = (dir.isEmpty() ? "" : dir + "/") + String.format("small-%03d.txt", i);
+                // Every third file keeps its size in both trees, so only the content (MD5) tells them apart.
+                int size = i % 3 == 0 ? 100 + 97 * i : 64 + sizes.nextInt(48 * 1024);
+                builder.file(name, content(tree, name, size));
+                builder.mode(name, (index++ % 4 == 0) == (tree == 'A') ? "rw-r--r--" : "rw-------");
+            }
+        }
+        if (tree == 'A') {
+            builder.file("shape", content(tree, "shape", 5000));
+            builder.file("only-a/one.txt", content(tree, "only-a/one.txt", 300));
+            builder.file("only-a/sub/two.txt", content(tree, "only-a/sub/two.txt", 700));
+        } else {
+            builder.file("shape/inside.txt", content(tree, "shape/inside.txt", 5000));
+            builder.file("only-b/one.txt", content(tree, "only-b/one.txt", 300));
+        }
+        setTimes(root, tree == 'A' ? Instant.parse("2025-01-02T03:04:05.5Z") : Instant.parse("2025-06-07T08:09:10.25Z"));
+    }
+
+    /** A big file written quickly: a 1 MiB random block of its own, every copy stamped with tree, name and offset. */
+    private static void bigFile(Path file, char tree, String name, long size) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] block = new byte[(int) MIB];
+        new Random(name.hashCode() * 7919L + tree).nextBytes(block);
+        ByteBuffer buffer = ByteBuffer.wrap(block);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long offset = 0; offset < size; offset += MIB) {
+                byte[] stamp = String.format("tree %c file %s offset %d%n", tree, name, offset)
+                        .getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(stamp, 0, block, 0, stamp.length);
+                buffer.clear().limit((int) Math.min(MIB, size - offset));
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+        }
+    }
+
+    private static byte[] content(char tree, String name, int size) {
+        byte[] bytes = new byte[size];
+        new Random(name.hashCode() * 31L + tree).nextBytes(bytes);
+        byte[] stamp = ("tree " + tree + " file " + name + "\n").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(stamp, 0, bytes, 0, Math.min(stamp.length, size));
+        return bytes;
+    }
+
+    /** Gives every file and directory under {@code root} a fixed time (a second apart in walk order). */
+    private static void setTimes(Path root, Instant base) throws IOException {
+        List<Path> all = new ArrayList<>();
+        try (var walk = Files.walk(root)) {
+            walk.forEach(all::add);
+        }
+        // Deepest first, so that setting a file's time does not move its directory's afterwards.
+        all.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
+        for (int i = 0; i < all.size(); i++) {
+            Files.setLastModifiedTime(all.get(i), FileTime.from(base.plusSeconds(i)));
+        }
+    }
+
+    private static void addFileHashes(Path root, Map<String, Set<String>> allowed) throws IOException {
+        for (Path file : regularFiles(root)) {
+            allowed.computeIfAbsent(root.relativize(file).toString(), name -> new TreeSet<>()).add(md5(file));
+        }
+    }
+
+    /** What a killed run left: its temporary files, and every file under a real name that should not be there. */
+    private ReplicaState inspect(Map<String, Set<String>> allowed) throws IOException {
+        List<Path> temporary = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        if (!Files.exists(replica)) {
+            return new ReplicaState(temporary, problems);
+        }
+        for (Path file : regularFiles(replica)) {
+            String name = replica.relativize(file).toString();
+            if (JarRuns.TEMP_NAME.matcher(file.getFileName().toString()).matches()) {
+                temporary.add(file); // debris the next pass deletes; whatever it holds, it is not under a real name
+                continue;
+            }
+            Set<String> versions = allowed.get(name);
+            String hash = md5(file);
+            if (versions == null) {
+                problems.add(name + ": a file neither tree has (" + Files.size(file) + " bytes, md5 " + hash + ")");
+            } else if (!versions.contains(hash)) {
+                problems.add(name + ": torn (" + Files.size(file) + " bytes, md5 " + hash + ", expected one of "
+                        + versions + ")");
+            }
+        }
+        return new ReplicaState(temporary, problems);
+    }
+
+    private record ReplicaState(List<Path> temporary, List<String> problems) {
+    }
+
+    private static List<Path> regularFiles(Path root) throws IOException {
+        Map<String, Path> files = new TreeMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    files.put(file.toString(), file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return new ArrayList<>(files.values());
+    }
+
+    private static String md5(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) MIB);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (in.read(buffer.clear()) >= 0) {
+                digest.update(buffer.flip());
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private JarRuns.Finished onePass(Path source, Path log) throws IOException {
+        return runs.run("pass", PASS_DEADLINE, command(source, log, "--once"));
+    }
+
+    /** Waits (polling every millisecond, at most 20 s) until the log's first line, written just before the pass. */
+    private static void awaitPassStart(JarRuns.Running dirsync, Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!JarRuns.readString(log).contains(" started: ")) {
+            if (!dirsync.process().isAlive()) {
+                throw new AssertionError("dirsync ended before its pass started\n" + dirsync.describe());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("dirsync did not start its pass within 20 s\n" + dirsync.describe());
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+    }
+
+    /** The longest {@code duration=} of the pass summary lines in {@code log}, in milliseconds. */
+    private static long longestPassMillis(Path log) {
+        long longest = 0;
+        for (String line : JarRuns.lines(log)) {
+            Matcher summary = PASS_DURATION.matcher(line);
+            if (summary.find()) {
+                longest = Math.max(longest, Math.round(Double.parseDouble(summary.group(1)) * 1000));
+            }
+        }
+        assertThat(longest).as("the passes' duration in %s", log).isPositive();
+        return longest;
+    }
+
+    private List<String> command(Path source, Path log, String... options) {
+        List<String> args = new ArrayList<>(List.of(options));
+        args.addAll(List.of(source.toString(), replica.toString(), "1", log.toString()));
+        return JarProcess.command(args.toArray(String[]::new));
+    }
+}
