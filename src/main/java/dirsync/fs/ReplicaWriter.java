@@ -204,12 +204,33 @@ public final class ReplicaWriter {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (!attrs.isOther()) { // a FIFO or device is not worth keeping, and must not be opened
-                    Files.copy(file, to.resolve(from.relativize(file)), StandardCopyOption.COPY_ATTRIBUTES,
-                            LinkOption.NOFOLLOW_LINKS);
+                    Path copy = to.resolve(from.relativize(file));
+                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    keepTime(copy, attrs);
                 }
                 return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                // Last, as filling a directory changes its time.
+                keepTime(to.resolve(from.relativize(dir)), Files.readAttributes(dir, BasicFileAttributes.class, NOFOLLOW));
+                return FileVisitResult.CONTINUE;
+            }
         });
+    }
+
+    /** Files.copy keeps times to the microsecond only; the backup keeps them to the nanosecond. */
+    private static void keepTime(Path copy, BasicFileAttributes original) {
+        try {
+            Files.getFileAttributeView(copy, BasicFileAttributeView.class, NOFOLLOW)
+                    .setTimes(original.lastModifiedTime(), null, null);
+        } catch (IOException | UnsupportedOperationException cosmetic) {
+            // a link's own time, where the platform cannot set it: the content is what matters
+        }
     }
 
     /** Deletes a file, symlink or special file (never what a link points to). */
