@@ -230,6 +230,140 @@ class DirsyncCommandTest {
         assertSameTree(source, replica);
     }
 
+    @Test
+    void theStatusFileTellsTheLastPassAndTheLastSuccessInPrometheusFormat() throws IOException {
+        Path status = temp.resolve("metrics/dirsync.prom");
+        Files.createDirectories(status.getParent());
+
+        Run run = run("--status-file", status.toString(), "--once", source.toString(), replica.toString(), "60",
+                log.toString());
+
+        assertThat(run.exitCode()).isZero();
+        Map<String, Double> metrics = prometheus(status);
+        String replicaLabel = "{replica=\"" + replica.toRealPath() + "\"}";
+        assertThat(metrics.get("dirsync_last_pass_errors" + replicaLabel)).isZero();
+        assertThat(metrics.get("dirsync_last_pass_completed" + replicaLabel)).isEqualTo(1.0);
+        assertThat(metrics.get("dirsync_last_pass_bytes_copied" + replicaLabel)).isEqualTo(9.0);
+        assertThat(metrics.get("dirsync_last_pass_operations{replica=\"" + replica.toRealPath()
+                + "\",operation=\"copied\"}")).isEqualTo(2.0);
+        double started = metrics.get("dirsync_last_pass_start_time_seconds" + replicaLabel);
+        assertThat(started).isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
+        assertThat(metrics.get("dirsync_last_success_time_seconds" + replicaLabel)).isEqualTo(started);
+        assertThat(metrics.get("dirsync_last_pass_duration_seconds" + replicaLabel)).isNotNegative();
+    }
+
+    @Test
+    void aFailedPassKeepsTheLastSuccessOfAnEarlierRun() throws IOException {
+        Path status = temp.resolve("dirsync.prom");
+        run("--status-file", status.toString(), "--once", source.toString(), replica.toString(), "60", log.toString());
+        String label = "{replica=\"" + replica.toRealPath() + "\"}";
+        double firstSuccess = prometheus(status).get("dirsync_last_success_time_seconds" + label);
+        Path empty = Files.createDirectory(temp.resolve("empty"));
+
+        Run failed = run("--status-file", status.toString(), "--once", empty.toString(), replica.toString(), "60",
+                log.toString());
+
+        assertThat(failed.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
+        Map<String, Double> metrics = prometheus(status);
+        assertThat(metrics.get("dirsync_last_pass_errors" + label)).isEqualTo(1.0);
+        assertThat(metrics.get("dirsync_last_success_time_seconds" + label)).isEqualTo(firstSuccess);
+    }
+
+    /** Parses the Prometheus text format: every sample line's name with labels, and its value. */
+    private static Map<String, Double> prometheus(Path file) throws IOException {
+        Map<String, Double> samples = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("#")) {
+                assertThat(line).matches("# (HELP|TYPE) dirsync_\\w+ .+");
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return samples;
+    }
+
+    @Test
+    void theLogFileRollsOverIntoCompressedFilesAndKeepsAtMostTheirNumber() throws IOException {
+        for (int i = 0; i < 300; i++) {
+            Trees.at(source).file("many/file-" + i + ".txt", "x");
+        }
+
+        for (int round = 0; round < 4; round++) {
+            Files.writeString(source.resolve("many/file-0.txt"), "round " + round);
+            run("--log-max-size", "4KB", "--log-max-files", "2", "-v", "--once", source.toString(),
+                    replica.toString(), "60", log.toString());
+        }
+
+        assertThat(log.resolveSibling("dirsync.log.1.gz")).exists();
+        assertThat(log.resolveSibling("dirsync.log.2.gz")).exists();
+        assertThat(log.resolveSibling("dirsync.log.3.gz")).doesNotExist();
+        assertThat(Files.size(log)).isLessThan(8 * 1024);
+        try (var gzip = new java.util.zip.GZIPInputStream(Files.newInputStream(log.resolveSibling("dirsync.log.1.gz")))) {
+            assertThat(new String(gzip.readAllBytes())).containsPattern(TIMESTAMPED_LINE.replace("^", "(?m)^")
+                    .replace(".+", ".+$"));
+        }
+    }
+
+    @Test
+    void quietKeepsTheConsoleToWarningsAndErrorsButTheFileGetsEverything() throws IOException {
+        Trees.at(source).fifo("pipe");
+
+        Run run = run("-q", "--once", source.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(run.out().lines()).isNotEmpty().allMatch(line -> line.contains(" WARN ") || line.contains(" ERROR"));
+        assertThat(Files.readString(log)).contains("INFO  copied new file a.txt", "WARN  skipped special file pipe");
+    }
+
+    @Test
+    void aLongPassLogsProgressToTheFileButNotToANonInteractiveConsole() throws IOException {
+        surroundings = new DirsyncCommand.Surroundings(locks, java.time.Duration.ofMillis(100), false);
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(source.resolve("big.bin"))) {
+            for (int i = 0; i < 400; i++) {
+                out.write(block);
+            }
+        }
+
+        Run run = run("--once", source.toString(), replica.toString(), "60", log.toString());
+
+        assertThat(Files.readAllLines(log)).anyMatch(line -> line.matches(
+                TIMESTAMPED_LINE.replace(".+", "progress: [\\d,]+ entries checked, .+ hashed, .+ copied, .+/s, \\d+ s")));
+        assertThat(run.out()).doesNotContain("progress", "\r");
+    }
+
+    @Test
+    void excludePatternsComeFromOptionsAndFiles() throws IOException {
+        Trees.at(source).file("a.tmp", "t").file("cache/c", "c").file("keep/b.log", "l");
+        Path patterns = Files.writeString(temp.resolve("excludes.txt"), "# build output\n\ncache/\n  *.log  \n");
+
+        Run run = run("--exclude", "*.tmp", "--exclude-from", patterns.toString(), "--once", source.toString(),
+                replica.toString(), "60", log.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(replica.resolve("a.txt")).exists();
+        assertThat(replica.resolve("a.tmp")).doesNotExist();
+        assertThat(replica.resolve("cache")).doesNotExist();
+        assertThat(replica.resolve("keep/b.log")).doesNotExist();
+        assertThat(replica.resolve("keep")).isDirectory();
+    }
+
+    @Test
+    void theBackupDirectoryKeepsWhatAPassDeletes() throws IOException {
+        Trees.at(replica).file("old.txt", "precious");
+        Path backups = temp.resolve("backups");
+
+        Run run = run("--backup-dir", backups.toString(), "--once", source.toString(), replica.toString(), "60",
+                log.toString());
+
+        assertThat(run.exitCode()).isZero();
+        try (Stream<Path> passes = Files.list(backups)) {
+            assertThat(passes.map(pass -> pass.resolve("old.txt")).toList()).singleElement()
+                    .satisfies(kept -> assertThat(kept).hasContent("precious"));
+        }
+        assertThat(Files.readString(log)).contains("deleted file old.txt (moved to backup)");
+    }
+
     private boolean passFinishedAfter(String text) throws IOException {
         List<String> lines = Files.readAllLines(log);
         int at = indexOf(lines, text);
@@ -312,9 +446,32 @@ class DirsyncCommandTest {
                 mistake("arguments missing", t -> new String[] {t.resolve("source").toString()}, "Missing required"),
                 mistake("too many arguments", t -> new String[] {"a", "b", "5", "l", "extra"}, "Unmatched argument"),
                 mistake("unknown option", t -> new String[] {"--frobnicate", "a", "b", "5", "l"}, "Unknown option"),
+                mistake("backup inside replica", t -> withOptions(t, "--backup-dir", t.resolve("replica/b").toString()),
+                        "backup directory", "inside the replica"),
+                mistake("backup inside source", t -> withOptions(t, "--backup-dir", t.resolve("source/b").toString()),
+                        "backup directory", "inside the source"),
+                mistake("backup is a file", t -> withOptions(t, "--backup-dir", file(t, "f").toString()),
+                        "backup directory", "not a directory"),
+                mistake("status file inside replica", t -> withOptions(t, "--status-file",
+                        t.resolve("replica/s.prom").toString()), "status file", "inside the replica"),
+                mistake("status file is a directory", t -> withOptions(t, "--status-file", t.toString()),
+                        "status file", "is a directory"),
+                mistake("bad exclude pattern", t -> withOptions(t, "--exclude", "[oops"), "exclude pattern", "'[oops'"),
+                mistake("missing exclude file", t -> withOptions(t, "--exclude-from", t.resolve("nope").toString()),
+                        "cannot read exclude file"),
+                mistake("log size not a size", t -> withOptions(t, "--log-max-size", "lots"), "--log-max-size",
+                        "'lots'"),
+                mistake("log files out of range", t -> withOptions(t, "--log-max-files", "21"), "--log-max-files"),
                 mistake("max-delete negative", t -> new String[] {"--max-delete", "-1", "--once",
                     t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
                         "--max-delete", "'-1'"));
+    }
+
+    /** A --once run of the usual source and replica with these options in front. */
+    private static String[] withOptions(Path t, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of(options));
+        args.addAll(List.of(once(t.resolve("source"), t.resolve("replica"), "5", t.resolve("l.log"))));
+        return args.toArray(String[]::new);
     }
 
     private static Arguments mistake(String name, Function<Path, String[]> args, String... words) {
