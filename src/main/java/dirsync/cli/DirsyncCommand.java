@@ -313,13 +313,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     }
 
     private static String reasonOf(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return String.valueOf(e.getMessage());
+        return LogText.reason(e);
     }
 
     private int fail(PrintWriter err, String message) {

@@ -46,4 +46,23 @@ public final class LogText {
                 return null;
         }
     }
+
+    /** The one-line reason of an exception, without a stack trace: what a user can act on. */
+    public static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        String kind = cause.getClass().getSimpleName();
+        if (cause instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            message = fse.getReason();
+        }
+        if (cause instanceof java.nio.file.NoSuchFileException) {
+            message = "no such file or directory";
+        } else if (cause instanceof java.nio.file.AccessDeniedException) {
+            message = "permission denied";
+        } else if (cause instanceof java.nio.file.FileAlreadyExistsException) {
+            message = "already exists";
+        } else if (cause instanceof java.nio.file.DirectoryNotEmptyException) {
+            message = "directory not empty";
+        }
+        return message == null ? kind : message;
+    }
 }

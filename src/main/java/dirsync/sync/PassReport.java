@@ -39,7 +39,7 @@ final class PassReport {
     }
 
     void error(String what, Path relative, Throwable cause) {
-        record(Operation.ERROR, "error: " + what, relative, ": " + reason(cause));
+        record(Operation.ERROR, "error: " + what, relative, ": " + LogText.reason(cause));
     }
 
     void copied(long bytes) {
@@ -71,22 +71,4 @@ final class PassReport {
         return text.isEmpty() ? "." : LogText.escape(text);
     }
 
-    /** The one-line reason of an exception, without a stack trace: what a user can act on. */
-    static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        String kind = cause.getClass().getSimpleName();
-        if (cause instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            message = fse.getReason();
-        }
-        if (cause instanceof java.nio.file.NoSuchFileException) {
-            message = "no such file or directory";
-        } else if (cause instanceof java.nio.file.AccessDeniedException) {
-            message = "permission denied";
-        } else if (cause instanceof java.nio.file.FileAlreadyExistsException) {
-            message = "already exists";
-        } else if (cause instanceof java.nio.file.DirectoryNotEmptyException) {
-            message = "directory not empty";
-        }
-        return message == null ? kind : message;
-    }
 }

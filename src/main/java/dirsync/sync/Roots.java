@@ -133,7 +133,7 @@ public record Roots(Path source, Path replica, Path logFile) {
         try {
             return path.toRealPath();
         } catch (IOException e) {
-            throw new InvalidRootsException("cannot resolve " + role + " " + quote(path) + ": " + PassReport.reason(e));
+            throw new InvalidRootsException("cannot resolve " + role + " " + quote(path) + ": " + LogText.reason(e));
         }
     }
 

@@ -74,6 +74,10 @@ public final class StatusFile {
         byte[] random = new byte[6];
         ThreadLocalRandom.current().nextBytes(random);
         Path temp = file.resolveSibling("." + file.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+        Path parent = file.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         try {
             Files.write(temp, text.getBytes(StandardCharsets.UTF_8));
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));

@@ -307,24 +307,23 @@ public final class Synchronizer {
         private void install(Entry sourceEntry, Entry replaced, Path path, Operation operation, String what,
                              byte[] sourceMd5) throws IOException {
             Path target = replica.resolve(path);
-            if (replaced != null && backupRoot != null && !dryRun) {
+            boolean keepOld = replaced != null && backupRoot != null;
+            if (keepOld && !dryRun) {
                 writer.keepInBackup(target, backupRoot.resolve(path));
             }
+            String kept = keepOld ? "old version kept in backup" : null;
             if (sourceEntry.is(EntryKind.SYMLINK)) {
                 if (!dryRun) {
                     writer.installSymlink(target, sourceEntry);
                 }
-                report.record(operation, what, path, " -> " + sourceEntry.linkTarget() + backedUp(replaced));
+                report.record(operation, what, path,
+                        " -> " + sourceEntry.linkTarget() + (kept == null ? "" : " (" + kept + ")"));
                 return;
             }
             long bytes = dryRun ? sourceEntry.size()
                     : writer.installFile(source.resolve(path), sourceEntry, target, sourceMd5);
             report.copied(bytes);
-            report.record(operation, what, path, " (" + bytes + " bytes)" + backedUp(replaced));
-        }
-
-        private String backedUp(Entry replaced) {
-            return replaced != null && backupRoot != null ? " (old version kept in backup)" : "";
+            report.record(operation, what, path, " (" + bytes + " bytes" + (kept == null ? "" : ", " + kept) + ")");
         }
 
         private void makeDirectory(Path path) throws IOException {

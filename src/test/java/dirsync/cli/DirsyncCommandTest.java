@@ -232,8 +232,7 @@ class DirsyncCommandTest {
 
     @Test
     void theStatusFileTellsTheLastPassAndTheLastSuccessInPrometheusFormat() throws IOException {
-        Path status = temp.resolve("metrics/dirsync.prom");
-        Files.createDirectories(status.getParent());
+        Path status = temp.resolve("metrics/dirsync.prom"); // its directory is created too
 
         Run run = run("--status-file", status.toString(), "--once", source.toString(), replica.toString(), "60",
                 log.toString());
