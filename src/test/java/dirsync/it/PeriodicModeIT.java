@@ -104,6 +104,22 @@ class PeriodicModeIT {
      * under real names must be complete copies, and the next pass must finish the job.
      */
     @Test
+    void ctrlCStopsLikeSigterm() throws Exception {
+        Trees.at(source).file("a.txt", "alpha");
+        JarRuns.Running dirsync = startPeriodic(1);
+        JarRuns.await(SYNC_DEADLINE, "the first pass to finish",
+                () -> JarRuns.readString(logFile).contains("pass 1 finished"), dirsync::describe);
+
+        Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(dirsync.process().pid())).start();
+        assertThat(interrupt.waitFor()).isZero();
+        JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
+
+        assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
+        List<String> log = JarRuns.lines(logFile);
+        assertThat(log.get(log.size() - 1)).as(stopped.describe()).endsWith(" dirsync stopped");
+    }
+
+    @Test
     void sigtermDuringAPassLeavesOnlyCompleteFilesAndTheNextPassCompletesTheMirror() throws Exception {
         // Within a directory, files are copied in name order before subdirectories are entered, so the pass
         // runs: small root files, z-big-1, z-big-2 (slow: real bytes are written), then the subdirectories.
