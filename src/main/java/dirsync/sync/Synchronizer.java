@@ -24,6 +24,8 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -47,7 +49,8 @@ public final class Synchronizer {
     private final SyncOptions options;
     private final boolean dryRun;
     private final Progress progress = new Progress();
-    private final Md5 md5 = new Md5(progress);
+    private final Hashing hashing = new Hashing(progress);
+    private final Md5 md5 = hashing.onPassThread();
     private long passes;
 
     /**
@@ -99,6 +102,8 @@ public final class Synchronizer {
         private final List<Directory> withDeletions = new ArrayList<>();
         /** Why this pass must delete nothing, or null. */
         private String deletionsRefused;
+        /** The replica-side hashes of the directory being opened, computed ahead on the helper threads. */
+        private Map<Path, CompletableFuture<byte[]>> replicaHashes = Map.of();
         /** Where this pass keeps what it deletes or overwrites, or null for no backup. */
         private final Path backupRoot;
 
@@ -211,6 +216,7 @@ public final class Synchronizer {
                     report.error("cannot make replica directory writable", relative, e);
                 }
             }
+            replicaHashes = hashing.aside(replicaSidesToCompare(relative, actions), cancellation);
             List<Descent> descents = new ArrayList<>();
             List<Action> deletions = new ArrayList<>();
             for (Action action : actions) {
@@ -262,9 +268,23 @@ public final class Synchronizer {
             return null;
         }
 
+        /** The replica side of every pair to compare in one directory, to be hashed ahead on the helpers. */
+        private List<Hashing.Job> replicaSidesToCompare(Path relative, List<Action> actions) {
+            List<Hashing.Job> jobs = new ArrayList<>();
+            for (Action action : actions) {
+                if (action instanceof Action.CompareContent compare) {
+                    Path path = relative.resolve(compare.name());
+                    jobs.add(new Hashing.Job(compare.name(), replica.resolve(path), compare.replica().size()));
+                }
+            }
+            return jobs;
+        }
+
         private void compare(Entry sourceFile, Entry replicaFile, Path path) throws IOException {
+            // The source here on the pass thread, the replica meanwhile on a helper thread.
             byte[] sourceHash = md5.of(source.resolve(path), cancellation);
-            byte[] replicaHash = md5.of(replica.resolve(path), cancellation);
+            CompletableFuture<byte[]> aside = replicaHashes.get(path.getFileName());
+            byte[] replicaHash = aside != null ? Hashing.await(aside) : md5.of(replica.resolve(path), cancellation);
             if (!Arrays.equals(sourceHash, replicaHash)) {
                 install(sourceFile, replicaFile, path, Operation.UPDATED, "updated file", sourceHash);
             } else if (!sourceFile.sameAttributes(replicaFile)) {

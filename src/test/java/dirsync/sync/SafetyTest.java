@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -164,11 +165,14 @@ class SafetyTest {
         FileTime time = FileTime.fromMillis(1_600_000_000_000L);
         src.file("f", "OLD-CONTENT").mtime("f", time.toInstant());
         rep.file("f", "REPLICA-OLD").mtime("f", time.toInstant());
-        // While the pass hashes the replica's copy, after it hashed the source, the source is rewritten with
-        // the same size and time: only the MD5 of the copy can tell that it is not what was compared.
+        // Right after the pass thread has read the source for its hash (its second stop check with the file
+        // open: one before the read, one after), the source is rewritten with the same size and time: only the
+        // MD5 of the copy can tell that it is not what was compared. Helper threads hash the replica side.
         AtomicBoolean rewritten = new AtomicBoolean();
+        AtomicInteger checksWithSourceOpen = new AtomicInteger();
         Cancellation rewriteWhileHashingReplica = () -> {
-            if (!rewritten.get() && processHasOpen(replica.resolve("f"))) {
+            if (!rewritten.get() && !Thread.currentThread().getName().startsWith("dirsync-hash")
+                    && processHasOpen(source.resolve("f")) && checksWithSourceOpen.incrementAndGet() == 2) {
                 try {
                     Files.writeString(source.resolve("f"), "NEW-CONTENT");
                     Files.setLastModifiedTime(source.resolve("f"), time);

@@ -1,0 +1,116 @@
+package dirsync.sync;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.Md5;
+import dirsync.fs.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * MD5 on every core: the pass thread hashes the source side of each pair while helper threads hash the replica
+ * side of a whole directory's pairs ahead of it, in batches (one task per file would cost more than hashing a
+ * small file). Each thread has its own digest and buffer. Idle helper threads end after a few seconds, so a
+ * synchronizer needs no closing.
+ */
+final class Hashing {
+
+    /** A batch is cut at this many bytes or files, whichever comes first. */
+    private static final long BATCH_BYTES = 4L << 20;
+    private static final int BATCH_FILES = 64;
+
+    private final Md5 onPassThread;
+    private final ThreadLocal<Md5> perHelper;
+    private final ThreadPoolExecutor helpers;
+
+    Hashing(Progress progress) {
+        this.onPassThread = new Md5(progress);
+        this.perHelper = ThreadLocal.withInitial(() -> new Md5(progress));
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        this.helpers = new ThreadPoolExecutor(threads, threads, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "dirsync-hash");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        helpers.allowCoreThreadTimeOut(true);
+    }
+
+    /** The digest of the pass thread (also used to verify copies). */
+    Md5 onPassThread() {
+        return onPassThread;
+    }
+
+    /** One file to hash aside: its name in the directory, its path, and its size (for batching). */
+    record Job(Path name, Path file, long size) {
+    }
+
+    /**
+     * Starts hashing {@code jobs} on the helper threads; the returned map gives each name's hash once ready.
+     */
+    Map<Path, CompletableFuture<byte[]>> aside(List<Job> jobs, Cancellation cancellation) {
+        Map<Path, CompletableFuture<byte[]>> results = new HashMap<>();
+        List<Job> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (Job job : jobs) {
+            results.put(job.name(), new CompletableFuture<>());
+            batch.add(job);
+            batchBytes += job.size();
+            if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_FILES) {
+                submit(batch, results, cancellation);
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+        }
+        if (!batch.isEmpty()) {
+            submit(batch, results, cancellation);
+        }
+        return results;
+    }
+
+    private void submit(List<Job> batch, Map<Path, CompletableFuture<byte[]>> results, Cancellation cancellation) {
+        List<CompletableFuture<byte[]>> futures = new ArrayList<>(batch.size());
+        for (Job job : batch) {
+            futures.add(results.get(job.name()));
+        }
+        helpers.execute(() -> {
+            Md5 md5 = perHelper.get();
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    futures.get(i).complete(md5.of(batch.get(i).file(), cancellation));
+                } catch (IOException | RuntimeException e) {
+                    futures.get(i).completeExceptionally(e);
+                }
+            }
+        });
+    }
+
+    /** The hash a helper computed, or the exception it met, as if the caller had hashed the file itself. */
+    static byte[] await(CompletableFuture<byte[]> result) throws IOException {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof CancellationException stop) {
+                throw stop;
+            }
+            if (cause instanceof UncheckedIOException unchecked) {
+                throw unchecked.getCause();
+            }
+            throw e;
+        }
+    }
+}
