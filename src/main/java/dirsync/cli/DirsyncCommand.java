@@ -119,6 +119,11 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; 1 to 20 (default ${DEFAULT-VALUE}).")
     private int logMaxFiles;
 
+    @Option(names = "--no-hash-cache", description = "Hash every pair of same-size files in every pass. By default "
+            + "a later pass of the same process trusts a pair verified equal if neither file changed since (same "
+            + "inode, size, modification and change time).")
+    private boolean noHashCache;
+
     @Option(names = {"-q", "--quiet"}, description = "Console: warnings and errors only (the log file still gets "
             + "everything).")
     private boolean quiet;
@@ -192,7 +197,7 @@ public final class DirsyncCommand implements Callable<Integer> {
         }
         SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
                 maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), rules, deleteExcluded,
-                Optional.ofNullable(realBackupDir));
+                Optional.ofNullable(realBackupDir), !noHashCache);
         // From here on things are written: the lock (outside the replica), then the log file, so that a second
         // instance or a bad log path is still refused before anything else is touched.
         ReplicaLock lock = null;

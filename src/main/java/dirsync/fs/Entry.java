@@ -22,14 +22,35 @@ public record Entry(
         long size,
         FileTime modified,
         Set<PosixFilePermission> permissions,
-        Path linkTarget) {
+        Path linkTarget,
+        Identity identity) {
 
     private static final FileTime EPOCH = FileTime.fromMillis(0);
+
+    /**
+     * Which file this is and when it last changed in any way: device and inode, and the change time (ctime),
+     * which every write, chmod or rename moves and no user-space call can set back. With size and modification
+     * time, it tells that a file's content cannot have changed since it was last read.
+     */
+    public record Identity(long device, long inode, FileTime changed) {
+        /** For entries made up rather than read from a disk. */
+        public static final Identity UNKNOWN = new Identity(-1, -1, EPOCH);
+
+        public boolean known() {
+            return !equals(UNKNOWN);
+        }
+    }
+
+    public Entry(Path name, EntryKind kind, long size, FileTime modified, Set<PosixFilePermission> permissions,
+                 Path linkTarget) {
+        this(name, kind, size, modified, permissions, linkTarget, Identity.UNKNOWN);
+    }
 
     public Entry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(modified, "modified");
+        Objects.requireNonNull(identity, "identity");
         permissions = Set.copyOf(permissions);
         if ((kind == EntryKind.SYMLINK) != (linkTarget != null)) {
             throw new IllegalArgumentException("a link target goes with symlinks, and only with them: " + name);
@@ -54,6 +75,10 @@ public record Entry(
 
     public static Entry unreadable(Path name) {
         return new Entry(name, EntryKind.UNREADABLE, 0, EPOCH, Set.of(), null);
+    }
+
+    public Entry withIdentity(Identity known) {
+        return new Entry(name, kind, size, modified, permissions, linkTarget, known);
     }
 
     public boolean is(EntryKind other) {

@@ -16,9 +16,11 @@ import java.util.OptionalLong;
  * @param deleteExcluded   delete what the replica holds at excluded paths after all
  * @param backupDir        if present, every replica entry a pass deletes or overwrites is moved (or, for an
  *                         overwrite, linked or copied) under {@code backupDir/<pass start time>/<its path>} first
+ * @param rememberHashes   let later passes of this process trust pairs verified equal whose state has not
+ *                         changed since (see {@link VerifiedPairs}) instead of hashing them again
  */
 public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
-                          boolean deleteExcluded, Optional<Path> backupDir) {
+                          boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes) {
 
     public SyncOptions {
         Objects.requireNonNull(excludes, "excludes");
@@ -29,26 +31,31 @@ public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong
     }
 
     public static SyncOptions defaults() {
-        return new SyncOptions(false, false, OptionalLong.empty(), Excludes.none(), false, Optional.empty());
+        return new SyncOptions(false, false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true);
     }
 
     public SyncOptions withDryRun(boolean on) {
-        return new SyncOptions(on, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir);
+        return new SyncOptions(on, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes);
     }
 
     public SyncOptions withAllowEmptySource(boolean on) {
-        return new SyncOptions(dryRun, on, maxDelete, excludes, deleteExcluded, backupDir);
+        return new SyncOptions(dryRun, on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes);
     }
 
     public SyncOptions withMaxDelete(long limit) {
-        return new SyncOptions(dryRun, allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir);
+        return new SyncOptions(dryRun, allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes);
     }
 
     public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, rules, deleteThem, backupDir);
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes);
     }
 
     public SyncOptions withBackupDir(Path dir) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir));
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
+                rememberHashes);
+    }
+
+    public SyncOptions withRememberHashes(boolean on) {
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on);
     }
 }

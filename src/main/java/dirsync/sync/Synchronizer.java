@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -51,6 +52,8 @@ public final class Synchronizer {
     private final Progress progress = new Progress();
     private final Hashing hashing = new Hashing(progress);
     private final Md5 md5 = hashing.onPassThread();
+    private final VerifiedPairs verified;
+    private final Clock clock;
     private long passes;
 
     /**
@@ -59,10 +62,17 @@ public final class Synchronizer {
      * @param options dry run and the deletion guards
      */
     public Synchronizer(Path source, Path replica, SyncOptions options) {
+        this(source, replica, options, Clock.systemUTC());
+    }
+
+    /** With the clock that decides which files changed too recently to remember (tests move it forward). */
+    Synchronizer(Path source, Path replica, SyncOptions options, Clock clock) {
         this.source = source;
         this.replica = replica;
         this.options = options;
         this.dryRun = options.dryRun();
+        this.verified = options.rememberHashes() ? new VerifiedPairs() : null;
+        this.clock = clock;
     }
 
     /** A synchronizer with the default guards, for a real run or a dry run. */
@@ -88,6 +98,9 @@ public final class Synchronizer {
         } catch (CancellationException stop) {
             completed = false;
         }
+        if (verified != null) {
+            verified.passEnded(completed);
+        }
         PassSummary summary = report.summary(Duration.ofNanos(System.nanoTime() - started), completed);
         report.summaryLine(number, summary);
         return summary;
@@ -102,6 +115,8 @@ public final class Synchronizer {
         private final List<Directory> withDeletions = new ArrayList<>();
         /** Why this pass must delete nothing, or null. */
         private String deletionsRefused;
+        /** When this pass started, by the clock that judges whether a file changed too recently to remember. */
+        private final Instant startedAt = clock.instant();
         /** The replica-side hashes of the directory being opened, computed ahead on the helper threads. */
         private Map<Path, CompletableFuture<byte[]>> replicaHashes = Map.of();
         /** Where this pass keeps what it deletes or overwrites, or null for no backup. */
@@ -272,7 +287,7 @@ public final class Synchronizer {
         private List<Hashing.Job> replicaSidesToCompare(Path relative, List<Action> actions) {
             List<Hashing.Job> jobs = new ArrayList<>();
             for (Action action : actions) {
-                if (action instanceof Action.CompareContent compare) {
+                if (action instanceof Action.CompareContent compare && !knownEqual(compare.source(), compare.replica())) {
                     Path path = relative.resolve(compare.name());
                     jobs.add(new Hashing.Job(compare.name(), replica.resolve(path), compare.replica().size()));
                 }
@@ -280,20 +295,54 @@ public final class Synchronizer {
             return jobs;
         }
 
+        /** Whether an earlier pass verified this very pair, in this very state, equal. */
+        private boolean knownEqual(Entry sourceFile, Entry replicaFile) {
+            long[] fingerprint = verified == null ? null : VerifiedPairs.fingerprint(sourceFile, replicaFile);
+            return fingerprint != null && verified.recall(fingerprint);
+        }
+
         private void compare(Entry sourceFile, Entry replicaFile, Path path) throws IOException {
+            if (knownEqual(sourceFile, replicaFile)) {
+                same(sourceFile, replicaFile, path, "unchanged (verified earlier, neither side changed since):");
+                return;
+            }
             // The source here on the pass thread, the replica meanwhile on a helper thread.
             byte[] sourceHash = md5.of(source.resolve(path), cancellation);
             CompletableFuture<byte[]> aside = replicaHashes.get(path.getFileName());
             byte[] replicaHash = aside != null ? Hashing.await(aside) : md5.of(replica.resolve(path), cancellation);
             if (!Arrays.equals(sourceHash, replicaHash)) {
                 install(sourceFile, replicaFile, path, Operation.UPDATED, "updated file", sourceHash);
-            } else if (!sourceFile.sameAttributes(replicaFile)) {
+                return;
+            }
+            remember(sourceFile, replicaFile, path);
+            same(sourceFile, replicaFile, path, "unchanged (same MD5):");
+        }
+
+        /** Remembers a pair found equal, if neither side changed while it was hashed. */
+        private void remember(Entry sourceFile, Entry replicaFile, Path path) {
+            long[] fingerprint = verified == null ? null : VerifiedPairs.fingerprint(sourceFile, replicaFile);
+            if (fingerprint == null) {
+                return;
+            }
+            try {
+                if (DirectoryLister.examine(source.resolve(path)).equals(sourceFile)
+                        && DirectoryLister.examine(replica.resolve(path)).equals(replicaFile)) {
+                    verified.learn(fingerprint, sourceFile, replicaFile, startedAt);
+                }
+            } catch (IOException changed) {
+                // gone or changed since: nothing to remember
+            }
+        }
+
+        /** The contents are equal: only attributes may need bringing over. */
+        private void same(Entry sourceFile, Entry replicaFile, Path path, String how) throws IOException {
+            if (!sourceFile.sameAttributes(replicaFile)) {
                 if (!dryRun) {
                     writer.setAttributes(replica.resolve(path), sourceFile);
                 }
                 report.record(Operation.ATTRIBUTES, "updated attributes of file", path);
             } else {
-                report.debug("unchanged (same MD5):", path);
+                report.debug(how, path);
             }
         }
 

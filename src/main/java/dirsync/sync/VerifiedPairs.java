@@ -1,0 +1,166 @@
+package dirsync.sync;
+
+import dirsync.fs.Entry;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * Verified-hash memory, kept as compactly as a periodic mirror of millions of files needs: the fact "this
+ * source file and this replica file had the same MD5", for the exact state both were in (device, inode, size,
+ * modification time and change time on each side), as a 128-bit fingerprint of those ten numbers. A later pass
+ * that finds both files in exactly that state again knows they are equal without reading them. Any write,
+ * chmod, rename or truncation moves a file's change time, which no user-space call can set back, so a changed
+ * file never matches an old fact; and a file that changed so close to its hashing that a coarse clock could
+ * hide it (within {@link #RACY} of the pass's start) is not remembered at all, as git does with its index.
+ *
+ * <p>Facts not met again during a completed pass are forgotten, so memory follows the tree: 32 bytes a pair,
+ * at most half the table full. Not thread-safe: the pass thread alone uses it.
+ */
+final class VerifiedPairs {
+
+    static final java.time.Duration RACY = java.time.Duration.ofSeconds(2);
+
+    private Table previous = new Table(1024);
+    private Table current = new Table(1024);
+
+    /** The fingerprint of a pair's state, or null if either side's identity is unknown. */
+    static long[] fingerprint(Entry source, Entry replica) {
+        if (!source.identity().known() || !replica.identity().known()) {
+            return null;
+        }
+        ByteBuffer state = ByteBuffer.allocate(10 * Long.BYTES);
+        put(state, source);
+        put(state, replica);
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("MD5").digest(state.array());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide MD5", e);
+        }
+        ByteBuffer bits = ByteBuffer.wrap(digest);
+        return new long[] {bits.getLong(), bits.getLong()};
+    }
+
+    private static void put(ByteBuffer state, Entry entry) {
+        state.putLong(entry.identity().device()).putLong(entry.identity().inode()).putLong(entry.size())
+                .putLong(nanos(entry.modified().toInstant())).putLong(nanos(entry.identity().changed().toInstant()));
+    }
+
+    private static long nanos(Instant time) {
+        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
+    }
+
+    /** True if this exact pair state was verified equal by an earlier pass (or this one); keeps the fact. */
+    boolean recall(long[] fingerprint) {
+        if (current.contains(fingerprint)) {
+            return true;
+        }
+        if (previous.contains(fingerprint)) {
+            current = current.with(fingerprint);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Remembers that both sides, as listed, had equal hashes, unless either side changed within {@link #RACY}
+     * of {@code passStarted}, where a timestamp's granularity could hide a later write.
+     */
+    void learn(long[] fingerprint, Entry source, Entry replica, Instant passStarted) {
+        Instant settled = passStarted.minus(RACY);
+        if (settledBefore(source, settled) && settledBefore(replica, settled)) {
+            current = current.with(fingerprint);
+        }
+    }
+
+    private static boolean settledBefore(Entry entry, Instant settled) {
+        return entry.modified().toInstant().isBefore(settled) && entry.identity().changed().toInstant().isBefore(settled);
+    }
+
+    /** After a completed pass only the facts it met survive; after an interrupted one, all are kept. */
+    void passEnded(boolean completed) {
+        if (completed) {
+            previous = current;
+        } else {
+            for (long[] fact : current.all()) {
+                previous = previous.with(fact);
+            }
+        }
+        current = new Table(Math.max(1024, previous.size * 2));
+    }
+
+    int size() {
+        return current.size + previous.size;
+    }
+
+    /** An open-addressing set of 128-bit values (never all zero: an MD5 fingerprint), two longs a slot. */
+    private static final class Table {
+        private final long[] slots; // hi, lo, hi, lo, ...
+        private final int mask;
+        private int size;
+
+        Table(int capacity) {
+            int slotsWanted = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+            slots = new long[slotsWanted * 2];
+            mask = slotsWanted - 1;
+        }
+
+        boolean contains(long[] value) {
+            for (int i = index(value); ; i = (i + 1) & mask) {
+                long hi = slots[2 * i];
+                long lo = slots[2 * i + 1];
+                if (hi == 0 && lo == 0) {
+                    return false;
+                }
+                if (hi == value[0] && lo == value[1]) {
+                    return true;
+                }
+            }
+        }
+
+        /** This table with {@code value} added: itself, or a larger copy when half full. */
+        Table with(long[] value) {
+            if (contains(value)) {
+                return this;
+            }
+            Table table = (size + 1) * 2 > mask + 1 ? grown() : this;
+            table.insert(value);
+            return table;
+        }
+
+        private void insert(long[] value) {
+            int i = index(value);
+            while (slots[2 * i] != 0 || slots[2 * i + 1] != 0) {
+                i = (i + 1) & mask;
+            }
+            slots[2 * i] = value[0];
+            slots[2 * i + 1] = value[1];
+            size++;
+        }
+
+        private Table grown() {
+            Table bigger = new Table((mask + 1) * 2);
+            for (long[] value : all()) {
+                bigger.insert(value);
+            }
+            return bigger;
+        }
+
+        Iterable<long[]> all() {
+            java.util.List<long[]> values = new java.util.ArrayList<>(size);
+            for (int i = 0; i <= mask; i++) {
+                if (slots[2 * i] != 0 || slots[2 * i + 1] != 0) {
+                    values.add(Arrays.copyOfRange(slots, 2 * i, 2 * i + 2));
+                }
+            }
+            return values;
+        }
+
+        private int index(long[] value) {
+            return (int) (value[0] ^ (value[0] >>> 32)) & mask;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dirsync.sync;
+
+import static dirsync.testing.Trees.assertSameTree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.Entry;
+import dirsync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verified-hash memory: later passes read nothing they need not, and still catch every change. */
+class HashMemoryTest {
+
+    private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07.123456789Z");
+    /** A clock ten seconds ahead: files written by the test count as settled, not as changed "just now". */
+    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
+
+    @TempDir
+    Path temp;
+
+    Path source;
+    Path replica;
+    Trees.Builder src;
+    Trees.Builder rep;
+
+    @BeforeEach
+    void layOut() {
+        src = Trees.at(temp.resolve("source")).file("a", "alpha").file("d/b", "beta").file("d/e/c", "gamma");
+        rep = Trees.at(temp.resolve("replica"));
+        source = src.root();
+        replica = rep.root();
+    }
+
+    private static long hashedBy(Synchronizer synchronizer) {
+        PassSummary summary = synchronizer.runPass(Cancellation.NEVER);
+        assertThat(summary.errors()).isZero();
+        return synchronizer.progress().snapshot().bytesHashed();
+    }
+
+    @Test
+    void onceEveryPairIsVerifiedANoChangePassReadsNoFileData() {
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(synchronizer); // copies
+        long verifying = hashedBy(synchronizer); // hashes both sides once
+
+        long remembered = hashedBy(synchronizer);
+
+        assertThat(verifying).isEqualTo(2 * (5 + 4 + 5));
+        assertThat(remembered).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
+    void aSameSizeSameTimeChangeInTheSourceIsStillCaught() {
+        src.mtime("a", LAST_YEAR);
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(synchronizer);
+        hashedBy(synchronizer);
+        src.file("a", "ALPHA").mtime("a", LAST_YEAR); // only the change time tells
+
+        PassSummary summary = synchronizer.runPass(Cancellation.NEVER);
+
+        assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
+        assertThat(replica.resolve("a")).hasContent("ALPHA");
+    }
+
+    @Test
+    void aSameSizeSameTimeChangeInTheReplicaIsStillCaught() {
+        src.mtime("d/b", LAST_YEAR);
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(synchronizer);
+        hashedBy(synchronizer);
+        rep.file("d/b", "BETA").mtime("d/b", LAST_YEAR);
+
+        PassSummary summary = synchronizer.runPass(Cancellation.NEVER);
+
+        assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
+        assertThat(replica.resolve("d/b")).hasContent("beta");
+    }
+
+    @Test
+    void aFileThatChangedJustBeforeItsPassIsNotRememberedAndIsHashedAgain() {
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), Clock.systemUTC());
+        hashedBy(synchronizer);
+        hashedBy(synchronizer); // every file was written less than two seconds ago: racy
+
+        assertThat(hashedBy(synchronizer)).isEqualTo(2 * (5 + 4 + 5));
+    }
+
+    @Test
+    void withoutTheMemoryEveryPassHashesEveryPair() {
+        Synchronizer synchronizer = new Synchronizer(source, replica,
+                SyncOptions.defaults().withRememberHashes(false), AHEAD);
+        hashedBy(synchronizer);
+        hashedBy(synchronizer);
+
+        assertThat(hashedBy(synchronizer)).isEqualTo(2 * (5 + 4 + 5));
+    }
+
+    @Test
+    void aReplacedReplicaFileIsVerifiedAgain() throws Exception {
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(synchronizer);
+        hashedBy(synchronizer);
+        Path copy = temp.resolve("copy");
+        Files.copy(replica.resolve("a"), copy);
+        Files.move(copy, replica.resolve("a"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); // a new inode
+
+        assertThat(hashedBy(synchronizer)).isEqualTo(2 * 5);
+    }
+
+    @Test
+    void factsNotMetInACompletedPassAreForgotten() {
+        VerifiedPairs pairs = new VerifiedPairs();
+        List<long[]> facts = new ArrayList<>();
+        Instant later = Instant.now().plusSeconds(60);
+        for (int i = 0; i < 5000; i++) {
+            Entry sourceFile = file(i, 1);
+            Entry replicaFile = file(i, 2);
+            long[] fact = VerifiedPairs.fingerprint(sourceFile, replicaFile);
+            pairs.learn(fact, sourceFile, replicaFile, later);
+            facts.add(fact);
+        }
+        pairs.passEnded(true);
+        for (int i = 0; i < 5000; i += 2) {
+            assertThat(pairs.recall(facts.get(i))).isTrue();
+        }
+
+        pairs.passEnded(true);
+
+        for (int i = 0; i < 5000; i++) {
+            assertThat(pairs.recall(facts.get(i))).as("fact %d", i).isEqualTo(i % 2 == 0);
+        }
+    }
+
+    private static Entry file(int inode, int device) {
+        return Entry.file(Path.of("f" + inode), 10, FileTime.fromMillis(1_000), Set.of())
+                .withIdentity(new Entry.Identity(device, inode, FileTime.fromMillis(2_000)));
+    }
+}
