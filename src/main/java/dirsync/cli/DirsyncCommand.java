@@ -119,6 +119,12 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; 1 to 20 (default ${DEFAULT-VALUE}).")
     private int logMaxFiles;
 
+    @Option(names = "--compare", paramLabel = "HOW", defaultValue = "checksum", converter = CompareConverter.class,
+            description = "How files of the same size are judged: checksum (MD5 of both, the default) or quick "
+                    + "(equal modification times mean equal files, as rsync's default; blind to a change that keeps "
+                    + "size and time).")
+    private SyncOptions.Compare compare;
+
     @Option(names = "--no-hash-cache", description = "Hash every pair of same-size files in every pass. By default "
             + "a later pass of the same process trusts a pair verified equal if neither file changed since (same "
             + "inode, size, modification and change time).")
@@ -197,7 +203,7 @@ public final class DirsyncCommand implements Callable<Integer> {
         }
         SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
                 maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), rules, deleteExcluded,
-                Optional.ofNullable(realBackupDir), !noHashCache);
+                Optional.ofNullable(realBackupDir), !noHashCache, compare);
         // From here on things are written: the lock (outside the replica), then the log file, so that a second
         // instance or a bad log path is still refused before anything else is touched.
         ReplicaLock lock = null;
@@ -353,6 +359,21 @@ public final class DirsyncCommand implements Callable<Integer> {
             }
             throw new CommandLine.TypeConversionException(
                     "must be a size such as 500KB, 10MB or 1GB (at least 1KB), not '" + value + "'");
+        }
+    }
+
+    /** HOW of --compare: checksum or quick. */
+    static final class CompareConverter implements CommandLine.ITypeConverter<SyncOptions.Compare> {
+        @Override
+        public SyncOptions.Compare convert(String value) {
+            switch (value.trim()) {
+                case "checksum":
+                    return SyncOptions.Compare.CHECKSUM;
+                case "quick":
+                    return SyncOptions.Compare.QUICK;
+                default:
+                    throw new CommandLine.TypeConversionException("must be checksum or quick, not '" + value + "'");
+            }
         }
     }
 

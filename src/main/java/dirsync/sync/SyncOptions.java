@@ -18,44 +18,63 @@ import java.util.OptionalLong;
  *                         overwrite, linked or copied) under {@code backupDir/<pass start time>/<its path>} first
  * @param rememberHashes   let later passes of this process trust pairs verified equal whose state has not
  *                         changed since (see {@link VerifiedPairs}) instead of hashing them again
+ * @param compare          how two files of the same size are judged
  */
 public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
-                          boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes) {
+                          boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare) {
+
+    /** How two regular files of the same size are judged equal. */
+    public enum Compare {
+        /** By MD5 of their contents, whatever their times say (the default). */
+        CHECKSUM,
+        /**
+         * By modification time alone, as rsync does by default: equal times mean equal files, without reading
+         * them. Faster, blind to a change that keeps both size and time; a differing time means a copy.
+         */
+        QUICK
+    }
 
     public SyncOptions {
         Objects.requireNonNull(excludes, "excludes");
         Objects.requireNonNull(backupDir, "backupDir");
+        Objects.requireNonNull(compare, "compare");
         if (maxDelete.isPresent() && maxDelete.getAsLong() < 0) {
             throw new IllegalArgumentException("maxDelete must not be negative: " + maxDelete.getAsLong());
         }
     }
 
     public static SyncOptions defaults() {
-        return new SyncOptions(false, false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true);
+        return new SyncOptions(false, false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true,
+                Compare.CHECKSUM);
     }
 
     public SyncOptions withDryRun(boolean on) {
-        return new SyncOptions(on, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes);
+        return new SyncOptions(on, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withAllowEmptySource(boolean on) {
-        return new SyncOptions(dryRun, on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes);
+        return new SyncOptions(dryRun, on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withMaxDelete(long limit) {
-        return new SyncOptions(dryRun, allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes);
+        return new SyncOptions(dryRun, allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes);
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withBackupDir(Path dir) {
         return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
-                rememberHashes);
+                rememberHashes, compare);
     }
 
     public SyncOptions withRememberHashes(boolean on) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on);
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare);
+    }
+
+    public SyncOptions withCompare(Compare how) {
+        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir,
+                rememberHashes, how);
     }
 }

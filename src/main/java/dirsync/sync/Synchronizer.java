@@ -286,6 +286,9 @@ public final class Synchronizer {
         /** The replica side of every pair to compare in one directory, to be hashed ahead on the helpers. */
         private List<Hashing.Job> replicaSidesToCompare(Path relative, List<Action> actions) {
             List<Hashing.Job> jobs = new ArrayList<>();
+            if (options.compare() == SyncOptions.Compare.QUICK) {
+                return jobs;
+            }
             for (Action action : actions) {
                 if (action instanceof Action.CompareContent compare && !knownEqual(compare.source(), compare.replica())) {
                     Path path = relative.resolve(compare.name());
@@ -302,6 +305,14 @@ public final class Synchronizer {
         }
 
         private void compare(Entry sourceFile, Entry replicaFile, Path path) throws IOException {
+            if (options.compare() == SyncOptions.Compare.QUICK) {
+                if (sourceFile.modified().equals(replicaFile.modified())) {
+                    same(sourceFile, replicaFile, path, "unchanged (same size and time):");
+                } else {
+                    install(sourceFile, replicaFile, path, Operation.UPDATED, "updated file", null);
+                }
+                return;
+            }
             if (knownEqual(sourceFile, replicaFile)) {
                 same(sourceFile, replicaFile, path, "unchanged (verified earlier, neither side changed since):");
                 return;

@@ -393,7 +393,7 @@ class DirsyncCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("SOURCE REPLICA", "INTERVAL LOG_FILE", "--once", "--dry-run", "--verbose",
-                "--max-delete", "--allow-empty-source", "Exit codes:", "0   success", "1   --once",
+                "--max-delete", "--allow-empty-source", "--compare", "--no-hash-cache", "Exit codes:", "0   success", "1   --once",
                 "2   usage or validation error", "3   another dirsync is already running");
     }
 
@@ -461,6 +461,8 @@ class DirsyncCommandTest {
                 mistake("log size not a size", t -> withOptions(t, "--log-max-size", "lots"), "--log-max-size",
                         "'lots'"),
                 mistake("log files out of range", t -> withOptions(t, "--log-max-files", "21"), "--log-max-files"),
+                mistake("compare neither checksum nor quick", t -> withOptions(t, "--compare", "size"), "--compare",
+                        "checksum or quick", "'size'"),
                 mistake("max-delete negative", t -> new String[] {"--max-delete", "-1", "--once",
                     t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
                         "--max-delete", "'-1'"));

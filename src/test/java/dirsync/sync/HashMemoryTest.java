@@ -121,6 +121,32 @@ class HashMemoryTest {
     }
 
     @Test
+    void quickCompareTrustsEqualTimesWithoutReadingAnything() {
+        src.mtime("a", LAST_YEAR);
+        Synchronizer quick = new Synchronizer(source, replica,
+                SyncOptions.defaults().withCompare(SyncOptions.Compare.QUICK), AHEAD);
+        hashedBy(quick);
+        src.file("a", "ALPHA").mtime("a", LAST_YEAR); // the blind spot quick mode accepts
+
+        assertThat(hashedBy(quick)).isZero();
+        assertThat(replica.resolve("a")).hasContent("alpha");
+    }
+
+    @Test
+    void quickCompareCopiesAFileWhoseTimeChangedWithoutHashingIt() {
+        Synchronizer quick = new Synchronizer(source, replica,
+                SyncOptions.defaults().withCompare(SyncOptions.Compare.QUICK), AHEAD);
+        hashedBy(quick);
+        src.file("a", "ALPHA").mtime("a", LAST_YEAR);
+
+        PassSummary summary = quick.runPass(Cancellation.NEVER);
+
+        assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
+        assertThat(quick.progress().snapshot().bytesHashed()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
     void factsNotMetInACompletedPassAreForgotten() {
         VerifiedPairs pairs = new VerifiedPairs();
         List<long[]> facts = new ArrayList<>();
