@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MD5 on every core: the pass thread hashes the source side of each pair while helper threads hash the replica
@@ -36,14 +34,8 @@ final class Hashing {
     Hashing(Progress progress) {
         this.onPassThread = new Md5(progress);
         this.perHelper = ThreadLocal.withInitial(() -> new Md5(progress));
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        this.helpers = new ThreadPoolExecutor(threads, threads, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "dirsync-hash");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        helpers.allowCoreThreadTimeOut(true);
+        this.helpers = Synchronizer.daemonPool("dirsync-hash",
+                Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
     }
 
     /** The digest of the pass thread (also used to verify copies). */
@@ -95,8 +87,8 @@ final class Hashing {
         });
     }
 
-    /** The hash a helper computed, or the exception it met, as if the caller had hashed the file itself. */
-    static byte[] await(CompletableFuture<byte[]> result) throws IOException {
+    /** What a helper computed, or the exception it met, as if the caller had done the work itself. */
+    static <T> T await(CompletableFuture<T> result) throws IOException {
         try {
             return result.join();
         } catch (CompletionException e) {

@@ -11,6 +11,7 @@ import dirsync.fs.ReplicaWriter;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.TreeDeletion;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,7 +27,11 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -41,6 +46,7 @@ import java.util.concurrent.CancellationException;
 public final class Synchronizer {
 
     private static final Path ROOT = Path.of("");
+    private static final int COPIERS = 4;
     /** One backup directory per pass, named for its start: sortable, and free of characters shells dislike. */
     private static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -54,6 +60,11 @@ public final class Synchronizer {
     private final Md5 md5 = hashing.onPassThread();
     private final VerifiedPairs verified;
     private final Clock clock;
+    /**
+     * Copies of new and resized files run several at a time: each one ends with an fsync, whose latency,
+     * not bandwidth, bounds a tree of small files. Idle threads end after a few seconds.
+     */
+    private final ThreadPoolExecutor copiers = daemonPool("dirsync-copy", COPIERS);
     private long passes;
 
     /**
@@ -119,6 +130,8 @@ public final class Synchronizer {
         private final Instant startedAt = clock.instant();
         /** The replica-side hashes of the directory being opened, computed ahead on the helper threads. */
         private Map<Path, CompletableFuture<byte[]>> replicaHashes = Map.of();
+        /** The copies of the directory being opened, running on the copier threads. */
+        private Map<Path, CompletableFuture<Long>> copiesInFlight = Map.of();
         /** Where this pass keeps what it deletes or overwrites, or null for no backup. */
         private final Path backupRoot;
 
@@ -232,27 +245,78 @@ public final class Synchronizer {
                 }
             }
             replicaHashes = hashing.aside(replicaSidesToCompare(relative, actions), cancellation);
+            copiesInFlight = startCopies(relative, actions);
             List<Descent> descents = new ArrayList<>();
             List<Action> deletions = new ArrayList<>();
-            for (Action action : actions) {
-                if (deletesATree(action) || action instanceof Action.Delete) {
-                    deletions.add(action);
-                    continue;
-                }
-                cancellation.check();
-                Path path = relative.resolve(action.name());
-                try {
-                    Descent descent = apply(action, path);
-                    if (descent != null) {
-                        descents.add(descent);
+            try {
+                for (Action action : actions) {
+                    if (deletesATree(action) || action instanceof Action.Delete) {
+                        deletions.add(action);
+                        continue;
                     }
-                } catch (CancellationException stop) {
-                    throw stop;
-                } catch (IOException | RuntimeException e) {
-                    failed(action, path, e);
+                    cancellation.check();
+                    Path path = relative.resolve(action.name());
+                    try {
+                        Descent descent = apply(action, path);
+                        if (descent != null) {
+                            descents.add(descent);
+                        }
+                    } catch (CancellationException stop) {
+                        throw stop;
+                    } catch (IOException | RuntimeException e) {
+                        failed(action, path, e);
+                    }
+                }
+            } finally {
+                // No copy outlives its directory's turn, not even when the pass is stopped.
+                for (CompletableFuture<Long> copy : copiesInFlight.values()) {
+                    copy.handle((bytes, failure) -> null).join();
                 }
             }
             return new Directory(relative, sourceDir, replicaDir, descents.iterator(), deletions);
+        }
+
+        /**
+         * Starts the copies of one directory's new and resized regular files on the copier threads; their results
+         * are reported in name order as the actions come up. (Copies of files whose hash this pass computed stay
+         * on the pass thread, which verifies them against that hash.)
+         */
+        private Map<Path, CompletableFuture<Long>> startCopies(Path relative, List<Action> actions) {
+            if (dryRun) {
+                return Map.of();
+            }
+            Map<Path, CompletableFuture<Long>> started = new HashMap<>();
+            for (Action action : actions) {
+                Entry sourceEntry;
+                Entry replaced;
+                if (action instanceof Action.CopyNew copy && copy.source().is(EntryKind.FILE)) {
+                    sourceEntry = copy.source();
+                    replaced = null;
+                } else if (action instanceof Action.Update update && update.source().is(EntryKind.FILE)) {
+                    sourceEntry = update.source();
+                    replaced = update.replica();
+                } else {
+                    continue;
+                }
+                Path path = relative.resolve(action.name());
+                started.put(action.name(), CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return copyFile(sourceEntry, replaced, path);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, copiers));
+            }
+            return started;
+        }
+
+        /** Copies a regular file into place, keeping the version it replaces in the backup if there is one. */
+        private long copyFile(Entry sourceEntry, Entry replaced, Path path) throws IOException {
+            Path target = replica.resolve(path);
+            if (replaced != null && backupRoot != null) {
+                writer.keepInBackup(target, backupRoot.resolve(path));
+            }
+            return writer.installFile(source.resolve(path), sourceEntry, target, null);
         }
 
         /** Carries out one action; returns the subdirectory to walk next, if the action leads into one. */
@@ -388,20 +452,30 @@ public final class Synchronizer {
                              byte[] sourceMd5) throws IOException {
             Path target = replica.resolve(path);
             boolean keepOld = replaced != null && backupRoot != null;
-            if (keepOld && !dryRun) {
-                writer.keepInBackup(target, backupRoot.resolve(path));
-            }
             String kept = keepOld ? "old version kept in backup" : null;
             if (sourceEntry.is(EntryKind.SYMLINK)) {
                 if (!dryRun) {
+                    if (keepOld) {
+                        writer.keepInBackup(target, backupRoot.resolve(path));
+                    }
                     writer.installSymlink(target, sourceEntry);
                 }
                 report.record(operation, what, path,
                         " -> " + sourceEntry.linkTarget() + (kept == null ? "" : " (" + kept + ")"));
                 return;
             }
-            long bytes = dryRun ? sourceEntry.size()
-                    : writer.installFile(source.resolve(path), sourceEntry, target, sourceMd5);
+            CompletableFuture<Long> started = sourceMd5 == null ? copiesInFlight.get(path.getFileName()) : null;
+            long bytes;
+            if (dryRun) {
+                bytes = sourceEntry.size();
+            } else if (started != null) {
+                bytes = Hashing.await(started);
+            } else {
+                if (keepOld) {
+                    writer.keepInBackup(target, backupRoot.resolve(path));
+                }
+                bytes = writer.installFile(source.resolve(path), sourceEntry, target, sourceMd5);
+            }
             report.copied(bytes);
             report.record(operation, what, path, " (" + bytes + " bytes" + (kept == null ? "" : ", " + kept) + ")");
         }
@@ -575,6 +649,17 @@ public final class Synchronizer {
                 report.error("cannot examine " + side + " entry", relative.resolve(problem.name()), problem.cause());
             }
         }
+    }
+
+    static ThreadPoolExecutor daemonPool(String name, int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 5, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** A replica directory replaced by a file or link: its whole tree goes, so it waits with the deletions. */
