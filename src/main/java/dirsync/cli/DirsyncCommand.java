@@ -203,7 +203,7 @@ public final class DirsyncCommand implements Callable<Integer> {
         }
         SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
                 maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), rules, deleteExcluded,
-                Optional.ofNullable(realBackupDir), !noHashCache, compare);
+                Optional.ofNullable(realBackupDir), !noHashCache && !once, compare); // no later pass to remember for
         // From here on things are written: the lock (outside the replica), then the log file, so that a second
         // instance or a bad log path is still refused before anything else is touched.
         ReplicaLock lock = null;

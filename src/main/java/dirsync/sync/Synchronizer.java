@@ -28,6 +28,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -130,6 +132,8 @@ public final class Synchronizer {
         private final Instant startedAt = clock.instant();
         /** The replica-side hashes of the directory being opened, computed ahead on the helper threads. */
         private Map<Path, CompletableFuture<byte[]>> replicaHashes = Map.of();
+        /** The names of the directory being opened whose pairs an earlier pass verified equal, unchanged since. */
+        private Set<Path> verifiedNames = Set.of();
         /** The copies of the directory being opened, running on the copier threads. */
         private Map<Path, CompletableFuture<Long>> copiesInFlight = Map.of();
         /** Where this pass keeps what it deletes or overwrites, or null for no backup. */
@@ -244,7 +248,7 @@ public final class Synchronizer {
                     report.error("cannot make replica directory writable", relative, e);
                 }
             }
-            replicaHashes = hashing.aside(replicaSidesToCompare(relative, actions), cancellation);
+            replicaHashes = hashing.aside(prepareComparisons(relative, actions), cancellation);
             copiesInFlight = startCopies(relative, actions);
             List<Descent> descents = new ArrayList<>();
             List<Action> deletions = new ArrayList<>();
@@ -347,14 +351,24 @@ public final class Synchronizer {
             return null;
         }
 
-        /** The replica side of every pair to compare in one directory, to be hashed ahead on the helpers. */
-        private List<Hashing.Job> replicaSidesToCompare(Path relative, List<Action> actions) {
+        /**
+         * Sorts one directory's pairs to compare: those an earlier pass verified equal and unchanged since go to
+         * {@link #verifiedNames}; the replica side of every other pair is returned, to be hashed ahead on the
+         * helper threads.
+         */
+        private List<Hashing.Job> prepareComparisons(Path relative, List<Action> actions) {
             List<Hashing.Job> jobs = new ArrayList<>();
             if (options.compare() == SyncOptions.Compare.QUICK) {
                 return jobs;
             }
+            verifiedNames = new HashSet<>();
             for (Action action : actions) {
-                if (action instanceof Action.CompareContent compare && !knownEqual(compare.source(), compare.replica())) {
+                if (!(action instanceof Action.CompareContent compare)) {
+                    continue;
+                }
+                if (knownEqual(compare.source(), compare.replica())) {
+                    verifiedNames.add(compare.name());
+                } else {
                     Path path = relative.resolve(compare.name());
                     jobs.add(new Hashing.Job(compare.name(), replica.resolve(path), compare.replica().size()));
                 }
@@ -364,7 +378,7 @@ public final class Synchronizer {
 
         /** Whether an earlier pass verified this very pair, in this very state, equal. */
         private boolean knownEqual(Entry sourceFile, Entry replicaFile) {
-            long[] fingerprint = verified == null ? null : VerifiedPairs.fingerprint(sourceFile, replicaFile);
+            long[] fingerprint = verified == null ? null : verified.fingerprint(sourceFile, replicaFile);
             return fingerprint != null && verified.recall(fingerprint);
         }
 
@@ -377,7 +391,7 @@ public final class Synchronizer {
                 }
                 return;
             }
-            if (knownEqual(sourceFile, replicaFile)) {
+            if (verifiedNames.contains(path.getFileName())) {
                 same(sourceFile, replicaFile, path, "unchanged (verified earlier, neither side changed since):");
                 return;
             }
@@ -395,7 +409,7 @@ public final class Synchronizer {
 
         /** Remembers a pair found equal, if neither side changed while it was hashed. */
         private void remember(Entry sourceFile, Entry replicaFile, Path path) {
-            long[] fingerprint = verified == null ? null : VerifiedPairs.fingerprint(sourceFile, replicaFile);
+            long[] fingerprint = verified == null ? null : verified.fingerprint(sourceFile, replicaFile);
             if (fingerprint == null) {
                 return;
             }

@@ -26,21 +26,26 @@ final class VerifiedPairs {
     private Table previous = new Table(1024);
     private Table current = new Table(1024);
 
-    /** The fingerprint of a pair's state, or null if either side's identity is unknown. */
-    static long[] fingerprint(Entry source, Entry replica) {
-        if (!source.identity().known() || !replica.identity().known()) {
-            return null;
-        }
-        ByteBuffer state = ByteBuffer.allocate(10 * Long.BYTES);
-        put(state, source);
-        put(state, replica);
-        byte[] digest;
+    private final MessageDigest digest;
+    private final ByteBuffer state = ByteBuffer.allocate(10 * Long.BYTES);
+
+    VerifiedPairs() {
         try {
-            digest = MessageDigest.getInstance("MD5").digest(state.array());
+            digest = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide MD5", e);
         }
-        ByteBuffer bits = ByteBuffer.wrap(digest);
+    }
+
+    /** The fingerprint of a pair's state, or null if either side's identity is unknown. */
+    long[] fingerprint(Entry source, Entry replica) {
+        if (!source.identity().known() || !replica.identity().known()) {
+            return null;
+        }
+        state.clear();
+        put(state, source);
+        put(state, replica);
+        ByteBuffer bits = ByteBuffer.wrap(digest.digest(state.array()));
         return new long[] {bits.getLong(), bits.getLong()};
     }
 

@@ -154,7 +154,7 @@ class HashMemoryTest {
         for (int i = 0; i < 5000; i++) {
             Entry sourceFile = file(i, 1);
             Entry replicaFile = file(i, 2);
-            long[] fact = VerifiedPairs.fingerprint(sourceFile, replicaFile);
+            long[] fact = pairs.fingerprint(sourceFile, replicaFile);
             pairs.learn(fact, sourceFile, replicaFile, later);
             facts.add(fact);
         }
