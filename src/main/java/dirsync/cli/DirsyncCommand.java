@@ -203,7 +203,7 @@ public final class DirsyncCommand implements Callable<Integer> {
         }
         SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
                 maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), rules, deleteExcluded,
-                Optional.ofNullable(realBackupDir), !noHashCache && !once, compare); // no later pass to remember for
+                Optional.ofNullable(realBackupDir), !noHashCache, compare);
         // From here on things are written: the lock (outside the replica), then the log file, so that a second
         // instance or a bad log path is still refused before anything else is touched.
         ReplicaLock lock = null;
@@ -259,8 +259,22 @@ public final class DirsyncCommand implements Callable<Integer> {
                     LogText.escape(roots.source()), LogText.escape(roots.replica()), interval.toSeconds(),
                     once ? ", one pass" : "", dryRun ? ", dry run" : "");
             StatusFile status = realStatusFile == null || dryRun ? null : new StatusFile(realStatusFile, roots.replica());
+            // The verified-hash memory outlives the process, next to the lock: a cron job's next run starts from it.
+            Path memory = ReplicaLock.fileFor(roots.replica(), surroundings.lockDirectory(), ".pairs");
+            if (options.rememberHashes() && synchronizer.loadHashMemory(memory)) {
+                LOG.debug("took the pairs verified by an earlier run from '{}'", LogText.escape(memory));
+            }
             Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
-            return once ? exitCodeOf(pass.get()) : runPeriodically(pass);
+            int exitCode = once ? exitCodeOf(pass.get()) : runPeriodically(pass);
+            if (options.rememberHashes() && !dryRun) {
+                try {
+                    synchronizer.saveHashMemory(memory);
+                } catch (IOException e) {
+                    LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
+                            LogText.escape(memory), reasonOf(e));
+                }
+            }
+            return exitCode;
         } finally {
             LoggingSetup.shutdown();
         }

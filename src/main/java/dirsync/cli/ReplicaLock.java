@@ -42,9 +42,14 @@ final class ReplicaLock implements AutoCloseable {
 
     /** The lock file for a replica: in {@code directory}, named by a hash of the replica's real path. */
     static Path lockFileFor(Path realReplica, Path directory) {
+        return fileFor(realReplica, directory, ".lock");
+    }
+
+    /** A file of this replica's in {@code directory}: {@code dirsync-<hash of its real path><suffix>}. */
+    static Path fileFor(Path realReplica, Path directory, String suffix) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity(realReplica));
-            return directory.resolve("dirsync-" + HexFormat.of().formatHex(digest, 0, 8) + ".lock");
+            return directory.resolve("dirsync-" + HexFormat.of().formatHex(digest, 0, 8) + suffix);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }

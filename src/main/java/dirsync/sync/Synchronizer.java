@@ -93,6 +93,21 @@ public final class Synchronizer {
         this(source, replica, SyncOptions.defaults().withDryRun(dryRun));
     }
 
+    /**
+     * Starts the verified-hash memory from what an earlier run saved in {@code file} (ignored if unusable).
+     * Returns whether anything was taken.
+     */
+    public boolean loadHashMemory(Path file) {
+        return verified != null && verified.load(file);
+    }
+
+    /** Saves the verified-hash memory for the next run. Call between passes only. */
+    public void saveHashMemory(Path file) throws IOException {
+        if (verified != null) {
+            verified.save(file);
+        }
+    }
+
     /** The live counters of the running pass (or of the last one), for progress reports from another thread. */
     public Progress progress() {
         return progress;

@@ -348,6 +348,26 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void aRunLeavesItsVerifiedPairsForTheNextOneNextToItsLockOwnerOnly() throws IOException {
+        run(once(source, replica, "60", log));
+
+        try (Stream<Path> files = Files.list(locks)) {
+            assertThat(files.filter(file -> file.getFileName().toString().endsWith(".pairs")).toList())
+                    .singleElement().satisfies(pairs -> assertThat(java.nio.file.attribute.PosixFilePermissions
+                            .toString(Files.getPosixFilePermissions(pairs))).isEqualTo("rw-------"));
+        }
+    }
+
+    @Test
+    void noHashCacheLeavesNoMemoryBehind() throws IOException {
+        run("--no-hash-cache", "--once", source.toString(), replica.toString(), "60", log.toString());
+
+        try (Stream<Path> files = Files.list(locks)) {
+            assertThat(files.filter(file -> file.getFileName().toString().endsWith(".pairs"))).isEmpty();
+        }
+    }
+
+    @Test
     void theBackupDirectoryKeepsWhatAPassDeletes() throws IOException {
         Trees.at(replica).file("old.txt", "precious");
         Path backups = temp.resolve("backups");

@@ -147,6 +147,49 @@ class HashMemoryTest {
     }
 
     @Test
+    void savedFactsLetTheNextRunReadNothing() throws Exception {
+        Path memory = temp.resolve("memory/pairs");
+        Files.createDirectories(memory.getParent());
+        Synchronizer first = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(first);
+        hashedBy(first);
+        first.saveHashMemory(memory);
+
+        Synchronizer next = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+
+        assertThat(next.loadHashMemory(memory)).isTrue();
+        assertThat(hashedBy(next)).isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(memory)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void savedFactsAreIgnoredIfOthersCouldHaveWrittenThem() throws Exception {
+        Path memory = temp.resolve("pairs");
+        Synchronizer first = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(first);
+        hashedBy(first);
+        first.saveHashMemory(memory);
+        Files.setPosixFilePermissions(memory, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        Synchronizer next = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+
+        assertThat(next.loadHashMemory(memory)).isFalse();
+        assertThat(hashedBy(next)).isEqualTo(2 * (5 + 4 + 5));
+    }
+
+    @Test
+    void aDamagedMemoryFileIsIgnored() throws Exception {
+        Path memory = Files.write(temp.resolve("pairs"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+
+        assertThat(synchronizer.loadHashMemory(memory)).isFalse();
+        assertThat(synchronizer.loadHashMemory(temp.resolve("missing"))).isFalse();
+        hashedBy(synchronizer);
+        assertSameTree(source, replica);
+    }
+
+    @Test
     void factsNotMetInACompletedPassAreForgotten() {
         VerifiedPairs pairs = new VerifiedPairs();
         List<long[]> facts = new ArrayList<>();
