@@ -83,18 +83,22 @@ final class VerifiedPairs {
     }
 
     /**
-     * Remembers that both sides, as listed, had equal hashes, unless either side changed within {@link #RACY}
-     * of {@code passStarted}, where a timestamp's granularity could hide a later write.
+     * Remembers that both sides, as listed, had equal hashes, unless either side is racy: changed (ctime) less
+     * than {@link #RACY} before {@code passStarted} or later, or with a modification time within {@link #RACY}
+     * of it, where a timestamp's granularity could hide a second write. (A modification time far in the past or
+     * the future is no risk: it is set by hand, and any write still moves the ctime.)
      */
     void learn(long[] fingerprint, Entry source, Entry replica, Instant passStarted) {
-        Instant settled = passStarted.minus(RACY);
-        if (settledBefore(source, settled) && settledBefore(replica, settled)) {
+        if (settled(source, passStarted) && settled(replica, passStarted)) {
             current = current.with(fingerprint);
         }
     }
 
-    private static boolean settledBefore(Entry entry, Instant settled) {
-        return entry.modified().toInstant().isBefore(settled) && entry.identity().changed().toInstant().isBefore(settled);
+    private static boolean settled(Entry entry, Instant passStarted) {
+        Instant changed = entry.identity().changed().toInstant();
+        Instant modified = entry.modified().toInstant();
+        boolean modifiedNearStart = modified.isAfter(passStarted.minus(RACY)) && modified.isBefore(passStarted.plus(RACY));
+        return changed.isBefore(passStarted.minus(RACY)) && !modifiedNearStart;
     }
 
     /** After a completed pass only the facts it met survive; after an interrupted one, all are kept. */

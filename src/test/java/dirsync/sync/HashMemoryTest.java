@@ -99,6 +99,27 @@ class HashMemoryTest {
     }
 
     @Test
+    void aFileWithAFutureModificationTimeIsRememberedLikeAnyOther() {
+        src.mtime("a", Instant.now().plus(Duration.ofDays(30)));
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(synchronizer);
+        hashedBy(synchronizer);
+
+        assertThat(hashedBy(synchronizer)).isZero();
+    }
+
+    @Test
+    void aFileModifiedAtThePassStartIsNotRemembered() {
+        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(synchronizer);
+        src.mtime("a", AHEAD.instant()); // as close to the (shifted) pass start as a test can set it
+        rep.mtime("a", AHEAD.instant());
+        hashedBy(synchronizer);
+
+        assertThat(hashedBy(synchronizer)).isEqualTo(2 * 5);
+    }
+
+    @Test
     void withoutTheMemoryEveryPassHashesEveryPair() {
         Synchronizer synchronizer = new Synchronizer(source, replica,
                 SyncOptions.defaults().withRememberHashes(false), AHEAD);
