@@ -234,14 +234,15 @@ class SafetyTest {
     @Test
     void aFullDiskIsReportedKeepsTheOldFileAndTheNextPassRetries() throws Exception {
         mountSmallTmpfs();
-        src.file("small", "fits").file("big", new byte[3 << 20]);
+        // "later/small" is copied after the top directory's copies are done (and the failed one cleaned up).
+        src.file("big", new byte[3 << 20]).file("later/small", "fits");
         Trees.at(replica).file("big", "old version");
 
         PassSummary full = sync();
 
         assertThat(full.errors()).isEqualTo(1);
         assertThat(replica.resolve("big")).hasContent("old version");
-        assertThat(replica.resolve("small")).hasContent("fits");
+        assertThat(replica.resolve("later/small")).hasContent("fits");
         assertThat(temporaryFiles()).isEmpty();
 
         command("mount", "-o", "remount,size=8m", mountPoint.toString());
