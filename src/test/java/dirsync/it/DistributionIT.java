@@ -207,6 +207,7 @@ class DistributionIT {
                 .isEqualTo(Long.toString(running.process().pid()));
         String recorded = new String(Files.readAllBytes(argsFile), StandardCharsets.ISO_8859_1); // a char per byte
         assertThat(recorded.split("\0", -1)).as(run.describe()).containsExactly(
+                "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
                 "-Xmx64m", "-Dglob=*", "-jar", bytes(home.resolve("lib/dirsync.jar").toString()),
                 "--once", "", "my source", "new\nline", "caf\u00e9\u00ff", "*", "$HOME", "-Dnot.a.jvm=option", "");
     }
