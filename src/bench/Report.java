@@ -39,7 +39,7 @@ public final class Report {
                 cells.computeIfAbsent(key(r.tree, r.scale, r.scenario, r.tool), k -> new ArrayList<>()).add(r);
             }
         }
-        System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-17s %3s %9s %-19s %9s %9s %8s %5s%n", "tree", "scale",
+        System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-19s %3s %9s %-19s %9s %9s %8s %5s%n", "tree", "scale",
                 "scenario", "tool", "n", "median_s", "min-max", "x_anchor", "x_rsync_a", "rss_MB", "load");
         String last = null;
         for (List<Row> rows : cells.values()) {
@@ -56,7 +56,7 @@ public final class Report {
             double med = median(s);
             double anchor = median(cells, key(first.tree, first.scale, first.scenario, anchorTool));
             double quick = median(cells, key(first.tree, first.scale, first.scenario, "rsync"));
-            System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-17s %3d %9s %-19s %9s %9s %8s %5.2f%s%n", first.tree,
+            System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-19s %3d %9s %-19s %9s %9s %8s %5.2f%s%n", first.tree,
                     first.scale, first.scenario, first.tool, s.length, fmt(med),
                     s.length == 0 ? "-" : fmt(s[0]) + "-" + fmt(s[s.length - 1]), ratio(med, anchor),
                     ratio(med, quick), Double.isNaN(rss) ? "-" : String.format(Locale.ROOT, "%.0f", rss / 1024), load,

@@ -18,6 +18,7 @@ TRASH_MAX_GB=6
 JAR="$REPO/target/dirsync.jar"
 WARM=1
 KEEP=0
+JAVA_OPTS=""
 OUT=""
 
 usage() {
@@ -25,8 +26,9 @@ usage() {
 usage: src/bench/run.sh [options]
   -t, --trees "T..."      trees: small large mixed real (default: $TREES)
   -s, --scenarios "S..."  initial nochange rewrite churn (default: all)
-  -T, --tools "X..."      dirsync-once dirsync-periodic cp rsync rsync-c rsync-c-md5 [rsync-fsync]
-                          (default: all but rsync-fsync; cp runs in the initial scenario only)
+  -T, --tools "X..."      dirsync-once dirsync-periodic cp rsync rsync-c rsync-c-md5 [dirsync-once-primed rsync-fsync]
+                          (default: all but the last two; cp runs in the initial scenario only,
+                          dirsync-once-primed in the others only)
   -n, --runs N            timed runs per cell (default $RUNS)
   -S, --scale F           tree size factor, e.g. 0.1 for a quick run (default $SCALE; 'real' ignores it)
       --seed N            generator seed (default $SEED)
@@ -34,6 +36,8 @@ usage: src/bench/run.sh [options]
       --settle SEC        wait after mass deletions before a timed run (default $SETTLE)
       --trash-max GB      keep at most this many GB of used replicas before deleting them (default $TRASH_MAX_GB)
       --jar PATH          dirsync jar (default target/dirsync.jar)
+      --java-opts "O..."  JVM options for dirsync, split on blanks (default none: java -jar's defaults;
+                          bin/dirsync's are "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30")
       --cold              do not re-read the trees before each run (the page cache is whatever it is)
       --keep              keep the trees under the work directory at the end (default: delete them)
   -o, --out FILE.csv      raw results (default WORK/results-<time>.csv)
@@ -53,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --settle) SETTLE=$2; shift ;;
         --trash-max) TRASH_MAX_GB=$2; shift ;;
         --jar) JAR=$2; shift ;;
+        --java-opts) JAVA_OPTS=$2; shift ;;
         --cold) WARM=0 ;;
         --keep) KEEP=1 ;;
         -o|--out) OUT=$2; shift ;;
@@ -206,11 +211,16 @@ record() { # tree scenario tool run seconds wall reported rss load ok note
     log "$1 $2 $3 #$4: ${5}s (wall ${6}s, reported ${7:-}s) rss ${8}KB load $9 ok=${10} ${11}"
 }
 
+# dirsync keeps its lock and, in newer builds, its verified-hash memory (dirsync-*.pairs) in java.io.tmpdir:
+# every dirsync run gets an empty one, so that no run inherits what an earlier one saved.
+JTMP="$WORK/jtmp"
+fresh_jtmp() { rm -rf "$JTMP"; mkdir -p "$JTMP"; }
+
 CMD=()
 tool_cmd() { # sets CMD
     local tool=$1 src=$2 rep=$3 logf=$4
     case "$tool" in
-        dirsync-once) CMD=(java -jar "$JAR" --once -q "$src" "$rep" 1 "$logf") ;;
+        dirsync-once|dirsync-once-primed) CMD=(java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR" --once -q "$src" "$rep" 1 "$logf") ;;
         cp) CMD=(cp -a "$src" "$rep") ;;
         rsync) CMD=(rsync -a --delete "$src/" "$rep/") ;;
         rsync-c) CMD=(rsync -a --delete --checksum "$src/" "$rep/") ;;
@@ -227,6 +237,20 @@ run_oneshot() {
     prepare_replica "$scenario"
     local logf="$WORK/logs/$tree-$scenario-$tool-$i.log"
     rm -f "$logf"
+    fresh_jtmp
+    if [[ $tool == dirsync-once-primed ]]; then
+        # cron with a saved hash memory: an untimed --once pass on the state before the change leaves its
+        # memory in JTMP, then the change is applied to the same source path and the timed --once follows
+        src="$TREE_DIR/pristine"
+        if [[ $scenario != nochange ]]; then
+            src="$TREE_DIR/work"
+            if [[ -d "$src" ]]; then rsync -a --delete "$TREE_DIR/pristine/" "$src/"; else cp -al "$TREE_DIR/pristine" "$src"; fi
+        fi
+        sleep 2.1 # the memory skips files changed less than 2 s before a pass
+        java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR" --once -q "$src" "$REP" 1 "$logf.prime" >/dev/null 2>&1 || true
+        [[ $scenario != nochange ]] && gen mutate "$scenario" "$src" --seed "$SEED" 2>/dev/null
+        sync
+    fi
     settle
     warm "$src" "$REP"
     local load; load=$(load1)
@@ -270,7 +294,8 @@ run_periodic() {
     settle
     warm "$src" "$REP"
     local load; load=$(load1)
-    /usr/bin/time -v -o "$TIME_OUT" java -jar "$JAR" -q "$src" "$REP" 1 "$logf" >/dev/null 2>"$WORK/tmp/stderr" &
+    fresh_jtmp
+    /usr/bin/time -v -o "$TIME_OUT" java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR" -q "$src" "$REP" 1 "$logf" >/dev/null 2>"$WORK/tmp/stderr" &
     local tpid=$! jpid=""
     while [[ -z "$jpid" ]]; do jpid=$(pgrep -P "$tpid" || true); sleep 0.01; done
     local ok=1 note="" t_cont=""
@@ -317,6 +342,7 @@ run_periodic() {
 # ------------------------------------------------------------------------------------------------- main
 
 START=$(date +%s)
+log "jar: $JAR ${JAVA_OPTS:+(java options: $JAVA_OPTS)}"
 log "results: $OUT; trees: $TREES; scenarios: $SCENARIOS; tools: $TOOLS; runs: $RUNS; scale: $SCALE"
 log "$(uptime)"
 for tree in $TREES; do
@@ -324,6 +350,7 @@ for tree in $TREES; do
     for scenario in $SCENARIOS; do
         for tool in $TOOLS; do
             [[ $tool == cp && $scenario != initial ]] && continue
+            [[ $tool == dirsync-once-primed && $scenario == initial ]] && continue
             if [[ $tool == dirsync-periodic ]]; then
                 if [[ $scenario == nochange ]]; then
                     run_periodic "$tree" "$scenario" 1
