@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
-            "1:--once: the pass finished, but some entries failed (or it was interrupted)",
+            "1:--once: the pass finished, but some entries failed or a guard refused its deletions (or it was interrupted)",
             "2:usage or validation error; nothing was touched",
             "3:another dirsync is already running on the same replica; nothing was touched"
         })
@@ -126,8 +126,8 @@ public final class DirsyncCommand implements Callable<Integer> {
     private SyncOptions.Compare compare;
 
     @Option(names = "--no-hash-cache", description = "Hash every pair of same-size files in every pass. By default "
-            + "a later pass of the same process trusts a pair verified equal if neither file changed since (same "
-            + "inode, size, modification and change time).")
+            + "a later pass (also of a later run: the memory is kept in java.io.tmpdir) trusts a pair verified "
+            + "equal if neither file changed since (same inode, size, modification and change time).")
     private boolean noHashCache;
 
     @Option(names = {"-q", "--quiet"}, description = "Console: warnings and errors only (the log file still gets "

@@ -6,8 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,10 +21,17 @@ import java.util.regex.Pattern;
  * One dirsync per replica: an OS file lock on a lock file outside the replica, named after the replica's real
  * path. The operating system releases the lock with the process, however it ends (kill -9 included), so a
  * stale lock file is harmless: only a held lock counts.
+ *
+ * <p>The lock file lives in a shared directory ({@code /tmp}) under a predictable name, so anyone may have put
+ * something there first. It is opened without following a link, and it is locked and written only if it is a
+ * plain file of this user's with no other name: never a link, and never a hard link to a file elsewhere (such
+ * as {@code /etc/shadow} when root runs dirsync), which the truncation below would otherwise destroy.
  */
 final class ReplicaLock implements AutoCloseable {
 
     private static final Pattern HOLDER = Pattern.compile("^pid (\\d+)");
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -68,10 +78,19 @@ final class ReplicaLock implements AutoCloseable {
     }
 
     static ReplicaLock acquire(Path lockFile, Path realReplica) throws IOException, HeldElsewhereException {
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) { // ELOOP comes as a plain IOException
+            if (Files.isSymbolicLink(lockFile)) {
+                throw new IOException(NOT_OURS + "it is a symbolic link, which dirsync never follows", e);
+            }
+            throw e;
+        }
         FileLock lock;
         try {
+            requireOwnPlainFile(lockFile);
             lock = channel.tryLock();
         } catch (OverlappingFileLockException sameJvm) {
             lock = null;
@@ -90,6 +109,27 @@ final class ReplicaLock implements AutoCloseable {
         channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " replica " + realReplica.toUri()
                 + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
         return new ReplicaLock(channel, lock);
+    }
+
+    private static final String NOT_OURS = "not dirsync's own lock file (remove it, or give the runs "
+            + "-Djava.io.tmpdir=DIR of their own): ";
+
+    /**
+     * Refuses a lock file that is not a regular file of this user's with exactly one name. In a sticky directory
+     * nobody else can rename or unlink this user's file, so what is checked here is what was opened.
+     */
+    private static void requireOwnPlainFile(Path lockFile) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(lockFile, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
+        Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (((Integer) unix.get("mode") & S_IFMT) != S_IFREG) {
+            throw new IOException(NOT_OURS + "it is not a regular file");
+        }
+        if (!unix.get("uid").equals(me)) {
+            throw new IOException(NOT_OURS + "it belongs to user id " + unix.get("uid"));
+        }
+        if ((Integer) unix.get("nlink") != 1) {
+            throw new IOException(NOT_OURS + "it has " + unix.get("nlink") + " names (a hard link to a file elsewhere?)");
+        }
     }
 
     private static String describeHolder(FileChannel channel) {

@@ -359,6 +359,50 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void aSymlinkPlantedAtTheLockFilesNameIsNotFollowed() throws IOException {
+        Path victim = Files.writeString(temp.resolve("victim"), "precious");
+        Files.createSymbolicLink(lockFileOf(replica), victim);
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("dirsync: cannot lock '" + lockFileOf(replica) + "': not dirsync's own lock file")
+                .endsWith("it is a symbolic link, which dirsync never follows");
+        assertThat(victim).hasContent("precious");
+        assertThat(log).doesNotExist();
+        assertThat(replica).isEmptyDirectory();
+    }
+
+    @Test
+    void aHardLinkPlantedAtTheLockFilesNameIsNeitherLockedNorWritten() throws IOException {
+        Path victim = Files.writeString(temp.resolve("victim"), "precious");
+        Files.createLink(lockFileOf(replica), victim);
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().contains("not dirsync's own lock file", "2 names");
+        assertThat(victim).hasContent("precious");
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void aLockFileLeftByAnEarlierRunIsReused() throws IOException {
+        assertThat(run(once(source, replica, "60", log)).exitCode()).isZero();
+        assertThat(lockFileOf(replica)).content().startsWith("pid ");
+
+        Run again = run(once(source, replica, "60", log));
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+    }
+
+    /** Where a run on {@code replica} keeps its lock (the replica is created, so that its real path is known). */
+    private Path lockFileOf(Path replica) throws IOException {
+        return ReplicaLock.lockFileFor(Files.createDirectories(replica).toRealPath(), locks);
+    }
+
+    @Test
     void noHashCacheLeavesNoMemoryBehind() throws IOException {
         run("--no-hash-cache", "--once", source.toString(), replica.toString(), "60", log.toString());
 
