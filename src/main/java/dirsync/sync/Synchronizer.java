@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -67,6 +68,8 @@ public final class Synchronizer {
      * not bandwidth, bounds a tree of small files. Idle threads end after a few seconds.
      */
     private final ThreadPoolExecutor copiers = daemonPool("dirsync-copy", COPIERS);
+    /** Lists the replica side of each directory while the pass thread lists the source side. */
+    private final ThreadPoolExecutor lister = daemonPool("dirsync-list", 1);
     private long passes;
 
     /**
@@ -224,11 +227,18 @@ public final class Synchronizer {
          * yet (just created, or only imagined in a dry run): its listing is then empty without asking the disk.
          */
         private Directory open(Path relative, Entry sourceDir, Entry replicaDir) {
+            ReplicaListing replicaSide = replicaDir == null ? null : new ReplicaListing(replica.resolve(relative));
+            if (replicaSide != null) {
+                lister.execute(replicaSide);
+            }
             Listing sourceListing;
             Listing replicaListing;
             try {
                 sourceListing = DirectoryLister.list(source.resolve(relative));
             } catch (IOException e) {
+                if (replicaSide != null) {
+                    replicaSide.abandon();
+                }
                 // Without the source's listing nothing here can be decided, least of all a deletion.
                 if (changedSince(sourceDir, relative)) {
                     report.record(Operation.VANISHED, "source directory vanished or changed type:", relative);
@@ -238,7 +248,7 @@ public final class Synchronizer {
                 return Directory.skipped(relative);
             }
             try {
-                replicaListing = replicaDir == null ? Listing.EMPTY : DirectoryLister.list(replica.resolve(relative));
+                replicaListing = replicaSide == null ? Listing.EMPTY : replicaSide.get();
             } catch (IOException e) {
                 report.error("cannot list replica directory", relative, e);
                 return Directory.skipped(relative);
@@ -689,6 +699,50 @@ public final class Synchronizer {
                 });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * The listing of one replica directory, made by whichever thread comes to it first: the lister thread,
+     * while the pass thread lists the source side (a listing costs a stat per entry, so a pass with little to do
+     * takes much less time with both sides at once), or the pass thread itself when it is done with the source
+     * side before the lister has begun. A small directory is listed in microseconds: the pass thread then spins
+     * for the lister's result rather than sleep and wait for a wake-up that takes longer than the listing.
+     */
+    private static final class ReplicaListing implements Runnable {
+        private static final int SPINS = 1 << 14;
+
+        private final Path dir;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CompletableFuture<Listing> result = new CompletableFuture<>();
+
+        ReplicaListing(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public void run() {
+            if (claimed.compareAndSet(false, true)) {
+                try {
+                    result.complete(DirectoryLister.list(dir));
+                } catch (IOException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        }
+
+        /** The listing: made here and now unless the lister thread has begun it. */
+        Listing get() throws IOException {
+            run();
+            for (int i = 0; i < SPINS && !result.isDone(); i++) {
+                Thread.onSpinWait();
+            }
+            return Hashing.await(result);
+        }
+
+        /** Not needed after all: if the lister has not begun it, it never will. */
+        void abandon() {
+            claimed.set(true);
+        }
     }
 
     /** A replica directory replaced by a file or link: its whole tree goes, so it waits with the deletions. */

@@ -140,6 +140,34 @@ class UnprivilegedIT {
     }
 
     @Test
+    void unlistableReplicaDirectoryIsReportedAndLeftAloneWhileTheRestSyncs() throws Exception {
+        Trees.at(source)
+                .file("a.txt", "alpha")
+                .file("locked/inside.txt", "the source's copy")
+                .file("open/b.txt", "beta, current");
+        Trees.at(replica)
+                .file("locked/old.txt", "the replica's old copy")
+                .file("open/b.txt", "beta, outdated")
+                .file("stale.txt", "gone from the source");
+        Map<String, String> expected = withoutLocked(Trees.snapshot(source));
+        Map<String, String> lockedBefore = Trees.snapshot(replica.resolve("locked"));
+        chmod(replica.resolve("locked"), "---------");
+        handOverToUser();
+
+        JarRuns.Finished run = once();
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+        assertThat(Trees.snapshot(replica.resolve("locked")))
+                .as("the unlistable replica directory\n%s", run.describe()).containsExactlyEntriesOf(lockedBefore);
+        assertThat(withoutLocked(Trees.snapshot(replica))).as("the rest of the replica\n%s", run.describe())
+                .containsExactlyEntriesOf(expected);
+        List<String> log = JarRuns.lines(logFile);
+        assertThat(log).as(run.describe())
+                .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot list replica directory locked"));
+        assertThat(log).as(run.describe()).last().asString().contains("pass 1 finished: ").contains(" errors=1 ");
+    }
+
+    @Test
     void unwritableLogDirectoryIsAUsageErrorThatTouchesNothing() throws Exception {
         Trees.at(source).file("a.txt", "alpha");
         Files.createDirectories(logFile.getParent());
