@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
 final class ReplicaLock implements AutoCloseable {
 
     private static final Pattern HOLDER = Pattern.compile("^pid (\\d+)");
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -119,9 +117,10 @@ final class ReplicaLock implements AutoCloseable {
      * nobody else can rename or unlink this user's file, so what is checked here is what was opened.
      */
     private static void requireOwnPlainFile(Path lockFile) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(lockFile, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> unix = Files.readAttributes(lockFile, "unix:isRegularFile,uid,nlink",
+                LinkOption.NOFOLLOW_LINKS);
         Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        if (((Integer) unix.get("mode") & S_IFMT) != S_IFREG) {
+        if (!(Boolean) unix.get("isRegularFile")) {
             throw new IOException(NOT_OURS + "it is not a regular file");
         }
         if (!unix.get("uid").equals(me)) {

@@ -388,6 +388,19 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void aFifoPlantedAtTheLockFilesNameIsRefused() throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", lockFileOf(replica).toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().contains("not dirsync's own lock file",
+                "it is not a regular file");
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
     void aLockFileLeftByAnEarlierRunIsReused() throws IOException {
         assertThat(run(once(source, replica, "60", log)).exitCode()).isZero();
         assertThat(lockFileOf(replica)).content().startsWith("pid ");
