@@ -244,7 +244,9 @@ public final class DirsyncCommand implements Callable<Integer> {
         ConsoleLine console = new ConsoleLine(spec.commandLine().getOut());
         LoggingSetup.configure(roots.logFile(), console, verbose, quiet,
                 new LoggingSetup.Rolling(logMaxSize, logMaxFiles));
-        Synchronizer synchronizer = new Synchronizer(roots.source(), roots.replica(), options);
+        dirsync.fs.local.LocalTree replicaTree = dirsync.fs.local.LocalTree.at(roots.replica());
+        Synchronizer synchronizer = new Synchronizer(dirsync.fs.local.LocalTree.at(roots.source()),
+                dryRun ? dirsync.fs.dryrun.DryRunReplica.over(replicaTree) : replicaTree, options);
         try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), surroundings.progressEvery(),
                 surroundings.interactive() ? console : null)) {
             if (!dryRun) {
@@ -261,14 +263,14 @@ public final class DirsyncCommand implements Callable<Integer> {
             StatusFile status = realStatusFile == null || dryRun ? null : new StatusFile(realStatusFile, roots.replica());
             // The verified-hash memory outlives the process, next to the lock: a cron job's next run starts from it.
             Path memory = ReplicaLock.fileFor(roots.replica(), surroundings.lockDirectory(), ".pairs");
-            if (options.rememberHashes() && synchronizer.loadHashMemory(memory)) {
+            if (options.rememberHashes() && synchronizer.importHashMemory(readMemory(memory))) {
                 LOG.debug("took the pairs verified by an earlier run from '{}'", LogText.escape(memory));
             }
             Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
             int exitCode = once ? exitCodeOf(pass.get()) : runPeriodically(pass);
             if (options.rememberHashes() && !dryRun) {
                 try {
-                    synchronizer.saveHashMemory(memory);
+                    writeMemory(memory, synchronizer.exportHashMemory());
                 } catch (IOException e) {
                     LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
                             LogText.escape(memory), reasonOf(e));
@@ -326,6 +328,36 @@ public final class DirsyncCommand implements Callable<Integer> {
             }
         }
         return patterns;
+    }
+
+    // Temporary until the app layer lands: the memory file, trusted only if it is the user's own.
+    private static byte[] readMemory(Path file) {
+        try {
+            java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(file,
+                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Object owner = Files.getAttribute(file, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = attributes.permissions();
+            if (!attributes.isRegularFile() || !owner.equals(me)
+                    || mode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                    || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                return null;
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException | RuntimeException unusable) {
+            return null;
+        }
+    }
+
+    private static void writeMemory(Path file, byte[] bytes) throws IOException {
+        if (bytes == null) {
+            return;
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void openForAppend(Path file) throws IOException {

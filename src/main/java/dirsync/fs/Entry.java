@@ -1,6 +1,5 @@
 package dirsync.fs;
 
-import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
@@ -9,20 +8,20 @@ import java.util.Set;
 /**
  * One directory entry with the attributes read once, without following links.
  *
- * @param name        the entry's own name (one path element, never a String: Linux names are bytes)
+ * @param name        the entry's own name (its bytes: Linux names are bytes, not Strings)
  * @param kind        what it is
  * @param size        size in bytes (meaningful for files)
  * @param modified    last-modified time
  * @param permissions POSIX permission bits; empty for symlinks and unreadable entries
- * @param linkTarget  the link's target text for symlinks, otherwise null
+ * @param linkTarget  the link's target for symlinks, otherwise null
  */
 public record Entry(
-        Path name,
+        Name name,
         EntryKind kind,
         long size,
         FileTime modified,
         Set<PosixFilePermission> permissions,
-        Path linkTarget,
+        LinkTarget linkTarget,
         Identity identity) {
 
     private static final FileTime EPOCH = FileTime.fromMillis(0);
@@ -41,8 +40,8 @@ public record Entry(
         }
     }
 
-    public Entry(Path name, EntryKind kind, long size, FileTime modified, Set<PosixFilePermission> permissions,
-                 Path linkTarget) {
+    public Entry(Name name, EntryKind kind, long size, FileTime modified, Set<PosixFilePermission> permissions,
+                 LinkTarget linkTarget) {
         this(name, kind, size, modified, permissions, linkTarget, Identity.UNKNOWN);
     }
 
@@ -57,24 +56,29 @@ public record Entry(
         }
     }
 
-    public static Entry directory(Path name, FileTime modified, Set<PosixFilePermission> permissions) {
+    public static Entry directory(Name name, FileTime modified, Set<PosixFilePermission> permissions) {
         return new Entry(name, EntryKind.DIRECTORY, 0, modified, permissions, null);
     }
 
-    public static Entry file(Path name, long size, FileTime modified, Set<PosixFilePermission> permissions) {
+    public static Entry file(Name name, long size, FileTime modified, Set<PosixFilePermission> permissions) {
         return new Entry(name, EntryKind.FILE, size, modified, permissions, null);
     }
 
-    public static Entry symlink(Path name, Path target, FileTime modified) {
+    public static Entry symlink(Name name, LinkTarget target, FileTime modified) {
         return new Entry(name, EntryKind.SYMLINK, 0, modified, Set.of(), target);
     }
 
-    public static Entry special(Path name, FileTime modified) {
+    public static Entry special(Name name, FileTime modified) {
         return new Entry(name, EntryKind.SPECIAL, 0, modified, Set.of(), null);
     }
 
-    public static Entry unreadable(Path name) {
+    public static Entry unreadable(Name name) {
         return new Entry(name, EntryKind.UNREADABLE, 0, EPOCH, Set.of(), null);
+    }
+
+    /** The same entry under another name (the root of a tree is listed under its own name). */
+    public Entry named(Name other) {
+        return new Entry(other, kind, size, modified, permissions, linkTarget, identity);
     }
 
     public Entry withIdentity(Identity known) {

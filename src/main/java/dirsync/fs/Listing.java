@@ -1,11 +1,10 @@
 package dirsync.fs;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The entries of one directory sorted by name (byte order on Linux), plus the entries whose attributes
+ * The entries of one directory sorted by name (unsigned byte order, see {@link Name}), plus the entries whose attributes
  * could not be read. Entries that vanished between the listing and the stat are simply absent.
  */
 public record Listing(List<Entry> entries, List<Problem> problems) {
@@ -18,6 +17,6 @@ public record Listing(List<Entry> entries, List<Problem> problems) {
     }
 
     /** An entry that was listed but could not be examined. */
-    public record Problem(Path name, IOException cause) {
+    public record Problem(Name name, IOException cause) {
     }
 }

@@ -2,10 +2,7 @@ package dirsync.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,7 +16,7 @@ public final class Md5 {
     private static final int CHUNK = 1 << 20;
 
     private final MessageDigest digest;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+    private ByteBuffer buffer; // allocated on first use: a thread that never hashes pays nothing
     private final Progress progress;
 
     public Md5() {
@@ -36,20 +33,21 @@ public final class Md5 {
         }
     }
 
-    /** The MD5 of a regular file's content; a symlink at {@code file} is refused, never followed. */
-    public byte[] of(Path file, Cancellation cancellation) throws IOException {
+    /** The MD5 of what {@code channel} reads from its position to its end (the caller opens and closes it). */
+    public byte[] of(ReadableByteChannel channel, Cancellation cancellation) throws IOException {
         digest.reset();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (true) {
-                cancellation.check();
-                buffer.clear();
-                if (channel.read(buffer) < 0) {
-                    break;
-                }
-                buffer.flip();
-                progress.hashed(buffer.remaining());
-                digest.update(buffer);
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(CHUNK);
+        }
+        while (true) {
+            cancellation.check();
+            buffer.clear();
+            if (channel.read(buffer) < 0) {
+                break;
             }
+            buffer.flip();
+            progress.hashed(buffer.remaining());
+            digest.update(buffer);
         }
         return digest.digest();
     }

@@ -1,7 +1,6 @@
 package dirsync.fs;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /** What a recursive delete removed, and what it could not. */
@@ -15,6 +14,7 @@ public record TreeDeletion(long nonDirectories, long directories, List<Failure> 
         return failures.isEmpty();
     }
 
-    public record Failure(Path path, IOException cause) {
+    /** @param path where it failed, relative to the tree's root */
+    public record Failure(RelPath path, IOException cause) {
     }
 }

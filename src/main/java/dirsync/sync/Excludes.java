@@ -2,11 +2,10 @@ package dirsync.sync;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
+import dirsync.fs.RelPath;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -19,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code node_modules/}: a trailing {@code /} matches directories only.</li>
  * </ul>
  * {@code *} and {@code ?} stay within one name; {@code [abc]} and {@code {a,b}} work as in
- * {@link java.nio.file.FileSystem#getPathMatcher}.
+ * {@link java.nio.file.FileSystem#getPathMatcher}. Patterns match the names' bytes read as UTF-8 (see {@link Glob}).
  */
 public final class Excludes {
 
@@ -49,14 +48,15 @@ public final class Excludes {
     }
 
     /** True if the entry {@code entry} of the directory {@code parent} (relative to the root) is left out. */
-    public boolean excludes(Path parent, Entry entry) {
+    public boolean excludes(RelPath parent, Entry entry) {
         if (rules.isEmpty()) {
             return false;
         }
-        Path relative = parent.resolve(entry.name());
+        String name = entry.name().text();
+        String relative = parent.isRoot() ? name : parent + "/" + name;
         boolean directory = entry.is(EntryKind.DIRECTORY);
         for (Rule rule : rules) {
-            if (rule.matches(relative, directory)) {
+            if (rule.matches(name, relative, directory)) {
                 return true;
             }
         }
@@ -64,7 +64,7 @@ public final class Excludes {
     }
 
     /** The entries of one listing that are not left out. */
-    public List<Entry> keep(Path parent, List<Entry> entries) {
+    public List<Entry> keep(RelPath parent, List<Entry> entries) {
         if (rules.isEmpty()) {
             return entries;
         }
@@ -77,7 +77,7 @@ public final class Excludes {
         return kept;
     }
 
-    private record Rule(PathMatcher matcher, PathMatcher atAnyDepth, boolean wholePath, boolean directoriesOnly) {
+    private record Rule(Pattern matcher, Pattern atAnyDepth, boolean wholePath, boolean directoriesOnly) {
 
         static Rule parse(String pattern) {
             String body = pattern.strip();
@@ -94,24 +94,24 @@ public final class Excludes {
             }
             boolean wholePath = anchored || body.contains("/") || body.contains("**");
             try {
-                PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + body);
+                Pattern matcher = Glob.compile(body);
                 // "**/x" should also match a top-level "x": zero leading directories.
-                PathMatcher atAnyDepth = body.startsWith("**/")
-                        ? FileSystems.getDefault().getPathMatcher("glob:" + body.substring(3)) : null;
+                Pattern atAnyDepth = body.startsWith("**/") ? Glob.compile(body.substring(3)) : null;
                 return new Rule(matcher, atAnyDepth, wholePath, directoriesOnly);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("invalid exclude pattern '" + pattern + "': " + e.getDescription());
             }
         }
 
-        boolean matches(Path relative, boolean directory) {
+        boolean matches(String name, String relative, boolean directory) {
             if (directoriesOnly && !directory) {
                 return false;
             }
             if (!wholePath) {
-                return matcher.matches(relative.getFileName());
+                return matcher.matcher(name).matches();
             }
-            return matcher.matches(relative) || (atAnyDepth != null && atAnyDepth.matches(relative));
+            return matcher.matcher(relative).matches()
+                    || (atAnyDepth != null && atAnyDepth.matcher(relative).matches());
         }
     }
 }

@@ -2,10 +2,12 @@ package dirsync.sync;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.Md5;
+import dirsync.fs.Name;
 import dirsync.fs.Progress;
+import dirsync.fs.RelPath;
+import dirsync.fs.SourceTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,31 +29,24 @@ final class Hashing {
     private static final long BATCH_BYTES = 4L << 20;
     private static final int BATCH_FILES = 64;
 
-    private final Md5 onPassThread;
     private final ThreadLocal<Md5> perHelper;
     private final ThreadPoolExecutor helpers;
 
     Hashing(Progress progress) {
-        this.onPassThread = new Md5(progress);
         this.perHelper = ThreadLocal.withInitial(() -> new Md5(progress));
-        this.helpers = Synchronizer.daemonPool("dirsync-hash",
-                Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        this.helpers = Pools.daemons("dirsync-hash", Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
     }
 
-    /** The digest of the pass thread (also used to verify copies). */
-    Md5 onPassThread() {
-        return onPassThread;
-    }
-
-    /** One file to hash aside: its name in the directory, its path, and its size (for batching). */
-    record Job(Path name, Path file, long size) {
+    /** One file to hash aside: its name in the directory, its path in the tree, and its size (for batching). */
+    record Job(Name name, RelPath file, long size) {
     }
 
     /**
-     * Starts hashing {@code jobs} on the helper threads; the returned map gives each name's hash once ready.
+     * Starts hashing {@code jobs} of {@code tree} on the helper threads; the returned map gives each name's hash
+     * once ready.
      */
-    Map<Path, CompletableFuture<byte[]>> aside(List<Job> jobs, Cancellation cancellation) {
-        Map<Path, CompletableFuture<byte[]>> results = new HashMap<>();
+    Map<Name, CompletableFuture<byte[]>> aside(SourceTree tree, List<Job> jobs, Cancellation cancellation) {
+        Map<Name, CompletableFuture<byte[]>> results = new HashMap<>();
         List<Job> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Job job : jobs) {
@@ -59,18 +54,19 @@ final class Hashing {
             batch.add(job);
             batchBytes += job.size();
             if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_FILES) {
-                submit(batch, results, cancellation);
+                submit(tree, batch, results, cancellation);
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
         }
         if (!batch.isEmpty()) {
-            submit(batch, results, cancellation);
+            submit(tree, batch, results, cancellation);
         }
         return results;
     }
 
-    private void submit(List<Job> batch, Map<Path, CompletableFuture<byte[]>> results, Cancellation cancellation) {
+    private void submit(SourceTree tree, List<Job> batch, Map<Name, CompletableFuture<byte[]>> results,
+                        Cancellation cancellation) {
         List<CompletableFuture<byte[]>> futures = new ArrayList<>(batch.size());
         for (Job job : batch) {
             futures.add(results.get(job.name()));
@@ -79,7 +75,7 @@ final class Hashing {
             Md5 md5 = perHelper.get();
             for (int i = 0; i < batch.size(); i++) {
                 try {
-                    futures.get(i).complete(md5.of(batch.get(i).file(), cancellation));
+                    futures.get(i).complete(tree.md5(batch.get(i).file(), md5, cancellation));
                 } catch (IOException | RuntimeException e) {
                     futures.get(i).completeExceptionally(e);
                 }

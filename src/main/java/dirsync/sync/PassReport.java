@@ -1,7 +1,8 @@
 package dirsync.sync;
 
-import java.nio.file.Path;
+import dirsync.fs.RelPath;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs each operation of one pass as one line and counts it in the same breath, so the summary can never
- * disagree with the log. File names and messages are escaped before they reach a log line.
+ * disagree with the log. File names and messages are escaped before they reach a log line. Safe for the copier
+ * threads too (they report nothing themselves today, but counting is cheap to make safe).
  */
 final class PassReport {
 
@@ -19,18 +21,19 @@ final class PassReport {
     private final Map<Operation, Long> counts = new EnumMap<>(Operation.class);
     private long bytesCopied;
 
-    PassReport(boolean dryRun) {
-        this.prefix = dryRun ? "(dry run) " : "";
+    /** @param prefix put in front of every line, e.g. "(dry run) " */
+    PassReport(String prefix) {
+        this.prefix = prefix;
     }
 
-    void record(Operation operation, String what, Path relative) {
+    void record(Operation operation, String what, RelPath relative) {
         record(operation, what, relative, "");
     }
 
     /** One operation line: {@code <what> <path><detail>}, e.g. "copied new file docs/a.txt (12 bytes)". */
-    void record(Operation operation, String what, Path relative, String detail) {
+    synchronized void record(Operation operation, String what, RelPath relative, String detail) {
         counts.merge(operation, 1L, Long::sum);
-        String line = prefix + what + " " + display(relative) + LogText.escape(detail);
+        String line = prefix + what + " " + LogText.escape(relative) + LogText.escape(detail);
         switch (operation) {
             case SKIPPED, VANISHED, CHANGING -> LOG.warn(line);
             case ERROR -> LOG.error(line);
@@ -38,22 +41,22 @@ final class PassReport {
         }
     }
 
-    void error(String what, Path relative, Throwable cause) {
+    void error(String what, RelPath relative, Throwable cause) {
         record(Operation.ERROR, "error: " + what, relative, ": " + LogText.reason(cause));
     }
 
-    void copied(long bytes) {
+    synchronized void copied(long bytes) {
         bytesCopied += bytes;
     }
 
-    void debug(String what, Path relative) {
+    void debug(String what, RelPath relative) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug(prefix + what + " " + display(relative));
+            LOG.debug(prefix + what + " " + LogText.escape(relative));
         }
     }
 
-    PassSummary summary(Duration duration, boolean completed) {
-        return new PassSummary(counts, bytesCopied, duration, completed);
+    synchronized PassSummary summary(Instant started, Duration duration, boolean completed) {
+        return new PassSummary(started, counts, bytesCopied, duration, completed);
     }
 
     void summaryLine(long pass, PassSummary summary) {
@@ -65,10 +68,4 @@ final class PassReport {
             LOG.info(line);
         }
     }
-
-    static String display(Path relative) {
-        String text = relative.toString();
-        return text.isEmpty() ? "." : LogText.escape(text);
-    }
-
 }

@@ -1,23 +1,13 @@
 package dirsync.sync;
 
 import dirsync.fs.Entry;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Verified-hash memory, kept as compactly as a periodic mirror of millions of files needs: the fact "this
@@ -119,11 +109,8 @@ final class VerifiedPairs {
 
     private static final long MAGIC = 0x6469727379_6e6331L; // "dirsync1"
 
-    /**
-     * Writes the facts kept after the last pass to {@code file} atomically, readable by its owner only, so that
-     * the next run (a --once run from cron, or a restarted service) can start from them.
-     */
-    void save(Path file) throws IOException {
+    /** The facts kept after the last pass, for the next run (a --once run from cron, or a restarted service). */
+    byte[] toBytes() {
         List<long[]> facts = new ArrayList<>();
         for (long[] fact : previous.all()) {
             facts.add(fact);
@@ -133,46 +120,32 @@ final class VerifiedPairs {
         for (long[] fact : facts) {
             bytes.putLong(fact[0]).putLong(fact[1]);
         }
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.write(temp, bytes.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        return bytes.array();
     }
 
     /**
-     * Takes the facts a previous run saved in {@code file}, if the file is there, is this user's own and not
-     * writable by anyone else (else someone could plant facts and make a pass skip a changed file), and is
-     * well formed. Anything else is ignored: the memory then starts empty, which only costs hashing.
+     * Takes the facts a previous run saved, if they are well formed; anything else is ignored and the memory
+     * starts empty, which only costs hashing. (Whether the file they came from can be trusted is the caller's
+     * check: someone who could plant facts could make a pass skip a changed file.)
      */
-    boolean load(Path file) {
-        try {
-            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            Set<PosixFilePermission> mode = attributes.permissions();
-            if (!attributes.isRegularFile() || !owner.equals(me) || mode.contains(PosixFilePermission.GROUP_WRITE)
-                    || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-                return false;
-            }
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-            if (bytes.remaining() < 2 * Long.BYTES || bytes.getLong() != MAGIC) {
-                return false;
-            }
-            long count = bytes.getLong();
-            if (count < 0 || count != bytes.remaining() / (2L * Long.BYTES) || bytes.remaining() % 16 != 0) {
-                return false;
-            }
-            Table loaded = new Table((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count * 2)));
-            for (long i = 0; i < count; i++) {
-                loaded = loaded.with(new long[] {bytes.getLong(), bytes.getLong()});
-            }
-            previous = loaded;
-            return true;
-        } catch (IOException | RuntimeException unusable) {
+    boolean fromBytes(byte[] saved) {
+        if (saved == null) {
             return false;
         }
+        ByteBuffer bytes = ByteBuffer.wrap(saved);
+        if (bytes.remaining() < 2 * Long.BYTES || bytes.getLong() != MAGIC) {
+            return false;
+        }
+        long count = bytes.getLong();
+        if (count < 0 || count != bytes.remaining() / (2L * Long.BYTES) || bytes.remaining() % 16 != 0) {
+            return false;
+        }
+        Table loaded = new Table((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count * 2)));
+        for (long i = 0; i < count; i++) {
+            loaded = loaded.with(new long[] {bytes.getLong(), bytes.getLong()});
+        }
+        previous = loaded;
+        return true;
     }
 
     /** An open-addressing set of 128-bit values (never all zero: an MD5 fingerprint), two longs a slot. */

@@ -97,7 +97,7 @@ class ConcurrentMutationTest {
     void onceTheSourceHoldsStillOnePassMakesAnExactMirrorWithoutErrors() {
         int errorsBefore = log.errors().size();
 
-        PassSummary settled = new Synchronizer(source, replica, false).runPass(Cancellation.NEVER);
+        PassSummary settled = Mirrors.of(source, replica, false).runPass(Cancellation.NEVER);
 
         assertThat(settled.completed()).isTrue();
         assertThat(settled.errors()).as("errors of the pass after the changes (seed %d): %s", race.seed(),
@@ -110,7 +110,7 @@ class ConcurrentMutationTest {
         long seed = Long.getLong("dirsync.mutation.seed", System.nanoTime());
         return assertTimeoutPreemptively(WHOLE_RACE_DEADLINE, () -> {
             SourceMutator mutator = new SourceMutator(source, seed, TARGET_FILES, LARGE_FILE_BYTES).populate(15, 200);
-            Synchronizer synchronizer = new Synchronizer(source, replica, false);
+            Synchronizer synchronizer = Mirrors.of(source, replica, false);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> writerFailure = new AtomicReference<>();
             AtomicLong writerNanos = new AtomicLong();

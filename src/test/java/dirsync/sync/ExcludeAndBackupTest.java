@@ -48,7 +48,7 @@ class ExcludeAndBackupTest {
     }
 
     private PassSummary sync(SyncOptions options) {
-        return new Synchronizer(source, replica, options).runPass(Cancellation.NEVER);
+        return Mirrors.of(source, replica, options).runPass(Cancellation.NEVER);
     }
 
     private static SyncOptions excluding(boolean deleteExcluded, String... patterns) {

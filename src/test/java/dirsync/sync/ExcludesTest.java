@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dirsync.fs.Entry;
-import java.nio.file.Path;
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Set;
@@ -42,11 +43,11 @@ class ExcludesTest {
         ".git/,            .git,                  true,  true",
     })
     void decides(String pattern, String path, boolean directory, boolean excluded) {
-        Path relative = Path.of(path);
-        Path parent = relative.getParent() == null ? Path.of("") : relative.getParent();
+        RelPath relative = RelPath.of(path);
+        RelPath parent = relative.parent();
         Entry entry = directory
-                ? Entry.directory(relative.getFileName(), FileTime.fromMillis(0), Set.of())
-                : Entry.file(relative.getFileName(), 1, FileTime.fromMillis(0), Set.of());
+                ? Entry.directory(relative.name(), FileTime.fromMillis(0), Set.of())
+                : Entry.file(relative.name(), 1, FileTime.fromMillis(0), Set.of());
 
         assertThat(Excludes.of(List.of(pattern)).excludes(parent, entry)).isEqualTo(excluded);
     }
@@ -55,11 +56,11 @@ class ExcludesTest {
     void keepsWhatNoPatternMatches() {
         Excludes rules = Excludes.of(List.of("*.o", "/out/"));
         List<Entry> entries = List.of(
-                Entry.file(Path.of("main.c"), 1, FileTime.fromMillis(0), Set.of()),
-                Entry.file(Path.of("main.o"), 1, FileTime.fromMillis(0), Set.of()),
-                Entry.directory(Path.of("out"), FileTime.fromMillis(0), Set.of()));
+                Entry.file(Name.of("main.c"), 1, FileTime.fromMillis(0), Set.of()),
+                Entry.file(Name.of("main.o"), 1, FileTime.fromMillis(0), Set.of()),
+                Entry.directory(Name.of("out"), FileTime.fromMillis(0), Set.of()));
 
-        assertThat(rules.keep(Path.of(""), entries)).extracting(Entry::name).containsExactly(Path.of("main.c"));
+        assertThat(rules.keep(RelPath.ROOT, entries)).extracting(Entry::name).containsExactly(Name.of("main.c"));
     }
 
     @Test

@@ -50,7 +50,7 @@ class HashMemoryTest {
 
     @Test
     void onceEveryPairIsVerifiedANoChangePassReadsNoFileData() {
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer); // copies
         long verifying = hashedBy(synchronizer); // hashes both sides once
 
@@ -64,7 +64,7 @@ class HashMemoryTest {
     @Test
     void aSameSizeSameTimeChangeInTheSourceIsStillCaught() {
         src.mtime("a", LAST_YEAR);
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
         src.file("a", "ALPHA").mtime("a", LAST_YEAR); // only the change time tells
@@ -78,7 +78,7 @@ class HashMemoryTest {
     @Test
     void aSameSizeSameTimeChangeInTheReplicaIsStillCaught() {
         src.mtime("d/b", LAST_YEAR);
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
         rep.file("d/b", "BETA").mtime("d/b", LAST_YEAR);
@@ -91,7 +91,7 @@ class HashMemoryTest {
 
     @Test
     void aFileThatChangedJustBeforeItsPassIsNotRememberedAndIsHashedAgain() {
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), Clock.systemUTC());
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), Clock.systemUTC());
         hashedBy(synchronizer);
         hashedBy(synchronizer); // every file was written less than two seconds ago: racy
 
@@ -101,7 +101,7 @@ class HashMemoryTest {
     @Test
     void aFileWithAFutureModificationTimeIsRememberedLikeAnyOther() {
         src.mtime("a", Instant.now().plus(Duration.ofDays(30)));
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
 
@@ -110,7 +110,7 @@ class HashMemoryTest {
 
     @Test
     void aFileModifiedAtThePassStartIsNotRemembered() {
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         src.mtime("a", AHEAD.instant()); // as close to the (shifted) pass start as a test can set it
         rep.mtime("a", AHEAD.instant());
@@ -121,7 +121,7 @@ class HashMemoryTest {
 
     @Test
     void withoutTheMemoryEveryPassHashesEveryPair() {
-        Synchronizer synchronizer = new Synchronizer(source, replica,
+        Synchronizer synchronizer = Mirrors.of(source, replica,
                 SyncOptions.defaults().withRememberHashes(false), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
@@ -131,7 +131,7 @@ class HashMemoryTest {
 
     @Test
     void aReplacedReplicaFileIsVerifiedAgain() throws Exception {
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
         Path copy = temp.resolve("copy");
@@ -144,7 +144,7 @@ class HashMemoryTest {
     @Test
     void quickCompareTrustsEqualTimesWithoutReadingAnything() {
         src.mtime("a", LAST_YEAR);
-        Synchronizer quick = new Synchronizer(source, replica,
+        Synchronizer quick = Mirrors.of(source, replica,
                 SyncOptions.defaults().withCompare(SyncOptions.Compare.QUICK), AHEAD);
         hashedBy(quick);
         src.file("a", "ALPHA").mtime("a", LAST_YEAR); // the blind spot quick mode accepts
@@ -155,7 +155,7 @@ class HashMemoryTest {
 
     @Test
     void quickCompareCopiesAFileWhoseTimeChangedWithoutHashingIt() {
-        Synchronizer quick = new Synchronizer(source, replica,
+        Synchronizer quick = Mirrors.of(source, replica,
                 SyncOptions.defaults().withCompare(SyncOptions.Compare.QUICK), AHEAD);
         hashedBy(quick);
         src.file("a", "ALPHA").mtime("a", LAST_YEAR);
@@ -168,46 +168,35 @@ class HashMemoryTest {
     }
 
     @Test
-    void savedFactsLetTheNextRunReadNothing() throws Exception {
-        Path memory = temp.resolve("memory/pairs");
-        Files.createDirectories(memory.getParent());
-        Synchronizer first = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+    void savedFactsLetTheNextRunReadNothing() {
+        Synchronizer first = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(first);
         hashedBy(first);
-        first.saveHashMemory(memory);
+        byte[] saved = first.exportHashMemory();
 
-        Synchronizer next = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer next = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
 
-        assertThat(next.loadHashMemory(memory)).isTrue();
+        assertThat(next.importHashMemory(saved)).isTrue();
         assertThat(hashedBy(next)).isZero();
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(memory)))
-                .isEqualTo("rw-------");
     }
 
     @Test
-    void savedFactsAreIgnoredIfOthersCouldHaveWrittenThem() throws Exception {
-        Path memory = temp.resolve("pairs");
-        Synchronizer first = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
-        hashedBy(first);
-        hashedBy(first);
-        first.saveHashMemory(memory);
-        Files.setPosixFilePermissions(memory, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    void aDamagedOrMissingMemoryIsIgnored() {
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
 
-        Synchronizer next = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
-
-        assertThat(next.loadHashMemory(memory)).isFalse();
-        assertThat(hashedBy(next)).isEqualTo(2 * (5 + 4 + 5));
-    }
-
-    @Test
-    void aDamagedMemoryFileIsIgnored() throws Exception {
-        Path memory = Files.write(temp.resolve("pairs"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
-        Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
-
-        assertThat(synchronizer.loadHashMemory(memory)).isFalse();
-        assertThat(synchronizer.loadHashMemory(temp.resolve("missing"))).isFalse();
+        assertThat(synchronizer.importHashMemory(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+                .isFalse();
+        assertThat(synchronizer.importHashMemory(null)).isFalse();
         hashedBy(synchronizer);
         assertSameTree(source, replica);
+    }
+
+    @Test
+    void noMemoryToSaveWhenItIsOff() {
+        Synchronizer off = Mirrors.of(source, replica, SyncOptions.defaults().withRememberHashes(false), AHEAD);
+        hashedBy(off);
+
+        assertThat(off.exportHashMemory()).isNull();
     }
 
     @Test
@@ -235,7 +224,7 @@ class HashMemoryTest {
     }
 
     private static Entry file(int inode, int device) {
-        return Entry.file(Path.of("f" + inode), 10, FileTime.fromMillis(1_000), Set.of())
+        return Entry.file(dirsync.fs.Name.of("f" + inode), 10, FileTime.fromMillis(1_000), Set.of())
                 .withIdentity(new Entry.Identity(device, inode, FileTime.fromMillis(2_000)));
     }
 }

@@ -3,7 +3,8 @@ package dirsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Entry;
-import java.nio.file.Path;
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Name;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,23 +24,23 @@ class PlannerTest {
     private static final Set<PosixFilePermission> RW = PosixFilePermissions.fromString("rw-r--r--");
 
     private static Entry file(String name, long size) {
-        return Entry.file(Path.of(name), size, T1, RW);
+        return Entry.file(Name.of(name), size, T1, RW);
     }
 
     private static Entry dir(String name) {
-        return Entry.directory(Path.of(name), T1, RW);
+        return Entry.directory(Name.of(name), T1, RW);
     }
 
     private static Entry link(String name, String target) {
-        return Entry.symlink(Path.of(name), Path.of(target), T1);
+        return Entry.symlink(Name.of(name), LinkTarget.of(target), T1);
     }
 
     private static Entry fifo(String name) {
-        return Entry.special(Path.of(name), T1);
+        return Entry.special(Name.of(name), T1);
     }
 
     private static Entry unreadable(String name) {
-        return Entry.unreadable(Path.of(name));
+        return Entry.unreadable(Name.of(name));
     }
 
     /** One name on each side (or missing on one), and the single decision expected for it. */
@@ -53,12 +54,12 @@ class PlannerTest {
                 Arguments.of("new symlink", l, null, new Action.CopyNew(l)),
                 Arguments.of("new directory", d, null, new Action.CreateDirectory(d)),
                 Arguments.of("new special file", p, null, new Action.SkipSpecial(p)),
-                Arguments.of("unreadable source entry", unreadable("x"), null, new Action.SkipUnreadable(Path.of("x"))),
+                Arguments.of("unreadable source entry", unreadable("x"), null, new Action.SkipUnreadable(Name.of("x"))),
                 Arguments.of("extra file", null, f, new Action.Delete(f)),
                 Arguments.of("extra directory", null, d, new Action.Delete(d)),
                 Arguments.of("extra symlink", null, l, new Action.Delete(l)),
                 Arguments.of("extra special file", null, p, new Action.Delete(p)),
-                Arguments.of("unreadable replica entry", null, unreadable("x"), new Action.SkipUnreadable(Path.of("x"))),
+                Arguments.of("unreadable replica entry", null, unreadable("x"), new Action.SkipUnreadable(Name.of("x"))),
                 Arguments.of("file sizes differ", f, file("x", 11), new Action.Update(f, file("x", 11))),
                 Arguments.of("file sizes equal", f, file("x", 10), new Action.CompareContent(f, file("x", 10))),
                 Arguments.of("link target differs", l, link("x", "other"), new Action.Update(l, link("x", "other"))),
@@ -71,9 +72,9 @@ class PlannerTest {
                 Arguments.of("symlink over directory", l, d, new Action.ReplaceType(l, d)),
                 Arguments.of("file over special file", f, p, new Action.ReplaceType(f, p)),
                 Arguments.of("unreadable source over replica file", unreadable("x"), f,
-                        new Action.SkipUnreadable(Path.of("x"))),
+                        new Action.SkipUnreadable(Name.of("x"))),
                 Arguments.of("source file over unreadable replica entry", f, unreadable("x"),
-                        new Action.SkipUnreadable(Path.of("x"))));
+                        new Action.SkipUnreadable(Name.of("x"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -122,13 +123,25 @@ class PlannerTest {
         List<Entry> source = List.of(dir(".git"), file(".hidden", 1), dir("CVS"), dir("__pycache__"), file("tags", 1));
 
         assertThat(Planner.plan(source, List.of())).extracting(Action::name)
-                .containsExactly(Path.of(".git"), Path.of(".hidden"), Path.of("CVS"), Path.of("__pycache__"),
-                        Path.of("tags"));
+                .containsExactly(Name.of(".git"), Name.of(".hidden"), Name.of("CVS"), Name.of("__pycache__"),
+                        Name.of("tags"));
+    }
+
+    @Test
+    void pairsNamesInUnsignedByteOrderNotInUtf16Order() {
+        // U+FFFD is EF BF BD in UTF-8 and U+1F600 is F0 9F 98 80: bytes put U+FFFD first, UTF-16 (D83D...) last.
+        List<Entry> bothSides = List.of(file("\uFFFD", 1), file("\uD83D\uDE00", 1));
+
+        assertThat(Name.of("\uFFFD")).isLessThan(Name.of("\uD83D\uDE00"));
+        assertThat(Name.of(new byte[] {(byte) 0xE9})).isGreaterThan(Name.of("z"));
+        assertThat(Planner.plan(bothSides, bothSides)).containsExactly(
+                new Action.CompareContent(bothSides.get(0), bothSides.get(0)),
+                new Action.CompareContent(bothSides.get(1), bothSides.get(1)));
     }
 
     @Test
     void attributeDifferencesAloneStillLeadToAContentComparison() {
-        Entry source = Entry.file(Path.of("x"), 3, T2, PosixFilePermissions.fromString("rwx------"));
+        Entry source = Entry.file(Name.of("x"), 3, T2, PosixFilePermissions.fromString("rwx------"));
         Entry replica = file("x", 3);
 
         assertThat(Planner.plan(List.of(source), List.of(replica)))

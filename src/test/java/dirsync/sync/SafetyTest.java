@@ -4,6 +4,7 @@ import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -15,7 +16,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -56,7 +56,7 @@ class SafetyTest {
     }
 
     private PassSummary sync(SyncOptions options, Cancellation cancellation) {
-        return new Synchronizer(source, replica, options).runPass(cancellation);
+        return Mirrors.of(source, replica, options).runPass(cancellation);
     }
 
     private PassSummary sync() {
@@ -165,14 +165,12 @@ class SafetyTest {
         FileTime time = FileTime.fromMillis(1_600_000_000_000L);
         src.file("f", "OLD-CONTENT").mtime("f", time.toInstant());
         rep.file("f", "REPLICA-OLD").mtime("f", time.toInstant());
-        // Right after the pass thread has read the source for its hash (its second stop check with the file
-        // open: one before the read, one after), the source is rewritten with the same size and time: only the
-        // MD5 of the copy can tell that it is not what was compared. Helper threads hash the replica side.
+        // Right after the pass thread has hashed the source for the comparison, the source is rewritten with the
+        // same size and time: only the MD5 of the copy can tell that it is not what was compared.
         AtomicBoolean rewritten = new AtomicBoolean();
-        AtomicInteger checksWithSourceOpen = new AtomicInteger();
-        Cancellation rewriteWhileHashingReplica = () -> {
-            if (!rewritten.get() && !Thread.currentThread().getName().startsWith("dirsync-hash")
-                    && processHasOpen(source.resolve("f")) && checksWithSourceOpen.incrementAndGet() == 2) {
+        PassHooks rewriteOnceHashed = new PassHooks() {
+            @Override
+            public void afterHashingSource(RelPath file) {
                 try {
                     Files.writeString(source.resolve("f"), "NEW-CONTENT");
                     Files.setLastModifiedTime(source.resolve("f"), time);
@@ -181,10 +179,10 @@ class SafetyTest {
                 }
                 rewritten.set(true);
             }
-            return false;
         };
 
-        PassSummary summary = sync(SyncOptions.defaults(), rewriteWhileHashingReplica);
+        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), rewriteOnceHashed)
+                .runPass(Cancellation.NEVER);
 
         assertThat(rewritten).isTrue();
         assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
@@ -301,21 +299,6 @@ class SafetyTest {
             for (long written = 0; written < size; written += block.length) {
                 out.write(block);
             }
-        }
-    }
-
-    /** True while this process has {@code file} open: read from /proc, so the test needs no hook in the code. */
-    private static boolean processHasOpen(Path file) {
-        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-            return descriptors.anyMatch(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(file);
-                } catch (IOException gone) {
-                    return false;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,11 +52,11 @@ class SynchronizerTest {
     }
 
     private PassSummary sync() {
-        return new Synchronizer(source, replica, false).runPass(Cancellation.NEVER);
+        return Mirrors.of(source, replica, false).runPass(Cancellation.NEVER);
     }
 
     private PassSummary dryRun() {
-        return new Synchronizer(source, replica, true).runPass(Cancellation.NEVER);
+        return Mirrors.of(source, replica, true).runPass(Cancellation.NEVER);
     }
 
     @Test
@@ -421,9 +422,10 @@ class SynchronizerTest {
     @Test
     void aFileThatVanishesBeforeItsCopyIsReportedButIsNoError() {
         src.file("a", "1").file("b", "vanishes").file("c", "3");
-        Cancellation deleteBOnFirstCheck = onFirstCheck(() -> Files.delete(source.resolve("b")));
+        PassHooks deleteBOnceListed = afterPlanning(".", () -> Files.delete(source.resolve("b")));
 
-        PassSummary summary = new Synchronizer(source, replica, false).runPass(deleteBOnFirstCheck);
+        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), deleteBOnceListed)
+                .runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.VANISHED)).isEqualTo(1);
         assertThat(summary.errors()).isZero();
@@ -435,16 +437,18 @@ class SynchronizerTest {
     @Test
     void aSourceDirectoryThatBecomesAFileMidPassIsReportedButIsNoError() {
         src.file("d/f", "x");
-        AtomicInteger checks = new AtomicInteger();
-        Cancellation swapOnceTheReplicaDirectoryExists = () -> {
-            if (Files.isDirectory(replica.resolve("d")) && checks.incrementAndGet() == 1) {
-                Trees.deleteRecursively(source.resolve("d"));
-                src.file("d", "now a file");
+        PassHooks swapBeforeListingD = new PassHooks() {
+            @Override
+            public void beforeListing(RelPath dir) {
+                if (dir.equals(RelPath.of("d"))) {
+                    Trees.deleteRecursively(source.resolve("d"));
+                    src.file("d", "now a file");
+                }
             }
-            return false;
         };
 
-        PassSummary summary = new Synchronizer(source, replica, false).runPass(swapOnceTheReplicaDirectoryExists);
+        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), swapBeforeListingD)
+                .runPass(Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
         assertThat(summary.count(Operation.VANISHED)).isEqualTo(1);
@@ -456,12 +460,13 @@ class SynchronizerTest {
     void aSourceFileThatBecomesADirectoryBeforeItsComparisonIsReportedButIsNoError() {
         src.file("f", "xy");
         rep.file("f", "ab");
-        Cancellation swapAtFirstCheck = onFirstCheck(() -> {
+        PassHooks swapOnceListed = afterPlanning(".", () -> {
             Files.delete(source.resolve("f"));
             src.file("f/inside", "now a directory");
         });
 
-        PassSummary summary = new Synchronizer(source, replica, false).runPass(swapAtFirstCheck);
+        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), swapOnceListed)
+                .runPass(Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
         assertThat(summary.count(Operation.VANISHED)).isEqualTo(1);
@@ -470,12 +475,13 @@ class SynchronizerTest {
     }
 
     @Test
-    void aFileThatChangesDuringItsCopyIsNotInstalledAndIsCopiedNextPass() {
+    void aFileThatChangesAfterItWasListedIsNotInstalledAndIsCopiedNextPass() {
         src.file("a", "1").file("b", "grows");
-        Cancellation appendToBOnFirstCheck = onFirstCheck(() -> Files.writeString(source.resolve("b"), " more",
+        PassHooks appendToBOnceListed = afterPlanning(".", () -> Files.writeString(source.resolve("b"), " more",
                 StandardOpenOption.APPEND));
 
-        PassSummary summary = new Synchronizer(source, replica, false).runPass(appendToBOnFirstCheck);
+        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), appendToBOnceListed)
+                .runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
         assertThat(replica.resolve("b")).doesNotExist();
@@ -492,7 +498,7 @@ class SynchronizerTest {
         AtomicInteger checks = new AtomicInteger();
         Cancellation stopAfterFiveChecks = () -> checks.incrementAndGet() > 5;
 
-        PassSummary summary = new Synchronizer(source, replica, false).runPass(stopAfterFiveChecks);
+        PassSummary summary = Mirrors.of(source, replica, false).runPass(stopAfterFiveChecks);
 
         assertThat(summary.completed()).isFalse();
         assertThat(temporaryFiles(replica)).isEmpty();
@@ -508,7 +514,7 @@ class SynchronizerTest {
         }
         Cancellation stopOnceTheDeletionHasBegun = () -> entriesIn(replica.resolve("gone")) < 10;
 
-        PassSummary summary = new Synchronizer(source, replica, false).runPass(stopOnceTheDeletionHasBegun);
+        PassSummary summary = Mirrors.of(source, replica, false).runPass(stopOnceTheDeletionHasBegun);
 
         assertThat(summary.completed()).isFalse();
         assertThat(summary.count(Operation.DELETED_DIRECTORY)).isZero();
@@ -571,18 +577,19 @@ class SynchronizerTest {
         }
     }
 
-    /** A cancellation that never stops the pass, but runs {@code step} the first time the pass asks: a seam in time. */
-    private static Cancellation onFirstCheck(IoAction step) {
-        AtomicInteger calls = new AtomicInteger();
-        return () -> {
-            if (calls.getAndIncrement() == 0) {
-                try {
-                    step.run();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+    /** Hooks that run {@code step} once the directory {@code dir} ("." for the root) is planned: a seam in time. */
+    private static PassHooks afterPlanning(String dir, IoAction step) {
+        return new PassHooks() {
+            @Override
+            public void afterPlanning(RelPath planned) {
+                if (planned.equals(RelPath.of(dir))) {
+                    try {
+                        step.run();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }
             }
-            return false;
         };
     }
 

@@ -1,0 +1,16 @@
+package dirsync.fs;
+
+/**
+ * What a tree can hold and promise. The pass consults these instead of asking which kind of tree it has.
+ *
+ * @param symlinks          symbolic links can be read and made
+ * @param posixModes        permission bits can be read and set
+ * @param atomicReplace     a rename replaces an existing name in one step
+ * @param hardLinks         a second name for a file can be made (backups of overwritten files use it)
+ * @param stableIdentity    entries carry a device, inode and change time that no one can set back: the
+ *                          verified-hash memory may trust a pair in the same state
+ * @param durableWrites     a written file can be forced to stable storage before it takes its name
+ */
+public record Capabilities(boolean symlinks, boolean posixModes, boolean atomicReplace, boolean hardLinks,
+                           boolean stableIdentity, boolean durableWrites) {
+}

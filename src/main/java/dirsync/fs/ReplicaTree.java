@@ -1,0 +1,68 @@
+package dirsync.fs;
+
+import java.io.IOException;
+
+/**
+ * The tree a pass writes to: the reading half plus every change a pass can make. Only implementations of this
+ * interface change a replica. Each change is all or nothing for the entry it names: a file or link is built
+ * aside and renamed into place, so a crash at any moment leaves the old or the new entry, never half of each.
+ * No method follows a symbolic link inside the tree.
+ */
+public interface ReplicaTree extends SourceTree {
+
+    /**
+     * The root's entry, the root directory created first if it is missing (its parents too). Throws if the root
+     * cannot be made or is not a directory.
+     */
+    Entry prepareRoot() throws IOException;
+
+    /**
+     * Copies the regular file {@code path} of {@code source}, listed there as {@code expected}, to the same path
+     * here, replacing whatever non-directory is there, with {@code expected}'s permissions and modification time.
+     * The copy is verified (the source's size, modification and change time before and after; and its MD5
+     * against {@code expectedMd5} if the pass already hashed the source) and made durable before it takes the
+     * name. Returns the number of bytes copied.
+     *
+     * @throws SourceChangedException if the source changed before or during the copy; nothing was installed
+     */
+    long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException;
+
+    /** Creates, or atomically puts in place of a non-directory, a symbolic link like {@code expected}. */
+    void installSymlink(RelPath path, Entry expected) throws IOException;
+
+    /** Creates one directory (its parent exists). */
+    void createDirectory(RelPath path) throws IOException;
+
+    /** Gives a file or directory {@code source}'s permissions and modification time, never through a link. */
+    void setAttributes(RelPath path, Entry source) throws IOException;
+
+    /** Lets the owner create and delete entries in {@code dir} ({@code current}: its entry as listed). */
+    void ensureWritable(RelPath dir, Entry current) throws IOException;
+
+    /** Deletes a file, symlink or special file: never what a link points to, never a directory. */
+    void delete(RelPath path) throws IOException;
+
+    /**
+     * Deletes a directory and all it holds, bottom-up, never following a link: a directory swapped for a link
+     * mid-delete is unlinked, never entered. Failures are collected and the rest still goes.
+     */
+    TreeDeletion deleteTree(RelPath path, Cancellation cancellation);
+
+    /** How many entries a tree holds, itself included, without following links; an unreadable part counts 1. */
+    long countTree(RelPath path, Cancellation cancellation);
+
+    /** Moves an entry (a directory with all it holds) to the same path under {@code backup}. */
+    void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) throws IOException;
+
+    /**
+     * Keeps the current version of a file or link at its path under {@code backup} before it is replaced:
+     * where possible a second name of it (no copy), else a copy.
+     */
+    void keepInBackup(RelPath path, Backup backup) throws IOException;
+
+    /** Text put in front of every log line of a pass over this replica ("(dry run) " for one that changes nothing). */
+    default String reportPrefix() {
+        return "";
+    }
+}

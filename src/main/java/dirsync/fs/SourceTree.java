@@ -1,0 +1,38 @@
+package dirsync.fs;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * The reading half of a tree: everything a pass asks of the side it mirrors from, and of the side it writes
+ * to before it writes. Paths are {@link RelPath}s relative to the tree's root; nothing here follows a
+ * symbolic link, and nothing here changes the tree. Implementations are safe for use by several threads.
+ */
+public interface SourceTree {
+
+    /**
+     * Lists a directory, each entry's attributes read once, sorted by name. A directory that cannot be listed
+     * throws; an entry that cannot be examined is listed as {@link EntryKind#UNREADABLE} with its problem; an
+     * entry that vanished between the listing and its examination is left out.
+     */
+    Listing list(RelPath dir) throws IOException;
+
+    /** Reads one entry's attributes without following a link at its last name ({@link RelPath#ROOT}: the root). */
+    Entry examine(RelPath path) throws IOException;
+
+    /** Opens a regular file for reading, refusing (never following) a symbolic link. */
+    SeekableByteChannel open(RelPath file) throws IOException;
+
+    /** The MD5 of a regular file's content, computed with the caller's digest. */
+    default byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
+        try (SeekableByteChannel channel = open(file)) {
+            return digest.of(channel, cancellation);
+        }
+    }
+
+    /** What this tree can do and keep. */
+    Capabilities capabilities();
+
+    /** How log lines and errors name this tree, e.g. its root path. */
+    String describe();
+}

@@ -1,0 +1,141 @@
+package dirsync.fs.dryrun;
+
+import dirsync.fs.Backup;
+import dirsync.fs.Cancellation;
+import dirsync.fs.Capabilities;
+import dirsync.fs.Entry;
+import dirsync.fs.Listing;
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.SourceTree;
+import dirsync.fs.TreeDeletion;
+import dirsync.fs.Work;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A replica that is only read: every change is answered as if it had been made, and nothing is touched. It
+ * remembers the directories it "created" (they list as empty) and the entries it "removed" (they are gone), so
+ * that a pass over it decides and logs exactly what a real pass would.
+ */
+public final class DryRunReplica implements ReplicaTree {
+
+    private final ReplicaTree real;
+    private final Set<RelPath> created = ConcurrentHashMap.newKeySet();
+    private final Set<RelPath> removed = ConcurrentHashMap.newKeySet();
+
+    private DryRunReplica(ReplicaTree real) {
+        this.real = real;
+    }
+
+    /** A dry run over {@code real}, whose reading half alone is used. */
+    public static DryRunReplica over(ReplicaTree real) {
+        return new DryRunReplica(real);
+    }
+
+    @Override
+    public Listing list(RelPath dir) throws IOException {
+        return created.contains(dir) ? Listing.EMPTY : real.list(dir);
+    }
+
+    @Override
+    public Entry examine(RelPath path) throws IOException {
+        if (removed.contains(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        if (created.contains(path)) {
+            return Entry.directory(path.isRoot() ? Name.ROOT : path.name(), FileTime.fromMillis(0), Set.of());
+        }
+        return real.examine(path);
+    }
+
+    @Override
+    public SeekableByteChannel open(RelPath file) throws IOException {
+        return real.open(file);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return real.capabilities();
+    }
+
+    @Override
+    public String describe() {
+        return real.describe();
+    }
+
+    @Override
+    public String reportPrefix() {
+        return "(dry run) ";
+    }
+
+    @Override
+    public Entry prepareRoot() throws IOException {
+        try {
+            return real.examine(RelPath.ROOT);
+        } catch (NoSuchFileException missing) {
+            created.add(RelPath.ROOT);
+            return examine(RelPath.ROOT);
+        }
+    }
+
+    @Override
+    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work) {
+        removed.remove(path);
+        return expected.size();
+    }
+
+    @Override
+    public void installSymlink(RelPath path, Entry expected) {
+        removed.remove(path);
+    }
+
+    @Override
+    public void createDirectory(RelPath path) {
+        removed.remove(path);
+        created.add(path);
+    }
+
+    @Override
+    public void setAttributes(RelPath path, Entry source) {
+        // nothing is touched
+    }
+
+    @Override
+    public void ensureWritable(RelPath dir, Entry current) {
+        // nothing is touched
+    }
+
+    @Override
+    public void delete(RelPath path) {
+        removed.add(path);
+    }
+
+    @Override
+    public TreeDeletion deleteTree(RelPath path, Cancellation cancellation) {
+        long entries = countTree(path, cancellation);
+        removed.add(path);
+        return new TreeDeletion(entries - 1, 1, List.of());
+    }
+
+    @Override
+    public long countTree(RelPath path, Cancellation cancellation) {
+        return created.contains(path) ? 1 : real.countTree(path, cancellation);
+    }
+
+    @Override
+    public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) {
+        removed.add(path);
+    }
+
+    @Override
+    public void keepInBackup(RelPath path, Backup backup) {
+        // nothing is touched
+    }
+}

@@ -1,0 +1,158 @@
+package dirsync.fs.local;
+
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.RelPath;
+import dirsync.fs.SourceChangedException;
+import dirsync.fs.SourceTree;
+import dirsync.fs.Work;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Puts files and links into a local tree so that a name always shows its old or its complete new content: each
+ * is built under a temporary name in its target directory, verified, forced to disk, and renamed into place.
+ */
+final class AtomicInstall {
+
+    /** Temporary names start with this; a leftover from a killed run is an extra entry the next pass removes. */
+    static final String TEMP_PREFIX = ".dirsync-";
+    static final String TEMP_SUFFIX = ".tmp";
+
+    private static final long TRANSFER_CHUNK = 64L << 20;
+    private static final int COPY_BUFFER = 1 << 20;
+    private static final Set<OpenOption> NEW_TEMP_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // Only the owner may read a file while it is half written; its real permissions are set before the rename.
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final LocalTree tree;
+
+    AtomicInstall(LocalTree tree) {
+        this.tree = tree;
+    }
+
+    long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
+        Path target = tree.path(rel);
+        Path temp = temporarySibling(target);
+        boolean installed = false;
+        try {
+            Entry before = source.examine(rel);
+            if (!before.is(EntryKind.FILE) || before.size() != expected.size()
+                    || !before.modified().equals(expected.modified())) {
+                throw new SourceChangedException("source changed since it was listed");
+            }
+            long copied;
+            try (SeekableByteChannel in = source.open(rel);
+                 FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
+                         : FileChannel.open(temp, NEW_TEMP_FILE)) {
+                copied = transfer(in, out, work);
+                out.force(true);
+            }
+            // Any write to the source during the copy moves its change time, which no one can set back.
+            if (!sameState(source.examine(rel), before) || copied != before.size()) {
+                throw new SourceChangedException("source changed while it was copied");
+            }
+            if (expectedMd5 != null && !Arrays.equals(md5(temp, work), expectedMd5)) {
+                throw new SourceChangedException("copy does not match the source's MD5");
+            }
+            tree.setAttributes(temp, expected);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            installed = true;
+            return copied;
+        } finally {
+            if (!installed) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Size, times and identity: what tells a file's content apart without reading it. */
+    private static boolean sameState(Entry now, Entry before) {
+        return now.is(EntryKind.FILE) && now.size() == before.size() && now.modified().equals(before.modified())
+                && now.identity().equals(before.identity());
+    }
+
+    private static byte[] md5(Path file, Work work) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LocalTree.NOFOLLOW)) {
+            return work.md5().of(channel, work.cancellation());
+        }
+    }
+
+    private static long transfer(SeekableByteChannel in, FileChannel out, Work work) throws IOException {
+        long position = 0;
+        if (in instanceof FileChannel file) {
+            while (true) {
+                work.cancellation().check();
+                long moved = file.transferTo(position, TRANSFER_CHUNK, out);
+                if (moved <= 0) {
+                    return position;
+                }
+                position += moved;
+                work.progress().copied(moved);
+            }
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
+        while (true) {
+            work.cancellation().check();
+            buffer.clear();
+            if (in.read(buffer) < 0) {
+                return position;
+            }
+            buffer.flip();
+            int moved = buffer.remaining();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            position += moved;
+            work.progress().copied(moved);
+        }
+    }
+
+    void symlink(RelPath rel, Entry expected) throws IOException {
+        Path target = tree.path(rel);
+        Path temp = temporarySibling(target);
+        Files.createSymbolicLink(temp, tree.linkTarget(expected.linkTarget()));
+        boolean installed = false;
+        try {
+            setTimesQuietly(temp, expected);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            installed = true;
+        } finally {
+            if (!installed) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static void setTimesQuietly(Path link, Entry expected) {
+        try {
+            Files.getFileAttributeView(link, BasicFileAttributeView.class, LocalTree.NOFOLLOW)
+                    .setTimes(expected.modified(), null, null);
+        } catch (IOException | UnsupportedOperationException e) {
+            // A link's own time is cosmetic; not every platform can set it.
+        }
+    }
+
+    private static Path temporarySibling(Path target) {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        // resolveSibling keeps the directory as a Path (bytes) and adds an ASCII-only name.
+        return target.resolveSibling(TEMP_PREFIX + HexFormat.of().formatHex(random) + TEMP_SUFFIX);
+    }
+}

@@ -1,0 +1,306 @@
+package dirsync.fs.local;
+
+import dirsync.fs.Backup;
+import dirsync.fs.Cancellation;
+import dirsync.fs.Capabilities;
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Listing;
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.SourceTree;
+import dirsync.fs.TreeDeletion;
+import dirsync.fs.Work;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A tree under a directory of any {@link java.nio.file.FileSystem} provider: the platform's own file system in
+ * production, jimfs in tests. The core's {@link RelPath}s become the provider's paths here and only here. Every
+ * attribute read is one read without following links; with the provider's "unix" view it also yields the
+ * identity (device, inode, change time) the verified-hash memory trusts.
+ */
+public final class LocalTree implements ReplicaTree {
+
+    static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFLNK = 0120000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+
+    private final Path root;
+    private final FileSystem fs;
+    private final NameCodec codec;
+    private final boolean unixView;
+    private final Capabilities capabilities;
+    private final AtomicInstall install = new AtomicInstall(this);
+    private final TreeDeleter deleter = new TreeDeleter(this);
+    private final BackupMover backups = new BackupMover(this);
+
+    private LocalTree(Path root) {
+        this.root = root;
+        this.fs = root.getFileSystem();
+        this.codec = NameCodec.of(fs);
+        Set<String> views = fs.supportedFileAttributeViews();
+        this.unixView = views.contains("unix");
+        boolean posix = views.contains("posix");
+        this.capabilities = new Capabilities(true, posix, true, true, unixView, true);
+    }
+
+    /** The tree under {@code root} (which need not exist yet, for a replica). */
+    public static LocalTree at(Path root) {
+        return new LocalTree(root);
+    }
+
+    /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
+    Path path(RelPath rel) {
+        return rel.isRoot() ? root : root.resolve(relative(rel));
+    }
+
+    private Path relative(RelPath rel) {
+        if (rel.nativeForm() instanceof Path known && known.getFileSystem() == fs) {
+            return known;
+        }
+        Path element = element(rel.name());
+        Path relative = rel.parent().isRoot() ? element : relative(rel.parent()).resolve(element);
+        rel.rememberNative(relative);
+        return relative;
+    }
+
+    Path element(Name name) {
+        if (name.nativeForm() instanceof Path known && known.getFileSystem() == fs) {
+            return known;
+        }
+        return codec.path(fs, name.bytes());
+    }
+
+    /** The name of a path element this tree listed. */
+    Name nameOf(Path element) {
+        return Name.of(codec.bytes(element), element);
+    }
+
+    Path linkTarget(LinkTarget target) {
+        if (target.nativeForm() instanceof Path known && known.getFileSystem() == fs) {
+            return known;
+        }
+        return codec.path(fs, target.bytes());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    boolean posixModes() {
+        return capabilities.posixModes();
+    }
+
+    @Override
+    public Listing list(RelPath dir) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        List<Listing.Problem> problems = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(path(dir))) {
+            for (Path child : children(stream)) {
+                Path element = child.getFileName();
+                Name name = nameOf(element);
+                try {
+                    entries.add(examine(child, name));
+                } catch (NoSuchFileException vanished) {
+                    // Gone between readdir and stat: it is simply not part of this listing.
+                } catch (IOException e) {
+                    entries.add(Entry.unreadable(name));
+                    problems.add(new Listing.Problem(name, e));
+                }
+            }
+        }
+        entries.sort((a, b) -> a.name().compareTo(b.name()));
+        return new Listing(entries, problems);
+    }
+
+    // A read error in the middle of a listing surfaces as DirectoryIteratorException; unwrap it to IOException.
+    private static List<Path> children(DirectoryStream<Path> stream) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try {
+            stream.forEach(children::add);
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return children;
+    }
+
+    @Override
+    public Entry examine(RelPath rel) throws IOException {
+        return examine(path(rel), rel.isRoot() ? Name.ROOT : rel.name());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Entry examine(Path path, Name name) throws IOException {
+        if (!unixView) {
+            return examinePosix(path, name);
+        }
+        Map<String, Object> unix = Files.readAttributes(path, UNIX_ATTRIBUTES, NOFOLLOW);
+        FileTime modified = (FileTime) unix.get("lastModifiedTime");
+        Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) unix.get("permissions");
+        Entry entry = switch ((Integer) unix.get("mode") & S_IFMT) {
+            case S_IFLNK -> Entry.symlink(name, target(path), modified);
+            case S_IFDIR -> Entry.directory(name, modified, permissions);
+            case S_IFREG -> Entry.file(name, (Long) unix.get("size"), modified, permissions);
+            default -> Entry.special(name, modified);
+        };
+        return entry.withIdentity(new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")),
+                (FileTime) unix.get("ctime")));
+    }
+
+    private static long number(Object attribute) {
+        return attribute instanceof Number number ? number.longValue() : attribute.hashCode();
+    }
+
+    /** Without a unix view: no identity, so the hash memory never trusts these entries. */
+    private Entry examinePosix(Path path, Name name) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
+        FileTime modified = attributes.lastModifiedTime();
+        if (attributes.isSymbolicLink()) {
+            return Entry.symlink(name, target(path), modified);
+        } else if (attributes.isDirectory()) {
+            return Entry.directory(name, modified, attributes.permissions());
+        } else if (attributes.isRegularFile()) {
+            return Entry.file(name, attributes.size(), modified, attributes.permissions());
+        }
+        return Entry.special(name, modified);
+    }
+
+    private LinkTarget target(Path link) throws IOException {
+        Path target = Files.readSymbolicLink(link);
+        return LinkTarget.of(codec.bytes(target), target);
+    }
+
+    @Override
+    public SeekableByteChannel open(RelPath file) throws IOException {
+        return FileChannel.open(path(file), StandardOpenOption.READ, NOFOLLOW);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public String describe() {
+        return root.toString();
+    }
+
+    @Override
+    public Entry prepareRoot() throws IOException {
+        if (!Files.exists(root, NOFOLLOW)) {
+            Files.createDirectories(root);
+        }
+        Entry entry = examine(RelPath.ROOT);
+        if (!entry.is(EntryKind.DIRECTORY)) {
+            throw new IOException("not a directory");
+        }
+        return entry;
+    }
+
+    @Override
+    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException {
+        return install.file(source, path, expected, expectedMd5, work);
+    }
+
+    @Override
+    public void installSymlink(RelPath path, Entry expected) throws IOException {
+        install.symlink(path, expected);
+    }
+
+    @Override
+    public void createDirectory(RelPath path) throws IOException {
+        Files.createDirectory(path(path));
+    }
+
+    @Override
+    public void setAttributes(RelPath rel, Entry source) throws IOException {
+        setAttributes(path(rel), source);
+    }
+
+    void setAttributes(Path path, Entry source) throws IOException {
+        if (capabilities.posixModes()) {
+            Files.getFileAttributeView(path, PosixFileAttributeView.class, NOFOLLOW).setPermissions(source.permissions());
+        }
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW).setTimes(source.modified(), null, null);
+    }
+
+    @Override
+    public void ensureWritable(RelPath dir, Entry current) throws IOException {
+        Set<PosixFilePermission> writable = ownerWritable(current.permissions());
+        if (writable != null && capabilities.posixModes()) {
+            Files.getFileAttributeView(path(dir), PosixFileAttributeView.class, NOFOLLOW).setPermissions(writable);
+        }
+    }
+
+    /** {@code now} with owner write and execute added, or null if it has them already. */
+    static Set<PosixFilePermission> ownerWritable(Set<PosixFilePermission> now) {
+        if (now.contains(PosixFilePermission.OWNER_WRITE) && now.contains(PosixFilePermission.OWNER_EXECUTE)) {
+            return null;
+        }
+        Set<PosixFilePermission> writable = new HashSet<>(now);
+        writable.add(PosixFilePermission.OWNER_WRITE);
+        writable.add(PosixFilePermission.OWNER_EXECUTE);
+        return writable;
+    }
+
+    @Override
+    public void delete(RelPath path) throws IOException {
+        Files.delete(path(path));
+    }
+
+    @Override
+    public TreeDeletion deleteTree(RelPath path, Cancellation cancellation) {
+        return deleter.deleteTree(path(path), path, cancellation);
+    }
+
+    @Override
+    public long countTree(RelPath path, Cancellation cancellation) {
+        return deleter.countTree(path(path), cancellation);
+    }
+
+    @Override
+    public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) throws IOException {
+        backups.move(path(path), path, backupPath(backup, path), cancellation);
+    }
+
+    @Override
+    public void keepInBackup(RelPath path, Backup backup) throws IOException {
+        backups.keep(path(path), backupPath(backup, path));
+    }
+
+    /** The entry's place under the pass's backup directory (which is on the platform's file system). */
+    private Path backupPath(Backup backup, RelPath path) {
+        Path dir = backup.passDirectory();
+        if (path.isRoot()) {
+            return dir;
+        }
+        FileSystem backupFs = dir.getFileSystem();
+        return dir.resolve(backupFs == fs ? relative(path) : NameCodec.of(backupFs).path(backupFs, path.bytes()));
+    }
+}

@@ -1,0 +1,140 @@
+package dirsync.sync;
+
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.RelPath;
+import dirsync.fs.TreeDeletion;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The changes a pass makes to the replica, each logged as it is made: installing files and links (keeping the
+ * old version in the backup first), replacing an entry of another kind, removing entries, bringing attributes
+ * over. Every change goes through the replica tree; nothing here knows what kind of tree it is.
+ */
+final class Changes {
+
+    private final PassContext pass;
+
+    Changes(PassContext pass) {
+        this.pass = pass;
+    }
+
+    /**
+     * Installs a file or link over {@code replaced} (null if nothing is there), which goes to the backup first if
+     * there is one. {@code aside} is the copy already running on a copier thread, or null to copy here;
+     * {@code sourceMd5}, if this pass hashed the source, must match the copy.
+     */
+    void install(Entry source, Entry replaced, RelPath path, Operation operation, String what, byte[] sourceMd5,
+                 CompletableFuture<Long> aside) throws IOException {
+        if (source.is(EntryKind.SYMLINK)) {
+            boolean kept = pass.backups().keepBeforeReplacing(path, replaced);
+            pass.replica().installSymlink(path, source);
+            pass.report().record(operation, what, path, Texts.linkDetail(source.linkTarget(), kept));
+            return;
+        }
+        long bytes;
+        boolean kept;
+        if (aside != null) {
+            bytes = Hashing.await(aside);
+            kept = replaced != null && pass.backups().active();
+        } else {
+            kept = pass.backups().keepBeforeReplacing(path, replaced);
+            bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
+        }
+        pass.report().copied(bytes);
+        pass.report().record(operation, what, path, Texts.bytes(bytes, kept));
+    }
+
+    void createDirectory(RelPath path) throws IOException {
+        pass.replica().createDirectory(path);
+        pass.report().record(Operation.CREATED_DIRECTORY, Texts.CREATED_DIRECTORY, path);
+    }
+
+    /**
+     * Replaces a replica entry of another kind; returns the new directory to walk, if the source has one there.
+     * A replica directory is replaced only in the deletion phase, after the walk.
+     */
+    Descent replace(Entry source, Entry replica, RelPath path) throws IOException {
+        String what = Texts.replaced(replica.kind(), source.kind());
+        if (!replica.is(EntryKind.DIRECTORY) && !source.is(EntryKind.DIRECTORY)) {
+            // A file or link is renamed over the old non-directory in one step.
+            install(source, replica, path, Operation.REPLACED, what, null, null);
+            return null;
+        }
+        if (remove(replica, path) == null) {
+            return null;
+        }
+        if (source.is(EntryKind.DIRECTORY)) {
+            pass.replica().createDirectory(path);
+            pass.report().record(Operation.REPLACED, what, path);
+            return new Descent(source, null);
+        }
+        install(source, null, path, Operation.REPLACED, what, null, null);
+        return null;
+    }
+
+    void delete(Entry replica, RelPath path) throws IOException {
+        String detail = remove(replica, path);
+        if (detail != null) {
+            boolean directory = replica.is(EntryKind.DIRECTORY);
+            pass.report().record(directory ? Operation.DELETED_DIRECTORY : Operation.DELETED,
+                    Texts.deleted(replica.kind()), path, detail);
+        }
+    }
+
+    /**
+     * Removes a replica entry, a directory with all it holds: into the backup if there is one, else for good.
+     * Returns the detail for its log line, or null if it could not all go (the failures are reported).
+     */
+    private String remove(Entry replica, RelPath path) throws IOException {
+        if (pass.backups().active()) {
+            pass.backups().move(path);
+            return Texts.MOVED_TO_BACKUP;
+        }
+        if (!replica.is(EntryKind.DIRECTORY)) {
+            pass.replica().delete(path);
+            return "";
+        }
+        TreeDeletion deletion = pass.replica().deleteTree(path, pass.cancellation());
+        pass.cancellation().check(); // a stop ends a tree deletion early: it must not be reported as done
+        for (TreeDeletion.Failure failure : deletion.failures()) {
+            pass.report().error(Texts.CANNOT_DELETE, failure.path(), failure.cause());
+        }
+        if (!deletion.complete()) {
+            return null;
+        }
+        return Texts.entriesInside(Math.max(0, deletion.nonDirectories() + deletion.directories() - 1));
+    }
+
+    /** The contents are equal: only attributes may need bringing over. */
+    void sameContent(Entry source, Entry replica, RelPath path, String how) throws IOException {
+        if (!source.sameAttributes(replica)) {
+            pass.replica().setAttributes(path, source);
+            pass.report().record(Operation.ATTRIBUTES, Texts.FILE_ATTRIBUTES, path);
+        } else {
+            pass.report().debug(how, path);
+        }
+    }
+
+    /**
+     * A directory's subtree (and its deletions) are done: its permissions and modification time are set now,
+     * since filling or emptying a directory changes its time.
+     */
+    void finishDirectory(OpenedDirectory dir) {
+        if (dir.sourceDir() == null) {
+            return;
+        }
+        try {
+            Entry current = pass.replica().examine(dir.relative());
+            if (current.is(EntryKind.DIRECTORY) && !current.sameAttributes(dir.sourceDir())) {
+                pass.replica().setAttributes(dir.relative(), dir.sourceDir());
+                if (dir.replicaDir() != null && !dir.replicaDir().permissions().equals(dir.sourceDir().permissions())) {
+                    pass.report().record(Operation.ATTRIBUTES, Texts.DIRECTORY_ATTRIBUTES, dir.relative());
+                }
+            }
+        } catch (IOException e) {
+            pass.report().error(Texts.CANNOT_SET_DIRECTORY_ATTRIBUTES, dir.relative(), e);
+        }
+    }
+}

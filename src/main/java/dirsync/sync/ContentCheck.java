@@ -1,0 +1,38 @@
+package dirsync.sync;
+
+import dirsync.fs.RelPath;
+import java.io.IOException;
+import java.util.List;
+
+/** How two regular files of the same size are judged equal: a strategy chosen once per synchronizer. */
+interface ContentCheck {
+
+    /** Starts what can be done ahead for one directory's comparisons (e.g. hashing on helper threads). */
+    Prepared prepare(PassContext pass, RelPath dir, List<Action> actions);
+
+    /** One directory's comparisons, asked one pair at a time on the pass thread, in name order. */
+    interface Prepared {
+        Verdict compare(Action.CompareContent pair, RelPath path) throws IOException;
+    }
+
+    /**
+     * @param same      whether the contents are equal
+     * @param how       for equal files, the debug text saying how that is known
+     * @param sourceMd5 for differing files, the source's MD5 if it was computed (the copy must match it), or null
+     */
+    record Verdict(boolean same, String how, byte[] sourceMd5) {
+        static Verdict same(String how) {
+            return new Verdict(true, how, null);
+        }
+
+        static Verdict differs(byte[] sourceMd5) {
+            return new Verdict(false, null, sourceMd5);
+        }
+    }
+
+    /** Equal modification times mean equal files, as rsync's default: no file is read. */
+    static ContentCheck quick() {
+        return (pass, dir, actions) -> (pair, path) -> pair.source().modified().equals(pair.replica().modified())
+                ? Verdict.same(Texts.UNCHANGED_SAME_TIME) : Verdict.differs(null);
+    }
+}

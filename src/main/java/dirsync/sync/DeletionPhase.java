@@ -1,0 +1,39 @@
+package dirsync.sync;
+
+import dirsync.fs.RelPath;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deletions, after the whole walk: first the guards decide whether this pass may delete at all, then each
+ * waiting directory loses its extra entries, deepest first, and gets its attributes.
+ */
+final class DeletionPhase {
+
+    private DeletionPhase() {
+    }
+
+    static void run(PassContext pass, Changes changes, List<DeletionGuard> guards, DeletionGuard.DeletionPlan plan) {
+        if (plan.directories().isEmpty()) {
+            return;
+        }
+        Optional<String> refusal = Optional.empty();
+        for (DeletionGuard guard : guards) {
+            refusal = guard.refusal(pass, plan);
+            if (refusal.isPresent()) {
+                pass.report().record(Operation.ERROR, Texts.DELETED_NOTHING, RelPath.ROOT, " " + refusal.get());
+                break;
+            }
+        }
+        for (OpenedDirectory dir : plan.directories()) {
+            if (refusal.isEmpty()) {
+                ActionApplier applier = new ActionApplier(pass, changes, dir.relative(), null, null);
+                for (Action deletion : dir.deletions()) {
+                    pass.cancellation().check();
+                    DirectoryStep.apply(pass, applier, deletion, dir.relative());
+                }
+            }
+            changes.finishDirectory(dir);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dirsync.sync;
+
+import dirsync.fs.EntryKind;
+
+/**
+ * Every text a pass puts in its log lines, in one place: each line reads {@code <text> <path><detail>}. Kept
+ * stable, since users grep their logs for them.
+ */
+final class Texts {
+
+    static final String CREATED_DIRECTORY = "created directory";
+    static final String UPDATED_FILE = "updated file";
+    static final String SKIPPED_SPECIAL = "skipped special file";
+    static final String NOT_MIRRORED = " (not mirrored)";
+    static final String LEFT_ALONE = "left alone, could not be examined:";
+    static final String UNCHANGED_SAME_TIME = "unchanged (same size and time):";
+    static final String UNCHANGED_VERIFIED = "unchanged (verified earlier, neither side changed since):";
+    static final String UNCHANGED_SAME_MD5 = "unchanged (same MD5):";
+    static final String FILE_ATTRIBUTES = "updated attributes of file";
+    static final String DIRECTORY_ATTRIBUTES = "updated attributes of directory";
+    static final String KEPT_IN_BACKUP = "old version kept in backup";
+    static final String MOVED_TO_BACKUP = " (moved to backup)";
+    static final String DELETED_NOTHING = "error: deleted nothing this pass:";
+    static final String SOURCE_CHANGING = "source changed during copy, retried next pass:";
+    static final String VANISHED_BEFORE_COPY = "vanished from the source (or changed type) before it was copied:";
+    static final String SOURCE_DIRECTORY_VANISHED = "source directory vanished or changed type:";
+    static final String SOURCE_NOT_A_DIRECTORY = "error: source is no longer a directory:";
+    static final String REPLICA_NOT_A_DIRECTORY = "error: replica is no longer a directory:";
+
+    // Errors: "error: <what> <path>: <reason>"
+    static final String CANNOT_READ_SOURCE_ROOT = "cannot read source directory";
+    static final String CANNOT_USE_REPLICA_ROOT = "cannot use replica directory";
+    static final String CANNOT_LIST_SOURCE = "cannot list source directory";
+    static final String CANNOT_LIST_REPLICA = "cannot list replica directory";
+    static final String CANNOT_MAKE_WRITABLE = "cannot make replica directory writable";
+    static final String CANNOT_SET_DIRECTORY_ATTRIBUTES = "cannot set attributes of directory";
+    static final String CANNOT_DELETE = "cannot delete";
+    static final String CANNOT_CREATE_DIRECTORY = "cannot create directory";
+    static final String CANNOT_COMPARE = "cannot compare";
+    static final String CANNOT_REPLACE = "cannot replace";
+    static final String CANNOT_COPY = "cannot copy";
+
+    // Why a pass deletes nothing
+    static final String EMPTY_SOURCE = "the source is empty but the replica is not (an unmounted disk looks like "
+            + "this; --allow-empty-source allows it)";
+
+    private Texts() {
+    }
+
+    static String copiedNew(EntryKind kind) {
+        return "copied new " + kind.label();
+    }
+
+    static String updated(EntryKind kind) {
+        return "updated " + kind.label();
+    }
+
+    static String replaced(EntryKind old, EntryKind now) {
+        return "replaced " + old.label() + " with " + now.label();
+    }
+
+    static String deleted(EntryKind kind) {
+        return "deleted " + kind.label();
+    }
+
+    static String cannotExamine(String side) {
+        return "cannot examine " + side + " entry";
+    }
+
+    static String overTheLimit(long total, long limit) {
+        return "it would delete " + total + " entries, more than --max-delete " + limit + " allows";
+    }
+
+    /** The detail of a copy's line: " (12 bytes)", or " (12 bytes, old version kept in backup)". */
+    static String bytes(long count, boolean keptOld) {
+        return " (" + count + " bytes" + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
+    }
+
+    static String linkDetail(Object target, boolean keptOld) {
+        return " -> " + target + (keptOld ? " (" + KEPT_IN_BACKUP + ")" : "");
+    }
+
+    static String entriesInside(long count) {
+        return " (" + count + " entries inside)";
+    }
+}
