@@ -111,9 +111,46 @@ public final class Trees {
         return "special";
     }
 
+    /**
+     * The relative name as UTF-8 text, the same whatever the provider and the locale: the platform's paths are
+     * read through their URI (exact bytes), not their String form (which goes through the locale's charset).
+     */
     private static String name(Path root, Path path) {
         String relative = root.relativize(path).toString();
+        if (!relative.chars().allMatch(c -> c < 0x80) && path.getFileSystem() == java.nio.file.FileSystems.getDefault()) {
+            String rootUri = root.toUri().getRawPath();
+            String uri = path.toUri().getRawPath();
+            String tail = uri.substring(rootUri.length() + (rootUri.endsWith("/") ? 0 : 1));
+            relative = new String(percentDecoded(tail.endsWith("/") ? tail.substring(0, tail.length() - 1) : tail),
+                    StandardCharsets.UTF_8);
+        }
         return relative.isEmpty() ? "." : relative;
+    }
+
+    private static byte[] percentDecoded(String raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            if (raw.charAt(i) == '%') {
+                out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.write(raw.charAt(i));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The entry named by these exact bytes inside {@code dir}, whatever the locale's charset. */
+    public static Path child(Path dir, byte[] name) {
+        if (dir.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+            return dir.resolve(new String(name, StandardCharsets.UTF_8));
+        }
+        StringBuilder escaped = new StringBuilder();
+        for (byte b : name) {
+            escaped.append('%').append(String.format("%02X", b & 0xff));
+        }
+        String base = dir.toAbsolutePath().toUri().toString();
+        return Path.of(java.net.URI.create(base + (base.endsWith("/") ? "" : "/") + escaped));
     }
 
     public static String md5(Path file) throws IOException {
@@ -156,12 +193,17 @@ public final class Trees {
             });
         }
 
+        /** A file at the top of the tree whose name is these exact bytes. */
+        public Builder fileNamed(byte[] name, String content) {
+            return io(() -> Files.writeString(child(root, name), content));
+        }
+
         public Builder dir(String relative) {
             return io(() -> Files.createDirectories(root.resolve(relative)));
         }
 
         public Builder link(String relative, String target) {
-            return io(() -> Files.createSymbolicLink(parentsOf(relative), Path.of(target)));
+            return io(() -> Files.createSymbolicLink(parentsOf(relative), root.getFileSystem().getPath(target)));
         }
 
         public Builder fifo(String relative) {

@@ -72,7 +72,7 @@ final class AtomicInstall {
                 throw new SourceChangedException("copy does not match the source's MD5");
             }
             tree.setAttributes(temp, expected);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            replace(temp, target);
             installed = true;
             return copied;
         } finally {
@@ -131,7 +131,7 @@ final class AtomicInstall {
         boolean installed = false;
         try {
             setTimesQuietly(temp, expected);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            replace(temp, target);
             installed = true;
         } finally {
             if (!installed) {
@@ -147,6 +147,14 @@ final class AtomicInstall {
         } catch (IOException | UnsupportedOperationException e) {
             // A link's own time is cosmetic; not every platform can set it.
         }
+    }
+
+    /**
+     * Renames {@code temp} over {@code target} in one step. With ATOMIC_MOVE alone, whether an existing target is
+     * replaced is up to the provider (the platform's rename replaces it; jimfs refuses): REPLACE_EXISTING says so.
+     */
+    private static void replace(Path temp, Path target) throws IOException {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static Path temporarySibling(Path target) {

@@ -19,6 +19,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -64,7 +65,9 @@ public final class LocalTree implements ReplicaTree {
         this.fs = root.getFileSystem();
         this.codec = NameCodec.of(fs);
         Set<String> views = fs.supportedFileAttributeViews();
-        this.unixView = views.contains("unix");
+        // Only the platform's "unix" view gives the file type in its mode and a change time that every write
+        // moves (jimfs's has neither): identities are trusted from it alone.
+        this.unixView = fs == FileSystems.getDefault() && views.contains("unix");
         boolean posix = views.contains("posix");
         this.capabilities = new Capabilities(true, posix, true, true, unixView, true);
     }
