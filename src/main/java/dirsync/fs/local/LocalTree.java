@@ -26,14 +26,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,16 +42,11 @@ import java.util.Set;
 public final class LocalTree implements ReplicaTree {
 
     static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions";
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFLNK = 0120000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFREG = 0100000;
 
     private final Path root;
     private final FileSystem fs;
     private final NameCodec codec;
-    private final boolean unixView;
+    private final EntryReader reader;
     private final Capabilities capabilities;
     private final AtomicInstall install = new AtomicInstall(this);
     private final TreeDeleter deleter = new TreeDeleter(this);
@@ -67,7 +59,8 @@ public final class LocalTree implements ReplicaTree {
         Set<String> views = fs.supportedFileAttributeViews();
         // Only the platform's "unix" view gives the file type in its mode and a change time that every write
         // moves (jimfs's has neither): identities are trusted from it alone.
-        this.unixView = fs == FileSystems.getDefault() && views.contains("unix");
+        boolean unixView = fs == FileSystems.getDefault() && views.contains("unix");
+        this.reader = new EntryReader(codec, unixView);
         boolean posix = views.contains("posix");
         this.capabilities = new Capabilities(true, posix, true, true, unixView, true);
     }
@@ -128,7 +121,7 @@ public final class LocalTree implements ReplicaTree {
                 Path element = child.getFileName();
                 Name name = nameOf(element);
                 try {
-                    entries.add(examine(child, name));
+                    entries.add(reader.examine(child, name));
                 } catch (NoSuchFileException vanished) {
                     // Gone between readdir and stat: it is simply not part of this listing.
                 } catch (IOException e) {
@@ -154,48 +147,7 @@ public final class LocalTree implements ReplicaTree {
 
     @Override
     public Entry examine(RelPath rel) throws IOException {
-        return examine(path(rel), rel.isRoot() ? Name.ROOT : rel.name());
-    }
-
-    @SuppressWarnings("unchecked")
-    private Entry examine(Path path, Name name) throws IOException {
-        if (!unixView) {
-            return examinePosix(path, name);
-        }
-        Map<String, Object> unix = Files.readAttributes(path, UNIX_ATTRIBUTES, NOFOLLOW);
-        FileTime modified = (FileTime) unix.get("lastModifiedTime");
-        Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) unix.get("permissions");
-        Entry entry = switch ((Integer) unix.get("mode") & S_IFMT) {
-            case S_IFLNK -> Entry.symlink(name, target(path), modified);
-            case S_IFDIR -> Entry.directory(name, modified, permissions);
-            case S_IFREG -> Entry.file(name, (Long) unix.get("size"), modified, permissions);
-            default -> Entry.special(name, modified);
-        };
-        return entry.withIdentity(new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")),
-                (FileTime) unix.get("ctime")));
-    }
-
-    private static long number(Object attribute) {
-        return attribute instanceof Number number ? number.longValue() : attribute.hashCode();
-    }
-
-    /** Without a unix view: no identity, so the hash memory never trusts these entries. */
-    private Entry examinePosix(Path path, Name name) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
-        FileTime modified = attributes.lastModifiedTime();
-        if (attributes.isSymbolicLink()) {
-            return Entry.symlink(name, target(path), modified);
-        } else if (attributes.isDirectory()) {
-            return Entry.directory(name, modified, attributes.permissions());
-        } else if (attributes.isRegularFile()) {
-            return Entry.file(name, attributes.size(), modified, attributes.permissions());
-        }
-        return Entry.special(name, modified);
-    }
-
-    private LinkTarget target(Path link) throws IOException {
-        Path target = Files.readSymbolicLink(link);
-        return LinkTarget.of(codec.bytes(target), target);
+        return reader.examine(path(rel), rel.isRoot() ? Name.ROOT : rel.name());
     }
 
     @Override

@@ -1,0 +1,76 @@
+package dirsync.fs.local;
+
+import dirsync.fs.Entry;
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Name;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one entry's attributes in one call, never following a link: with the platform's "unix" view, also the
+ * identity (device, inode, change time) that the verified-hash memory trusts; otherwise the POSIX attributes
+ * alone, and no identity.
+ */
+final class EntryReader {
+
+    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFLNK = 0120000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+
+    private final NameCodec codec;
+    private final boolean unixView;
+
+    EntryReader(NameCodec codec, boolean unixView) {
+        this.codec = codec;
+        this.unixView = unixView;
+    }
+
+    @SuppressWarnings("unchecked")
+    Entry examine(Path path, Name name) throws IOException {
+        if (!unixView) {
+            return examinePosix(path, name);
+        }
+        Map<String, Object> unix = Files.readAttributes(path, UNIX_ATTRIBUTES, LocalTree.NOFOLLOW);
+        FileTime modified = (FileTime) unix.get("lastModifiedTime");
+        Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) unix.get("permissions");
+        Entry entry = switch ((Integer) unix.get("mode") & S_IFMT) {
+            case S_IFLNK -> Entry.symlink(name, target(path), modified);
+            case S_IFDIR -> Entry.directory(name, modified, permissions);
+            case S_IFREG -> Entry.file(name, (Long) unix.get("size"), modified, permissions);
+            default -> Entry.special(name, modified);
+        };
+        return entry.withIdentity(new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")),
+                (FileTime) unix.get("ctime")));
+    }
+
+    private static long number(Object attribute) {
+        return attribute instanceof Number number ? number.longValue() : attribute.hashCode();
+    }
+
+    /** Without a unix view: no identity, so the hash memory never trusts these entries. */
+    private Entry examinePosix(Path path, Name name) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LocalTree.NOFOLLOW);
+        FileTime modified = attributes.lastModifiedTime();
+        if (attributes.isSymbolicLink()) {
+            return Entry.symlink(name, target(path), modified);
+        } else if (attributes.isDirectory()) {
+            return Entry.directory(name, modified, attributes.permissions());
+        } else if (attributes.isRegularFile()) {
+            return Entry.file(name, attributes.size(), modified, attributes.permissions());
+        }
+        return Entry.special(name, modified);
+    }
+
+    private LinkTarget target(Path link) throws IOException {
+        Path target = Files.readSymbolicLink(link);
+        return LinkTarget.of(codec.bytes(target), target);
+    }
+}
