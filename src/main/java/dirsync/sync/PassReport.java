@@ -2,6 +2,7 @@ package dirsync.sync;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -52,8 +53,8 @@ final class PassReport {
         }
     }
 
-    PassSummary summary(Duration duration, boolean completed) {
-        return new PassSummary(counts, bytesCopied, duration, completed);
+    PassSummary summary(Instant started, Duration duration, boolean completed) {
+        return new PassSummary(started, counts, bytesCopied, duration, completed);
     }
 
     void summaryLine(long pass, PassSummary summary) {

@@ -1,12 +1,17 @@
 package dirsync.sync;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** What one pass did: counts per operation, bytes copied, how long it took, and whether it ran to the end. */
-public record PassSummary(Map<Operation, Long> counts, long bytesCopied, Duration duration, boolean completed) {
+/**
+ * What one pass did: when it started (by the synchronizer's clock), counts per operation, bytes copied, how long
+ * it took, and whether it ran to the end.
+ */
+public record PassSummary(Instant started, Map<Operation, Long> counts, long bytesCopied, Duration duration,
+                          boolean completed) {
 
     public PassSummary {
         EnumMap<Operation, Long> all = new EnumMap<>(Operation.class);

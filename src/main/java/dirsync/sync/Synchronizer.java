@@ -97,18 +97,16 @@ public final class Synchronizer {
     }
 
     /**
-     * Starts the verified-hash memory from what an earlier run saved in {@code file} (ignored if unusable).
-     * Returns whether anything was taken.
+     * Starts the verified-hash memory from what {@link #exportHashMemory} gave an earlier run (ignored if
+     * damaged, or if the memory is off). Returns whether anything was taken.
      */
-    public boolean loadHashMemory(Path file) {
-        return verified != null && verified.load(file);
+    public boolean importHashMemory(byte[] saved) {
+        return verified != null && verified.fromBytes(saved);
     }
 
-    /** Saves the verified-hash memory for the next run. Call between passes only. */
-    public void saveHashMemory(Path file) throws IOException {
-        if (verified != null) {
-            verified.save(file);
-        }
+    /** The verified-hash memory, for the next run; null when the memory is off. Call between passes only. */
+    public byte[] exportHashMemory() {
+        return verified == null ? null : verified.toBytes();
     }
 
     /** The live counters of the running pass (or of the last one), for progress reports from another thread. */
@@ -132,7 +130,7 @@ public final class Synchronizer {
         if (verified != null) {
             verified.passEnded(completed);
         }
-        PassSummary summary = report.summary(Duration.ofNanos(System.nanoTime() - started), completed);
+        PassSummary summary = report.summary(pass.startedAt, Duration.ofNanos(System.nanoTime() - started), completed);
         report.summaryLine(number, summary);
         return summary;
     }

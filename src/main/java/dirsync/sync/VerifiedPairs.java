@@ -1,23 +1,13 @@
 package dirsync.sync;
 
 import dirsync.fs.Entry;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Verified-hash memory, kept as compactly as a periodic mirror of millions of files needs: the fact "this
@@ -120,10 +110,10 @@ final class VerifiedPairs {
     private static final long MAGIC = 0x6469727379_6e6331L; // "dirsync1"
 
     /**
-     * Writes the facts kept after the last pass to {@code file} atomically, readable by its owner only, so that
-     * the next run (a --once run from cron, or a restarted service) can start from them.
+     * The facts kept after the last pass, so that the next run (a --once run from cron, or a restarted service)
+     * can start from them: {@code MAGIC}, their count, then 16 bytes a fact.
      */
-    void save(Path file) throws IOException {
+    byte[] toBytes() {
         List<long[]> facts = new ArrayList<>();
         for (long[] fact : previous.all()) {
             facts.add(fact);
@@ -133,30 +123,18 @@ final class VerifiedPairs {
         for (long[] fact : facts) {
             bytes.putLong(fact[0]).putLong(fact[1]);
         }
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.write(temp, bytes.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        return bytes.array();
     }
 
     /**
-     * Takes the facts a previous run saved in {@code file}, if the file is there, is this user's own and not
-     * writable by anyone else (else someone could plant facts and make a pass skip a changed file), and is
-     * well formed. Anything else is ignored: the memory then starts empty, which only costs hashing.
+     * Takes the facts {@link #toBytes} gave an earlier run, if {@code saved} is well formed; anything else is
+     * ignored and nothing is kept: the memory then starts empty, which only costs hashing. Whoever stores the
+     * bytes must make sure nobody else could have written them (else a planted fact could make a pass skip a
+     * changed file).
      */
-    boolean load(Path file) {
+    boolean fromBytes(byte[] saved) {
         try {
-            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            Set<PosixFilePermission> mode = attributes.permissions();
-            if (!attributes.isRegularFile() || !owner.equals(me) || mode.contains(PosixFilePermission.GROUP_WRITE)
-                    || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-                return false;
-            }
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+            ByteBuffer bytes = ByteBuffer.wrap(saved);
             if (bytes.remaining() < 2 * Long.BYTES || bytes.getLong() != MAGIC) {
                 return false;
             }
@@ -170,7 +148,7 @@ final class VerifiedPairs {
             }
             previous = loaded;
             return true;
-        } catch (IOException | RuntimeException unusable) {
+        } catch (RuntimeException unusable) {
             return false;
         }
     }

@@ -168,45 +168,45 @@ class HashMemoryTest {
     }
 
     @Test
-    void savedFactsLetTheNextRunReadNothing() throws Exception {
-        Path memory = temp.resolve("memory/pairs");
-        Files.createDirectories(memory.getParent());
+    void exportedFactsLetTheNextRunReadNothing() {
         Synchronizer first = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(first);
         hashedBy(first);
-        first.saveHashMemory(memory);
+        byte[] saved = first.exportHashMemory();
 
         Synchronizer next = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
 
-        assertThat(next.loadHashMemory(memory)).isTrue();
+        assertThat(next.importHashMemory(saved)).isTrue();
         assertThat(hashedBy(next)).isZero();
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(memory)))
-                .isEqualTo("rw-------");
     }
 
     @Test
-    void savedFactsAreIgnoredIfOthersCouldHaveWrittenThem() throws Exception {
-        Path memory = temp.resolve("pairs");
+    void withTheMemoryOffThereIsNothingToExportOrImport() {
+        Synchronizer remembering = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(remembering);
+        hashedBy(remembering);
+        Synchronizer forgetting = new Synchronizer(source, replica,
+                SyncOptions.defaults().withRememberHashes(false), AHEAD);
+
+        assertThat(forgetting.exportHashMemory()).isNull();
+        assertThat(forgetting.importHashMemory(remembering.exportHashMemory())).isFalse();
+    }
+
+    @Test
+    void aDamagedMemoryIsIgnoredAndKeepsNothing() {
         Synchronizer first = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(first);
         hashedBy(first);
-        first.saveHashMemory(memory);
-        Files.setPosixFilePermissions(memory, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
-
-        Synchronizer next = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
-
-        assertThat(next.loadHashMemory(memory)).isFalse();
-        assertThat(hashedBy(next)).isEqualTo(2 * (5 + 4 + 5));
-    }
-
-    @Test
-    void aDamagedMemoryFileIsIgnored() throws Exception {
-        Path memory = Files.write(temp.resolve("pairs"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        byte[] saved = first.exportHashMemory();
         Synchronizer synchronizer = new Synchronizer(source, replica, SyncOptions.defaults(), AHEAD);
 
-        assertThat(synchronizer.loadHashMemory(memory)).isFalse();
-        assertThat(synchronizer.loadHashMemory(temp.resolve("missing"))).isFalse();
-        hashedBy(synchronizer);
+        assertThat(synchronizer.importHashMemory(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+                .isFalse();
+        assertThat(synchronizer.importHashMemory(java.util.Arrays.copyOf(saved, saved.length - 1)))
+                .as("truncated").isFalse();
+        assertThat(synchronizer.importHashMemory(new byte[0])).isFalse();
+        assertThat(synchronizer.importHashMemory(null)).isFalse();
+        assertThat(hashedBy(synchronizer)).as("nothing was kept").isEqualTo(2 * (5 + 4 + 5));
         assertSameTree(source, replica);
     }
 
