@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Everything a run needs, checked: built by {@link #validate}, which reads nothing but the exclude files and
- * writes nothing, so that a mistake costs one line on stderr and touches nothing.
+ * Everything a run needs, checked: built by {@link #validate}, which looks at the paths and reads the exclude
+ * files but writes nothing, so that a mistake costs one line on stderr and touches nothing.
  *
  * @param source         real path of the source directory
  * @param replica        real path of the replica directory, or where it will be created
