@@ -1,5 +1,6 @@
 package dirsync.cli;
 
+import dirsync.app.StopSignal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

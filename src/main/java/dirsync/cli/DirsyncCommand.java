@@ -1,32 +1,20 @@
 package dirsync.cli;
 
 import ch.qos.logback.core.util.FileSize;
-import dirsync.fs.Cancellation;
-import dirsync.sync.Excludes;
+import dirsync.app.ExitCode;
+import dirsync.app.InvalidSettingsException;
+import dirsync.app.Session;
+import dirsync.app.Settings;
+import dirsync.app.StopSignal;
+import dirsync.app.Surroundings;
 import dirsync.sync.LogText;
-import dirsync.sync.PassSummary;
-import dirsync.sync.PeriodicRunner;
-import dirsync.sync.Roots;
-import dirsync.sync.StatusFile;
 import dirsync.sync.SyncOptions;
-import dirsync.sync.Synchronizer;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.function.Supplier;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: parse, validate, wire, return an exit code. The behaviour lives in {@code dirsync.sync}. */
+/**
+ * The command line: picocli's bindings of the arguments and options, turned into validated {@link Settings} and
+ * handed to a {@link Session}, whose exit code is the process's. The run itself lives in {@code dirsync.app}.
+ */
 @Command(
         name = "dirsync",
         mixinStandardHelpOptions = true,
@@ -50,12 +41,10 @@ import picocli.CommandLine.Spec;
             "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
             "1:--once: the pass finished, but some entries failed or a guard refused its deletions (or it was interrupted)",
             "2:usage or validation error; nothing was touched",
-            "3:another dirsync is already running on the same replica; nothing was touched"
+            "3:another dirsync is already running on the same replica; nothing was touched",
+            "4:the run started but could not use the replica: nothing in it was changed"
         })
 public final class DirsyncCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger("dirsync");
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory to mirror. It is only ever read.")
     private Path source;
@@ -143,20 +132,6 @@ public final class DirsyncCommand implements Callable<Integer> {
     private final StopSignal stop;
     private final Surroundings surroundings;
 
-    /**
-     * What the command takes from its surroundings rather than its arguments; tests supply their own.
-     *
-     * @param lockDirectory where the one-instance lock files live
-     * @param progressEvery how often a long pass logs a progress line
-     * @param interactive   whether the console is a terminal that can show a live progress line
-     */
-    record Surroundings(Path lockDirectory, Duration progressEvery, boolean interactive) {
-        static Surroundings ofThisProcess() {
-            return new Surroundings(Path.of(System.getProperty("java.io.tmpdir")), Duration.ofSeconds(10),
-                    ProgressReporter.consoleIsInteractive());
-        }
-    }
-
     DirsyncCommand(StopSignal stop, Surroundings surroundings) {
         this.stop = stop;
         this.surroundings = surroundings;
@@ -177,210 +152,29 @@ public final class DirsyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        Roots roots;
-        Excludes rules;
-        Path realStatusFile = null;
-        Path realBackupDir = null;
+        Settings settings;
         try {
-            roots = Roots.validate(source, replica, logFile);
-            if (statusFile != null) {
-                realStatusFile = roots.outsideFile(statusFile, "status file");
-            }
-            if (backupDir != null) {
-                realBackupDir = roots.outsideDirectory(backupDir, "backup directory");
-            }
-            rules = Excludes.of(excludePatterns());
-        } catch (Roots.InvalidRootsException | IllegalArgumentException e) {
-            return fail(err, LogText.escape(e.getMessage()));
-        } catch (IOException e) {
-            return fail(err, "cannot read exclude file: " + reasonOf(e));
+            settings = Settings.validate(request(), surroundings);
+        } catch (InvalidSettingsException e) {
+            err.println("dirsync: " + e.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
         }
-        if (logFile.toString().contains("%")) {
-            return fail(err, "log file name must not contain '%' (it names the rolled-over files)");
-        }
-        if (logMaxFiles < 1 || logMaxFiles > LoggingSetup.Rolling.MOST_FILES) {
-            return fail(err, "--log-max-files must be 1 to " + LoggingSetup.Rolling.MOST_FILES + ", not " + logMaxFiles);
-        }
-        SyncOptions options = new SyncOptions(dryRun, allowEmptySource,
-                maxDelete == null ? OptionalLong.empty() : OptionalLong.of(maxDelete), rules, deleteExcluded,
-                Optional.ofNullable(realBackupDir), !noHashCache, compare);
-        // From here on things are written: the lock (outside the replica), then the log file, so that a second
-        // instance or a bad log path is still refused before anything else is touched.
-        ReplicaLock lock = null;
-        if (!dryRun) {
-            Path lockFile = ReplicaLock.lockFileFor(roots.replica(), surroundings.lockDirectory());
-            try {
-                lock = ReplicaLock.acquire(lockFile, roots.replica());
-            } catch (ReplicaLock.HeldElsewhereException e) {
-                return fail(err, LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING);
-            } catch (IOException e) {
-                return fail(err, "cannot lock '" + LogText.escape(lockFile) + "': " + reasonOf(e));
-            }
-        }
-        try {
-            return locked(err, roots, options, realStatusFile);
-        } finally {
-            release(lock);
-        }
+        return new Session(settings, stop, spec.commandLine().getOut(), err).run();
     }
 
-    private static void release(ReplicaLock lock) {
-        if (lock != null) {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                // The lock dies with the process anyway; nothing is left to protect.
-            }
-        }
-    }
-
-    private int locked(PrintWriter err, Roots roots, SyncOptions options, Path realStatusFile)
-            throws InterruptedException {
-        try {
-            openForAppend(roots.logFile());
-        } catch (IOException e) {
-            return fail(err, "cannot write log file '" + LogText.escape(logFile) + "': " + reasonOf(e));
-        }
-        ConsoleLine console = new ConsoleLine(spec.commandLine().getOut());
-        LoggingSetup.configure(roots.logFile(), console, verbose, quiet,
-                new LoggingSetup.Rolling(logMaxSize, logMaxFiles));
-        dirsync.fs.local.LocalTree replicaTree = dirsync.fs.local.LocalTree.at(roots.replica());
-        Synchronizer synchronizer = new Synchronizer(dirsync.fs.local.LocalTree.at(roots.source()),
-                dryRun ? dirsync.fs.dryrun.DryRunReplica.over(replicaTree) : replicaTree, options);
-        try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), surroundings.progressEvery(),
-                surroundings.interactive() ? console : null)) {
-            if (!dryRun) {
-                try {
-                    Files.createDirectories(roots.replica());
-                } catch (IOException e) {
-                    LOG.error("cannot create replica '{}': {}", LogText.escape(roots.replica()), reasonOf(e));
-                    return fail(err, "cannot create replica '" + LogText.escape(replica) + "': " + reasonOf(e));
-                }
-            }
-            LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", VersionProvider.version(),
-                    LogText.escape(roots.source()), LogText.escape(roots.replica()), interval.toSeconds(),
-                    once ? ", one pass" : "", dryRun ? ", dry run" : "");
-            StatusFile status = realStatusFile == null || dryRun ? null : new StatusFile(realStatusFile, roots.replica());
-            // The verified-hash memory outlives the process, next to the lock: a cron job's next run starts from it.
-            Path memory = ReplicaLock.fileFor(roots.replica(), surroundings.lockDirectory(), ".pairs");
-            if (options.rememberHashes() && synchronizer.importHashMemory(readMemory(memory))) {
-                LOG.debug("took the pairs verified by an earlier run from '{}'", LogText.escape(memory));
-            }
-            Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
-            int exitCode = once ? exitCodeOf(pass.get()) : runPeriodically(pass);
-            if (options.rememberHashes() && !dryRun) {
-                try {
-                    writeMemory(memory, synchronizer.exportHashMemory());
-                } catch (IOException e) {
-                    LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
-                            LogText.escape(memory), reasonOf(e));
-                }
-            }
-            return exitCode;
-        } finally {
-            LoggingSetup.shutdown();
-        }
-    }
-
-    /** One pass, with its progress reports and, if asked for, its status file. */
-    private PassSummary runPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status) {
-        Instant started = Instant.now();
-        PassSummary summary;
-        progress.passStarted();
-        try {
-            summary = synchronizer.runPass(Cancellation.of(stop::isRaised));
-        } finally {
-            progress.passEnded();
-        }
-        if (status != null) {
-            try {
-                status.record(started, summary);
-            } catch (IOException e) {
-                LOG.error("error: cannot write status file '{}': {}", LogText.escape(statusFile), reasonOf(e));
-            }
-        }
-        return summary;
-    }
-
-    private static int exitCodeOf(PassSummary summary) {
-        return summary.completed() && summary.errors() == 0 ? ExitCode.OK : ExitCode.ENTRIES_FAILED;
-    }
-
-    private int runPeriodically(Supplier<PassSummary> pass) throws InterruptedException {
-        PeriodicRunner runner = new PeriodicRunner(interval, pass::get);
-        runner.start();
-        stop.await();
-        LOG.info("stop requested, finishing");
-        boolean idle = runner.stop(STOP_GRACE);
-        LOG.info(idle ? "dirsync stopped" : "dirsync stopped while a pass was still ending");
-        return ExitCode.OK;
-    }
-
-    /** --exclude patterns, then those of each --exclude-from file. */
-    private List<String> excludePatterns() throws IOException {
-        List<String> patterns = new ArrayList<>(excludes);
-        for (Path file : excludeFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String pattern = line.strip();
-                if (!pattern.isEmpty() && !pattern.startsWith("#")) {
-                    patterns.add(pattern);
-                }
-            }
-        }
-        return patterns;
-    }
-
-    // Temporary until the app layer lands: the memory file, trusted only if it is the user's own.
-    private static byte[] readMemory(Path file) {
-        try {
-            java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(file,
-                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            Object owner = Files.getAttribute(file, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = attributes.permissions();
-            if (!attributes.isRegularFile() || !owner.equals(me)
-                    || mode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                    || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-                return null;
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException | RuntimeException unusable) {
-            return null;
-        }
-    }
-
-    private static void writeMemory(Path file, byte[] bytes) throws IOException {
-        if (bytes == null) {
-            return;
-        }
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void openForAppend(Path file) throws IOException {
-        Path parent = file.getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        // Opened and closed: the file exists and is writable.
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
-    }
-
-    private static String reasonOf(IOException e) {
-        return LogText.reason(e);
-    }
-
-    private int fail(PrintWriter err, String message) {
-        return fail(err, message, ExitCode.USAGE);
-    }
-
-    private int fail(PrintWriter err, String message, int exitCode) {
-        err.println("dirsync: " + message);
-        err.flush();
-        return exitCode;
+    private Settings.Request request() {
+        return new Settings.Request(source, replica, interval, logFile)
+                .once(once)
+                .dryRun(dryRun)
+                .maxDelete(maxDelete)
+                .allowEmptySource(allowEmptySource)
+                .excludes(excludes, excludeFiles, deleteExcluded)
+                .backupDir(backupDir)
+                .statusFile(statusFile)
+                .logRolling(logMaxSize, logMaxFiles)
+                .compare(compare, !noHashCache)
+                .console(verbose, quiet);
     }
 
     /** A usage mistake is one line on stderr and exit code 2: no usage dump, no stack trace. */

@@ -1,5 +1,7 @@
 package dirsync.cli;
 
+import dirsync.app.StopSignal;
+
 /** Entry point: builds the command line and runs it; everything else lives behind {@link DirsyncCommand}. */
 public final class Main {
 

@@ -10,7 +10,8 @@ import java.util.Map;
  * What one pass did: when it started (by the synchronizer's clock), counts per operation, bytes copied, how long
  * it took, and whether it ran to the end.
  */
-public record PassSummary(Instant started, Map<Operation, Long> counts, long bytesCopied, Duration duration, boolean completed) {
+public record PassSummary(Instant started, Map<Operation, Long> counts, long bytesCopied, Duration duration,
+                          boolean completed) {
 
     public PassSummary {
         EnumMap<Operation, Long> all = new EnumMap<>(Operation.class);

@@ -3,6 +3,10 @@ package dirsync.cli;
 import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dirsync.app.ExitCode;
+import dirsync.app.StateFiles;
+import dirsync.app.StopSignal;
+import dirsync.app.Surroundings;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +39,7 @@ class DirsyncCommandTest {
     @TempDir
     Path locks;
 
-    DirsyncCommand.Surroundings surroundings;
+    Surroundings surroundings;
 
     Path source;
     Path replica;
@@ -46,7 +50,7 @@ class DirsyncCommandTest {
         source = Trees.at(temp.resolve("source")).file("a.txt", "alpha").file("sub/b.txt", "beta").dir("empty").root();
         replica = temp.resolve("replica");
         log = temp.resolve("logs/dirsync.log");
-        surroundings = new DirsyncCommand.Surroundings(locks, java.time.Duration.ofSeconds(10), false);
+        surroundings = new Surroundings(locks, java.time.Duration.ofSeconds(10), false);
     }
 
     record Run(int exitCode, String out, String err) {
@@ -180,6 +184,58 @@ class DirsyncCommandTest {
             assertThat(first.get(15, TimeUnit.SECONDS).exitCode()).isZero();
         }
         assertThat(run(once(source, replica, "60", otherLog)).exitCode()).as("the lock is released on exit").isZero();
+    }
+
+    /**
+     * A replica that validation cannot foresee failing: its nearest existing ancestor is a writable directory,
+     * but the new name is longer than any file system takes (ENAMETOOLONG, for root too). By then the lock and
+     * the log file were written, so the exit code is 4, not 2's "nothing was touched".
+     */
+    @Test
+    void aReplicaThatCannotBeCreatedAfterTheRunStartedExitsFourAndIsLogged() throws IOException {
+        Path unnamable = temp.resolve("r".repeat(300));
+
+        Run run = run(once(source, unnamable, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.REPLICA_UNUSABLE).isEqualTo(4);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("dirsync: cannot create replica '" + unnamable + "': ")
+                .contains("File name too long");
+        assertThat(Files.readAllLines(log)).singleElement().asString()
+                .matches(TIMESTAMPED_LINE).contains("ERROR cannot create replica '", "File name too long");
+        assertThat(run.err()).doesNotContain("Exception");
+    }
+
+    /** The same under /proc, where not even root may create a directory, though the check of access says yes. */
+    @Test
+    void aReplicaUnderProcExitsFourAsRootAndTwoOtherwise() throws IOException {
+        Path underProc = Path.of("/proc/dirsync-test-" + ProcessHandle.current().pid() + "/replica");
+        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+
+        Run run = run(once(source, underProc, "60", log));
+
+        assertThat(underProc.getParent()).doesNotExist();
+        if (root) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.REPLICA_UNUSABLE);
+            assertThat(run.errLines()).singleElement().asString()
+                    .startsWith("dirsync: cannot create replica '" + underProc + "': ");
+            assertThat(Files.readString(log)).contains("ERROR cannot create replica '" + underProc + "'");
+        } else {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString()
+                    .isEqualTo("dirsync: replica '" + underProc + "' cannot be created: '/proc' is not writable");
+            assertThat(log).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDryRunNeedsNoWritableParentForTheReplica() {
+        Path underProc = Path.of("/proc/dirsync-test-" + ProcessHandle.current().pid() + "/replica");
+
+        Run run = run("--dry-run", "--once", source.toString(), underProc.toString(), "60", log.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("(dry run) copied new file a.txt");
     }
 
     @Test
@@ -316,7 +372,7 @@ class DirsyncCommandTest {
 
     @Test
     void aLongPassLogsProgressToTheFileButNotToANonInteractiveConsole() throws IOException {
-        surroundings = new DirsyncCommand.Surroundings(locks, java.time.Duration.ofMillis(100), false);
+        surroundings = new Surroundings(locks, java.time.Duration.ofMillis(100), false);
         byte[] block = new byte[1 << 20];
         try (var out = Files.newOutputStream(source.resolve("big.bin"))) {
             for (int i = 0; i < 400; i++) {
@@ -412,7 +468,7 @@ class DirsyncCommandTest {
 
     /** Where a run on {@code replica} keeps its lock (the replica is created, so that its real path is known). */
     private Path lockFileOf(Path replica) throws IOException {
-        return ReplicaLock.lockFileFor(Files.createDirectories(replica).toRealPath(), locks);
+        return new StateFiles(locks, Files.createDirectories(replica).toRealPath()).lockFile();
     }
 
     @Test
@@ -471,7 +527,8 @@ class DirsyncCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("SOURCE REPLICA", "INTERVAL LOG_FILE", "--once", "--dry-run", "--verbose",
                 "--max-delete", "--allow-empty-source", "--compare", "--no-hash-cache", "Exit codes:", "0   success", "1   --once",
-                "2   usage or validation error", "3   another dirsync is already running");
+                "2   usage or validation error", "3   another dirsync is already running",
+                "4   the run started but could not use the replica");
     }
 
     @Test

@@ -185,6 +185,25 @@ class UnprivilegedIT {
         assertThat(logFile).as(run.describe()).doesNotExist();
     }
 
+    @Test
+    void replicaUnderAnUnwritableDirectoryIsAUsageErrorThatTouchesNothing() throws Exception {
+        Trees.at(source).file("a.txt", "alpha");
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        replica = readOnly.resolve("replica");
+        handOverToUser();
+        chmod(readOnly, "r-xr-xr-x");
+
+        JarRuns.Finished run = once();
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
+        assertThat(run.stderr().lines().toList()).as(run.describe())
+                .singleElement()
+                .satisfies(line -> assertThat(line).startsWith("dirsync: replica ")
+                        .contains("cannot be created", "is not writable"));
+        assertThat(replica).as(run.describe()).doesNotExist();
+        assertThat(logFile).as(run.describe()).doesNotExist();
+    }
+
     /**
      * The replica mirrors permissions, read-only directories included; as a non-root user, dirsync must
      * still be able to delete such a subtree when the source no longer has it.

@@ -168,7 +168,7 @@ class HashMemoryTest {
     }
 
     @Test
-    void savedFactsLetTheNextRunReadNothing() {
+    void exportedFactsLetTheNextRunReadNothing() {
         Synchronizer first = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(first);
         hashedBy(first);
@@ -181,22 +181,33 @@ class HashMemoryTest {
     }
 
     @Test
-    void aDamagedOrMissingMemoryIsIgnored() {
+    void withTheMemoryOffThereIsNothingToExportOrImport() {
+        Synchronizer remembering = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(remembering);
+        hashedBy(remembering);
+        Synchronizer forgetting = Mirrors.of(source, replica,
+                SyncOptions.defaults().withRememberHashes(false), AHEAD);
+
+        assertThat(forgetting.exportHashMemory()).isNull();
+        assertThat(forgetting.importHashMemory(remembering.exportHashMemory())).isFalse();
+    }
+
+    @Test
+    void aDamagedMemoryIsIgnoredAndKeepsNothing() {
+        Synchronizer first = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        hashedBy(first);
+        hashedBy(first);
+        byte[] saved = first.exportHashMemory();
         Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
 
         assertThat(synchronizer.importHashMemory(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
                 .isFalse();
+        assertThat(synchronizer.importHashMemory(java.util.Arrays.copyOf(saved, saved.length - 1)))
+                .as("truncated").isFalse();
+        assertThat(synchronizer.importHashMemory(new byte[0])).isFalse();
         assertThat(synchronizer.importHashMemory(null)).isFalse();
-        hashedBy(synchronizer);
+        assertThat(hashedBy(synchronizer)).as("nothing was kept").isEqualTo(2 * (5 + 4 + 5));
         assertSameTree(source, replica);
-    }
-
-    @Test
-    void noMemoryToSaveWhenItIsOff() {
-        Synchronizer off = Mirrors.of(source, replica, SyncOptions.defaults().withRememberHashes(false), AHEAD);
-        hashedBy(off);
-
-        assertThat(off.exportHashMemory()).isNull();
     }
 
     @Test

@@ -633,4 +633,12 @@ class SynchronizerTest {
     private static String text(Path path) throws IOException {
         return Files.readString(path, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void theSummaryTellsWhenThePassStartedByTheSynchronizersClock() {
+        java.time.Clock fixed = java.time.Clock.fixed(LAST_YEAR, java.time.ZoneOffset.UTC);
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), fixed);
+
+        assertThat(synchronizer.runPass(Cancellation.NEVER).started()).isEqualTo(LAST_YEAR);
+    }
 }

@@ -1,4 +1,4 @@
-package dirsync.cli;
+package dirsync.app;
 
 /** The process exit codes, documented in README and in --help. */
 public final class ExitCode {
@@ -11,6 +11,11 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** Another dirsync is already running on the same replica: nothing was touched. */
     public static final int ALREADY_RUNNING = 3;
+    /**
+     * The run started (it took the lock and opened the log file) but could not create the replica: nothing in
+     * it was changed. Not 2, because the log file and the lock file were written.
+     */
+    public static final int REPLICA_UNUSABLE = 4;
 
     private ExitCode() {
     }

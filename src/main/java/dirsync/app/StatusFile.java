@@ -1,5 +1,7 @@
-package dirsync.sync;
+package dirsync.app;
 
+import dirsync.sync.Operation;
+import dirsync.sync.PassSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * the last successful pass started, so that "no successful pass for an hour" can raise an alert. The file is
  * replaced atomically: a reader never sees half of it.
  */
-public final class StatusFile {
+final class StatusFile {
 
     private static final Pattern LAST_SUCCESS =
             Pattern.compile("(?m)^dirsync_last_success_time_seconds\\{[^}]*} ([0-9.]+)$");
@@ -30,14 +32,15 @@ public final class StatusFile {
     private Instant lastSuccess;
 
     /** Remembers the last success a previous run wrote to {@code file}, so --once runs from cron keep it. */
-    public StatusFile(Path file, Path replica) {
+    StatusFile(Path file, Path replica) {
         this.file = file;
         this.replicaLabel = "replica=\"" + labelValue(replica.toString()) + "\"";
         this.lastSuccess = previousSuccess(file);
     }
 
-    /** Writes the file for a pass that started at {@code started}. */
-    public void record(Instant started, PassSummary summary) throws IOException {
+    /** Writes the file for a pass, with the start time the pass took from its synchronizer's clock. */
+    void record(PassSummary summary) throws IOException {
+        Instant started = summary.started();
         if (summary.completed() && summary.errors() == 0) {
             lastSuccess = started;
         }

@@ -1,4 +1,4 @@
-package dirsync.cli;
+package dirsync.app;
 
 import java.util.concurrent.CountDownLatch;
 

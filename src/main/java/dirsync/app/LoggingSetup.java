@@ -1,4 +1,4 @@
-package dirsync.cli;
+package dirsync.app;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -12,7 +12,6 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.util.Duration;
-import ch.qos.logback.core.util.FileSize;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
@@ -28,21 +27,10 @@ final class LoggingSetup {
     /** The logger of periodic progress lines, which the console never shows. */
     static final String PROGRESS_LOGGER = "dirsync.progress";
 
-    /** How the log file rolls: at {@code maxSize}, keeping {@code maxFiles} compressed old files. */
-    record Rolling(FileSize maxSize, int maxFiles) {
-        static final int MOST_FILES = 20; // Logback's fixed window holds at most 20
-
-        Rolling {
-            if (maxFiles < 1 || maxFiles > MOST_FILES) {
-                throw new IllegalArgumentException("maxFiles must be 1 to " + MOST_FILES + ": " + maxFiles);
-            }
-        }
-    }
-
     private LoggingSetup() {
     }
 
-    static void configure(Path logFile, ConsoleLine console, boolean verbose, boolean quiet, Rolling rolling) {
+    static void configure(Path logFile, ConsoleLine console, boolean verbose, boolean quiet, LogRolling rolling) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
 

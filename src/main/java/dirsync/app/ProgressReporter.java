@@ -1,4 +1,4 @@
-package dirsync.cli;
+package dirsync.app;
 
 import dirsync.fs.Progress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dirsync.cli;
+package dirsync.app;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;

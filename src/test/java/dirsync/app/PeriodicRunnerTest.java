@@ -1,4 +1,4 @@
-package dirsync.sync;
+package dirsync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

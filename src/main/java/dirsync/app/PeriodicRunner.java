@@ -1,4 +1,4 @@
-package dirsync.sync;
+package dirsync.app;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * script's sleep loop), on one thread, so passes never overlap. Whatever a pass throws is logged and the
  * schedule goes on: a bare {@link ScheduledExecutorService} would silently cancel the task for good.
  */
-public final class PeriodicRunner implements AutoCloseable {
+final class PeriodicRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dirsync");
 
@@ -24,7 +24,7 @@ public final class PeriodicRunner implements AutoCloseable {
     private final Duration interval;
     private final Runnable pass;
 
-    public PeriodicRunner(Duration interval, Runnable pass) {
+    PeriodicRunner(Duration interval, Runnable pass) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive: " + interval);
         }
@@ -32,7 +32,7 @@ public final class PeriodicRunner implements AutoCloseable {
         this.pass = pass;
     }
 
-    public void start() {
+    void start() {
         scheduler.scheduleWithFixedDelay(this::runGuarded, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -50,7 +50,7 @@ public final class PeriodicRunner implements AutoCloseable {
      * Stops scheduling and waits up to {@code grace} for a running pass to end (the caller should have asked
      * it to stop). Returns true if no pass is running any more.
      */
-    public boolean stop(Duration grace) throws InterruptedException {
+    boolean stop(Duration grace) throws InterruptedException {
         // Not shutdownNow: interrupting a pass would close its file channels mid-copy; the pass watches its
         // cancellation flag instead and ends cleanly between chunks.
         scheduler.shutdown();

@@ -1,0 +1,155 @@
+package dirsync.app;
+
+import dirsync.sync.LogText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The three paths a run works with, checked before anything is written. The roots themselves are resolved
+ * (a source given as a symlink to a directory is that directory); links inside the trees are never followed.
+ *
+ * @param source  real path of the source directory
+ * @param replica real path of the replica directory, or where it will be created
+ * @param logFile real path of the log file, or where it will be created
+ */
+record Roots(Path source, Path replica, Path logFile) {
+
+    static Roots validate(Path source, Path replica, Path logFile) throws InvalidSettingsException {
+        Path realSource = existingDirectory(source);
+        Path realReplica = replica(replica);
+        if (realSource.equals(realReplica)) {
+            throw new InvalidSettingsException("source and replica are the same directory: " + quote(realSource));
+        }
+        if (realReplica.startsWith(realSource)) {
+            throw new InvalidSettingsException("replica " + quote(replica) + " is inside the source " + quote(source)
+                    + ": it would copy itself forever");
+        }
+        if (realSource.startsWith(realReplica)) {
+            throw new InvalidSettingsException("source " + quote(source) + " is inside the replica " + quote(replica)
+                    + ": the mirror would delete it");
+        }
+        Roots roots = new Roots(realSource, realReplica, null);
+        return new Roots(realSource, realReplica, roots.outsideFile(logFile, "log file"));
+    }
+
+    /**
+     * Checks a file dirsync writes besides the replica (log, status): not a directory, and outside both roots,
+     * where the mirror would delete it or copy it while it changes. Returns its real path.
+     */
+    Path outsideFile(Path file, String role) throws InvalidSettingsException {
+        if (Files.isDirectory(file)) {
+            throw new InvalidSettingsException(role + " " + quote(file) + " is a directory");
+        }
+        Path real;
+        if (Files.exists(file)) {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidSettingsException(role + " " + quote(file) + " is not a regular file");
+            }
+            real = realPath(file, role);
+        } else if (Files.isSymbolicLink(file)) {
+            throw new InvalidSettingsException(role + " " + quote(file) + " is a symbolic link to nothing");
+        } else {
+            real = realPathOfFuture(file, role);
+        }
+        return outside(file, real, role);
+    }
+
+    /** Checks a directory dirsync writes besides the replica (backups): outside both roots. */
+    Path outsideDirectory(Path dir, String role) throws InvalidSettingsException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidSettingsException(role + " " + quote(dir) + " exists but is not a directory");
+        }
+        Path real = Files.exists(dir) ? realPath(dir, role) : realPathOfFuture(dir, role);
+        return outside(dir, real, role);
+    }
+
+    /**
+     * Checks that a replica that does not exist yet can be created: its nearest existing ancestor (a directory,
+     * as {@link #validate} made sure) must let this process create entries in it. This catches a missing
+     * permission and a read-only file system before anything is written; what it cannot foresee (a name too
+     * long, a file system that refuses new directories, a race) still fails when the replica is created.
+     */
+    void requireReplicaCreatable(Path givenReplica) throws InvalidSettingsException {
+        if (Files.exists(replica)) {
+            return;
+        }
+        Path existing = replica;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !(Files.isWritable(existing) && Files.isExecutable(existing))) {
+            throw new InvalidSettingsException("replica " + quote(givenReplica) + " cannot be created: "
+                    + quote(existing) + " is not writable");
+        }
+    }
+
+    private Path outside(Path given, Path real, String role) throws InvalidSettingsException {
+        if (real.startsWith(replica)) {
+            throw new InvalidSettingsException(role + " " + quote(given) + " is inside the replica " + quote(replica)
+                    + ": the mirror would delete it");
+        }
+        if (real.startsWith(source)) {
+            throw new InvalidSettingsException(role + " " + quote(given) + " is inside the source " + quote(source)
+                    + ": it would be mirrored while it changes");
+        }
+        return real;
+    }
+
+    private static Path existingDirectory(Path source) throws InvalidSettingsException {
+        if (!Files.exists(source)) {
+            throw new InvalidSettingsException("source " + quote(source) + " does not exist");
+        }
+        if (!Files.isDirectory(source)) {
+            throw new InvalidSettingsException("source " + quote(source) + " is not a directory");
+        }
+        return realPath(source, "source");
+    }
+
+    private static Path replica(Path replica) throws InvalidSettingsException {
+        if (Files.exists(replica)) {
+            if (!Files.isDirectory(replica)) {
+                throw new InvalidSettingsException("replica " + quote(replica) + " exists but is not a directory");
+            }
+            return realPath(replica, "replica");
+        }
+        if (Files.isSymbolicLink(replica)) {
+            throw new InvalidSettingsException("replica " + quote(replica) + " is a symbolic link to nothing");
+        }
+        return realPathOfFuture(replica, "replica");
+    }
+
+    /**
+     * Where a path that does not exist yet will really be: the real path of its nearest existing ancestor
+     * with the missing names appended, so that a symlinked parent cannot hide an overlap.
+     */
+    private static Path realPathOfFuture(Path path, String role) throws InvalidSettingsException {
+        Path absolute = path.toAbsolutePath();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new InvalidSettingsException(role + " " + quote(path) + " has no existing parent directory");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new InvalidSettingsException(role + " " + quote(path) + " cannot be created: "
+                    + quote(existing) + " is not a directory");
+        }
+        Path missing = existing.relativize(absolute);
+        return realPath(existing, role).resolve(missing).normalize();
+    }
+
+    private static Path realPath(Path path, String role) throws InvalidSettingsException {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new InvalidSettingsException("cannot resolve " + role + " " + quote(path) + ": " + LogText.reason(e));
+        }
+    }
+
+    private static String quote(Path path) {
+        return "'" + LogText.escape(path) + "'";
+    }
+}

@@ -1,0 +1,205 @@
+package dirsync.app;
+
+import dirsync.fs.Cancellation;
+import dirsync.sync.LogText;
+import dirsync.sync.PassSummary;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.dryrun.DryRunReplica;
+import dirsync.fs.local.LocalTree;
+import dirsync.sync.Synchronizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of dirsync with validated {@link Settings}: takes the replica's lock, opens the log, creates the
+ * replica, starts from the hash memory of an earlier run, runs one pass or the periodic passes until stopped
+ * (with progress reports and the status file), saves the hash memory, and returns the process exit code.
+ *
+ * <p>The order is what makes "nothing was touched" true for exit codes 2 and 3: the lock (outside the
+ * replica) first, then the log file, so that a second instance or a bad log path is refused before anything
+ * else is written; only then the replica.
+ */
+public final class Session {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dirsync");
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final Settings settings;
+    private final StopSignal stop;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final StateFiles state;
+
+    /**
+     * @param out where the console copy of the log (and a live progress line) goes
+     * @param err where a reason to stop before the log is open goes, as one line
+     */
+    public Session(Settings settings, StopSignal stop, PrintWriter out, PrintWriter err) {
+        this.settings = settings;
+        this.stop = stop;
+        this.out = out;
+        this.err = err;
+        this.state = new StateFiles(settings.stateDirectory(), settings.replica());
+    }
+
+    /** Runs to the end (one pass with --once, else until the stop signal) and returns the exit code. */
+    public int run() throws InterruptedException {
+        ReplicaLock lock = null;
+        if (!settings.dryRun()) {
+            try {
+                lock = state.lock();
+            } catch (ReplicaLock.HeldElsewhereException e) {
+                return fail(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING);
+            } catch (IOException e) {
+                return fail("cannot lock '" + LogText.escape(state.lockFile()) + "': " + LogText.reason(e),
+                        ExitCode.USAGE);
+            }
+        }
+        try {
+            return locked();
+        } finally {
+            release(lock);
+        }
+    }
+
+    private static void release(ReplicaLock lock) {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                // The lock dies with the process anyway; nothing is left to protect.
+            }
+        }
+    }
+
+    private int locked() throws InterruptedException {
+        try {
+            openForAppend(settings.logFile());
+        } catch (IOException e) {
+            return fail("cannot write log file '" + LogText.escape(settings.asGiven().logFile()) + "': "
+                    + LogText.reason(e), ExitCode.USAGE);
+        }
+        ConsoleLine console = new ConsoleLine(out);
+        LoggingSetup.configure(settings.logFile(), console, settings.verbose(), settings.quiet(),
+                settings.logRolling());
+        try {
+            return logged(console);
+        } finally {
+            LoggingSetup.shutdown();
+        }
+    }
+
+    private int logged(ConsoleLine console) throws InterruptedException {
+        // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
+        ReplicaTree local = LocalTree.at(settings.replica());
+        ReplicaTree replica = settings.dryRun() ? DryRunReplica.over(local) : local;
+        Synchronizer synchronizer = new Synchronizer(LocalTree.at(settings.source()), replica, settings.options());
+        try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
+                settings.interactive() ? console : null)) {
+            try {
+                replica.prepareRoot();
+            } catch (IOException e) {
+                // The lock and the log file were written: not "nothing was touched", but nothing in the replica.
+                LOG.error("cannot create replica '{}': {}", LogText.escape(settings.replica()), LogText.reason(e));
+                return fail("cannot create replica '" + LogText.escape(settings.asGiven().replica()) + "': "
+                        + LogText.reason(e), ExitCode.REPLICA_UNUSABLE);
+            }
+            LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
+                    LogText.escape(settings.source()), LogText.escape(settings.replica()),
+                    settings.interval().toSeconds(), settings.once() ? ", one pass" : "",
+                    settings.dryRun() ? ", dry run" : "");
+            StatusFile status = settings.dryRun() ? null
+                    : settings.statusFile().map(file -> new StatusFile(file, settings.replica())).orElse(null);
+            if (settings.options().rememberHashes()) {
+                recallVerifiedPairs(synchronizer);
+            }
+            Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
+            int exitCode = settings.once() ? exitCodeOf(pass.get()) : runPeriodically(pass);
+            if (settings.options().rememberHashes() && !settings.dryRun()) {
+                keepVerifiedPairs(synchronizer);
+            }
+            return exitCode;
+        }
+    }
+
+    /** The verified-hash memory outlives the process, next to the lock: a cron job's next run starts from it. */
+    private void recallVerifiedPairs(Synchronizer synchronizer) {
+        Path memory = state.memoryFile();
+        try {
+            Optional<byte[]> saved = state.readMemory();
+            if (saved.isPresent() && synchronizer.importHashMemory(saved.get())) {
+                LOG.debug("took the pairs verified by an earlier run from '{}'", LogText.escape(memory));
+            }
+        } catch (IOException e) {
+            LOG.warn("ignored the verified pairs in '{}' (this run hashes them again): {}", LogText.escape(memory),
+                    LogText.reason(e));
+        }
+    }
+
+    private void keepVerifiedPairs(Synchronizer synchronizer) {
+        try {
+            state.writeMemory(synchronizer.exportHashMemory());
+        } catch (IOException e) {
+            LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
+                    LogText.escape(state.memoryFile()), LogText.reason(e));
+        }
+    }
+
+    /** One pass, with its progress reports and, if asked for (status not null), its status file. */
+    private PassSummary runPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status) {
+        PassSummary summary;
+        progress.passStarted();
+        try {
+            summary = synchronizer.runPass(Cancellation.of(stop::isRaised));
+        } finally {
+            progress.passEnded();
+        }
+        if (status != null) {
+            try {
+                status.record(summary);
+            } catch (IOException e) {
+                LOG.error("error: cannot write status file '{}': {}", LogText.escape(settings.asGiven().statusFile()),
+                        LogText.reason(e));
+            }
+        }
+        return summary;
+    }
+
+    private static int exitCodeOf(PassSummary summary) {
+        return summary.completed() && summary.errors() == 0 ? ExitCode.OK : ExitCode.ENTRIES_FAILED;
+    }
+
+    private int runPeriodically(Supplier<PassSummary> pass) throws InterruptedException {
+        PeriodicRunner runner = new PeriodicRunner(settings.interval(), pass::get);
+        runner.start();
+        stop.await();
+        LOG.info("stop requested, finishing");
+        boolean idle = runner.stop(STOP_GRACE);
+        LOG.info(idle ? "dirsync stopped" : "dirsync stopped while a pass was still ending");
+        return ExitCode.OK;
+    }
+
+    /** Creates the log file (and its directories) if missing: afterwards it exists and is writable. */
+    private static void openForAppend(Path file) throws IOException {
+        Path parent = file.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
+    }
+
+    private int fail(String message, int exitCode) {
+        err.println("dirsync: " + message);
+        err.flush();
+        return exitCode;
+    }
+}

@@ -1,0 +1,214 @@
+package dirsync.app;
+
+import ch.qos.logback.core.util.FileSize;
+import dirsync.sync.Excludes;
+import dirsync.sync.LogText;
+import dirsync.sync.SyncOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything a run needs, checked: built by {@link #validate}, which looks at the paths and reads the exclude
+ * files but writes nothing, so that a mistake costs one line on stderr and touches nothing.
+ *
+ * @param source         real path of the source directory
+ * @param replica        real path of the replica directory, or where it will be created
+ * @param logFile        real path of the log file, or where it will be created
+ * @param interval       time between the end of one pass and the start of the next
+ * @param once           run one pass, then end
+ * @param dryRun         change nothing, only tell what would be done
+ * @param options        how a pass behaves beyond mirroring (dry run, guards, excludes, backups, comparison)
+ * @param statusFile     real path of the status file, if one was asked for
+ * @param logRolling     how the log file rolls over
+ * @param verbose        debug lines too
+ * @param quiet          console: warnings and errors only
+ * @param progressEvery  how often a long pass logs a progress line
+ * @param interactive    whether the console is a terminal that can show a live progress line
+ * @param stateDirectory where the lock file and the hash memory live (see {@link StateFiles})
+ * @param asGiven        the paths as the user spelled them, for the messages that name them so
+ */
+public record Settings(Path source, Path replica, Path logFile, Duration interval, boolean once, boolean dryRun,
+                       SyncOptions options, Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
+                       boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
+                       AsGiven asGiven) {
+
+    /** Paths as given on the command line (the status file: null if none). */
+    public record AsGiven(Path replica, Path logFile, Path statusFile) {
+    }
+
+    public Settings {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(replica, "replica");
+        Objects.requireNonNull(logFile, "logFile");
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(statusFile, "statusFile");
+        Objects.requireNonNull(logRolling, "logRolling");
+        Objects.requireNonNull(progressEvery, "progressEvery");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(asGiven, "asGiven");
+        if (dryRun != options.dryRun()) {
+            throw new IllegalArgumentException("dryRun and options.dryRun() disagree");
+        }
+    }
+
+    /**
+     * Checks a request in given surroundings and returns the settings of a run.
+     *
+     * @throws InvalidSettingsException with a one-line message for the user, if anything is wrong
+     */
+    public static Settings validate(Request request, Surroundings surroundings) throws InvalidSettingsException {
+        Roots roots;
+        Excludes rules;
+        Path realStatusFile = null;
+        Path realBackupDir = null;
+        try {
+            roots = Roots.validate(request.source, request.replica, request.logFile);
+            if (request.statusFile != null) {
+                realStatusFile = roots.outsideFile(request.statusFile, "status file");
+            }
+            if (request.backupDir != null) {
+                realBackupDir = roots.outsideDirectory(request.backupDir, "backup directory");
+            }
+            rules = Excludes.of(excludePatterns(request));
+        } catch (InvalidSettingsException | IllegalArgumentException e) {
+            throw new InvalidSettingsException(LogText.escape(e.getMessage()));
+        } catch (IOException e) {
+            throw new InvalidSettingsException("cannot read exclude file: " + LogText.reason(e));
+        }
+        if (request.logFile.toString().contains("%")) {
+            throw new InvalidSettingsException("log file name must not contain '%' (it names the rolled-over files)");
+        }
+        if (request.logMaxFiles < 1 || request.logMaxFiles > LogRolling.MOST_FILES) {
+            throw new InvalidSettingsException("--log-max-files must be 1 to " + LogRolling.MOST_FILES + ", not "
+                    + request.logMaxFiles);
+        }
+        if (!request.dryRun) {
+            try {
+                roots.requireReplicaCreatable(request.replica);
+            } catch (InvalidSettingsException e) {
+                throw new InvalidSettingsException(LogText.escape(e.getMessage()));
+            }
+        }
+        SyncOptions options = new SyncOptions(request.dryRun, request.allowEmptySource, request.maxDelete, rules,
+                request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare);
+        return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
+                request.dryRun, options, Optional.ofNullable(realStatusFile),
+                new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
+                surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
+                new AsGiven(request.replica, request.logFile, request.statusFile));
+    }
+
+    /** The --exclude patterns, then those of each --exclude-from file. */
+    private static List<String> excludePatterns(Request request) throws IOException {
+        List<String> patterns = new ArrayList<>(request.excludes);
+        for (Path file : request.excludeFiles) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String pattern = line.strip();
+                if (!pattern.isEmpty() && !pattern.startsWith("#")) {
+                    patterns.add(pattern);
+                }
+            }
+        }
+        return patterns;
+    }
+
+    /**
+     * What the user asked for, unchecked: the four arguments, then the options, each with the command line's
+     * default until set.
+     */
+    public static final class Request {
+        private final Path source;
+        private final Path replica;
+        private final Duration interval;
+        private final Path logFile;
+        private boolean once;
+        private boolean dryRun;
+        private OptionalLong maxDelete = OptionalLong.empty();
+        private boolean allowEmptySource;
+        private List<String> excludes = List.of();
+        private List<Path> excludeFiles = List.of();
+        private boolean deleteExcluded;
+        private Path backupDir;
+        private Path statusFile;
+        private FileSize logMaxSize = FileSize.valueOf("10MB");
+        private int logMaxFiles = 5;
+        private SyncOptions.Compare compare = SyncOptions.Compare.CHECKSUM;
+        private boolean rememberHashes = true;
+        private boolean quiet;
+        private boolean verbose;
+
+        public Request(Path source, Path replica, Duration interval, Path logFile) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.replica = Objects.requireNonNull(replica, "replica");
+            this.interval = Objects.requireNonNull(interval, "interval");
+            this.logFile = Objects.requireNonNull(logFile, "logFile");
+        }
+
+        public Request once(boolean on) {
+            once = on;
+            return this;
+        }
+
+        public Request dryRun(boolean on) {
+            dryRun = on;
+            return this;
+        }
+
+        /** @param limit the most entries a pass may delete, or null for no limit */
+        public Request maxDelete(Long limit) {
+            maxDelete = limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
+            return this;
+        }
+
+        public Request allowEmptySource(boolean on) {
+            allowEmptySource = on;
+            return this;
+        }
+
+        public Request excludes(List<String> patterns, List<Path> patternFiles, boolean deleteThem) {
+            excludes = List.copyOf(patterns);
+            excludeFiles = List.copyOf(patternFiles);
+            deleteExcluded = deleteThem;
+            return this;
+        }
+
+        /** @param dir where deleted and overwritten entries are kept, or null for no backup */
+        public Request backupDir(Path dir) {
+            backupDir = dir;
+            return this;
+        }
+
+        /** @param file where the figures of each pass go, or null for none */
+        public Request statusFile(Path file) {
+            statusFile = file;
+            return this;
+        }
+
+        public Request logRolling(FileSize maxSize, int maxFiles) {
+            logMaxSize = Objects.requireNonNull(maxSize, "maxSize");
+            logMaxFiles = maxFiles;
+            return this;
+        }
+
+        public Request compare(SyncOptions.Compare how, boolean rememberVerifiedPairs) {
+            compare = Objects.requireNonNull(how, "how");
+            rememberHashes = rememberVerifiedPairs;
+            return this;
+        }
+
+        public Request console(boolean verboseOn, boolean quietOn) {
+            verbose = verboseOn;
+            quiet = quietOn;
+            return this;
+        }
+    }
+}
