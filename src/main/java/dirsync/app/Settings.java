@@ -55,9 +55,6 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         Objects.requireNonNull(progressEvery, "progressEvery");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(asGiven, "asGiven");
-        if (dryRun != options.dryRun()) {
-            throw new IllegalArgumentException("dryRun and options.dryRun() disagree");
-        }
     }
 
     /**
@@ -98,7 +95,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
                 throw new InvalidSettingsException(LogText.escape(e.getMessage()));
             }
         }
-        SyncOptions options = new SyncOptions(request.dryRun, request.allowEmptySource, request.maxDelete, rules,
+        SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare);
         return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
                 request.dryRun, options, Optional.ofNullable(realStatusFile),

@@ -8,7 +8,6 @@ import java.util.OptionalLong;
 /**
  * How a pass behaves beyond mirroring.
  *
- * @param dryRun           decide and report everything, change nothing
  * @param allowEmptySource let an empty source empty a non-empty replica (otherwise that pass deletes nothing:
  *                         an unmounted disk looks exactly like an empty directory)
  * @param maxDelete        if present, a pass that would delete more entries than this deletes none of them
@@ -20,7 +19,7 @@ import java.util.OptionalLong;
  *                         changed since (see {@link VerifiedPairs}) instead of hashing them again
  * @param compare          how two files of the same size are judged
  */
-public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
+public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
                           boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare) {
 
     /** How two regular files of the same size are judged equal. */
@@ -44,37 +43,33 @@ public record SyncOptions(boolean dryRun, boolean allowEmptySource, OptionalLong
     }
 
     public static SyncOptions defaults() {
-        return new SyncOptions(false, false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true,
+        return new SyncOptions(false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true,
                 Compare.CHECKSUM);
     }
 
-    public SyncOptions withDryRun(boolean on) {
-        return new SyncOptions(on, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare);
-    }
-
     public SyncOptions withAllowEmptySource(boolean on) {
-        return new SyncOptions(dryRun, on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare);
+        return new SyncOptions(on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withMaxDelete(long limit) {
-        return new SyncOptions(dryRun, allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes, compare);
+        return new SyncOptions(allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare);
+        return new SyncOptions(allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare);
     }
 
     public SyncOptions withBackupDir(Path dir) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
                 rememberHashes, compare);
     }
 
     public SyncOptions withRememberHashes(boolean on) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare);
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare);
     }
 
     public SyncOptions withCompare(Compare how) {
-        return new SyncOptions(dryRun, allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir,
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir,
                 rememberHashes, how);
     }
 }

@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Linux names are bytes, not text: dirsync must mirror names that are not valid in the locale's charset
@@ -54,29 +52,14 @@ class ByteNamesIT {
             "printf 'inside a strange directory\\n' > $'dir\\xff\\n\\x1b[1m/inner\\xe9'",
             "printf 'plain\\n' > plain.txt");
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
-    private Path source;
-    private Path replica;
-    private Path logFile;
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @BeforeEach
     void setUp() throws Exception {
-        runs = new JarRuns(tmp.resolve("output"));
-        source = tmp.resolve("source");
-        replica = tmp.resolve("replica");
-        logFile = tmp.resolve("logs").resolve("dirsync.log");
-        Files.createDirectories(source);
-        Exec made = exec(source, "bash", "-c", MAKE_TREE, "make-tree", source.toString());
+        Exec made = exec(jar.source(), "bash", "-c", MAKE_TREE, "make-tree", jar.source().toString());
         assertThat(made.exitCode()).as("creating the byte-named tree: %s", made.text()).isZero();
-        assertThat(listing(source)).as("the source tree as find sees it").hasSize(17);
-    }
-
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
+        assertThat(listing(jar.source())).as("the source tree as find sees it").hasSize(17);
     }
 
     @Test
@@ -84,15 +67,15 @@ class ByteNamesIT {
         JarRuns.Finished run = onceWithoutLocale();
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(listing(replica)).as("byte-level listing of the replica\n%s", run.describe())
-                .containsExactlyElementsOf(listing(source));
-        Exec compared = exec(source, "bash", "-c", String.join("\n",
+        assertThat(listing(jar.replica())).as("byte-level listing of the replica\n%s", run.describe())
+                .containsExactlyElementsOf(listing(jar.source()));
+        Exec compared = exec(jar.source(), "bash", "-c", String.join("\n",
                 "n=0",
                 "while IFS= read -r -d '' f; do",
                 "  cmp -s -- \"$f\" \"$1/$f\" || printf 'differs: %q\\n' \"$f\"",
                 "  n=$((n+1))",
                 "done < <(find . -type f -print0)",
-                "echo \"compared $n\""), "compare", replica.toString());
+                "echo \"compared $n\""), "compare", jar.replica().toString());
         assertThat(compared.text()).as("file contents compared with cmp\n%s", run.describe())
                 .isEqualTo("compared 16\n");
     }
@@ -102,7 +85,7 @@ class ByteNamesIT {
         JarRuns.Finished run = onceWithoutLocale();
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        byte[] log = Files.readAllBytes(logFile);
+        byte[] log = Files.readAllBytes(jar.logFile());
         assertThat(indexOf(log, (byte) 0x1b)).as("a raw ESC byte in the log\n%s", run.describe()).isEqualTo(-1);
         assertThat(indexOf(log, (byte) '\r')).as("a raw CR byte in the log\n%s", run.describe()).isEqualTo(-1);
         assertThat(indexOf(log, (byte) '\t')).as("a raw TAB byte in the log\n%s", run.describe()).isEqualTo(-1);
@@ -133,7 +116,7 @@ class ByteNamesIT {
         assertThat(second.exitCode()).as(second.describe()).isZero();
         List<String> summaries = new ArrayList<>();
         Matcher matcher = Pattern.compile("(?m)pass \\d+ finished: .*$")
-                .matcher(Files.readString(logFile, StandardCharsets.ISO_8859_1));
+                .matcher(Files.readString(jar.logFile(), StandardCharsets.ISO_8859_1));
         while (matcher.find()) {
             summaries.add(matcher.group());
         }
@@ -141,14 +124,14 @@ class ByteNamesIT {
         assertThat(summaries.get(1)).as(second.describe())
                 .contains(" copied=0 ", " updated=0 ", " deleted=0 ", " created=0 ", " replaced=0 ",
                         " deleted_dirs=0 ", " attributes=0 ", " errors=0 ");
-        assertThat(listing(replica)).as(second.describe()).containsExactlyElementsOf(listing(source));
+        assertThat(listing(jar.replica())).as(second.describe()).containsExactlyElementsOf(listing(jar.source()));
     }
 
     /** {@code dirsync --once} with an empty environment but PATH: no LANG, no LC_*, as under cron. */
     private JarRuns.Finished onceWithoutLocale() throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin"));
-        command.addAll(JarProcess.command("--once", source.toString(), replica.toString(), "1", logFile.toString()));
-        return runs.run("once", TIMEOUT, command);
+        command.addAll(jar.once());
+        return jar.run("once", TIMEOUT, command);
     }
 
     /**

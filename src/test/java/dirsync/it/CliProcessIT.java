@@ -2,47 +2,25 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import dirsync.testing.Trees;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The command line as a user meets it: the real jar in a child process, its exit code and its output. */
 class CliProcessIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
-    private Path source;
-    private Path replica;
-    private Path logFile;
-
-    @BeforeEach
-    void setUp() {
-        runs = new JarRuns(tmp.resolve("output"));
-        source = tmp.resolve("source");
-        replica = tmp.resolve("replica");
-        logFile = tmp.resolve("logs").resolve("dirsync.log");
-    }
-
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
-    }
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @Test
     void versionPrintsNameAndVersionAndExits0() throws Exception {
-        JarRuns.Finished run = runs.run("version", TIMEOUT, JarProcess.command("--version"));
+        JarRuns.Finished run = jar.run("version", TIMEOUT, jar.command("--version"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdout())
@@ -54,10 +32,9 @@ class CliProcessIT {
 
     @Test
     void usageErrorIsOneLineOnStderrAndExit2() throws Exception {
-        Trees.at(source).file("a.txt", "alpha");
+        Trees.at(jar.source()).file("a.txt", "alpha");
 
-        JarRuns.Finished run = runs.run("usage", TIMEOUT,
-                JarProcess.command(source.toString(), replica.toString(), "abc", logFile.toString()));
+        JarRuns.Finished run = jar.run("usage", TIMEOUT, jar.sync(jar.source(), jar.replica(), "abc", jar.logFile()));
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
         assertThat(run.stderr().lines().toList()).as(run.describe())
@@ -65,14 +42,14 @@ class CliProcessIT {
                 .satisfies(line -> assertThat(line).startsWith("dirsync: ").contains("INTERVAL", "'abc'"));
         assertThat(run.stderr()).as(run.describe()).doesNotContain("Exception", "\tat ");
         assertThat(run.stdout()).as(run.describe()).isEmpty();
-        assertThat(replica).as("nothing is touched on a usage error").doesNotExist();
-        assertThat(logFile).as("nothing is touched on a usage error").doesNotExist();
+        assertThat(jar.replica()).as("nothing is touched on a usage error").doesNotExist();
+        assertThat(jar.logFile()).as("nothing is touched on a usage error").doesNotExist();
     }
 
     @Test
     void onceMirrorsAFreshTreeAndExits0() throws Exception {
         Instant past = Instant.parse("2021-03-04T05:06:07.123456789Z");
-        Trees.at(source)
+        Trees.at(jar.source())
                 .file("a.txt", "alpha")
                 .file("empty.txt", new byte[0])
                 .file("docs/readme.md", "# read me\n")
@@ -88,12 +65,11 @@ class CliProcessIT {
                 .mtime("docs/deep", past)
                 .mode("docs/deep/er", "rwx------");
 
-        JarRuns.Finished run = runs.run("once", TIMEOUT,
-                JarProcess.command("--once", source.toString(), replica.toString(), "1", logFile.toString()));
+        JarRuns.Finished run = jar.run("once", TIMEOUT, jar.once());
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        Trees.assertSameTree(source, replica);
-        List<String> log = JarRuns.lines(logFile);
+        Trees.assertSameTree(jar.source(), jar.replica());
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe()).last(InstanceOfAssertFactories.STRING)
                 .contains("pass 1 finished: ").contains(" errors=0 ");
     }

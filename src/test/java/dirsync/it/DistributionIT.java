@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +14,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,10 +42,8 @@ class DistributionIT {
     /** The unpacked {@code dirsync-VERSION} directory, as an install directory such as /opt/dirsync. */
     private static Path home;
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @BeforeAll
     static void unpack() throws IOException {
@@ -84,14 +81,10 @@ class DistributionIT {
         return archive;
     }
 
+    /** dirsync's commands in this class run the unpacked launcher, not the jar. */
     @BeforeEach
     void setUp() {
-        runs = new JarRuns(tmp.resolve("output"));
-    }
-
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
+        jar.launchWith(launcher(home.resolve("bin/dirsync")));
     }
 
     @Test
@@ -107,13 +100,13 @@ class DistributionIT {
         assertThat(Files.isExecutable(launcher)).as("%s is executable", launcher).isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(launcher))).isEqualTo("rwxr-xr-x");
         // The mode in the archive itself, whatever the umask did on unpacking.
-        JarRuns.Finished listing = runs.run("tar-list", TIMEOUT, List.of("tar", "-tvzf", archive().toString()));
+        JarRuns.Finished listing = jar.run("tar-list", TIMEOUT, List.of("tar", "-tvzf", archive().toString()));
         assertThat(listing.exitCode()).as(listing.describe()).isZero();
         assertThat(listing.stdout().lines().filter(line -> line.endsWith("dirsync-" + version + "/bin/dirsync")))
                 .as(listing.describe())
                 .singleElement().asString().startsWith("-rwxr-xr-x ");
 
-        assertThat(Files.mismatch(home.resolve("lib/dirsync.jar"), JarProcess.jar()))
+        assertThat(Files.mismatch(home.resolve("lib/dirsync.jar"), DirsyncJar.jarFile()))
                 .as("lib/dirsync.jar is the shaded jar").isEqualTo(-1L);
         assertThat(Files.mismatch(home.resolve("README.md"), Path.of("README.md").toAbsolutePath())).isEqualTo(-1L);
         assertThat(Files.mismatch(home.resolve("LICENSE"), Path.of("LICENSE").toAbsolutePath())).isEqualTo(-1L);
@@ -121,7 +114,7 @@ class DistributionIT {
 
     @Test
     void versionThroughTheLauncher() throws Exception {
-        JarRuns.Finished run = runs.run("version", TIMEOUT, launcher(home.resolve("bin/dirsync"), "--version"));
+        JarRuns.Finished run = jar.run("version", TIMEOUT, jar.command("--version"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdout()).as(run.describe()).isEqualTo("dirsync " + version + "\n");
@@ -131,7 +124,7 @@ class DistributionIT {
     @Test
     void findsJavaOnThePathWithoutJavaHome() throws Exception {
         Path javaBin = javaHome().resolve("bin");
-        JarRuns.Finished run = runs.run("path-java", TIMEOUT, List.of("env", "-u", "JAVA_HOME",
+        JarRuns.Finished run = jar.run("path-java", TIMEOUT, List.of("env", "-u", "JAVA_HOME",
                 "PATH=" + javaBin + ":/usr/bin:/bin", home.resolve("bin/dirsync").toString(), "--version"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
@@ -140,44 +133,40 @@ class DistributionIT {
 
     @Test
     void onceThroughTheLauncherMirrorsATree() throws Exception {
-        Path source = smallTree(tmp.resolve("source"));
-        Path replica = tmp.resolve("replica");
+        smallTree(jar.source());
 
-        JarRuns.Finished run = runs.run("once", TIMEOUT, launcher(home.resolve("bin/dirsync"),
-                "--once", source.toString(), replica.toString(), "1", tmp.resolve("logs/dirsync.log").toString()));
+        JarRuns.Finished run = jar.run("once", TIMEOUT, jar.once());
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        Trees.assertSameTree(source, replica);
+        Trees.assertSameTree(jar.source(), jar.replica());
     }
 
     @Test
     void linksToTheLauncherFindTheInstall() throws Exception {
         // /usr/local/bin/dirsync -> /opt/dirsync/bin/dirsync, and a relative link to that link.
-        Path absolute = Files.createDirectories(tmp.resolve("usr/local/bin")).resolve("dirsync");
+        Path absolute = Files.createDirectories(jar.tmp().resolve("usr/local/bin")).resolve("dirsync");
         Files.createSymbolicLink(absolute, home.resolve("bin/dirsync"));
-        Path relative = Files.createDirectories(tmp.resolve("elsewhere")).resolve("mirror");
+        Path relative = Files.createDirectories(jar.tmp().resolve("elsewhere")).resolve("mirror");
         Files.createSymbolicLink(relative, Path.of("../usr/local/bin/dirsync"));
-        Path source = smallTree(tmp.resolve("source"));
-        Path replica = tmp.resolve("replica");
+        smallTree(jar.source());
 
-        JarRuns.Finished shown = runs.run("link-version", TIMEOUT, launcher(absolute, "--version"));
-        JarRuns.Finished once = runs.run("link-once", TIMEOUT, launcher(relative,
-                "--once", source.toString(), replica.toString(), "1", tmp.resolve("logs/dirsync.log").toString()));
+        JarRuns.Finished shown = jar.run("link-version", TIMEOUT, launcher(absolute, "--version"));
+        jar.launchWith(launcher(relative));
+        JarRuns.Finished once = jar.run("link-once", TIMEOUT, jar.once());
 
         assertThat(shown.exitCode()).as(shown.describe()).isZero();
         assertThat(shown.stdout()).as(shown.describe()).isEqualTo("dirsync " + version + "\n");
         assertThat(once.exitCode()).as(once.describe()).isZero();
-        Trees.assertSameTree(source, replica);
+        Trees.assertSameTree(jar.source(), jar.replica());
     }
 
     @Test
     void argumentsWithSpacesAndShellCharactersReachDirsyncUnchanged() throws Exception {
-        Path source = smallTree(tmp.resolve("my source"));
-        Path replica = tmp.resolve("odd 'quoted' \"name\" $HOME * ; \\ end");
-        Path logFile = tmp.resolve("my logs").resolve("dirsync  two  spaces.log");
+        Path source = smallTree(jar.tmp().resolve("my source"));
+        Path replica = jar.tmp().resolve("odd 'quoted' \"name\" $HOME * ; \\ end");
+        Path logFile = jar.tmp().resolve("my logs").resolve("dirsync  two  spaces.log");
 
-        JarRuns.Finished run = runs.run("spaces", TIMEOUT, launcher(home.resolve("bin/dirsync"),
-                "--once", source.toString(), replica.toString(), "1", logFile.toString()));
+        JarRuns.Finished run = jar.run("spaces", TIMEOUT, jar.sync(source, replica, "1", logFile, "--once"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         Trees.assertSameTree(source, replica);
@@ -190,15 +179,15 @@ class DistributionIT {
      */
     @Test
     void launcherExecsJavaWithEveryArgumentByteForByte() throws Exception {
-        Path pidFile = tmp.resolve("java.pid");
-        Path argsFile = tmp.resolve("java.args");
-        Path fakeHome = fakeJava(tmp.resolve("fake-jdk-21"), "openjdk version \"21.0.1\" 2023-10-17",
+        Path pidFile = jar.tmp().resolve("java.pid");
+        Path argsFile = jar.tmp().resolve("java.args");
+        Path fakeHome = fakeJava(jar.tmp().resolve("fake-jdk-21"), "openjdk version \"21.0.1\" 2023-10-17",
                 "echo $$ > '" + pidFile + "'\nprintf '%s\\000' \"$@\" > '" + argsFile + "'");
         // bash makes the bytes Java cannot pass: a newline, an empty argument, a name that is not UTF-8.
         String script = "exec env JAVA_HOME=\"$1\" DIRSYNC_JAVA_OPTS='-Xmx64m  -Dglob=*' \"$2\" "
                 + "--once '' 'my source' $'new\\nline' $'caf\\xe9\\xff' '*' '$HOME' '-Dnot.a.jvm=option'";
 
-        JarRuns.Running running = runs.start("fake-21", List.of("bash", "-c", script, "bash",
+        JarRuns.Running running = jar.start("fake-21", List.of("bash", "-c", script, "bash",
                 fakeHome.toString(), home.resolve("bin/dirsync").toString()));
         JarRuns.Finished run = running.awaitExit(TIMEOUT);
 
@@ -214,12 +203,10 @@ class DistributionIT {
 
     @Test
     void sigtermThroughTheLauncherStopsDirsyncCleanly() throws Exception {
-        Path source = smallTree(tmp.resolve("source"));
-        Path logFile = tmp.resolve("logs/dirsync.log");
-        JarRuns.Running dirsync = runs.start("periodic", launcher(home.resolve("bin/dirsync"),
-                source.toString(), tmp.resolve("replica").toString(), "60", logFile.toString()));
-        JarRuns.await(TIMEOUT, "the first pass", () -> JarRuns.readString(logFile).contains("pass 1 finished"),
-                dirsync::describe);
+        smallTree(jar.source());
+        JarRuns.Running dirsync = jar.start("periodic", jar.periodic(60));
+        JarRuns.await(TIMEOUT, "the first pass",
+                () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"), dirsync::describe);
 
         // A launcher that forked java instead of exec'ing it would have it as a child, out of the signal's reach.
         List<ProcessHandle> children = dirsync.process().descendants().toList();
@@ -233,7 +220,8 @@ class DistributionIT {
 
         assertThat(children).as("processes under the launcher's\n%s", dirsync.describe()).isEmpty();
         assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
-        assertThat(JarRuns.lines(logFile)).as(stopped.describe()).last().asString().endsWith(" dirsync stopped");
+        assertThat(JarRuns.lines(jar.logFile())).as(stopped.describe()).last().asString()
+                .endsWith(" dirsync stopped");
     }
 
     @ParameterizedTest
@@ -242,10 +230,10 @@ class DistributionIT {
         "java version \"1.8.0_381\"            | 1.8.0_381",
     })
     void refusesJavaOlderThan17(String versionLine, String found) throws Exception {
-        Path ran = tmp.resolve("fake-java-ran");
-        Path fakeHome = fakeJava(tmp.resolve("fake-jdk"), versionLine, "touch '" + ran + "'");
+        Path ran = jar.tmp().resolve("fake-java-ran");
+        Path fakeHome = fakeJava(jar.tmp().resolve("fake-jdk"), versionLine, "touch '" + ran + "'");
 
-        JarRuns.Finished run = runs.run("old-java", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
+        JarRuns.Finished run = jar.run("old-java", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
                 home.resolve("bin/dirsync").toString(), "--version"));
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
@@ -260,12 +248,12 @@ class DistributionIT {
         Path script = home.resolve("completion/dirsync.bash");
         assertThat(Files.readString(script)).contains("--once");
 
-        JarRuns.Finished syntax = runs.run("bash-n", TIMEOUT, List.of("bash", "-n", script.toString()));
+        JarRuns.Finished syntax = jar.run("bash-n", TIMEOUT, List.of("bash", "-n", script.toString()));
         assertThat(syntax.exitCode()).as(syntax.describe()).isZero();
         assertThat(syntax.stderr()).as(syntax.describe()).isEmpty();
 
         // What bash does on "dirsync --<TAB>": call the function registered for dirsync, read COMPREPLY.
-        JarRuns.Finished completed = runs.run("complete", TIMEOUT, List.of("bash", "-c", String.join("\n",
+        JarRuns.Finished completed = jar.run("complete", TIMEOUT, List.of("bash", "-c", String.join("\n",
                 "source \"$1\" || exit 1",
                 "spec=$(complete -p dirsync) || exit 1",
                 "function=${spec##*-F }; function=${function%% *}",
@@ -296,11 +284,11 @@ class DistributionIT {
             Assumptions.abort(reason);
         }
         // verify insists that ExecStart's program exists: the copy points at this unpacked install instead.
-        Path units = Files.createDirectories(tmp.resolve("units"));
+        Path units = Files.createDirectories(jar.tmp().resolve("units"));
         Path instance = units.resolve("dirsync@test.service");
         Files.writeString(instance, text.replace(INSTALL_PREFIX, home + "/"));
 
-        JarRuns.Finished run = runs.run("systemd-analyze", TIMEOUT,
+        JarRuns.Finished run = jar.run("systemd-analyze", TIMEOUT,
                 List.of(analyze.toString(), "verify", instance.toString()));
 
         // verify exits 0 on an unknown key or a bad value too, with a warning naming the unit file and line.
@@ -330,7 +318,7 @@ class DistributionIT {
     }
 
     private static Path javaHome() {
-        Path java = Path.of(JarProcess.java());
+        Path java = Path.of(DirsyncJar.java());
         Path bin = java.getParent();
         if (java.isAbsolute() && bin != null && bin.getFileName().toString().equals("bin")) {
             return bin.getParent();

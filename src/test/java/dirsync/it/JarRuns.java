@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 final class JarRuns implements AutoCloseable {
 
-    /** The name of a temporary file dirsync builds a copy under ({@code ReplicaWriter}). */
+    /** The name of a temporary file dirsync builds a copy under ({@code fs.local.AtomicInstall}). */
     static final Pattern TEMP_NAME = Pattern.compile("\\.dirsync-[0-9a-f]{16}\\.tmp");
 
     /** The start of every log line: ISO-8601 time with offset, then the level padded to five characters. */

@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,10 +31,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGKILL at any moment of a pass: whatever the replica holds under a real name afterwards is a whole file,
@@ -56,32 +53,14 @@ class KillAnywhereIT {
     private static final Duration DEATH_DEADLINE = Duration.ofSeconds(10);
     private static final Pattern PASS_DURATION = Pattern.compile(" pass \\d+ finished: .* duration=(\\d+\\.\\d+)s");
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
-    private Path treeA;
-    private Path treeB;
-    private Path replica;
-    private Path logFile;
-
-    @BeforeEach
-    void setUp() {
-        runs = new JarRuns(tmp.resolve("output"));
-        treeA = tmp.resolve("A");
-        treeB = tmp.resolve("B");
-        replica = tmp.resolve("replica");
-        logFile = tmp.resolve("logs").resolve("dirsync.log");
-    }
-
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
-    }
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @Test
     void sigkillAtAnyMomentLeavesOnlyWholeFilesAndOneMorePassCompletesTheMirror() throws Exception {
         long started = System.nanoTime();
+        Path treeA = jar.tmp().resolve("A");
+        Path treeB = jar.tmp().resolve("B");
         // Big files at the top, in the middle and deep down: in each directory files are copied before the walk
         // descends, so the pass alternates between copying big files and many small ones.
         layOut(treeA, 'A', new long[] {40 * MIB + 123, 48 * MIB, 64 * MIB - 7, 36 * MIB});
@@ -92,12 +71,12 @@ class KillAnywhereIT {
         Duration layOutTime = Duration.ofNanos(System.nanoTime() - started);
 
         // One whole pass each way, unkilled: the longer one bounds the kill delays.
-        JarRuns.Finished first = onePass(treeA, logFile);
+        JarRuns.Finished first = onePass(treeA);
         assertThat(first.exitCode()).as(first.describe()).isZero();
-        JarRuns.Finished second = onePass(treeB, logFile);
+        JarRuns.Finished second = onePass(treeB);
         assertThat(second.exitCode()).as(second.describe()).isZero();
-        Trees.assertSameTree(treeB, replica);
-        long passMillis = longestPassMillis(logFile);
+        Trees.assertSameTree(treeB, jar.replica());
+        long passMillis = longestPassMillis(jar.logFile());
 
         long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
         System.out.printf("KillAnywhereIT: seed %d (replay with -Ddirsync.kill.seed=%d), a whole pass takes %d ms, "
@@ -111,8 +90,9 @@ class KillAnywhereIT {
         Path lastSource = treeB;
         for (int kill = 1; kill <= KILLS; kill++) {
             lastSource = kill % 2 == 1 ? treeA : treeB;
-            Path killLog = tmp.resolve("logs").resolve(String.format("kill-%02d.log", kill));
-            JarRuns.Running dirsync = runs.start("kill", command(lastSource, killLog, "--once"));
+            Path killLog = jar.tmp().resolve("logs").resolve(String.format("kill-%02d.log", kill));
+            JarRuns.Running dirsync = jar.start("kill",
+                    jar.sync(lastSource, jar.replica(), "1", killLog, "--once"));
             // The delay counts from the start of the pass (the log's first line), not of the JVM, so that kills
             // spread over the pass itself.
             awaitPassStart(dirsync, killLog);
@@ -137,7 +117,7 @@ class KillAnywhereIT {
             }
         }
 
-        JarRuns.Finished last = onePass(lastSource, logFile);
+        JarRuns.Finished last = onePass(lastSource);
         Duration total = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("KillAnywhereIT: kills tried %d, hit mid-pass %d, cut a copy short %d, torn files %d "
                 + "(seed %d, pass %d ms, whole test %.1f s)%n", KILLS, midPass, copiesCut, torn.size(), seed,
@@ -148,9 +128,10 @@ class KillAnywhereIT {
         assertThat(midPass).as("kills that interrupted a pass (seed %d, pass %d ms)", seed, passMillis)
                 .isGreaterThanOrEqualTo(KILLS / 4);
         assertThat(last.exitCode()).as(last.describe()).isZero();
-        assertThat(JarRuns.tempFiles(replica)).as("temporary files after a complete pass\n%s", last.describe())
+        assertThat(JarRuns.tempFiles(jar.replica()))
+                .as("temporary files after a complete pass\n%s", last.describe())
                 .isEmpty();
-        Trees.assertSameTree(lastSource, replica);
+        Trees.assertSameTree(lastSource, jar.replica());
     }
 
     /**
@@ -237,11 +218,11 @@ class KillAnywhereIT {
     private ReplicaState inspect(Map<String, Set<String>> allowed) throws IOException {
         List<Path> temporary = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        if (!Files.exists(replica)) {
+        if (!Files.exists(jar.replica())) {
             return new ReplicaState(temporary, problems);
         }
-        for (Path file : regularFiles(replica)) {
-            String name = replica.relativize(file).toString();
+        for (Path file : regularFiles(jar.replica())) {
+            String name = jar.replica().relativize(file).toString();
             if (JarRuns.TEMP_NAME.matcher(file.getFileName().toString()).matches()) {
                 temporary.add(file); // debris the next pass deletes; whatever it holds, it is not under a real name
                 continue;
@@ -291,8 +272,9 @@ class KillAnywhereIT {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private JarRuns.Finished onePass(Path source, Path log) throws IOException {
-        return runs.run("pass", PASS_DEADLINE, command(source, log, "--once"));
+    /** One whole pass from {@code source} to the replica, logged to the test's log file. */
+    private JarRuns.Finished onePass(Path source) throws IOException {
+        return jar.run("pass", PASS_DEADLINE, jar.sync(source, jar.replica(), "1", jar.logFile(), "--once"));
     }
 
     /** Waits (polling every millisecond, at most 20 s) until the log's first line, written just before the pass. */
@@ -320,11 +302,5 @@ class KillAnywhereIT {
         }
         assertThat(longest).as("the passes' duration in %s", log).isPositive();
         return longest;
-    }
-
-    private List<String> command(Path source, Path log, String... options) {
-        List<String> args = new ArrayList<>(List.of(options));
-        args.addAll(List.of(source.toString(), replica.toString(), "1", log.toString()));
-        return JarProcess.command(args.toArray(String[]::new));
     }
 }

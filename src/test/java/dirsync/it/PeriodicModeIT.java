@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The long-running mode: passes repeat every INTERVAL seconds, and SIGTERM ends the process cleanly. */
 class PeriodicModeIT {
@@ -29,30 +26,12 @@ class PeriodicModeIT {
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
     private static final long MIB = 1L << 20;
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
-    private Path source;
-    private Path replica;
-    private Path logFile;
-
-    @BeforeEach
-    void setUp() {
-        runs = new JarRuns(tmp.resolve("output"));
-        source = tmp.resolve("source");
-        replica = tmp.resolve("replica");
-        logFile = tmp.resolve("logs").resolve("dirsync.log");
-    }
-
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
-    }
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @Test
     void replicaFollowsTheSourceFromPassToPass() throws Exception {
-        Trees.at(source)
+        Trees.at(jar.source())
                 .file("keep.txt", "unchanged")
                 .file("same-size.txt", "content-one")
                 .file("removed.txt", "going away")
@@ -60,43 +39,43 @@ class PeriodicModeIT {
                 .file("file-then-dir", "a file for now")
                 .file("docs/a.txt", "alpha")
                 .link("link", "keep.txt");
-        JarRuns.Running dirsync = startPeriodic(1);
+        JarRuns.Running dirsync = jar.start("periodic", jar.periodic(1));
         awaitReplicaMatchesSource(dirsync, "the first passes");
 
-        Path sameSize = source.resolve("same-size.txt");
+        Path sameSize = jar.source().resolve("same-size.txt");
         FileTime before = Files.getLastModifiedTime(sameSize);
         Files.writeString(sameSize, "content-two"); // same length, different bytes
         Files.setLastModifiedTime(sameSize, before); // and the same mtime: only the content tells
-        Trees.at(source).file("docs/added.txt", "brand new");
-        Files.delete(source.resolve("removed.txt"));
-        Trees.deleteRecursively(source.resolve("removed-dir"));
-        Files.delete(source.resolve("file-then-dir"));
-        Trees.at(source).file("file-then-dir/inside.txt", "now a directory");
+        Trees.at(jar.source()).file("docs/added.txt", "brand new");
+        Files.delete(jar.source().resolve("removed.txt"));
+        Trees.deleteRecursively(jar.source().resolve("removed-dir"));
+        Files.delete(jar.source().resolve("file-then-dir"));
+        Trees.at(jar.source()).file("file-then-dir/inside.txt", "now a directory");
         assertThat(Files.getLastModifiedTime(sameSize)).isEqualTo(before);
 
         awaitReplicaMatchesSource(dirsync, "the source changes");
-        assertThat(replica.resolve("same-size.txt")).as(dirsync.describe()).hasContent("content-two");
+        assertThat(jar.replica().resolve("same-size.txt")).as(dirsync.describe()).hasContent("content-two");
     }
 
     @Test
     void sigtermBetweenPassesStopsWithExitCode0AndLogsIt() throws Exception {
-        Trees.at(source).file("a.txt", "alpha").file("sub/b.txt", "beta");
-        JarRuns.Running dirsync = startPeriodic(1);
+        Trees.at(jar.source()).file("a.txt", "alpha").file("sub/b.txt", "beta");
+        JarRuns.Running dirsync = jar.start("periodic", jar.periodic(1));
         JarRuns.await(SYNC_DEADLINE, "the first pass to finish",
-                () -> JarRuns.readString(logFile).contains("pass 1 finished"), dirsync::describe);
+                () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"), dirsync::describe);
 
         dirsync.process().destroy(); // SIGTERM
         JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
 
         assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
-        List<String> log = JarRuns.lines(logFile);
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(stopped.describe()).isNotEmpty();
         assertThat(log.get(log.size() - 1)).as(stopped.describe()).endsWith(" dirsync stopped");
         assertThat(log).as(stopped.describe())
                 .anySatisfy(line -> assertThat(line).contains("stop requested, finishing"))
-                .anySatisfy(line -> assertThat(line).contains("started: source '" + source.toRealPath()
-                        + "', replica '" + replica.toRealPath() + "', interval 1 s"));
-        assertThat(JarRuns.tempFiles(replica)).as(stopped.describe()).isEmpty();
+                .anySatisfy(line -> assertThat(line).contains("started: source '" + jar.source().toRealPath()
+                        + "', replica '" + jar.replica().toRealPath() + "', interval 1 s"));
+        assertThat(JarRuns.tempFiles(jar.replica())).as(stopped.describe()).isEmpty();
     }
 
     /**
@@ -105,17 +84,17 @@ class PeriodicModeIT {
      */
     @Test
     void ctrlCStopsLikeSigterm() throws Exception {
-        Trees.at(source).file("a.txt", "alpha");
-        JarRuns.Running dirsync = startPeriodic(1);
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        JarRuns.Running dirsync = jar.start("periodic", jar.periodic(1));
         JarRuns.await(SYNC_DEADLINE, "the first pass to finish",
-                () -> JarRuns.readString(logFile).contains("pass 1 finished"), dirsync::describe);
+                () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"), dirsync::describe);
 
         Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(dirsync.process().pid())).start();
         assertThat(interrupt.waitFor()).isZero();
         JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
 
         assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
-        List<String> log = JarRuns.lines(logFile);
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log.get(log.size() - 1)).as(stopped.describe()).endsWith(" dirsync stopped");
     }
 
@@ -123,7 +102,7 @@ class PeriodicModeIT {
     void sigtermDuringAPassLeavesOnlyCompleteFilesAndTheNextPassCompletesTheMirror() throws Exception {
         // Within a directory, files are copied in name order before subdirectories are entered, so the pass
         // runs: small root files, z-big-1, z-big-2 (slow: real bytes are written), then the subdirectories.
-        Trees.Builder tree = Trees.at(source);
+        Trees.Builder tree = Trees.at(jar.source());
         for (int i = 0; i < 300; i++) {
             tree.file(String.format("a-%04d.txt", i), "small file " + i + "\n");
         }
@@ -132,18 +111,18 @@ class PeriodicModeIT {
                 tree.file(String.format("d-%02d/f-%04d.txt", d, i), "file " + i + " in directory " + d + "\n");
             }
         }
-        bigFile(source.resolve("z-big-1.bin"), 32 * MIB, 1);
-        bigFile(source.resolve("z-big-2.bin"), 256 * MIB, 2);
+        bigFile(jar.source().resolve("z-big-1.bin"), 32 * MIB, 1);
+        bigFile(jar.source().resolve("z-big-2.bin"), 256 * MIB, 2);
 
-        JarRuns.Running dirsync = startPeriodic(60);
-        Path firstBig = replica.resolve("z-big-1.bin");
+        JarRuns.Running dirsync = jar.start("periodic", jar.periodic(60));
+        Path firstBig = jar.replica().resolve("z-big-1.bin");
         JarRuns.await(Duration.ofSeconds(30), "the copy of z-big-2.bin to be under way",
                 () -> {
-                    if (JarRuns.readString(logFile).contains("pass 1 finished")) {
+                    if (JarRuns.readString(jar.logFile()).contains("pass 1 finished")) {
                         throw new AssertionError("the pass ended before it could be interrupted: the tree is "
                                 + "too small for this machine\n" + dirsync.describe());
                     }
-                    return Files.exists(firstBig) && !tempFilesIn(replica).isEmpty();
+                    return Files.exists(firstBig) && !tempFilesIn(jar.replica()).isEmpty();
                 },
                 dirsync::describe);
 
@@ -151,34 +130,35 @@ class PeriodicModeIT {
         JarRuns.Finished stopped = dirsync.awaitExit(STOP_DEADLINE);
 
         assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
-        String log = JarRuns.readString(logFile);
+        String log = JarRuns.readString(jar.logFile());
         assertThat(log).as(stopped.describe())
                 .contains("pass 1 interrupted by a stop request")
                 .contains("dirsync stopped");
         List<String> incomplete = new ArrayList<>();
         List<Path> realFiles = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(replica)) {
+        try (Stream<Path> walk = Files.walk(jar.replica())) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
                 if (JarRuns.TEMP_NAME.matcher(file.getFileName().toString()).matches()) {
                     continue;
                 }
                 realFiles.add(file);
-                Path original = source.resolve(replica.relativize(file));
+                Path original = jar.source().resolve(jar.replica().relativize(file));
                 if (!Files.isRegularFile(original) || Files.mismatch(original, file) != -1) {
-                    incomplete.add(replica.relativize(file) + " (" + Files.size(file) + " bytes)");
+                    incomplete.add(jar.replica().relativize(file) + " (" + Files.size(file) + " bytes)");
                 }
             }
         }
         assertThat(incomplete).as("files under their real name that differ from the source\n%s",
                 stopped.describe()).isEmpty();
         assertThat(realFiles).as("the interrupted pass had copied files").contains(firstBig);
-        assertThat(JarRuns.tempFiles(replica)).as("temporary files after a clean stop\n%s", stopped.describe())
+        assertThat(JarRuns.tempFiles(jar.replica())).as("temporary files after a clean stop\n%s", stopped.describe())
                 .isEmpty();
 
-        JarRuns.Finished once = runs.run("once", Duration.ofSeconds(60), command("--once", "60"));
+        JarRuns.Finished once = jar.run("once", Duration.ofSeconds(60),
+                jar.sync(jar.source(), jar.replica(), "60", jar.logFile(), "--once"));
         assertThat(once.exitCode()).as(once.describe()).isZero();
-        assertThat(JarRuns.tempFiles(replica)).as(once.describe()).isEmpty();
-        Trees.assertSameTree(source, replica);
+        assertThat(JarRuns.tempFiles(jar.replica())).as(once.describe()).isEmpty();
+        Trees.assertSameTree(jar.source(), jar.replica());
     }
 
     /**
@@ -187,10 +167,10 @@ class PeriodicModeIT {
      */
     @Test
     void sigtermDuringADirectoryDeletionIsNotReportedAsDoneAndTheNextPassFinishesIt() throws Exception {
-        Trees.at(source).file("a.txt", "alpha");
+        Trees.at(jar.source()).file("a.txt", "alpha");
         // Enough entries that deleting them takes a while; hard links, because creating inodes is slow on
         // some machines (0.5 ms each), while a link is cheap to make and costs as much to delete as a file.
-        Path gone = replica.resolve("gone");
+        Path gone = jar.replica().resolve("gone");
         List<Path> parts = new ArrayList<>();
         for (int d = 0; d < 20; d++) {
             Path part = Files.createDirectories(gone.resolve(String.format("part-%02d", d)));
@@ -201,10 +181,10 @@ class PeriodicModeIT {
             }
         }
 
-        JarRuns.Running dirsync = startPeriodic(60);
+        JarRuns.Running dirsync = jar.start("periodic", jar.periodic(60));
         JarRuns.await(Duration.ofSeconds(30), "the deletion of replica/gone to be under way",
                 () -> {
-                    if (JarRuns.readString(logFile).contains("pass 1 finished")) {
+                    if (JarRuns.readString(jar.logFile()).contains("pass 1 finished")) {
                         throw new AssertionError("the pass ended before it could be interrupted: the tree is "
                                 + "too small for this machine\n" + dirsync.describe());
                     }
@@ -218,29 +198,18 @@ class PeriodicModeIT {
         assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
         assertThat(gone).as("the deletion was interrupted, so part of the directory is left\n%s",
                 stopped.describe()).isDirectory();
-        List<String> log = JarRuns.lines(logFile);
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as("a directory that is still there must not be logged as deleted\n%s", stopped.describe())
                 .noneSatisfy(line -> assertThat(line).contains("deleted directory gone"));
         assertThat(log).as(stopped.describe())
                 .anySatisfy(line -> assertThat(line).contains("pass 1 interrupted by a stop request"))
                 .noneSatisfy(line -> assertThat(line).contains("pass 1 finished"));
 
-        JarRuns.Finished once = runs.run("once", Duration.ofSeconds(60), command("--once", "60"));
+        JarRuns.Finished once = jar.run("once", Duration.ofSeconds(60),
+                jar.sync(jar.source(), jar.replica(), "60", jar.logFile(), "--once"));
         assertThat(once.exitCode()).as(once.describe()).isZero();
         assertThat(gone).as(once.describe()).doesNotExist();
-        Trees.assertSameTree(source, replica);
-    }
-
-    private JarRuns.Running startPeriodic(int intervalSeconds) throws IOException {
-        return runs.start("periodic", command(String.valueOf(intervalSeconds)));
-    }
-
-    private List<String> command(String... optionsAndInterval) {
-        List<String> args = new ArrayList<>(List.of(optionsAndInterval));
-        args.add(args.size() - 1, source.toString());
-        args.add(args.size() - 1, replica.toString());
-        args.add(logFile.toString());
-        return JarProcess.command(args.toArray(String[]::new));
+        Trees.assertSameTree(jar.source(), jar.replica());
     }
 
     /** Polls until the replica's snapshot equals the source's; on timeout fails with the difference. */
@@ -250,12 +219,12 @@ class PeriodicModeIT {
                 if (!dirsync.process().isAlive()) {
                     throw new AssertionError("dirsync ended early\n" + dirsync.describe());
                 }
-                Map<String, String> expected = snapshotOrNull(source);
-                return expected != null && expected.equals(snapshotOrNull(replica));
+                Map<String, String> expected = snapshotOrNull(jar.source());
+                return expected != null && expected.equals(snapshotOrNull(jar.replica()));
             }, dirsync::describe);
         } catch (AssertionError timedOut) {
             try {
-                Trees.assertSameTree(source, replica);
+                Trees.assertSameTree(jar.source(), jar.replica());
             } catch (AssertionError difference) {
                 timedOut.addSuppressed(difference);
             }

@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,31 +9,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The live progress line: on an interactive terminal (a pty made by script(1)), and nowhere else. */
 class ProgressIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
-    private Path source;
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @BeforeEach
     void setUp() throws IOException {
-        runs = new JarRuns(tmp.resolve("output"));
-        source = Files.createDirectories(tmp.resolve("source"));
         // A replica copy of the same size but other content: the pass hashes both sides (~1.4 GB, over two
         // seconds at MD5's speed) and then copies, well past the first refresh of the live line.
-        writeFilled(source.resolve("big.bin"), (byte) 0);
-        writeFilled(Files.createDirectories(tmp.resolve("replica")).resolve("big.bin"), (byte) 1);
+        writeFilled(jar.source().resolve("big.bin"), (byte) 0);
+        writeFilled(Files.createDirectories(jar.replica()).resolve("big.bin"), (byte) 1);
     }
 
     private static void writeFilled(Path file, byte fill) throws IOException {
@@ -47,30 +40,25 @@ class ProgressIT {
         }
     }
 
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
-    }
-
     @Test
     void anInteractiveTerminalShowsALiveProgressLine() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) from util-linux is needed");
-        String command = JarProcess.command("--once", source.toString(), tmp.resolve("replica").toString(), "60",
-                tmp.resolve("tty.log").toString()).stream().map(ProgressIT::quoted).collect(Collectors.joining(" "));
+        String command = jar.sync(jar.source(), jar.replica(), "60", jar.tmp().resolve("tty.log"), "--once")
+                .stream().map(ProgressIT::quoted).collect(Collectors.joining(" "));
 
-        JarRuns.Finished run = runs.run("tty", TIMEOUT, List.of("script", "-qec", command, "/dev/null"));
+        JarRuns.Finished run = jar.run("tty", TIMEOUT, List.of("script", "-qec", command, "/dev/null"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdout()).as(run.describe())
                 .containsPattern("\r\u001b\\[Kdirsync: 1 entries checked, .+ hashed, .+ copied, .+/s, \\d+ s")
                 .contains("pass 1 finished");
-        assertThat(Files.readString(tmp.resolve("tty.log"))).doesNotContain("\r", "entries checked");
+        assertThat(Files.readString(jar.tmp().resolve("tty.log"))).doesNotContain("\r", "entries checked");
     }
 
     @Test
     void aConsoleThatIsNotATerminalGetsNoProgressOutput() throws Exception {
-        JarRuns.Finished run = runs.run("pipe", TIMEOUT, JarProcess.command("--once", source.toString(),
-                tmp.resolve("replica").toString(), "60", tmp.resolve("pipe.log").toString()));
+        JarRuns.Finished run = jar.run("pipe", TIMEOUT,
+                jar.sync(jar.source(), jar.replica(), "60", jar.tmp().resolve("pipe.log"), "--once"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdout()).as(run.describe()).contains("pass 1 finished").doesNotContain("\r", "entries checked");

@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import dirsync.testing.SourceMutator;
 import dirsync.testing.Trees;
 import java.io.IOException;
@@ -22,11 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hours of service in minutes: the jar in periodic mode (INTERVAL 1) while a seeded mutator keeps changing a
@@ -50,41 +47,23 @@ class SoakIT {
     private static final Pattern DURATION = Pattern.compile("duration=(\\d+\\.\\d+)s");
     private static final Pattern HEAP_USED = Pattern.compile("\\bused (\\d+)K");
 
-    @TempDir
-    Path tmp;
-
-    private JarRuns runs;
-    private Path source;
-    private Path replica;
-    private Path logFile;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        runs = new JarRuns(tmp.resolve("output"));
-        source = Files.createDirectories(tmp.resolve("source"));
-        replica = tmp.resolve("replica");
-        logFile = tmp.resolve("logs").resolve("dirsync.log");
-    }
-
-    @AfterEach
-    void killLeftovers() {
-        runs.close();
-    }
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
     @Test
     void periodicModeUnderConstantChangeKeepsHeapThreadsAndDescriptorsFlatAndCatchesUp() throws Exception {
         int seconds = Integer.getInteger("dirsync.soak.seconds", 180);
         long seed = Long.getLong("dirsync.soak.seed", System.nanoTime());
         long sampleEvery = Math.max(2, Math.min(10, seconds / 6));
-        SourceMutator mutator = new SourceMutator(source, seed, TARGET_FILES, LARGE_FILE_BYTES).populate(120, TARGET_FILES);
+        SourceMutator mutator = new SourceMutator(jar.source(), seed, TARGET_FILES, LARGE_FILE_BYTES)
+                .populate(120, TARGET_FILES);
         System.out.printf("SoakIT: %d s, seed %d (replay the mutator's choices with -Ddirsync.soak.seed=%d), "
                 + "source %d files in %d directories, a sample every %d s%n", seconds, seed, seed, mutator.files(),
                 mutator.directories(), sampleEvery);
 
-        JarRuns.Running dirsync = runs.start("soak", JarProcess.command(source.toString(), replica.toString(), "1",
-                logFile.toString()));
+        JarRuns.Running dirsync = jar.start("soak", jar.periodic(1));
         long pid = dirsync.process().pid();
-        LogTail log = new LogTail(logFile);
+        LogTail log = new LogTail(jar.logFile());
         JarRuns.await(Duration.ofSeconds(60), "the first pass to finish", () -> log.poll().passes() >= 1,
                 dirsync::describe);
         // The first attach starts the JVM's attach listener thread (and socket): before the first sample.
@@ -144,10 +123,10 @@ class SoakIT {
                 () -> log.poll().passes() >= stoppedAt + 2, dirsync::describe);
         Map<String, Long> settled = log.lastSummary();
 
-        Trees.assertSameTree(source, replica);
+        Trees.assertSameTree(jar.source(), jar.replica());
         dirsync.process().destroy(); // SIGTERM
         JarRuns.Finished stopped = dirsync.awaitExit(Duration.ofSeconds(15));
-        List<String> lines = JarRuns.lines(logFile);
+        List<String> lines = JarRuns.lines(jar.logFile());
 
         printTable(samples);
         Stats heap = Stats.of(samples, Sample::heapKib);
@@ -218,9 +197,9 @@ class SoakIT {
 
     /** Runs the JDK's jcmd (beside the java that runs dirsync) and returns its output. */
     private String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Path jcmd = Path.of(JarProcess.java()).getParent().resolve("jcmd");
+        Path jcmd = Path.of(DirsyncJar.java()).getParent().resolve("jcmd");
         assertThat(jcmd).as("jcmd beside the java that runs dirsync").isExecutable();
-        JarRuns.Finished done = runs.run("jcmd", TOOL_DEADLINE, List.of(jcmd.toString(), String.valueOf(pid), command));
+        JarRuns.Finished done = jar.run("jcmd", TOOL_DEADLINE, List.of(jcmd.toString(), String.valueOf(pid), command));
         assertThat(done.exitCode()).as(done.describe()).isZero();
         return done.stdout();
     }

@@ -2,7 +2,6 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.testing.JarProcess;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Permission errors, which root never meets: when the tests run as root (as in CI), dirsync runs as the
@@ -29,25 +27,14 @@ class UnprivilegedIT {
     private static final int NOBODY = 65534;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
 
-    private JarRuns runs;
-    private Path source;
-    private Path replica;
-    private Path logFile;
-    /** What goes before {@code java}: empty, or setpriv and its arguments. */
-    private final List<String> asUser = new ArrayList<>();
-    private Path jar;
     private boolean root;
 
+    /** As root: checks that nobody can run dirsync here, and has every command run it as nobody. */
     @BeforeEach
     void setUp() throws Exception {
-        runs = new JarRuns(tmp.resolve("output"));
-        source = tmp.resolve("source");
-        replica = tmp.resolve("replica");
-        logFile = tmp.resolve("logs").resolve("dirsync.log");
-        jar = JarProcess.jar();
         root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
         if (!root) {
             return;
@@ -58,6 +45,7 @@ class UnprivilegedIT {
             Assumptions.abort("running as root, and setpriv(1) (util-linux) is missing: root bypasses every "
                     + "permission check these tests are about, and there is no way to drop to user nobody");
         }
+        Path tmp = jar.tmp();
         for (Path parent = tmp.toRealPath().getParent(); parent != null; parent = parent.getParent()) {
             if (!Files.getPosixFilePermissions(parent).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                 Assumptions.abort("user nobody cannot traverse " + parent + ", a parent of the temp dir " + tmp);
@@ -66,43 +54,38 @@ class UnprivilegedIT {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         // The jar may live where nobody cannot read (a home directory): give nobody its own copy.
         Path bin = Files.createDirectories(tmp.resolve("bin"));
-        jar = Files.copy(jar, bin.resolve("dirsync.jar"), StandardCopyOption.REPLACE_EXISTING);
-        asUser.addAll(List.of(setpriv.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        Path copy = Files.copy(DirsyncJar.jarFile(), bin.resolve("dirsync.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        List<String> asUser = List.of(setpriv.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                "--clear-groups");
         List<String> probe = new ArrayList<>(asUser);
-        probe.addAll(List.of(JarProcess.java(), "-version"));
-        JarRuns.Finished probed = runs.run("probe", TIMEOUT, probe);
+        probe.addAll(List.of(DirsyncJar.java(), "-version"));
+        JarRuns.Finished probed = jar.run("probe", TIMEOUT, probe);
         if (probed.exitCode() != 0) {
             Assumptions.abort("cannot run java as user nobody under setpriv: " + probed.describe());
         }
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runs.close();
-        // Give the owner back every permission, so that the temp dir can be deleted whoever runs the tests.
-        Process chmod = new ProcessBuilder("chmod", "-R", "u+rwX", tmp.toString()).inheritIO().start();
-        if (!chmod.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            chmod.destroyForcibly();
-        }
+        List<String> launcher = new ArrayList<>(asUser);
+        launcher.addAll(List.of(DirsyncJar.java(), "-jar", copy.toString()));
+        jar.launchWith(launcher);
     }
 
     @Test
     void unreadableFileIsLoggedAndCountedWhileTheOthersAreCopied() throws Exception {
-        Trees.at(source)
+        Trees.at(jar.source())
                 .file("a.txt", "alpha")
                 .file("secret.txt", "top secret")
                 .file("z.txt", "zulu")
                 .file("sub/b.txt", "beta");
-        Map<String, String> expected = Trees.snapshot(source);
+        Map<String, String> expected = Trees.snapshot(jar.source());
         expected.remove("secret.txt");
-        chmod(source.resolve("secret.txt"), "---------");
+        chmod(jar.source().resolve("secret.txt"), "---------");
         handOverToUser();
 
         JarRuns.Finished run = once();
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
-        assertThat(Trees.snapshot(replica)).as(run.describe()).containsExactlyEntriesOf(expected);
-        List<String> log = JarRuns.lines(logFile);
+        assertThat(Trees.snapshot(jar.replica())).as(run.describe()).containsExactlyEntriesOf(expected);
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe())
                 .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot copy secret.txt"));
         assertThat(log).as(run.describe()).last().asString()
@@ -111,29 +94,29 @@ class UnprivilegedIT {
 
     @Test
     void unlistableSourceDirectoryLeavesItsReplicaSubtreeAloneWhileTheRestSyncs() throws Exception {
-        Trees.at(source)
+        Trees.at(jar.source())
                 .file("a.txt", "alpha")
                 .file("locked/inside.txt", "the source's copy")
                 .file("open/b.txt", "beta, current");
-        Trees.at(replica)
+        Trees.at(jar.replica())
                 .file("locked/old.txt", "the replica's old copy")
                 .file("locked/deeper/x.txt", "x")
                 .file("open/b.txt", "beta, outdated")
                 .file("stale.txt", "gone from the source");
-        Map<String, String> expected = withoutLocked(Trees.snapshot(source));
-        Map<String, String> lockedBefore = Trees.snapshot(replica.resolve("locked"));
-        chmod(source.resolve("locked"), "---------");
+        Map<String, String> expected = withoutLocked(Trees.snapshot(jar.source()));
+        Map<String, String> lockedBefore = Trees.snapshot(jar.replica().resolve("locked"));
+        chmod(jar.source().resolve("locked"), "---------");
         handOverToUser();
 
         JarRuns.Finished run = once();
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
-        assertThat(Trees.snapshot(replica.resolve("locked")))
+        assertThat(Trees.snapshot(jar.replica().resolve("locked")))
                 .as("the replica's copy of the unlistable directory\n%s", run.describe())
                 .containsExactlyEntriesOf(lockedBefore);
-        assertThat(withoutLocked(Trees.snapshot(replica))).as("the rest of the replica\n%s", run.describe())
+        assertThat(withoutLocked(Trees.snapshot(jar.replica()))).as("the rest of the replica\n%s", run.describe())
                 .containsExactlyEntriesOf(expected);
-        List<String> log = JarRuns.lines(logFile);
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe())
                 .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot list source directory locked"));
         assertThat(log).as(run.describe()).last().asString().contains("pass 1 finished: ").contains(" errors=1 ");
@@ -141,27 +124,28 @@ class UnprivilegedIT {
 
     @Test
     void unlistableReplicaDirectoryIsReportedAndLeftAloneWhileTheRestSyncs() throws Exception {
-        Trees.at(source)
+        Trees.at(jar.source())
                 .file("a.txt", "alpha")
                 .file("locked/inside.txt", "the source's copy")
                 .file("open/b.txt", "beta, current");
-        Trees.at(replica)
+        Trees.at(jar.replica())
                 .file("locked/old.txt", "the replica's old copy")
                 .file("open/b.txt", "beta, outdated")
                 .file("stale.txt", "gone from the source");
-        Map<String, String> expected = withoutLocked(Trees.snapshot(source));
-        chmod(replica.resolve("locked"), "---------");
-        Map<String, String> lockedBefore = Trees.snapshot(replica.resolve("locked")); // root reads it all the same
+        Map<String, String> expected = withoutLocked(Trees.snapshot(jar.source()));
+        chmod(jar.replica().resolve("locked"), "---------");
+        // As root, the snapshot reads the locked directory all the same.
+        Map<String, String> lockedBefore = Trees.snapshot(jar.replica().resolve("locked"));
         handOverToUser();
 
         JarRuns.Finished run = once();
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
-        assertThat(Trees.snapshot(replica.resolve("locked")))
+        assertThat(Trees.snapshot(jar.replica().resolve("locked")))
                 .as("the unlistable replica directory\n%s", run.describe()).containsExactlyEntriesOf(lockedBefore);
-        assertThat(withoutLocked(Trees.snapshot(replica))).as("the rest of the replica\n%s", run.describe())
+        assertThat(withoutLocked(Trees.snapshot(jar.replica()))).as("the rest of the replica\n%s", run.describe())
                 .containsExactlyEntriesOf(expected);
-        List<String> log = JarRuns.lines(logFile);
+        List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe())
                 .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot list replica directory locked"));
         assertThat(log).as(run.describe()).last().asString().contains("pass 1 finished: ").contains(" errors=1 ");
@@ -169,10 +153,10 @@ class UnprivilegedIT {
 
     @Test
     void unwritableLogDirectoryIsAUsageErrorThatTouchesNothing() throws Exception {
-        Trees.at(source).file("a.txt", "alpha");
-        Files.createDirectories(logFile.getParent());
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        Files.createDirectories(jar.logFile().getParent());
         handOverToUser();
-        chmod(logFile.getParent(), "r-xr-xr-x");
+        chmod(jar.logFile().getParent(), "r-xr-xr-x");
 
         JarRuns.Finished run = once();
 
@@ -181,19 +165,19 @@ class UnprivilegedIT {
                 .singleElement()
                 .satisfies(line -> assertThat(line).startsWith("dirsync: ").contains("log file"));
         assertThat(run.stderr()).as(run.describe()).doesNotContain("Exception", "\tat ");
-        assertThat(replica).as(run.describe()).doesNotExist();
-        assertThat(logFile).as(run.describe()).doesNotExist();
+        assertThat(jar.replica()).as(run.describe()).doesNotExist();
+        assertThat(jar.logFile()).as(run.describe()).doesNotExist();
     }
 
     @Test
     void replicaUnderAnUnwritableDirectoryIsAUsageErrorThatTouchesNothing() throws Exception {
-        Trees.at(source).file("a.txt", "alpha");
-        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
-        replica = readOnly.resolve("replica");
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        Path readOnly = Files.createDirectories(jar.tmp().resolve("read-only"));
+        Path replica = readOnly.resolve("replica");
         handOverToUser();
         chmod(readOnly, "r-xr-xr-x");
 
-        JarRuns.Finished run = once();
+        JarRuns.Finished run = jar.run("once", TIMEOUT, jar.sync(jar.source(), replica, "1", jar.logFile(), "--once"));
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
         assertThat(run.stderr().lines().toList()).as(run.describe())
@@ -201,7 +185,7 @@ class UnprivilegedIT {
                 .satisfies(line -> assertThat(line).startsWith("dirsync: replica ")
                         .contains("cannot be created", "is not writable"));
         assertThat(replica).as(run.describe()).doesNotExist();
-        assertThat(logFile).as(run.describe()).doesNotExist();
+        assertThat(jar.logFile()).as(run.describe()).doesNotExist();
     }
 
     /**
@@ -210,7 +194,7 @@ class UnprivilegedIT {
      */
     @Test
     void directoryRemovedFromTheSourceIsDeletedEvenWithReadOnlyDirectoriesInside() throws Exception {
-        Trees.at(source)
+        Trees.at(jar.source())
                 .file("keep/k.txt", "kept")
                 .file("gone/inner/g.txt", "going away")
                 .mode("gone/inner", "r-xr-xr-x")
@@ -218,26 +202,23 @@ class UnprivilegedIT {
         handOverToUser();
         JarRuns.Finished first = once();
         assertThat(first.exitCode()).as(first.describe()).isZero();
-        Trees.assertSameTree(source, replica);
-        chmod(source.resolve("gone"), "rwxr-xr-x");
-        chmod(source.resolve("gone/inner"), "rwxr-xr-x");
-        Files.delete(source.resolve("gone/inner/g.txt"));
-        Files.delete(source.resolve("gone/inner"));
-        Files.delete(source.resolve("gone"));
+        Trees.assertSameTree(jar.source(), jar.replica());
+        chmod(jar.source().resolve("gone"), "rwxr-xr-x");
+        chmod(jar.source().resolve("gone/inner"), "rwxr-xr-x");
+        Files.delete(jar.source().resolve("gone/inner/g.txt"));
+        Files.delete(jar.source().resolve("gone/inner"));
+        Files.delete(jar.source().resolve("gone"));
 
         JarRuns.Finished second = once();
 
         assertThat(second.exitCode()).as(second.describe()).isZero();
-        assertThat(JarRuns.lines(logFile)).as(second.describe())
+        assertThat(JarRuns.lines(jar.logFile())).as(second.describe())
                 .anySatisfy(line -> assertThat(line).contains("deleted directory gone"));
-        Trees.assertSameTree(source, replica);
+        Trees.assertSameTree(jar.source(), jar.replica());
     }
 
     private JarRuns.Finished once() throws IOException {
-        List<String> command = new ArrayList<>(asUser);
-        command.addAll(List.of(JarProcess.java(), "-jar", jar.toString(),
-                "--once", source.toString(), replica.toString(), "1", logFile.toString()));
-        return runs.run("once", TIMEOUT, command);
+        return jar.run("once", TIMEOUT, jar.once());
     }
 
     /** As root: gives the whole temp tree to nobody, who will run dirsync (modes are left as they are). */
@@ -245,7 +226,7 @@ class UnprivilegedIT {
         if (!root) {
             return;
         }
-        Process chown = new ProcessBuilder("chown", "-R", NOBODY + ":" + NOBODY, tmp.toString())
+        Process chown = new ProcessBuilder("chown", "-R", NOBODY + ":" + NOBODY, jar.tmp().toString())
                 .redirectErrorStream(true).start();
         String output = new String(chown.getInputStream().readAllBytes());
         assertThat(chown.waitFor()).as("chown -R: %s", output).isZero();

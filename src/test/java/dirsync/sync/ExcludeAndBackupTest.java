@@ -164,7 +164,7 @@ class ExcludeAndBackupTest {
         src.file("keep", "k");
         rep.file("gone", "g");
 
-        sync(SyncOptions.defaults().withBackupDir(backups).withDryRun(true));
+        Mirrors.dryRun(source, replica, SyncOptions.defaults().withBackupDir(backups)).runPass(Cancellation.NEVER);
 
         assertThat(backups).doesNotExist();
         assertThat(replica.resolve("gone")).exists();

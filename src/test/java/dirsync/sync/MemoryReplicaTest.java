@@ -376,7 +376,7 @@ class MemoryReplicaTest {
         Map<String, String> before = memory.snapshot();
 
         PassSummary planned = new Synchronizer(LocalTree.at(source), DryRunReplica.over(memory),
-                SyncOptions.defaults().withDryRun(true)).runPass(Cancellation.NEVER);
+                SyncOptions.defaults()).runPass(Cancellation.NEVER);
 
         assertThat(memory.snapshot()).containsExactlyEntriesOf(before);
         PassSummary done = sync();

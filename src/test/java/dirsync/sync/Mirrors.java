@@ -1,6 +1,5 @@
 package dirsync.sync;
 
-import dirsync.fs.ReplicaTree;
 import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
 import java.nio.file.Path;
@@ -13,7 +12,12 @@ final class Mirrors {
     }
 
     static Synchronizer of(Path source, Path replica, boolean dryRun) {
-        return of(source, replica, SyncOptions.defaults().withDryRun(dryRun));
+        return dryRun ? dryRun(source, replica, SyncOptions.defaults()) : of(source, replica, SyncOptions.defaults());
+    }
+
+    /** A dry run: the replica is a {@link DryRunReplica} over the directory. */
+    static Synchronizer dryRun(Path source, Path replica, SyncOptions options) {
+        return new Synchronizer(LocalTree.at(source), DryRunReplica.over(LocalTree.at(replica)), options);
     }
 
     static Synchronizer of(Path source, Path replica, SyncOptions options) {
@@ -29,8 +33,6 @@ final class Mirrors {
     }
 
     static Synchronizer of(Path source, Path replica, SyncOptions options, Clock clock, PassHooks hooks) {
-        ReplicaTree tree = LocalTree.at(replica);
-        return new Synchronizer(LocalTree.at(source), options.dryRun() ? DryRunReplica.over(tree) : tree, options,
-                clock, hooks);
+        return new Synchronizer(LocalTree.at(source), LocalTree.at(replica), options, clock, hooks);
     }
 }
