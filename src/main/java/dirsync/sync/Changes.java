@@ -36,7 +36,7 @@ final class Changes {
         long bytes;
         boolean kept;
         if (aside != null) {
-            bytes = Hashing.await(aside);
+            bytes = Pools.await(aside);
             kept = replaced != null && pass.backups().active();
         } else {
             kept = pass.backups().keepBeforeReplacing(path, replaced);

@@ -58,7 +58,7 @@ final class ChecksumCheck implements ContentCheck {
         byte[] sourceHash = pass.source().md5(path, pass.work().md5(), pass.cancellation());
         hooks.afterHashingSource(path);
         CompletableFuture<byte[]> aside = replicaHashes.get(pair.name());
-        byte[] replicaHash = aside != null ? Hashing.await(aside)
+        byte[] replicaHash = aside != null ? Pools.await(aside)
                 : pass.replica().md5(path, pass.work().md5(), pass.cancellation());
         if (!Arrays.equals(sourceHash, replicaHash)) {
             return Verdict.differs(sourceHash);

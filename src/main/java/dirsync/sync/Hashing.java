@@ -7,14 +7,11 @@ import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.fs.SourceTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -81,24 +78,5 @@ final class Hashing {
                 }
             }
         });
-    }
-
-    /** What a helper computed, or the exception it met, as if the caller had done the work itself. */
-    static <T> T await(CompletableFuture<T> result) throws IOException {
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof CancellationException stop) {
-                throw stop;
-            }
-            if (cause instanceof UncheckedIOException unchecked) {
-                throw unchecked.getCause();
-            }
-            throw e;
-        }
     }
 }

@@ -53,7 +53,7 @@ final class ListingPair implements Runnable {
         for (int i = 0; i < SPINS && !result.isDone(); i++) {
             Thread.onSpinWait();
         }
-        return Hashing.await(result);
+        return Pools.await(result);
     }
 
     /** Not needed after all: if the lister has not begun it, it never will. */

@@ -577,6 +577,24 @@ class SynchronizerTest {
     }
 
     @Test
+    void aNameThatIsNotUtf8IsMirroredByteForByteWhereTheReplicaCanHoldIt() {
+        src.fileNamed(new byte[] {(byte) 0xE9, 't', (byte) 0xE9}, "a Latin-1 name").file("plain", "p");
+
+        PassSummary first = sync();
+
+        assertThat(replica.resolve("plain")).hasContent("p");
+        if (replicaOnPlatform()) {
+            assertThat(first.errors()).isZero();
+            assertThat(sync().changes()).isZero();
+            assertSameTree(source, replica);
+        } else {
+            // A provider whose names are Strings cannot hold it: one error, never a wrongly named copy.
+            assertThat(first.errors()).isEqualTo(1);
+            assertThat(first.count(Operation.COPIED)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void neverWritesToTheSource() {
         src.file("a", "1").file("d/b", "2").link("l", "a").mtime("a", LAST_YEAR);
         rep.file("extra", "e").file("d/b", "old");

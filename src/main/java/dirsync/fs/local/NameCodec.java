@@ -49,7 +49,11 @@ abstract class NameCodec {
         return true;
     }
 
-    /** Names as Strings, stored as UTF-8. */
+    /**
+     * Names as Strings, stored as UTF-8. Bytes that are not UTF-8 have no such name: they are refused (an error
+     * for that entry) rather than stored under a replacement character, which would not pair with the source's
+     * name and would be copied again every pass.
+     */
     private static final class Utf8 extends NameCodec {
         @Override
         byte[] bytes(Path path) {
@@ -58,7 +62,13 @@ abstract class NameCodec {
 
         @Override
         Path path(FileSystem fs, byte[] bytes) {
-            return fs.getPath(new String(bytes, StandardCharsets.UTF_8));
+            try {
+                return fs.getPath(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+            } catch (CharacterCodingException e) {
+                throw new InvalidPathException(new String(bytes, StandardCharsets.UTF_8),
+                        "not valid UTF-8, which this file system's names must be");
+            }
         }
     }
 

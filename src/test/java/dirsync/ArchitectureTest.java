@@ -1,0 +1,76 @@
+package dirsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The rules of ARCHITECTURE.md that a reading of the sources can check. */
+class ArchitectureTest {
+
+    private static final Path MAIN = Path.of("src/main/java/dirsync");
+
+    @Test
+    void theSyncCoreAndTheSeamNeverImportTheApplicationOrTheCommandLine() {
+        assertThat(importsIn("sync", "fs")).noneMatch(line -> line.contains("import dirsync.app")
+                || line.contains("import dirsync.cli"));
+    }
+
+    @Test
+    void theSeamKnowsNoImplementationOfItself() {
+        assertThat(importsIn("fs")).noneMatch(line -> line.contains("import dirsync.fs.local")
+                || line.contains("import dirsync.fs.dryrun") || line.contains("import dirsync.sync"));
+    }
+
+    @Test
+    void theSyncCoreTouchesNoFileSystemItself() {
+        assertThat(importsIn("sync")).noneMatch(line -> line.contains("import java.nio.file.Files;")
+                || line.contains("import java.io.File;") || line.contains("import dirsync.fs.local")
+                || line.contains("import dirsync.fs.dryrun"));
+    }
+
+    @Test
+    void noClassInMainIsOver300Lines() {
+        Map<String, Integer> tooLong = new TreeMap<>();
+        for (Path file : javaFiles(MAIN)) {
+            int lines = read(file).size();
+            if (lines > 300) {
+                tooLong.put(MAIN.relativize(file).toString(), lines);
+            }
+        }
+        assertThat(tooLong).isEmpty();
+    }
+
+    /** The import lines of every source file in the given packages (their subpackages included). */
+    private static List<String> importsIn(String... packages) {
+        return Stream.of(packages).flatMap(name -> javaFiles(MAIN.resolve(name)).stream())
+                .flatMap(file -> read(file).stream().filter(line -> line.startsWith("import ")))
+                .toList();
+    }
+
+    private static List<Path> javaFiles(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> found = files.filter(file -> file.toString().endsWith(".java")).sorted().toList();
+            assertThat(found).as("sources under %s", dir).isNotEmpty();
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> read(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
