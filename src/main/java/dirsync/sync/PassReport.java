@@ -42,7 +42,7 @@ final class PassReport {
     }
 
     void error(String what, RelPath relative, Throwable cause) {
-        record(Operation.ERROR, "error: " + what, relative, ": " + LogText.reason(cause));
+        record(Operation.ERROR, Texts.error(what), relative, ": " + LogText.reason(cause));
     }
 
     synchronized void copied(long bytes) {
@@ -60,8 +60,7 @@ final class PassReport {
     }
 
     void summaryLine(long pass, PassSummary summary) {
-        String state = summary.completed() ? "finished" : "interrupted by a stop request";
-        String line = prefix + "pass " + pass + " " + state + ": " + summary.describe();
+        String line = prefix + Texts.summary(pass, summary.completed()) + summary.describe();
         if (summary.errors() > 0) {
             LOG.warn(line);
         } else {

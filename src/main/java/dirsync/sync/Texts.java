@@ -47,6 +47,16 @@ final class Texts {
     private Texts() {
     }
 
+    /** An error line's text: "error: cannot copy". */
+    static String error(String what) {
+        return "error: " + what;
+    }
+
+    /** The start of a pass's summary line: "pass 3 finished: ". */
+    static String summary(long pass, boolean completed) {
+        return "pass " + pass + " " + (completed ? "finished" : "interrupted by a stop request") + ": ";
+    }
+
     static String copiedNew(EntryKind kind) {
         return "copied new " + kind.label();
     }
