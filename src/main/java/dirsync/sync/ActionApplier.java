@@ -43,14 +43,14 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     @Override
     public Descent copyNew(Action.CopyNew action) throws IOException {
         changes.install(action.source(), null, path(action), Operation.COPIED, Texts.copiedNew(action.source().kind()),
-                null, copies.of(action.name()));
+                null, copies.claim(action.name()));
         return null;
     }
 
     @Override
     public Descent update(Action.Update action) throws IOException {
         changes.install(action.source(), action.replica(), path(action), Operation.UPDATED,
-                Texts.updated(action.source().kind()), null, copies.of(action.name()));
+                Texts.updated(action.source().kind()), null, copies.claim(action.name()));
         return null;
     }
 

@@ -118,6 +118,24 @@ final class Changes {
     }
 
     /**
+     * A directory whose deletions a guard refused: it keeps the mode and times it had before the pass (writing into
+     * it moved its time, and it may have been made writable for the copies).
+     */
+    void restoreDirectory(OpenedDirectory dir) {
+        if (dir.replicaDir() == null) {
+            return;
+        }
+        try {
+            Entry current = pass.replica().examine(dir.relative());
+            if (current.is(EntryKind.DIRECTORY) && !current.sameAttributes(dir.replicaDir())) {
+                pass.replica().setAttributes(dir.relative(), dir.replicaDir());
+            }
+        } catch (IOException e) {
+            pass.report().error(Texts.CANNOT_SET_DIRECTORY_ATTRIBUTES, dir.relative(), e);
+        }
+    }
+
+    /**
      * A directory's subtree (and its deletions) are done: its permissions and modification time are set now,
      * since filling or emptying a directory changes its time.
      */

@@ -32,36 +32,64 @@ final class CopyScheduler {
         this.digests = ThreadLocal.withInitial(() -> new Md5(progress));
     }
 
-    /** The copies started for one directory, by name. */
+    /**
+     * The copies started for one directory, by name. Each is reported by its own action when the pass thread comes
+     * to it ({@link #claim}); {@link #finish} waits for all of them and reports those no action came to (the pass
+     * was stopped first), so that every file installed in the replica has its log line.
+     */
     static final class DirectoryCopies {
-        private final Map<Name, CompletableFuture<Long>> started;
+        private final Map<Name, Started> started;
 
-        private DirectoryCopies(Map<Name, CompletableFuture<Long>> started) {
+        private DirectoryCopies(Map<Name, Started> started) {
             this.started = started;
         }
 
-        /** The copy of this name running aside, or null if it is the pass thread's to do. */
-        CompletableFuture<Long> of(Name name) {
-            return started.get(name);
+        /** The copy of this name running aside, or null if it is the pass thread's to do; its action reports it. */
+        CompletableFuture<Long> claim(Name name) {
+            Started copy = started.get(name);
+            if (copy == null) {
+                return null;
+            }
+            copy.claimed = true;
+            return copy.future;
         }
 
-        /** Waits for every copy, whatever its outcome (each is reported by its own action). */
-        void awaitAll() {
-            for (CompletableFuture<Long> copy : started.values()) {
-                copy.handle((bytes, failure) -> null).join();
+        /** Waits for every copy, whatever its outcome, and logs each installed copy that no action claimed. */
+        void finish(PassContext pass) {
+            for (Started copy : started.values()) {
+                Long bytes = copy.future.handle((copied, failure) -> copied).join();
+                if (!copy.claimed && bytes != null) {
+                    pass.report().copied(bytes);
+                    pass.report().record(copy.file.operation(), copy.file.what(), copy.path,
+                            Texts.bytes(bytes, copy.file.replaced() != null && pass.backups().active()));
+                }
             }
         }
     }
 
+    /** One copy under way; {@code claimed} is read and written by the pass thread only. */
+    private static final class Started {
+        private final FileCopy file;
+        private final RelPath path;
+        private final CompletableFuture<Long> future;
+        private boolean claimed;
+
+        Started(FileCopy file, RelPath path, CompletableFuture<Long> future) {
+            this.file = file;
+            this.path = path;
+            this.future = future;
+        }
+    }
+
     DirectoryCopies start(PassContext pass, RelPath dir, List<Action> actions) {
-        Map<Name, CompletableFuture<Long>> started = new HashMap<>();
+        Map<Name, Started> started = new HashMap<>();
         for (Action action : actions) {
             FileCopy copy = action.accept(FILE_COPIES);
             if (copy == null) {
                 continue;
             }
             RelPath path = dir.resolve(copy.source().name());
-            started.put(copy.source().name(), CompletableFuture.supplyAsync(() -> {
+            started.put(copy.source().name(), new Started(copy, path, CompletableFuture.supplyAsync(() -> {
                 try {
                     pass.backups().keepBeforeReplacing(path, copy.replaced());
                     Work work = new Work(pass.cancellation(), digests.get(), pass.work().progress());
@@ -69,13 +97,13 @@ final class CopyScheduler {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, copiers));
+            }, copiers)));
         }
         return new DirectoryCopies(started);
     }
 
-    /** A regular file to copy aside, and the replica entry it replaces (null if none). */
-    private record FileCopy(Entry source, Entry replaced) {
+    /** A regular file to copy aside, the replica entry it replaces (null if none), and how its line reads. */
+    private record FileCopy(Entry source, Entry replaced, Operation operation, String what) {
     }
 
     /** The actions whose regular file is copied without a hash to verify against: new files and resized ones. */
@@ -89,11 +117,14 @@ final class CopyScheduler {
         }
 
         public FileCopy copyNew(Action.CopyNew action) {
-            return action.source().is(EntryKind.FILE) ? new FileCopy(action.source(), null) : null;
+            return action.source().is(EntryKind.FILE)
+                    ? new FileCopy(action.source(), null, Operation.COPIED, Texts.copiedNew(EntryKind.FILE)) : null;
         }
 
         public FileCopy update(Action.Update action) {
-            return action.source().is(EntryKind.FILE) ? new FileCopy(action.source(), action.replica()) : null;
+            return action.source().is(EntryKind.FILE)
+                    ? new FileCopy(action.source(), action.replica(), Operation.UPDATED, Texts.updated(EntryKind.FILE))
+                    : null;
         }
 
         public FileCopy compareContent(Action.CompareContent action) {

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The deletions, after the whole walk: first the guards decide whether this pass may delete at all, then each
- * waiting directory loses its extra entries, deepest first, and gets its attributes.
+ * waiting directory loses its extra entries, deepest first, and gets its attributes; or, if the guards refused,
+ * keeps its entries and gets back the mode and times it had before the pass (its copies changed its time).
  */
 final class DeletionPhase {
 
@@ -26,12 +27,14 @@ final class DeletionPhase {
             }
         }
         for (OpenedDirectory dir : plan.directories()) {
-            if (refusal.isEmpty()) {
-                ActionApplier applier = new ActionApplier(pass, changes, dir.relative(), null, null);
-                for (Action deletion : dir.deletions()) {
-                    pass.cancellation().check();
-                    DirectoryStep.apply(pass, applier, deletion, dir.relative());
-                }
+            if (refusal.isPresent()) {
+                changes.restoreDirectory(dir); // a refused deletion touches nothing, not even the directory's time
+                continue;
+            }
+            ActionApplier applier = new ActionApplier(pass, changes, dir.relative(), null, null);
+            for (Action deletion : dir.deletions()) {
+                pass.cancellation().check();
+                DirectoryStep.apply(pass, applier, deletion, dir.relative());
             }
             changes.finishDirectory(dir);
         }

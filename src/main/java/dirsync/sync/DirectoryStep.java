@@ -91,7 +91,7 @@ final class DirectoryStep {
                 }
             }
         } finally {
-            copies.awaitAll(); // no copy outlives its directory's turn, not even when the pass is stopped
+            copies.finish(pass); // no copy outlives its directory's turn, and each one installed is logged
         }
         return new OpenedDirectory(rel, sourceDir, replicaDir, descents.iterator(), deletions,
                 sourceEntries.isEmpty() && !replicaEntries.isEmpty());

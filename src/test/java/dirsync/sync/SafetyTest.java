@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,13 +71,14 @@ class SafetyTest {
     @Test
     void anEmptySourceDeletesNothingFromANonEmptyReplica() {
         rep.file("precious/a", "a").file("b", "b");
+        src.mtime(".", Instant.parse("2024-01-02T03:04:05Z"));
         Map<String, String> before = Trees.snapshot(replica);
 
         PassSummary summary = sync();
 
         assertThat(summary.errors()).isEqualTo(1);
         assertThat(summary.count(Operation.DELETED) + summary.count(Operation.DELETED_DIRECTORY)).isZero();
-        assertThat(withoutRoot(Trees.snapshot(replica))).isEqualTo(withoutRoot(before));
+        assertThat(Trees.snapshot(replica)).as("the root keeps its time too").isEqualTo(before);
     }
 
     @Test
@@ -102,6 +104,22 @@ class SafetyTest {
         assertThat(replica.resolve("new")).hasContent("n");
         before.keySet().removeIf(name -> name.equals("."));
         assertThat(Trees.snapshot(replica)).containsAllEntriesOf(before);
+    }
+
+    @Test
+    void aDirectoryWhoseDeletionsWereRefusedKeepsItsModeAndTimesThoughCopiesWentIntoIt() throws IOException {
+        src.file("d/new", "copied all the same").mtime("d", Instant.parse("2024-01-02T03:04:05Z"))
+                .mode("d", "rwxr-xr-x");
+        rep.file("d/x1", "1").file("d/x2", "2").mtime("d", Instant.parse("2023-05-06T07:08:09.123456789Z"))
+                .mode("d", "r-x------");
+        String before = Trees.describe(replica.resolve("d"));
+
+        PassSummary summary = sync(maxDelete(1), Cancellation.NEVER);
+
+        assertThat(summary.errors()).isEqualTo(1);
+        assertThat(replica.resolve("d/new")).hasContent("copied all the same");
+        assertThat(replica.resolve("d/x1")).exists();
+        assertThat(Trees.describe(replica.resolve("d"))).isEqualTo(before);
     }
 
     @Test
@@ -308,11 +326,5 @@ class SafetyTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Map<String, String> withoutRoot(Map<String, String> snapshot) {
-        Map<String, String> copy = new java.util.TreeMap<>(snapshot);
-        copy.remove(".");
-        return copy;
     }
 }

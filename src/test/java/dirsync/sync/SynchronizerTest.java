@@ -20,6 +20,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -515,6 +516,29 @@ class SynchronizerTest {
         assertThat(temporaryFiles(replica)).isEmpty();
         sync();
         assertSameTree(source, replica);
+    }
+
+    @Test
+    void aStoppedPassLogsEveryCopyThatWasInstalled() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            src.file("f" + i, "content " + i);
+        }
+        AtomicBoolean planned = new AtomicBoolean();
+        // The pass thread stops before it reports any action; the copier threads, not asked to stop, finish theirs.
+        Cancellation stopThePassThreadOncePlanned = () -> planned.get()
+                && !Thread.currentThread().getName().startsWith("dirsync-copy");
+
+        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), afterPlanning(".",
+                () -> planned.set(true))).runPass(stopThePassThreadOncePlanned);
+
+        assertThat(summary.completed()).isFalse();
+        long installed;
+        try (Stream<Path> files = Files.list(replica)) {
+            installed = files.filter(file -> !file.getFileName().toString().startsWith(".dirsync-")).count();
+        }
+        assertThat(installed).isEqualTo(20);
+        assertThat(summary.count(Operation.COPIED)).as("one line per installed file").isEqualTo(installed);
+        assertThat(summary.bytesCopied()).isEqualTo(20 * "content 0".length() + 10);
     }
 
     @Test
