@@ -6,6 +6,7 @@ import dirsync.sync.PassSummary;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
+import dirsync.fs.local.Ownership;
 import dirsync.sync.Synchronizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -100,7 +101,8 @@ public final class Session {
 
     private int logged(ConsoleLine console) throws InterruptedException {
         // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
-        ReplicaTree local = LocalTree.at(settings.replica());
+        ReplicaTree local = LocalTree.at(settings.replica(), Ownership.ofThisProcess(settings.owners(),
+                settings.groups()));
         ReplicaTree replica = settings.dryRun() ? DryRunReplica.over(local) : local;
         Synchronizer synchronizer = new Synchronizer(LocalTree.at(settings.source()), replica, settings.options());
         try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),

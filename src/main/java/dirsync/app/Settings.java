@@ -25,7 +25,9 @@ import java.util.OptionalLong;
  * @param interval       time between the end of one pass and the start of the next
  * @param once           run one pass, then end
  * @param dryRun         change nothing, only tell what would be done
- * @param options        how a pass behaves beyond mirroring (dry run, guards, excludes, backups, comparison)
+ * @param options        how a pass behaves beyond mirroring (guards, excludes, backups, comparison)
+ * @param owners         give replica entries the source's owner (takes effect when run as root)
+ * @param groups         give replica entries the source's group (as root; otherwise where the user is a member)
  * @param statusFile     real path of the status file, if one was asked for
  * @param logRolling     how the log file rolls over
  * @param verbose        debug lines too
@@ -36,7 +38,7 @@ import java.util.OptionalLong;
  * @param asGiven        the paths as the user spelled them, for the messages that name them so
  */
 public record Settings(Path source, Path replica, Path logFile, Duration interval, boolean once, boolean dryRun,
-                       SyncOptions options, Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
+                       SyncOptions options, boolean owners, boolean groups, Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
                        boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
                        AsGiven asGiven) {
 
@@ -98,7 +100,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare);
         return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
-                request.dryRun, options, Optional.ofNullable(realStatusFile),
+                request.dryRun, options, request.owners, request.groups, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
                 new AsGiven(request.replica, request.logFile, request.statusFile));
@@ -139,6 +141,8 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         private FileSize logMaxSize = FileSize.valueOf("10MB");
         private int logMaxFiles = 5;
         private SyncOptions.Compare compare = SyncOptions.Compare.CHECKSUM;
+        private boolean owners = true;
+        private boolean groups = true;
         private boolean rememberHashes = true;
         private boolean quiet;
         private boolean verbose;
@@ -199,6 +203,13 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         public Request compare(SyncOptions.Compare how, boolean rememberVerifiedPairs) {
             compare = Objects.requireNonNull(how, "how");
             rememberHashes = rememberVerifiedPairs;
+            return this;
+        }
+
+        /** Whether replica entries get the source's owner and group (as far as this user may give them). */
+        public Request ownership(boolean ownersOn, boolean groupsOn) {
+            owners = ownersOn;
+            groups = groupsOn;
             return this;
         }
 

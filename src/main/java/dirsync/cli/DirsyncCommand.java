@@ -119,6 +119,16 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "equal if neither file changed since (same inode, size, modification and change time).")
     private boolean noHashCache;
 
+    @Option(names = "--no-owner", description = "Leave replica entries owned by the user dirsync runs as. By "
+            + "default, run as root, every entry gets the source's numeric owner, as cp -a does (others cannot give "
+            + "files away); setuid and setgid are kept only where an entry gets the source's owner and group.")
+    private boolean noOwner;
+
+    @Option(names = "--no-group", description = "Leave replica entries in the group they are created in. By "
+            + "default they get the source's numeric group: run as root, always; otherwise where the user is a "
+            + "member of it.")
+    private boolean noGroup;
+
     @Option(names = {"-q", "--quiet"}, description = "Console: warnings and errors only (the log file still gets "
             + "everything).")
     private boolean quiet;
@@ -174,6 +184,7 @@ public final class DirsyncCommand implements Callable<Integer> {
                 .statusFile(statusFile)
                 .logRolling(logMaxSize, logMaxFiles)
                 .compare(compare, !noHashCache)
+                .ownership(!noOwner, !noGroup)
                 .console(verbose, quiet);
     }
 

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param modified    last-modified time
  * @param permissions POSIX permission bits; empty for symlinks and unreadable entries
  * @param linkTarget  the link's target for symlinks, otherwise null
+ * @param identity    device, inode and change time, where the tree knows them
+ * @param owner       numeric owner, group and the setuid/setgid/sticky bits, where the tree knows them
  */
 public record Entry(
         Name name,
@@ -22,7 +24,8 @@ public record Entry(
         FileTime modified,
         Set<PosixFilePermission> permissions,
         LinkTarget linkTarget,
-        Identity identity) {
+        Identity identity,
+        Owner owner) {
 
     private static final FileTime EPOCH = FileTime.fromMillis(0);
 
@@ -40,9 +43,25 @@ public record Entry(
         }
     }
 
+    /**
+     * Who owns an entry, and the mode bits beyond the nine permissions ({@code 04000} setuid, {@code 02000} setgid,
+     * {@code 01000} sticky), which only make sense together with the owner.
+     */
+    public record Owner(int uid, int gid, int specialBits) {
+        public static final int SETUID = 04000;
+        public static final int SETGID = 02000;
+        public static final int STICKY = 01000;
+        /** For entries of trees that do not tell owners. */
+        public static final Owner UNKNOWN = new Owner(-1, -1, 0);
+
+        public boolean known() {
+            return uid >= 0 && gid >= 0;
+        }
+    }
+
     public Entry(Name name, EntryKind kind, long size, FileTime modified, Set<PosixFilePermission> permissions,
                  LinkTarget linkTarget) {
-        this(name, kind, size, modified, permissions, linkTarget, Identity.UNKNOWN);
+        this(name, kind, size, modified, permissions, linkTarget, Identity.UNKNOWN, Owner.UNKNOWN);
     }
 
     public Entry {
@@ -50,6 +69,7 @@ public record Entry(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(modified, "modified");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(owner, "owner");
         permissions = Set.copyOf(permissions);
         if ((kind == EntryKind.SYMLINK) != (linkTarget != null)) {
             throw new IllegalArgumentException("a link target goes with symlinks, and only with them: " + name);
@@ -78,11 +98,20 @@ public record Entry(
 
     /** The same entry under another name (the root of a tree is listed under its own name). */
     public Entry named(Name other) {
-        return new Entry(other, kind, size, modified, permissions, linkTarget, identity);
+        return new Entry(other, kind, size, modified, permissions, linkTarget, identity, owner);
     }
 
     public Entry withIdentity(Identity known) {
-        return new Entry(name, kind, size, modified, permissions, linkTarget, known);
+        return new Entry(name, kind, size, modified, permissions, linkTarget, known, owner);
+    }
+
+    public Entry withOwner(Owner known) {
+        return new Entry(name, kind, size, modified, permissions, linkTarget, identity, known);
+    }
+
+    /** This entry with another modification time (to compare attributes other than the time). */
+    public Entry withModified(FileTime time) {
+        return new Entry(name, kind, size, time, permissions, linkTarget, identity, owner);
     }
 
     public boolean is(EntryKind other) {

@@ -34,8 +34,20 @@ public interface ReplicaTree extends SourceTree {
     /** Creates one directory (its parent exists). */
     void createDirectory(RelPath path) throws IOException;
 
-    /** Gives a file or directory {@code source}'s permissions and modification time, never through a link. */
+    /**
+     * Gives a file or directory the attributes of {@code source} that this tree carries (permissions and
+     * modification time always; owner, group and special bits where it can and may), never through a link.
+     */
     void setAttributes(RelPath path, Entry source) throws IOException;
+
+    /**
+     * Whether {@code current}, an entry of this tree, already has every attribute of {@code source} that
+     * {@link #setAttributes} would give it: so that what a tree cannot carry (an owner, for a user who is not root)
+     * is not tried again every pass.
+     */
+    default boolean carries(Entry source, Entry current) {
+        return source.sameAttributes(current);
+    }
 
     /** Lets the owner create and delete entries in {@code dir} ({@code current}: its entry as listed). */
     void ensureWritable(RelPath dir, Entry current) throws IOException;

@@ -109,7 +109,7 @@ final class Changes {
 
     /** The contents are equal: only attributes may need bringing over. */
     void sameContent(Entry source, Entry replica, RelPath path, String how) throws IOException {
-        if (!source.sameAttributes(replica)) {
+        if (!pass.replica().carries(source, replica)) {
             pass.replica().setAttributes(path, source);
             pass.report().record(Operation.ATTRIBUTES, Texts.FILE_ATTRIBUTES, path);
         } else {
@@ -127,7 +127,7 @@ final class Changes {
         }
         try {
             Entry current = pass.replica().examine(dir.relative());
-            if (current.is(EntryKind.DIRECTORY) && !current.sameAttributes(dir.replicaDir())) {
+            if (current.is(EntryKind.DIRECTORY) && !pass.replica().carries(dir.replicaDir(), current)) {
                 pass.replica().setAttributes(dir.relative(), dir.replicaDir());
             }
         } catch (IOException e) {
@@ -145,9 +145,11 @@ final class Changes {
         }
         try {
             Entry current = pass.replica().examine(dir.relative());
-            if (current.is(EntryKind.DIRECTORY) && !current.sameAttributes(dir.sourceDir())) {
+            if (current.is(EntryKind.DIRECTORY) && !pass.replica().carries(dir.sourceDir(), current)) {
                 pass.replica().setAttributes(dir.relative(), dir.sourceDir());
-                if (dir.replicaDir() != null && !dir.replicaDir().permissions().equals(dir.sourceDir().permissions())) {
+                // Logged when more than the time changes: filling a directory moves its time anyway.
+                if (dir.replicaDir() != null && !pass.replica().carries(dir.sourceDir(),
+                        dir.replicaDir().withModified(dir.sourceDir().modified()))) {
                     pass.report().record(Operation.ATTRIBUTES, Texts.DIRECTORY_ATTRIBUTES, dir.relative());
                 }
             }

@@ -217,6 +217,25 @@ class UnprivilegedIT {
         Trees.assertSameTree(jar.source(), jar.replica());
     }
 
+    @Test
+    void aRootOwnedSetuidFileIsCopiedWithoutItsSetuidBitAndThePassSucceeds() throws Exception {
+        Assumptions.assumeTrue(root, "only root can make a root-owned setuid file for user nobody to copy");
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        handOverToUser();
+        Trees.at(jar.source()).file("tool", "#!/bin/sh\n").modeBits("tool", 04755); // root's, after the hand-over
+
+        JarRuns.Finished run = once();
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(jar.replica().resolve("tool")).as(run.describe()).hasContent("#!/bin/sh\n");
+        assertThat(Trees.owners(jar.replica().resolve("tool"))).as(run.describe())
+                .isEqualTo(" uid=" + NOBODY + " gid=" + NOBODY + " mode=0755");
+        JarRuns.Finished again = once();
+        assertThat(again.exitCode()).as(again.describe()).isZero();
+        assertThat(JarRuns.lines(jar.logFile())).as(again.describe()).last().asString()
+                .contains("pass 1 finished: ", " copied=0 ", " updated=0 ", " attributes=0 ", " errors=0 ");
+    }
+
     private JarRuns.Finished once() throws IOException {
         return jar.run("once", TIMEOUT, jar.once());
     }

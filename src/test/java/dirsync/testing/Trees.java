@@ -44,26 +44,33 @@ public final class Trees {
      * types, byte-identical files, the same link targets, permissions and modification times (of files and
      * directories, the roots included). On failure the message lists every differing entry.
      */
-    public static void assertSameTree(Path expected, Path actual) {
-        assertThat(snapshot(actual))
+    public static void assertSameTree(Path expected, Path actual, Detail... more) {
+        assertThat(snapshot(actual, more))
                 .as("tree %s compared with %s", actual, expected)
-                .containsExactlyEntriesOf(snapshot(expected));
+                .containsExactlyEntriesOf(snapshot(expected, more));
+    }
+
+    /** What a comparison looks at besides names, types, content, link targets, permissions and times. */
+    public enum Detail {
+        /** Numeric owner and group, and all twelve mode bits (setuid, setgid, sticky), links included. */
+        OWNERS
     }
 
     /** Every entry under {@code root} (and root itself, as ".") described in one line, sorted by path. */
-    public static Map<String, String> snapshot(Path root) {
+    public static Map<String, String> snapshot(Path root, Detail... more) {
+        boolean owners = java.util.Arrays.asList(more).contains(Detail.OWNERS);
         Map<String, String> entries = new TreeMap<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    entries.put(name(root, dir), describe(dir));
+                    entries.put(name(root, dir), describe(dir) + (owners ? owners(dir) : ""));
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    entries.put(name(root, file), describe(file));
+                    entries.put(name(root, file), describe(file) + (owners ? owners(file) : ""));
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -92,6 +99,13 @@ public final class Trees {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** " uid=U gid=G mode=MMMM" (the twelve bits) of an entry, a link's own. */
+    public static String owners(Path path) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(path, "unix:uid,gid,mode", NOFOLLOW);
+        return String.format(" uid=%d gid=%d mode=%04o", (Integer) unix.get("uid"), (Integer) unix.get("gid"),
+                (Integer) unix.get("mode") & 07777);
     }
 
     /** One entry's description, the unit of comparison. */
@@ -219,6 +233,19 @@ public final class Trees {
         public Builder mode(String relative, String permissions) {
             return io(() -> Files.setPosixFilePermissions(root.resolve(relative),
                     PosixFilePermissions.fromString(permissions)));
+        }
+
+        /** Gives an entry (a link itself, never its target) a numeric owner and group: as root only. */
+        public Builder owner(String relative, int uid, int gid) {
+            return io(() -> {
+                Files.setAttribute(root.resolve(relative), "unix:uid", uid, NOFOLLOW);
+                Files.setAttribute(root.resolve(relative), "unix:gid", gid, NOFOLLOW);
+            });
+        }
+
+        /** Sets all twelve mode bits of a file or directory, e.g. 04755 (a chown clears setuid: set it after). */
+        public Builder modeBits(String relative, int mode) {
+            return io(() -> Files.setAttribute(root.resolve(relative), "unix:mode", mode, NOFOLLOW));
         }
 
         /** Sets the modification time of an entry (a link's own time, not its target's). */

@@ -108,6 +108,11 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public boolean carries(Entry source, Entry current) {
+        return real.carries(source, current);
+    }
+
+    @Override
     public void ensureWritable(RelPath dir, Entry current) {
         // nothing is touched
     }

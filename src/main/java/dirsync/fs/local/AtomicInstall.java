@@ -130,6 +130,7 @@ final class AtomicInstall {
         Files.createSymbolicLink(temp, tree.linkTarget(expected.linkTarget()));
         boolean installed = false;
         try {
+            tree.wantedOwner(temp, expected); // a link's owner is carried like a file's (lchown)
             setTimesQuietly(temp, expected);
             replace(temp, target);
             installed = true;

@@ -19,11 +19,12 @@ import java.util.Set;
  */
 final class EntryReader {
 
-    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions";
+    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions,uid,gid";
     private static final int S_IFMT = 0170000;
     private static final int S_IFLNK = 0120000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
+    private static final int SPECIAL_BITS = 07000;
 
     private final NameCodec codec;
     private final boolean unixView;
@@ -47,8 +48,10 @@ final class EntryReader {
             case S_IFREG -> Entry.file(name, (Long) unix.get("size"), modified, permissions);
             default -> Entry.special(name, modified);
         };
+        int mode = (Integer) unix.get("mode");
         return entry.withIdentity(new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")),
-                (FileTime) unix.get("ctime")));
+                (FileTime) unix.get("ctime"))).withOwner(new Entry.Owner((Integer) unix.get("uid"),
+                (Integer) unix.get("gid"), mode & SPECIAL_BITS));
     }
 
     private static long number(Object attribute) {

@@ -25,7 +25,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -48,11 +47,12 @@ public final class LocalTree implements ReplicaTree {
     private final NameCodec codec;
     private final EntryReader reader;
     private final Capabilities capabilities;
+    private final AttributeWriter attributes;
     private final AtomicInstall install = new AtomicInstall(this);
     private final TreeDeleter deleter = new TreeDeleter(this);
     private final BackupMover backups = new BackupMover(this);
 
-    private LocalTree(Path root) {
+    private LocalTree(Path root, Ownership ownership) {
         this.root = root;
         this.fs = root.getFileSystem();
         this.codec = NameCodec.of(fs);
@@ -63,11 +63,17 @@ public final class LocalTree implements ReplicaTree {
         this.reader = new EntryReader(codec, unixView);
         boolean posix = views.contains("posix");
         this.capabilities = new Capabilities(true, posix, true, true, unixView, true);
+        this.attributes = new AttributeWriter(ownership, unixView, posix);
     }
 
-    /** The tree under {@code root} (which need not exist yet, for a replica). */
+    /** The tree under {@code root} (which need not exist yet, for a replica), carrying owners as cp -a does. */
     public static LocalTree at(Path root) {
-        return new LocalTree(root);
+        return at(root, Ownership.ofThisProcess(true, true));
+    }
+
+    /** The tree under {@code root}, carrying owners and groups as {@code ownership} allows. */
+    public static LocalTree at(Path root, Ownership ownership) {
+        return new LocalTree(root, ownership);
     }
 
     /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
@@ -199,10 +205,16 @@ public final class LocalTree implements ReplicaTree {
     }
 
     void setAttributes(Path path, Entry source) throws IOException {
-        if (capabilities.posixModes()) {
-            Files.getFileAttributeView(path, PosixFileAttributeView.class, NOFOLLOW).setPermissions(source.permissions());
-        }
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW).setTimes(source.modified(), null, null);
+        attributes.set(path, source);
+    }
+
+    Entry.Owner wantedOwner(Path path, Entry source) throws IOException {
+        return attributes.giveOwner(path, source);
+    }
+
+    @Override
+    public boolean carries(Entry source, Entry current) {
+        return attributes.carried(source, current);
     }
 
     @Override

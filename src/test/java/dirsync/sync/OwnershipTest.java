@@ -1,0 +1,100 @@
+package dirsync.sync;
+
+import static dirsync.testing.Trees.assertSameTree;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.local.Ownership;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Owners, groups and the setuid, setgid and sticky bits, as a service run as root needs them (cp -a's rules).
+ * These tests run as root; the unprivileged side is in UnprivilegedIT.
+ */
+class OwnershipTest {
+
+    private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07.123456789Z");
+
+    @TempDir
+    Path temp;
+
+    Path source;
+    Path replica;
+    Trees.Builder src;
+
+    @BeforeEach
+    void layOutAsRoot() throws IOException {
+        assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+                "giving files to other users needs root; UnprivilegedIT covers the other side");
+        src = Trees.at(temp.resolve("source"));
+        source = src.root();
+        replica = temp.resolve("replica");
+        src.file("theirs", "owned by someone else").owner("theirs", 1234, 5678)
+                .file("bin/setuid", "#!/bin/sh").owner("bin/setuid", 1234, 5678).modeBits("bin/setuid", 04755)
+                .dir("shared").owner("shared", 4321, 8765).modeBits("shared", 02775)
+                .dir("tmp").modeBits("tmp", 01777)
+                .link("link", "theirs").owner("link", 2345, 6789)
+                .mtime("shared", LAST_YEAR).mtime("tmp", LAST_YEAR).mtime("bin", LAST_YEAR).mtime("link", LAST_YEAR);
+    }
+
+    private PassSummary sync(Ownership ownership) {
+        return new Synchronizer(LocalTree.at(source), LocalTree.at(replica, ownership), SyncOptions.defaults())
+                .runPass(Cancellation.NEVER);
+    }
+
+    private PassSummary sync() {
+        return sync(Ownership.ofThisProcess(true, true));
+    }
+
+    @Test
+    void asRootEveryEntryGetsTheSourcesOwnerGroupAndAllTwelveModeBits() {
+        PassSummary first = sync();
+
+        assertThat(first.errors()).isZero();
+        assertSameTree(source, replica, Trees.Detail.OWNERS);
+    }
+
+    @Test
+    void aSecondPassOverOwnedEntriesChangesNothing() {
+        sync();
+
+        PassSummary second = sync();
+
+        assertThat(second.changes()).isZero();
+        assertSameTree(source, replica, Trees.Detail.OWNERS);
+    }
+
+    @Test
+    void anOwnerOnlyChangeIsCarriedAndLoggedWithoutACopy() {
+        sync();
+        src.owner("theirs", 1111, 2222).owner("shared", 3333, 4444).modeBits("shared", 02775);
+
+        PassSummary summary = sync();
+
+        assertThat(summary.count(Operation.ATTRIBUTES)).isEqualTo(2);
+        assertThat(summary.count(Operation.COPIED) + summary.count(Operation.UPDATED)).isZero();
+        assertThat(summary.bytesCopied()).isZero();
+        assertSameTree(source, replica, Trees.Detail.OWNERS);
+    }
+
+    @Test
+    void withoutOwnersTheCopiesAreTheRunnersAndLoseSetuidAndSetgidButKeepTheStickyBit() throws IOException {
+        PassSummary first = sync(Ownership.ofThisProcess(false, false));
+
+        assertThat(first.errors()).isZero();
+        assertSameTree(source, replica); // contents, permissions and times as ever
+        assertThat(Trees.owners(replica.resolve("bin/setuid"))).isEqualTo(" uid=0 gid=0 mode=0755");
+        assertThat(Trees.owners(replica.resolve("shared"))).isEqualTo(" uid=0 gid=0 mode=0775");
+        assertThat(Trees.owners(replica.resolve("tmp"))).isEqualTo(" uid=0 gid=0 mode=1777");
+        assertThat(sync(Ownership.ofThisProcess(false, false)).changes()).as("nothing tried again").isZero();
+    }
+}
