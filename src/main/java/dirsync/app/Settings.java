@@ -98,7 +98,8 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
             }
         }
         SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
-                request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare);
+                request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare,
+                request.hardLinks);
         return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
                 request.dryRun, options, request.owners, request.groups, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
@@ -142,6 +143,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         private int logMaxFiles = 5;
         private SyncOptions.Compare compare = SyncOptions.Compare.CHECKSUM;
         private boolean owners = true;
+        private boolean hardLinks = true;
         private boolean groups = true;
         private boolean rememberHashes = true;
         private boolean quiet;
@@ -210,6 +212,12 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         public Request ownership(boolean ownersOn, boolean groupsOn) {
             owners = ownersOn;
             groups = groupsOn;
+            return this;
+        }
+
+        /** Whether source files that share an inode share one in the replica too. */
+        public Request hardLinks(boolean on) {
+            hardLinks = on;
             return this;
         }
 

@@ -129,6 +129,10 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "member of it.")
     private boolean noGroup;
 
+    @Option(names = "--no-hard-links", description = "Copy every name of a file that has several as a file of its "
+            + "own. By default, names that share a file in SOURCE share one in REPLICA too, as cp -a does.")
+    private boolean noHardLinks;
+
     @Option(names = {"-q", "--quiet"}, description = "Console: warnings and errors only (the log file still gets "
             + "everything).")
     private boolean quiet;
@@ -185,6 +189,7 @@ public final class DirsyncCommand implements Callable<Integer> {
                 .logRolling(logMaxSize, logMaxFiles)
                 .compare(compare, !noHashCache)
                 .ownership(!noOwner, !noGroup)
+                .hardLinks(!noHardLinks)
                 .console(verbose, quiet);
     }
 

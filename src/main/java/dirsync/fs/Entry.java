@@ -34,12 +34,21 @@ public record Entry(
      * which every write, chmod or rename moves and no user-space call can set back. With size and modification
      * time, it tells that a file's content cannot have changed since it was last read.
      */
-    public record Identity(long device, long inode, FileTime changed) {
+    public record Identity(long device, long inode, FileTime changed, int links) {
         /** For entries made up rather than read from a disk. */
-        public static final Identity UNKNOWN = new Identity(-1, -1, EPOCH);
+        public static final Identity UNKNOWN = new Identity(-1, -1, EPOCH, 0);
+
+        public Identity(long device, long inode, FileTime changed) {
+            this(device, inode, changed, 1);
+        }
 
         public boolean known() {
             return !equals(UNKNOWN);
+        }
+
+        /** Whether this is the same file as {@code other}'s (device and inode), in whatever state. */
+        public boolean sameFile(Identity other) {
+            return known() && other.known() && device == other.device && inode == other.inode;
         }
     }
 

@@ -31,6 +31,14 @@ public interface ReplicaTree extends SourceTree {
     /** Creates, or atomically puts in place of a non-directory, a symbolic link like {@code expected}. */
     void installSymlink(RelPath path, Entry expected) throws IOException;
 
+    /**
+     * Makes {@code path} a second name of the file at {@code existing} (both in this tree), putting it in place of
+     * a non-directory there in one step. Called only where {@link Capabilities#hardLinks()} says so.
+     */
+    default void installHardLink(RelPath path, RelPath existing) throws IOException {
+        throw new UnsupportedOperationException("hard links: " + describe());
+    }
+
     /** Creates one directory (its parent exists). */
     void createDirectory(RelPath path) throws IOException;
 

@@ -1,5 +1,6 @@
 package dirsync.sync;
 
+import dirsync.fs.Entry;
 import dirsync.fs.RelPath;
 import java.io.IOException;
 
@@ -42,29 +43,77 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
 
     @Override
     public Descent copyNew(Action.CopyNew action) throws IOException {
-        changes.install(action.source(), null, path(action), Operation.COPIED, Texts.copiedNew(action.source().kind()),
-                null, copies.claim(action.name()));
+        RelPath path = path(action);
+        if (!linkedToAnEarlierName(action.source(), null, path)) {
+            changes.install(action.source(), null, path, Operation.COPIED, Texts.copiedNew(action.source().kind()),
+                    null, copies.claim(action.name()));
+            settledAfterChange(action.source(), path);
+        }
         return null;
     }
 
     @Override
     public Descent update(Action.Update action) throws IOException {
-        changes.install(action.source(), action.replica(), path(action), Operation.UPDATED,
-                Texts.updated(action.source().kind()), null, copies.claim(action.name()));
+        RelPath path = path(action);
+        if (!linkedToAnEarlierName(action.source(), action.replica(), path)) {
+            changes.install(action.source(), action.replica(), path, Operation.UPDATED,
+                    Texts.updated(action.source().kind()), null, copies.claim(action.name()));
+            settledAfterChange(action.source(), path);
+        }
         return null;
     }
 
     @Override
     public Descent compareContent(Action.CompareContent action) throws IOException {
         RelPath path = path(action);
+        Entry source = action.source();
+        Entry replica = action.replica();
+        if (linkedToAnEarlierName(source, replica, path)) {
+            return null;
+        }
+        if (pass.hardLinks().sharedWithAnother(source, replica)) {
+            // One replica file under the names of two source files: this name gets a copy of its own.
+            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, null, null);
+            settledAfterChange(source, path);
+            return null;
+        }
         ContentCheck.Verdict verdict = comparisons.compare(action, path);
         if (verdict.same()) {
-            changes.sameContent(action.source(), action.replica(), path, verdict.how());
+            changes.sameContent(source, replica, path, verdict.how());
+            pass.hardLinks().settled(source, path, replica);
         } else {
-            changes.install(action.source(), action.replica(), path, Operation.UPDATED, Texts.UPDATED_FILE,
-                    verdict.sourceMd5(), null);
+            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, verdict.sourceMd5(), null);
+            settledAfterChange(source, path);
         }
         return null;
+    }
+
+    /**
+     * For a later name of a source file with several: makes the replica name a second name of the replica file
+     * the first name got, unless it is that file already. Returns whether the name is settled so.
+     */
+    private boolean linkedToAnEarlierName(Entry source, Entry replica, RelPath path) throws IOException {
+        HardLinks.FirstName first = pass.hardLinks().earlier(source);
+        if (first == null) {
+            return false;
+        }
+        if (!first.isAlso(replica)) {
+            changes.link(replica, path, first.path());
+        }
+        return true;
+    }
+
+    /** After a copy: remembers the replica file a name with several got (one more stat, for those only). */
+    private void settledAfterChange(Entry source, RelPath path) {
+        if (pass.hardLinks().tracks(source)) {
+            Entry now;
+            try {
+                now = pass.replica().examine(path);
+            } catch (IOException unknown) {
+                now = null; // a dry run's copy, or gone since: later names are linked all the same
+            }
+            pass.hardLinks().settled(source, path, now);
+        }
     }
 
     @Override

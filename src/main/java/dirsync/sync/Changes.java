@@ -46,6 +46,13 @@ final class Changes {
         pass.report().record(operation, what, path, Texts.bytes(bytes, kept));
     }
 
+    /** Makes {@code path} a second name of the replica file at {@code existing}, in place of {@code replaced}. */
+    void link(Entry replaced, RelPath path, RelPath existing) throws IOException {
+        boolean kept = pass.backups().keepBeforeReplacing(path, replaced);
+        pass.replica().installHardLink(path, existing);
+        pass.report().record(Operation.LINKED, Texts.LINKED_FILE, path, Texts.linkedTo(existing, kept));
+    }
+
     void createDirectory(RelPath path) throws IOException {
         pass.replica().createDirectory(path);
         pass.report().record(Operation.CREATED_DIRECTORY, Texts.CREATED_DIRECTORY, path);

@@ -85,8 +85,8 @@ final class CopyScheduler {
         Map<Name, Started> started = new HashMap<>();
         for (Action action : actions) {
             FileCopy copy = action.accept(FILE_COPIES);
-            if (copy == null) {
-                continue;
+            if (copy == null || pass.hardLinks().tracks(copy.source())) {
+                continue; // a file with several names waits for its turn: it may become a link to an earlier one
             }
             RelPath path = dir.resolve(copy.source().name());
             started.put(copy.source().name(), new Started(copy, path, CompletableFuture.supplyAsync(() -> {

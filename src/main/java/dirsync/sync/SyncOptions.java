@@ -18,9 +18,11 @@ import java.util.OptionalLong;
  * @param rememberHashes   let later passes of this process trust pairs verified equal whose state has not
  *                         changed since (see {@link VerifiedPairs}) instead of hashing them again
  * @param compare          how two files of the same size are judged
+ * @param hardLinks        source files that share an inode share one in the replica too (where it can)
  */
 public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
-                          boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare) {
+                          boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare,
+                          boolean hardLinks) {
 
     /** How two regular files of the same size are judged equal. */
     public enum Compare {
@@ -44,32 +46,37 @@ public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excl
 
     public static SyncOptions defaults() {
         return new SyncOptions(false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true,
-                Compare.CHECKSUM);
+                Compare.CHECKSUM, true);
     }
 
     public SyncOptions withAllowEmptySource(boolean on) {
-        return new SyncOptions(on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare);
+        return new SyncOptions(on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare, hardLinks);
     }
 
     public SyncOptions withMaxDelete(long limit) {
-        return new SyncOptions(allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes, compare);
+        return new SyncOptions(allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes, compare, hardLinks);
     }
 
     public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
-        return new SyncOptions(allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare);
+        return new SyncOptions(allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare, hardLinks);
     }
 
     public SyncOptions withBackupDir(Path dir) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
-                rememberHashes, compare);
+                rememberHashes, compare, hardLinks);
     }
 
     public SyncOptions withRememberHashes(boolean on) {
-        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare);
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare, hardLinks);
+    }
+
+    public SyncOptions withHardLinks(boolean on) {
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes,
+                compare, on);
     }
 
     public SyncOptions withCompare(Compare how) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir,
-                rememberHashes, how);
+                rememberHashes, how, hardLinks);
     }
 }

@@ -84,7 +84,9 @@ public final class Synchronizer {
         PassReport report = new PassReport(replica.reportPrefix());
         Optional<Backup> backup = options.backupDir().map(dir -> Backup.forPass(dir, started));
         PassContext pass = new PassContext(source, replica, options, report, cancellation, started,
-                new Backups(replica, backup, cancellation), new Work(cancellation, md5, progress));
+                new Backups(replica, backup, cancellation),
+                new HardLinks(options.hardLinks() && replica.capabilities().hardLinks()),
+                new Work(cancellation, md5, progress));
         boolean completed = true;
         try {
             Walk.run(pass, step, guards);

@@ -10,6 +10,7 @@ final class Texts {
 
     static final String CREATED_DIRECTORY = "created directory";
     static final String UPDATED_FILE = "updated file";
+    static final String LINKED_FILE = "linked file";
     static final String SKIPPED_SPECIAL = "skipped special file";
     static final String NOT_MIRRORED = " (not mirrored)";
     static final String LEFT_ALONE = "left alone, could not be examined:";
@@ -88,6 +89,11 @@ final class Texts {
 
     static String linkDetail(Object target, boolean keptOld) {
         return " -> " + target + (keptOld ? " (" + KEPT_IN_BACKUP + ")" : "");
+    }
+
+    /** The detail of a hard link's line: " (another name of a/b)". */
+    static String linkedTo(Object existing, boolean keptOld) {
+        return " (another name of " + existing + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
     }
 
     static String entriesInside(long count) {

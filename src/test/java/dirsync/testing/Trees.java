@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,9 @@ public final class Trees {
     /** What a comparison looks at besides names, types, content, link targets, permissions and times. */
     public enum Detail {
         /** Numeric owner and group, and all twelve mode bits (setuid, setgid, sticky), links included. */
-        OWNERS
+        OWNERS,
+        /** For a file with several names: how many, and the first of its names in the tree (the link structure). */
+        HARD_LINKS
     }
 
     /** Every entry under {@code root} (and root itself, as ".") described in one line, sorted by path. */
@@ -77,7 +80,32 @@ public final class Trees {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (java.util.Arrays.asList(more).contains(Detail.HARD_LINKS)) {
+            addLinkStructure(root, entries);
+        }
         return entries;
+    }
+
+    /** Appends " nlink=N first=NAME" to each file with several names, NAME the first of them in name order. */
+    private static void addLinkStructure(Path root, Map<String, String> entries) {
+        Map<Object, String> firstName = new java.util.HashMap<>();
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            if (!entry.getValue().startsWith("file ")) {
+                continue;
+            }
+            try {
+                Path file = entry.getKey().equals(".") ? root : root.resolve(entry.getKey());
+                Map<String, Object> unix = Files.readAttributes(file, "unix:nlink,ino,dev", NOFOLLOW);
+                int links = (Integer) unix.get("nlink");
+                if (links > 1) {
+                    String first = firstName.computeIfAbsent(List.of(unix.get("dev"), unix.get("ino")),
+                            key -> entry.getKey());
+                    entry.setValue(entry.getValue() + " nlink=" + links + " first=" + first);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** Deletes a tree bottom-up without following links (for trees too deep for JUnit's quick clean-up). */
@@ -246,6 +274,11 @@ public final class Trees {
         /** Sets all twelve mode bits of a file or directory, e.g. 04755 (a chown clears setuid: set it after). */
         public Builder modeBits(String relative, int mode) {
             return io(() -> Files.setAttribute(root.resolve(relative), "unix:mode", mode, NOFOLLOW));
+        }
+
+        /** Makes {@code relative} a second name of the file {@code existing} (a hard link). */
+        public Builder hardLink(String relative, String existing) {
+            return io(() -> Files.createLink(parentsOf(relative), root.resolve(existing)));
         }
 
         /** Sets the modification time of an entry (a link's own time, not its target's). */

@@ -97,6 +97,11 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public void installHardLink(RelPath path, RelPath existing) {
+        removed.remove(path);
+    }
+
+    @Override
     public void createDirectory(RelPath path) {
         removed.remove(path);
         created.add(path);

@@ -141,6 +141,19 @@ final class AtomicInstall {
         }
     }
 
+    /** A second name for an existing file: made under a temporary name, then renamed over the target. */
+    void hardLink(RelPath rel, RelPath existing) throws IOException {
+        Path target = tree.path(rel);
+        Path temp = temporarySibling(target);
+        Files.createLink(temp, tree.path(existing));
+        try {
+            replace(temp, target);
+        } finally {
+            // Also after a rename that did nothing: rename(2) between two names of one file leaves both.
+            Files.deleteIfExists(temp);
+        }
+    }
+
     private static void setTimesQuietly(Path link, Entry expected) {
         try {
             Files.getFileAttributeView(link, BasicFileAttributeView.class, LocalTree.NOFOLLOW)

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class EntryReader {
 
-    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions,uid,gid";
+    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions,uid,gid,nlink";
     private static final int S_IFMT = 0170000;
     private static final int S_IFLNK = 0120000;
     private static final int S_IFDIR = 0040000;
@@ -50,7 +50,7 @@ final class EntryReader {
         };
         int mode = (Integer) unix.get("mode");
         return entry.withIdentity(new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")),
-                (FileTime) unix.get("ctime"))).withOwner(new Entry.Owner((Integer) unix.get("uid"),
+                (FileTime) unix.get("ctime"), (Integer) unix.get("nlink"))).withOwner(new Entry.Owner((Integer) unix.get("uid"),
                 (Integer) unix.get("gid"), mode & SPECIAL_BITS));
     }
 

@@ -195,6 +195,11 @@ public final class LocalTree implements ReplicaTree {
     }
 
     @Override
+    public void installHardLink(RelPath path, RelPath existing) throws IOException {
+        install.hardLink(path, existing);
+    }
+
+    @Override
     public void createDirectory(RelPath path) throws IOException {
         Files.createDirectory(path(path));
     }
