@@ -102,7 +102,7 @@ public final class Session {
     private int logged(ConsoleLine console) throws InterruptedException {
         // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
         ReplicaTree local = LocalTree.at(settings.replica(), Ownership.ofThisProcess(settings.owners(),
-                settings.groups()));
+                settings.groups()), settings.xattrs());
         ReplicaTree replica = settings.dryRun() ? DryRunReplica.over(local) : local;
         Synchronizer synchronizer = new Synchronizer(LocalTree.at(settings.source()), replica, settings.options());
         try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),

@@ -28,6 +28,7 @@ import java.util.OptionalLong;
  * @param options        how a pass behaves beyond mirroring (guards, excludes, backups, comparison)
  * @param owners         give replica entries the source's owner (takes effect when run as root)
  * @param groups         give replica entries the source's group (as root; otherwise where the user is a member)
+ * @param xattrs         carry the {@code user.*} extended attributes of files and directories
  * @param statusFile     real path of the status file, if one was asked for
  * @param logRolling     how the log file rolls over
  * @param verbose        debug lines too
@@ -38,7 +39,8 @@ import java.util.OptionalLong;
  * @param asGiven        the paths as the user spelled them, for the messages that name them so
  */
 public record Settings(Path source, Path replica, Path logFile, Duration interval, boolean once, boolean dryRun,
-                       SyncOptions options, boolean owners, boolean groups, Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
+                       SyncOptions options, boolean owners, boolean groups, boolean xattrs,
+                       Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
                        boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
                        AsGiven asGiven) {
 
@@ -101,7 +103,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare,
                 request.hardLinks);
         return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
-                request.dryRun, options, request.owners, request.groups, Optional.ofNullable(realStatusFile),
+                request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
                 new AsGiven(request.replica, request.logFile, request.statusFile));
@@ -144,6 +146,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         private SyncOptions.Compare compare = SyncOptions.Compare.CHECKSUM;
         private boolean owners = true;
         private boolean hardLinks = true;
+        private boolean xattrs = true;
         private boolean groups = true;
         private boolean rememberHashes = true;
         private boolean quiet;
@@ -212,6 +215,12 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         public Request ownership(boolean ownersOn, boolean groupsOn) {
             owners = ownersOn;
             groups = groupsOn;
+            return this;
+        }
+
+        /** Whether the {@code user.*} extended attributes are carried. */
+        public Request xattrs(boolean on) {
+            xattrs = on;
             return this;
         }
 

@@ -133,6 +133,11 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "own. By default, names that share a file in SOURCE share one in REPLICA too, as cp -a does.")
     private boolean noHardLinks;
 
+    @Option(names = "--no-xattrs", description = "Leave out extended attributes. By default the user.* attributes "
+            + "of files and directories are carried where both file systems keep them (ACLs and security.* are "
+            + "not: see README).")
+    private boolean noXattrs;
+
     @Option(names = {"-q", "--quiet"}, description = "Console: warnings and errors only (the log file still gets "
             + "everything).")
     private boolean quiet;
@@ -190,6 +195,7 @@ public final class DirsyncCommand implements Callable<Integer> {
                 .compare(compare, !noHashCache)
                 .ownership(!noOwner, !noGroup)
                 .hardLinks(!noHardLinks)
+                .xattrs(!noXattrs)
                 .console(verbose, quiet);
     }
 

@@ -57,6 +57,16 @@ public interface ReplicaTree extends SourceTree {
         return source.sameAttributes(current);
     }
 
+    /**
+     * Gives a file or directory exactly the extended attributes ({@code user.*}) that {@code path} has in
+     * {@code source}, if this tree carries them; returns whether anything changed.
+     *
+     * @throws ExtendedAttributesUnsupportedException if either file system cannot keep them
+     */
+    default boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException {
+        return false;
+    }
+
     /** Lets the owner create and delete entries in {@code dir} ({@code current}: its entry as listed). */
     void ensureWritable(RelPath dir, Entry current) throws IOException;
 

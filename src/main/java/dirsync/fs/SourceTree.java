@@ -30,6 +30,16 @@ public interface SourceTree {
         }
     }
 
+    /**
+     * The extended attributes of a file or directory in the {@code user} namespace, by name without the
+     * {@code user.} prefix, read without following a link; empty where the tree keeps none.
+     *
+     * @throws ExtendedAttributesUnsupportedException if the file system cannot keep them
+     */
+    default java.util.SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
+        return java.util.Collections.emptySortedMap();
+    }
+
     /** What this tree can do and keep. */
     Capabilities capabilities();
 

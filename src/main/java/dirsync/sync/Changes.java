@@ -2,6 +2,7 @@ package dirsync.sync;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
+import dirsync.fs.ExtendedAttributesUnsupportedException;
 import dirsync.fs.RelPath;
 import dirsync.fs.TreeDeletion;
 import java.io.IOException;
@@ -42,6 +43,7 @@ final class Changes {
             kept = pass.backups().keepBeforeReplacing(path, replaced);
             bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
         }
+        extendedAttributes(path, source);
         pass.report().copied(bytes);
         pass.report().record(operation, what, path, Texts.bytes(bytes, kept));
     }
@@ -116,12 +118,35 @@ final class Changes {
 
     /** The contents are equal: only attributes may need bringing over. */
     void sameContent(Entry source, Entry replica, RelPath path, String how) throws IOException {
-        if (!pass.replica().carries(source, replica)) {
+        // A pair the hash memory trusts has had the same change time on both sides since it was verified, and any
+        // change of an extended attribute moves it: only the others are compared.
+        boolean xattrs = !how.equals(Texts.UNCHANGED_VERIFIED) && extendedAttributes(path, source);
+        boolean others = !pass.replica().carries(source, replica);
+        if (others) {
             pass.replica().setAttributes(path, source);
+        }
+        if (xattrs || others) {
             pass.report().record(Operation.ATTRIBUTES, Texts.FILE_ATTRIBUTES, path);
         } else {
             pass.report().debug(how, path);
         }
+    }
+
+    /**
+     * Brings the source's extended attributes of a file or directory over (before its mode, which may take the
+     * owner's write permission); returns whether any changed. A file system without them is one warning a pass.
+     */
+    boolean extendedAttributes(RelPath path, Entry source) {
+        try {
+            return pass.replica().carryExtendedAttributes(pass.source(), path);
+        } catch (ExtendedAttributesUnsupportedException e) {
+            pass.report().warnOnce("xattrs", Texts.noExtendedAttributes(e.getMessage()));
+        } catch (IOException e) {
+            if (!Failures.changedSince(pass.source(), source, path)) {
+                pass.report().error(Texts.CANNOT_COPY_XATTRS, path, e);
+            } // else the source entry vanished or changed type meanwhile: the next pass sees it settled
+        }
+        return false;
     }
 
     /**
@@ -152,13 +177,17 @@ final class Changes {
         }
         try {
             Entry current = pass.replica().examine(dir.relative());
-            if (current.is(EntryKind.DIRECTORY) && !pass.replica().carries(dir.sourceDir(), current)) {
+            if (!current.is(EntryKind.DIRECTORY)) {
+                return;
+            }
+            boolean xattrs = extendedAttributes(dir.relative(), dir.sourceDir());
+            if (!pass.replica().carries(dir.sourceDir(), current)) {
                 pass.replica().setAttributes(dir.relative(), dir.sourceDir());
-                // Logged when more than the time changes: filling a directory moves its time anyway.
-                if (dir.replicaDir() != null && !pass.replica().carries(dir.sourceDir(),
-                        dir.replicaDir().withModified(dir.sourceDir().modified()))) {
-                    pass.report().record(Operation.ATTRIBUTES, Texts.DIRECTORY_ATTRIBUTES, dir.relative());
-                }
+            }
+            // Logged when more than the time changed: filling a directory moves its time anyway.
+            if (dir.replicaDir() != null && (xattrs || !pass.replica().carries(dir.sourceDir(),
+                    dir.replicaDir().withModified(dir.sourceDir().modified())))) {
+                pass.report().record(Operation.ATTRIBUTES, Texts.DIRECTORY_ATTRIBUTES, dir.relative());
             }
         } catch (IOException e) {
             pass.report().error(Texts.CANNOT_SET_DIRECTORY_ATTRIBUTES, dir.relative(), e);

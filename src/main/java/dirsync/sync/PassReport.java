@@ -20,6 +20,7 @@ final class PassReport {
     private final String prefix;
     private final Map<Operation, Long> counts = new EnumMap<>(Operation.class);
     private long bytesCopied;
+    private final java.util.Set<String> warnedOnce = new java.util.HashSet<>();
 
     /** @param prefix put in front of every line, e.g. "(dry run) " */
     PassReport(String prefix) {
@@ -43,6 +44,13 @@ final class PassReport {
 
     void error(String what, RelPath relative, Throwable cause) {
         record(Operation.ERROR, Texts.error(what), relative, ": " + LogText.reason(cause));
+    }
+
+    /** A warning logged at most once a pass for each {@code key}, however many entries meet it. */
+    synchronized void warnOnce(String key, String text) {
+        if (warnedOnce.add(key)) {
+            LOG.warn(prefix + text);
+        }
     }
 
     synchronized void copied(long bytes) {

@@ -40,6 +40,7 @@ final class Texts {
     static final String CANNOT_COMPARE = "cannot compare";
     static final String CANNOT_REPLACE = "cannot replace";
     static final String CANNOT_COPY = "cannot copy";
+    static final String CANNOT_COPY_XATTRS = "cannot copy extended attributes of";
 
     // Why a pass deletes nothing
     static final String EMPTY_SOURCE = "the source is empty but the replica is not (an unmounted disk looks like "
@@ -94,6 +95,11 @@ final class Texts {
     /** The detail of a hard link's line: " (another name of a/b)". */
     static String linkedTo(Object existing, boolean keptOld) {
         return " (another name of " + existing + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
+    }
+
+    /** The one warning of a pass whose trees cannot both keep extended attributes. */
+    static String noExtendedAttributes(String reason) {
+        return "warning: extended attributes not carried this pass: " + reason;
     }
 
     static String entriesInside(long count) {

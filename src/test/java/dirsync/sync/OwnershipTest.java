@@ -47,7 +47,7 @@ class OwnershipTest {
     }
 
     private PassSummary sync(Ownership ownership) {
-        return new Synchronizer(LocalTree.at(source), LocalTree.at(replica, ownership), SyncOptions.defaults())
+        return new Synchronizer(LocalTree.at(source), LocalTree.at(replica, ownership, true), SyncOptions.defaults())
                 .runPass(Cancellation.NEVER);
     }
 

@@ -56,24 +56,29 @@ public final class Trees {
         /** Numeric owner and group, and all twelve mode bits (setuid, setgid, sticky), links included. */
         OWNERS,
         /** For a file with several names: how many, and the first of its names in the tree (the link structure). */
-        HARD_LINKS
+        HARD_LINKS,
+        /** The {@code user.*} extended attributes of files and directories, names and values. */
+        XATTRS
     }
 
     /** Every entry under {@code root} (and root itself, as ".") described in one line, sorted by path. */
     public static Map<String, String> snapshot(Path root, Detail... more) {
         boolean owners = java.util.Arrays.asList(more).contains(Detail.OWNERS);
+        boolean xattrs = java.util.Arrays.asList(more).contains(Detail.XATTRS);
         Map<String, String> entries = new TreeMap<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    entries.put(name(root, dir), describe(dir) + (owners ? owners(dir) : ""));
+                    entries.put(name(root, dir), describe(dir) + (owners ? owners(dir) : "")
+                            + (xattrs ? xattrs(dir) : ""));
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    entries.put(name(root, file), describe(file) + (owners ? owners(file) : ""));
+                    entries.put(name(root, file), describe(file) + (owners ? owners(file) : "")
+                            + (xattrs && attrs.isRegularFile() ? xattrs(file) : ""));
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -127,6 +132,19 @@ public final class Trees {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** " xattrs={name=value, ...}" of a file or directory: its user.* attributes, values as UTF-8. */
+    public static String xattrs(Path path) throws IOException {
+        java.nio.file.attribute.UserDefinedFileAttributeView view = Files.getFileAttributeView(path,
+                java.nio.file.attribute.UserDefinedFileAttributeView.class, NOFOLLOW);
+        Map<String, String> values = new TreeMap<>();
+        for (String name : view.list()) {
+            java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(view.size(name));
+            view.read(name, value);
+            values.put(name, new String(value.array(), 0, value.position(), StandardCharsets.UTF_8));
+        }
+        return " xattrs=" + values;
     }
 
     /** " uid=U gid=G mode=MMMM" (the twelve bits) of an entry, a link's own. */
@@ -274,6 +292,19 @@ public final class Trees {
         /** Sets all twelve mode bits of a file or directory, e.g. 04755 (a chown clears setuid: set it after). */
         public Builder modeBits(String relative, int mode) {
             return io(() -> Files.setAttribute(root.resolve(relative), "unix:mode", mode, NOFOLLOW));
+        }
+
+        /** Sets (or, with a null value, removes) a {@code user.*} extended attribute of a file or directory. */
+        public Builder xattr(String relative, String name, String value) {
+            return io(() -> {
+                java.nio.file.attribute.UserDefinedFileAttributeView view = Files.getFileAttributeView(
+                        root.resolve(relative), java.nio.file.attribute.UserDefinedFileAttributeView.class, NOFOLLOW);
+                if (value == null) {
+                    view.delete(name);
+                } else {
+                    view.write(name, java.nio.ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+                }
+            });
         }
 
         /** Makes {@code relative} a second name of the file {@code existing} (a hard link). */

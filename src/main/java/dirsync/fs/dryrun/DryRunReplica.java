@@ -113,6 +113,45 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public java.util.SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
+        return real.extendedAttributes(path);
+    }
+
+    /** What would change, without changing it: the attributes compared as the real replica would. */
+    @Override
+    public boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException {
+        java.util.SortedMap<String, byte[]> current;
+        try {
+            current = madeInThisRun(path) ? java.util.Collections.emptySortedMap() : real.extendedAttributes(path);
+        } catch (NoSuchFileException notMadeInADryRun) {
+            current = java.util.Collections.emptySortedMap();
+        }
+        return !sameAttributes(source.extendedAttributes(path), current);
+    }
+
+    /** Whether the path or a directory above it was "created" by this dry run (so nothing of it is real). */
+    private boolean madeInThisRun(RelPath path) {
+        for (RelPath at = path; at != null; at = at.parent()) {
+            if (created.contains(at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameAttributes(java.util.SortedMap<String, byte[]> a, java.util.SortedMap<String, byte[]> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (var attribute : a.entrySet()) {
+            if (!java.util.Arrays.equals(attribute.getValue(), b.get(attribute.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public boolean carries(Entry source, Entry current) {
         return real.carries(source, current);
     }

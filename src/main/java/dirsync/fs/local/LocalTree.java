@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * A tree under a directory of any {@link java.nio.file.FileSystem} provider: the platform's own file system in
@@ -48,12 +49,14 @@ public final class LocalTree implements ReplicaTree {
     private final EntryReader reader;
     private final Capabilities capabilities;
     private final AttributeWriter attributes;
+    private final boolean extendedAttributes;
     private final AtomicInstall install = new AtomicInstall(this);
     private final TreeDeleter deleter = new TreeDeleter(this);
     private final BackupMover backups = new BackupMover(this);
 
-    private LocalTree(Path root, Ownership ownership) {
+    private LocalTree(Path root, Ownership ownership, boolean extendedAttributes) {
         this.root = root;
+        this.extendedAttributes = extendedAttributes;
         this.fs = root.getFileSystem();
         this.codec = NameCodec.of(fs);
         Set<String> views = fs.supportedFileAttributeViews();
@@ -66,14 +69,17 @@ public final class LocalTree implements ReplicaTree {
         this.attributes = new AttributeWriter(ownership, unixView, posix);
     }
 
-    /** The tree under {@code root} (which need not exist yet, for a replica), carrying owners as cp -a does. */
+    /** The tree under {@code root} (which need not exist yet, for a replica), carrying what cp -a carries. */
     public static LocalTree at(Path root) {
-        return at(root, Ownership.ofThisProcess(true, true));
+        return at(root, Ownership.ofThisProcess(true, true), true);
     }
 
-    /** The tree under {@code root}, carrying owners and groups as {@code ownership} allows. */
-    public static LocalTree at(Path root, Ownership ownership) {
-        return new LocalTree(root, ownership);
+    /**
+     * The tree under {@code root}, carrying owners and groups as {@code ownership} allows, and the {@code user.*}
+     * extended attributes if {@code extendedAttributes}.
+     */
+    public static LocalTree at(Path root, Ownership ownership, boolean extendedAttributes) {
+        return new LocalTree(root, ownership, extendedAttributes);
     }
 
     /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
@@ -220,6 +226,16 @@ public final class LocalTree implements ReplicaTree {
     @Override
     public boolean carries(Entry source, Entry current) {
         return attributes.carried(source, current);
+    }
+
+    @Override
+    public SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
+        return ExtendedAttributes.read(path(path), describe());
+    }
+
+    @Override
+    public boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException {
+        return extendedAttributes && ExtendedAttributes.write(path(path), source.extendedAttributes(path), describe());
     }
 
     @Override

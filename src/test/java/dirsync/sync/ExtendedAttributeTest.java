@@ -1,0 +1,107 @@
+package dirsync.sync;
+
+import static dirsync.testing.Trees.assertSameTree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import dirsync.fs.Cancellation;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.local.Ownership;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The user.* extended attributes of files and directories travel with them. */
+class ExtendedAttributeTest {
+
+    @TempDir
+    Path temp;
+
+    Path source;
+    Path replica;
+    Trees.Builder src;
+
+    @BeforeEach
+    void layOut() {
+        src = Trees.at(temp.resolve("source"));
+        source = src.root();
+        replica = temp.resolve("replica");
+        src.file("tagged", "content").xattr("tagged", "origin", "camera").xattr("tagged", "rating", "5")
+                .file("plain", "no attributes").dir("album").xattr("album", "title", "Summer");
+    }
+
+    private PassSummary sync(boolean xattrs) {
+        return new Synchronizer(LocalTree.at(source), LocalTree.at(replica, Ownership.ofThisProcess(true, true),
+                xattrs), SyncOptions.defaults()).runPass(Cancellation.NEVER);
+    }
+
+    @Test
+    void theAttributesOfFilesAndDirectoriesAreCarried() {
+        PassSummary first = sync(true);
+
+        assertThat(first.errors()).isZero();
+        assertSameTree(source, replica, Trees.Detail.XATTRS);
+    }
+
+    @Test
+    void aSecondPassChangesNothing() {
+        sync(true);
+
+        assertThat(sync(true).changes()).isZero();
+        assertSameTree(source, replica, Trees.Detail.XATTRS);
+    }
+
+    @Test
+    void anAttributeOnlyChangeIsCarriedWithoutACopy() {
+        sync(true);
+        sync(true);
+        src.xattr("tagged", "rating", "4").xattr("tagged", "origin", null).xattr("album", "title", "Winter");
+
+        PassSummary summary = sync(true);
+
+        assertThat(summary.count(Operation.ATTRIBUTES)).isEqualTo(2);
+        assertThat(summary.count(Operation.COPIED) + summary.count(Operation.UPDATED)).isZero();
+        assertSameTree(source, replica, Trees.Detail.XATTRS);
+    }
+
+    @Test
+    void turnedOffNoneAreCarried() throws IOException {
+        sync(false);
+
+        assertSameTree(source, replica);
+        assertThat(Trees.xattrs(replica.resolve("tagged"))).isEqualTo(" xattrs={}");
+        assertThat(Trees.xattrs(replica.resolve("album"))).isEqualTo(" xattrs={}");
+    }
+
+    @Test
+    void aReplicaThatCannotKeepThemGetsOneWarningAPassAndEverythingElse() throws IOException {
+        Logger log = (Logger) LoggerFactory.getLogger("dirsync");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try (FileSystem noAttributes = Jimfs.newFileSystem(Configuration.unix().toBuilder()
+                .setAttributeViews("basic", "owner", "posix").build())) {
+            Path elsewhere = noAttributes.getPath("/replica");
+            PassSummary summary = new Synchronizer(LocalTree.at(source), LocalTree.at(elsewhere),
+                    SyncOptions.defaults()).runPass(Cancellation.NEVER);
+
+            assertThat(summary.errors()).isZero();
+            assertSameTree(source, elsewhere);
+            List<String> warnings = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(line -> line.contains("extended attributes")).toList();
+            assertThat(warnings).singleElement().asString().startsWith("warning: extended attributes not carried");
+        } finally {
+            log.detachAppender(lines);
+        }
+    }
+}
