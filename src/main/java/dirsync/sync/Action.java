@@ -39,6 +39,8 @@ public sealed interface Action {
 
         R compareContent(CompareContent action) throws X;
 
+        R syncLink(SyncLink action) throws X;
+
         R replaceType(ReplaceType action) throws X;
 
         R skipSpecial(SkipSpecial action) throws X;
@@ -130,6 +132,21 @@ public sealed interface Action {
 
         public boolean changesEntries() {
             return true;
+        }
+    }
+
+    /** The same link target on both sides: only the link's own attributes (owner, time) may need bringing over. */
+    record SyncLink(Entry source, Entry replica) implements FromSource {
+        public <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X {
+            return visitor.syncLink(this);
+        }
+
+        public boolean waitsForDeletions() {
+            return false;
+        }
+
+        public boolean changesEntries() {
+            return false;
         }
     }
 

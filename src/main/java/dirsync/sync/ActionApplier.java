@@ -88,6 +88,14 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
         return null;
     }
 
+    @Override
+    public Descent syncLink(Action.SyncLink action) throws IOException {
+        if (!pass.replica().carries(action.source(), action.replica())) {
+            changes.remakeLink(action.source(), path(action));
+        }
+        return null;
+    }
+
     /**
      * For a later name of a source file with several: makes the replica name a second name of the replica file
      * the first name got, unless it is that file already. Returns whether the name is settled so.

@@ -48,6 +48,12 @@ final class Changes {
         pass.report().record(operation, what, path, Texts.bytes(bytes, kept));
     }
 
+    /** A link whose target is right but whose own owner or time is not: made again (a link cannot be chmod-ed). */
+    void remakeLink(Entry source, RelPath path) throws IOException {
+        pass.replica().installSymlink(path, source);
+        pass.report().record(Operation.ATTRIBUTES, Texts.LINK_ATTRIBUTES, path);
+    }
+
     /** Makes {@code path} a second name of the replica file at {@code existing}, in place of {@code replaced}. */
     void link(Entry replaced, RelPath path, RelPath existing) throws IOException {
         boolean kept = pass.backups().keepBeforeReplacing(path, replaced);

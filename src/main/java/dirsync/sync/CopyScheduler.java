@@ -131,6 +131,10 @@ final class CopyScheduler {
             return null;
         }
 
+        public FileCopy syncLink(Action.SyncLink action) {
+            return null;
+        }
+
         public FileCopy replaceType(Action.ReplaceType action) {
             return null;
         }

@@ -88,6 +88,10 @@ interface DeletionGuard {
             throw new IllegalArgumentException("not a deletion: " + action);
         }
 
+        public Entry syncLink(Action.SyncLink action) {
+            throw new IllegalArgumentException("not a deletion: " + action);
+        }
+
         public Entry replaceType(Action.ReplaceType action) {
             return action.replica();
         }

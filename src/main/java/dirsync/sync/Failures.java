@@ -56,6 +56,10 @@ final class Failures {
             return Texts.CANNOT_COMPARE;
         }
 
+        public String syncLink(Action.SyncLink action) {
+            return Texts.CANNOT_COPY;
+        }
+
         public String replaceType(Action.ReplaceType action) {
             return Texts.CANNOT_REPLACE;
         }

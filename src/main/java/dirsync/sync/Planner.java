@@ -70,11 +70,9 @@ public final class Planner {
         }
         switch (source.kind()) {
             case DIRECTORY -> actions.add(new Action.SyncDirectory(source, replica));
-            case SYMLINK -> {
-                if (!source.linkTarget().equals(replica.linkTarget())) {
-                    actions.add(new Action.Update(source, replica));
-                }
-            }
+            case SYMLINK -> actions.add(source.linkTarget().equals(replica.linkTarget())
+                    ? new Action.SyncLink(source, replica)
+                    : new Action.Update(source, replica));
             case FILE -> actions.add(source.size() != replica.size()
                     ? new Action.Update(source, replica)
                     : new Action.CompareContent(source, replica));

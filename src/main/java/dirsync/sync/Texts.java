@@ -19,6 +19,7 @@ final class Texts {
     static final String UNCHANGED_SAME_MD5 = "unchanged (same MD5):";
     static final String FILE_ATTRIBUTES = "updated attributes of file";
     static final String DIRECTORY_ATTRIBUTES = "updated attributes of directory";
+    static final String LINK_ATTRIBUTES = "updated attributes of symlink";
     static final String KEPT_IN_BACKUP = "old version kept in backup";
     static final String MOVED_TO_BACKUP = " (moved to backup)";
     static final String DELETED_NOTHING = "error: deleted nothing this pass:";

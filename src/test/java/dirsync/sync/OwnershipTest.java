@@ -76,14 +76,39 @@ class OwnershipTest {
     @Test
     void anOwnerOnlyChangeIsCarriedAndLoggedWithoutACopy() {
         sync();
-        src.owner("theirs", 1111, 2222).owner("shared", 3333, 4444).modeBits("shared", 02775);
+        src.owner("theirs", 1111, 2222).owner("shared", 3333, 4444).modeBits("shared", 02775)
+                .owner("link", 5555, 6666);
 
         PassSummary summary = sync();
 
-        assertThat(summary.count(Operation.ATTRIBUTES)).isEqualTo(2);
+        assertThat(summary.count(Operation.ATTRIBUTES)).isEqualTo(3);
         assertThat(summary.count(Operation.COPIED) + summary.count(Operation.UPDATED)).isZero();
         assertThat(summary.bytesCopied()).isZero();
         assertSameTree(source, replica, Trees.Detail.OWNERS);
+    }
+
+    @Test
+    void anExactCopyForAServiceRunAsRoot() throws IOException {
+        src.file("store/a", "three names").hardLink("store/b", "store/a").hardLink("other/c", "store/a")
+                .file("pair/one", "two names").hardLink("pair/two", "pair/one")
+                .file("notes", "text").xattr("notes", "author", "ana").xattr("notes", "checked", "yes")
+                .owner("store/a", 1001, 1002).owner("notes", 1003, 1004);
+        sync();
+        // The pair's link is broken (same content, a file of its own), then made again, between passes.
+        java.nio.file.Files.copy(source.resolve("pair/two"), source.resolve("pair/two.new"),
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        java.nio.file.Files.move(source.resolve("pair/two.new"), source.resolve("pair/two"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        sync();
+        assertSameTree(source, replica, Trees.Detail.OWNERS, Trees.Detail.HARD_LINKS, Trees.Detail.XATTRS);
+        java.nio.file.Files.delete(source.resolve("pair/two"));
+        src.hardLink("pair/two", "pair/one");
+
+        PassSummary relinked = sync();
+
+        assertThat(relinked.count(Operation.LINKED)).isEqualTo(1);
+        assertSameTree(source, replica, Trees.Detail.OWNERS, Trees.Detail.HARD_LINKS, Trees.Detail.XATTRS);
+        assertThat(sync().changes()).as("a second pass changes nothing").isZero();
     }
 
     @Test

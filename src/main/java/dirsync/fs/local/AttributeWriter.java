@@ -1,6 +1,7 @@
 package dirsync.fs.local;
 
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,11 +54,23 @@ final class AttributeWriter {
     }
 
     boolean carried(Entry source, Entry current) {
+        if (source.is(EntryKind.SYMLINK)) {
+            // A link's own time can be set to the microsecond only here (lutimes): compare it so.
+            return micros(source.modified()) == micros(current.modified()) && ownerCarried(source, current);
+        }
         if (!source.sameAttributes(current)) {
             return false;
         }
+        return ownerCarried(source, current);
+    }
+
+    private boolean ownerCarried(Entry source, Entry current) {
         Entry.Owner wanted = ownership.wanted(source.owner(), current.owner());
         return !wanted.known() || wanted.equals(current.owner());
+    }
+
+    private static long micros(java.nio.file.attribute.FileTime time) {
+        return time.to(java.util.concurrent.TimeUnit.MICROSECONDS);
     }
 
     private static int bits(Set<PosixFilePermission> permissions) {
