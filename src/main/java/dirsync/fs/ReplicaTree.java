@@ -18,7 +18,8 @@ public interface ReplicaTree extends SourceTree {
 
     /**
      * Copies the regular file {@code path} of {@code source}, listed there as {@code expected}, to the same path
-     * here, replacing whatever non-directory is there, with {@code expected}'s permissions and modification time.
+     * here, replacing whatever non-directory is there, with {@code expected}'s permissions and modification time
+     * (and owner and extended attributes, as far as this tree carries them).
      * The copy is verified (the source's size, modification and change time before and after; and its MD5
      * against {@code expectedMd5} if the pass already hashed the source) and made durable before it takes the
      * name. Returns the number of bytes copied.

@@ -43,7 +43,6 @@ final class Changes {
             kept = pass.backups().keepBeforeReplacing(path, replaced);
             bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
         }
-        extendedAttributes(path, source);
         pass.report().copied(bytes);
         pass.report().record(operation, what, path, Texts.bytes(bytes, kept));
     }

@@ -71,6 +71,7 @@ final class AtomicInstall {
             if (expectedMd5 != null && !Arrays.equals(md5(temp, work), expectedMd5)) {
                 throw new SourceChangedException("copy does not match the source's MD5");
             }
+            tree.extendedAttributesOfCopy(source, rel, temp);
             tree.setAttributes(temp, expected);
             replace(temp, target);
             installed = true;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -79,5 +80,16 @@ final class AttributeWriter {
             bits |= 0400 >> permission.ordinal(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001), in that order
         }
         return bits;
+    }
+
+    /** {@code now} with owner write and execute added, or null if it has them already. */
+    static Set<PosixFilePermission> ownerWritable(Set<PosixFilePermission> now) {
+        if (now.contains(PosixFilePermission.OWNER_WRITE) && now.contains(PosixFilePermission.OWNER_EXECUTE)) {
+            return null;
+        }
+        Set<PosixFilePermission> writable = new HashSet<>(now);
+        writable.add(PosixFilePermission.OWNER_WRITE);
+        writable.add(PosixFilePermission.OWNER_EXECUTE);
+        return writable;
     }
 }

@@ -1,6 +1,8 @@
 package dirsync.fs.local;
 
 import dirsync.fs.ExtendedAttributesUnsupportedException;
+import dirsync.fs.RelPath;
+import dirsync.fs.SourceTree;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
@@ -35,6 +37,33 @@ final class ExtendedAttributes {
             throw unsupportedOr(e, where);
         }
         return attributes;
+    }
+
+    /**
+     * Gives a copy just made (which has none) the attributes of its source. Where either side keeps none this is
+     * skipped: the pass warns once when it meets a directory (every pass finishes at least the root).
+     */
+    static void ofCopy(SourceTree source, RelPath rel, Path copy, String where) throws IOException {
+        try {
+            writeFresh(copy, source.extendedAttributes(rel), where);
+        } catch (ExtendedAttributesUnsupportedException unsupported) {
+            // reported by the pass
+        }
+    }
+
+    /** Gives a file just made (which has none) the attributes {@code wanted}. */
+    static void writeFresh(Path path, SortedMap<String, byte[]> wanted, String where) throws IOException {
+        if (wanted.isEmpty()) {
+            return;
+        }
+        UserDefinedFileAttributeView view = view(path, where);
+        try {
+            for (Map.Entry<String, byte[]> attribute : wanted.entrySet()) {
+                view.write(attribute.getKey(), ByteBuffer.wrap(attribute.getValue()));
+            }
+        } catch (FileSystemException e) {
+            throw unsupportedOr(e, where);
+        }
     }
 
     /** Makes {@code path}'s attributes exactly {@code wanted}; returns whether anything changed. */

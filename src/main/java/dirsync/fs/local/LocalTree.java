@@ -28,7 +28,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
@@ -233,6 +232,13 @@ public final class LocalTree implements ReplicaTree {
         return ExtendedAttributes.read(path(path), describe());
     }
 
+    /** Gives a copy under its temporary name the source's extended attributes: they take the name with it. */
+    void extendedAttributesOfCopy(SourceTree source, RelPath rel, Path copy) throws IOException {
+        if (extendedAttributes) {
+            ExtendedAttributes.ofCopy(source, rel, copy, describe());
+        }
+    }
+
     @Override
     public boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException {
         return extendedAttributes && ExtendedAttributes.write(path(path), source.extendedAttributes(path), describe());
@@ -240,22 +246,12 @@ public final class LocalTree implements ReplicaTree {
 
     @Override
     public void ensureWritable(RelPath dir, Entry current) throws IOException {
-        Set<PosixFilePermission> writable = ownerWritable(current.permissions());
+        Set<PosixFilePermission> writable = AttributeWriter.ownerWritable(current.permissions());
         if (writable != null && capabilities.posixModes()) {
             Files.getFileAttributeView(path(dir), PosixFileAttributeView.class, NOFOLLOW).setPermissions(writable);
         }
     }
 
-    /** {@code now} with owner write and execute added, or null if it has them already. */
-    static Set<PosixFilePermission> ownerWritable(Set<PosixFilePermission> now) {
-        if (now.contains(PosixFilePermission.OWNER_WRITE) && now.contains(PosixFilePermission.OWNER_EXECUTE)) {
-            return null;
-        }
-        Set<PosixFilePermission> writable = new HashSet<>(now);
-        writable.add(PosixFilePermission.OWNER_WRITE);
-        writable.add(PosixFilePermission.OWNER_EXECUTE);
-        return writable;
-    }
 
     @Override
     public void delete(RelPath path) throws IOException {

@@ -193,7 +193,7 @@ final class TreeDeleter {
 
         private void makeOwnerWritable(SecureDirectoryStream<Path> parent, Path name, Set<PosixFilePermission> now)
                 throws IOException {
-            Set<PosixFilePermission> writable = LocalTree.ownerWritable(now);
+            Set<PosixFilePermission> writable = AttributeWriter.ownerWritable(now);
             if (writable != null) {
                 parent.getFileAttributeView(name, PosixFileAttributeView.class, LocalTree.NOFOLLOW)
                         .setPermissions(writable);
@@ -211,7 +211,7 @@ final class TreeDeleter {
                         }
                         try {
                             Set<PosixFilePermission> writable = tree.posixModes()
-                                    ? LocalTree.ownerWritable(Files.getPosixFilePermissions(dir, LocalTree.NOFOLLOW))
+                                    ? AttributeWriter.ownerWritable(Files.getPosixFilePermissions(dir, LocalTree.NOFOLLOW))
                                     : null;
                             if (writable != null) {
                                 Files.setPosixFilePermissions(dir, writable);
