@@ -111,7 +111,12 @@ final class Changes {
             return "";
         }
         TreeDeletion deletion = pass.replica().deleteTree(path, pass.cancellation());
-        pass.cancellation().check(); // a stop ends a tree deletion early: it must not be reported as done
+        long gone = deletion.nonDirectories() + deletion.directories();
+        if (pass.cancellation().isRequested() && gone > 0) {
+            // A stop ends a tree deletion early: not reported as done, but what it deleted gets its line.
+            pass.report().unfinished(Texts.STOPPED_DELETING, path, Texts.deletedBeforeTheStop(gone));
+        }
+        pass.cancellation().check();
         for (TreeDeletion.Failure failure : deletion.failures()) {
             pass.report().error(Texts.CANNOT_DELETE, failure.path(), failure.cause());
         }

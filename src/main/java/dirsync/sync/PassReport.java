@@ -46,6 +46,11 @@ final class PassReport {
         record(Operation.ERROR, Texts.error(what), relative, ": " + LogText.reason(cause));
     }
 
+    /** A change a stop cut short: logged, since it happened, but not counted as the operation it did not finish. */
+    void unfinished(String what, RelPath relative, String detail) {
+        LOG.warn(prefix + what + " " + LogText.escape(relative) + LogText.escape(detail));
+    }
+
     /** A warning logged at most once a pass for each {@code key}, however many entries meet it. */
     synchronized void warnOnce(String key, String text) {
         if (warnedOnce.add(key)) {

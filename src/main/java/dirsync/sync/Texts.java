@@ -11,6 +11,7 @@ final class Texts {
     static final String CREATED_DIRECTORY = "created directory";
     static final String UPDATED_FILE = "updated file";
     static final String LINKED_FILE = "linked file";
+    static final String STOPPED_DELETING = "stopped while deleting directory";
     static final String SKIPPED_SPECIAL = "skipped special file";
     static final String NOT_MIRRORED = " (not mirrored)";
     static final String LEFT_ALONE = "left alone, could not be examined:";
@@ -101,6 +102,10 @@ final class Texts {
     /** The one warning of a pass whose trees cannot both keep extended attributes. */
     static String noExtendedAttributes(String reason) {
         return "warning: extended attributes not carried this pass: " + reason;
+    }
+
+    static String deletedBeforeTheStop(long count) {
+        return " (" + count + " entries inside deleted before the stop; the next pass deletes the rest)";
     }
 
     static String entriesInside(long count) {

@@ -3,14 +3,12 @@ package dirsync.sync;
 import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import dirsync.fs.Cancellation;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.local.Ownership;
+import dirsync.testing.LogCapture;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -19,7 +17,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The user.* extended attributes of files and directories travel with them. */
 class ExtendedAttributeTest {
@@ -85,23 +82,17 @@ class ExtendedAttributeTest {
 
     @Test
     void aReplicaThatCannotKeepThemGetsOneWarningAPassAndEverythingElse() throws IOException {
-        Logger log = (Logger) LoggerFactory.getLogger("dirsync");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        log.addAppender(lines);
-        try (FileSystem noAttributes = Jimfs.newFileSystem(Configuration.unix().toBuilder()
-                .setAttributeViews("basic", "owner", "posix").build())) {
+        try (LogCapture log = new LogCapture(); FileSystem noAttributes = Jimfs.newFileSystem(Configuration.unix()
+                .toBuilder().setAttributeViews("basic", "owner", "posix").build())) {
             Path elsewhere = noAttributes.getPath("/replica");
             PassSummary summary = new Synchronizer(LocalTree.at(source), LocalTree.at(elsewhere),
                     SyncOptions.defaults()).runPass(Cancellation.NEVER);
 
             assertThat(summary.errors()).isZero();
             assertSameTree(source, elsewhere);
-            List<String> warnings = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
-                    .filter(line -> line.contains("extended attributes")).toList();
+            List<String> warnings = log.messages().stream().filter(line -> line.contains("extended attributes"))
+                    .toList();
             assertThat(warnings).singleElement().asString().startsWith("warning: extended attributes not carried");
-        } finally {
-            log.detachAppender(lines);
         }
     }
 }

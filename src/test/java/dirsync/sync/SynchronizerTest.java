@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
+import dirsync.testing.LogCapture;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -549,10 +551,17 @@ class SynchronizerTest {
         }
         Cancellation stopOnceTheDeletionHasBegun = () -> entriesIn(replica.resolve("gone")) < 10;
 
-        PassSummary summary = Mirrors.of(source, replica, false).runPass(stopOnceTheDeletionHasBegun);
+        PassSummary summary;
+        List<String> log;
+        try (LogCapture capture = new LogCapture()) {
+            summary = Mirrors.of(source, replica, false).runPass(stopOnceTheDeletionHasBegun);
+            log = capture.messages();
+        }
 
         assertThat(summary.completed()).isFalse();
         assertThat(summary.count(Operation.DELETED_DIRECTORY)).isZero();
+        assertThat(log).as("what it did delete has its line").anySatisfy(line -> assertThat(line)
+                .startsWith("stopped while deleting directory gone (").contains(" entries inside deleted before the stop"));
         sync();
         assertSameTree(source, replica);
     }
