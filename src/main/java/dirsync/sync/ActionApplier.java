@@ -79,7 +79,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
         }
         ContentCheck.Verdict verdict = comparisons.compare(action, path);
         if (verdict.same()) {
-            changes.sameContent(source, replica, path, verdict.how());
+            changes.sameContent(source, replica, path, verdict);
             pass.hardLinks().settled(source, path, replica);
         } else {
             changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, verdict.sourceMd5(), null);

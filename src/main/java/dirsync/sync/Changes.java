@@ -43,8 +43,13 @@ final class Changes {
             kept = pass.backups().keepBeforeReplacing(path, replaced);
             bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
         }
+        copied(operation, what, path, bytes, kept);
+    }
+
+    /** The line of a file copied into place (here, or by a copier thread whose action never came up). */
+    void copied(Operation operation, String what, RelPath path, long bytes, boolean keptOld) {
         pass.report().copied(bytes);
-        pass.report().record(operation, what, path, Texts.bytes(bytes, kept));
+        pass.report().record(operation, what, path, Texts.bytes(bytes, keptOld));
     }
 
     /** A link whose target is right but whose own owner or time is not: made again (a link cannot be chmod-ed). */
@@ -123,14 +128,14 @@ final class Changes {
         if (!deletion.complete()) {
             return null;
         }
-        return Texts.entriesInside(Math.max(0, deletion.nonDirectories() + deletion.directories() - 1));
+        return Texts.entriesInside(Math.max(0, gone - 1));
     }
 
     /** The contents are equal: only attributes may need bringing over. */
-    void sameContent(Entry source, Entry replica, RelPath path, String how) throws IOException {
-        // A pair the hash memory trusts has had the same change time on both sides since it was verified, and any
-        // change of an extended attribute moves it: only the others are compared.
-        boolean xattrs = !how.equals(Texts.UNCHANGED_VERIFIED) && extendedAttributes(path, source);
+    void sameContent(Entry source, Entry replica, RelPath path, ContentCheck.Verdict verdict) throws IOException {
+        // Any change of an extended attribute moves the change time, which the hash memory checks: a pair it trusts
+        // needs them not read.
+        boolean xattrs = !verdict.trusted() && extendedAttributes(path, source);
         boolean others = !pass.replica().carries(source, replica);
         if (others) {
             pass.replica().setAttributes(path, source);
@@ -138,7 +143,7 @@ final class Changes {
         if (xattrs || others) {
             pass.report().record(Operation.ATTRIBUTES, Texts.FILE_ATTRIBUTES, path);
         } else {
-            pass.report().debug(how, path);
+            pass.report().debug(verdict.how(), path);
         }
     }
 

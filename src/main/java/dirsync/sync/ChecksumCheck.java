@@ -52,7 +52,7 @@ final class ChecksumCheck implements ContentCheck {
     private Verdict compare(PassContext pass, Action.CompareContent pair, RelPath path, Set<Name> verified,
                             Map<Name, CompletableFuture<byte[]>> replicaHashes) throws IOException {
         if (verified.contains(pair.name())) {
-            return Verdict.same(Texts.UNCHANGED_VERIFIED);
+            return Verdict.trusted(Texts.UNCHANGED_VERIFIED);
         }
         // The source here on the pass thread, the replica meanwhile on a helper thread.
         byte[] sourceHash = pass.source().md5(path, pass.work().md5(), pass.cancellation());

@@ -17,16 +17,22 @@ interface ContentCheck {
 
     /**
      * @param same      whether the contents are equal
+     * @param trusted   equal on the word of the hash memory: neither side changed in any way (change time
+     *                  included) since an earlier pass verified them, so their other attributes need no reading either
      * @param how       for equal files, the debug text saying how that is known
      * @param sourceMd5 for differing files, the source's MD5 if it was computed (the copy must match it), or null
      */
-    record Verdict(boolean same, String how, byte[] sourceMd5) {
+    record Verdict(boolean same, boolean trusted, String how, byte[] sourceMd5) {
         static Verdict same(String how) {
-            return new Verdict(true, how, null);
+            return new Verdict(true, false, how, null);
+        }
+
+        static Verdict trusted(String how) {
+            return new Verdict(true, true, how, null);
         }
 
         static Verdict differs(byte[] sourceMd5) {
-            return new Verdict(false, null, sourceMd5);
+            return new Verdict(false, false, null, sourceMd5);
         }
     }
 

@@ -55,13 +55,12 @@ final class CopyScheduler {
         }
 
         /** Waits for every copy, whatever its outcome, and logs each installed copy that no action claimed. */
-        void finish(PassContext pass) {
+        void finish(PassContext pass, Changes changes) {
             for (Started copy : started.values()) {
                 Long bytes = copy.future.handle((copied, failure) -> copied).join();
                 if (!copy.claimed && bytes != null) {
-                    pass.report().copied(bytes);
-                    pass.report().record(copy.file.operation(), copy.file.what(), copy.path,
-                            Texts.bytes(bytes, copy.file.replaced() != null && pass.backups().active()));
+                    changes.copied(copy.file.operation(), copy.file.what(), copy.path, bytes,
+                            copy.file.replaced() != null && pass.backups().active());
                 }
             }
         }

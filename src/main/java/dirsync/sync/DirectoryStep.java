@@ -91,7 +91,7 @@ final class DirectoryStep {
                 }
             }
         } finally {
-            copies.finish(pass); // no copy outlives its directory's turn, and each one installed is logged
+            copies.finish(pass, changes); // no copy outlives its directory's turn, and each one installed is logged
         }
         return new OpenedDirectory(rel, sourceDir, replicaDir, descents.iterator(), deletions,
                 sourceEntries.isEmpty() && !replicaEntries.isEmpty());

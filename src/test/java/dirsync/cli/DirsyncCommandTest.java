@@ -82,6 +82,36 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void byDefaultARunCarriesOwnersHardLinksAndExtendedAttributes() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(runsAsRoot(), "giving files to another owner needs root");
+        Trees.at(source).hardLink("twin.txt", "a.txt").xattr("a.txt", "origin", "test").owner("sub/b.txt", 1234, 5678);
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertSameTree(source, replica, Trees.Detail.OWNERS, Trees.Detail.HARD_LINKS, Trees.Detail.XATTRS);
+    }
+
+    @Test
+    void theNoOptionsLeaveOwnersHardLinksAndExtendedAttributesOut() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(runsAsRoot(), "giving files to another owner needs root");
+        Trees.at(source).hardLink("twin.txt", "a.txt").xattr("a.txt", "origin", "test").owner("sub/b.txt", 1234, 5678);
+
+        Run run = run("--no-owner", "--no-group", "--no-hard-links", "--no-xattrs", "--once", source.toString(),
+                replica.toString(), "60", log.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertSameTree(source, replica);
+        assertThat(Files.getAttribute(replica.resolve("twin.txt"), "unix:nlink")).isEqualTo(1);
+        assertThat(Trees.xattrs(replica.resolve("a.txt"))).isEqualTo(" xattrs={}");
+        assertThat(Trees.owners(replica.resolve("sub/b.txt"))).startsWith(" uid=0 gid=0 ");
+    }
+
+    private static boolean runsAsRoot() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    }
+
+    @Test
     void logsEveryOperationToTheLogFileAndTheConsoleInOneForm() throws IOException {
         Run run = run(once(source, replica, "60", log));
 

@@ -4,6 +4,7 @@ import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
+import dirsync.fs.ExtendedAttributeValues;
 import dirsync.fs.Listing;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
@@ -15,8 +16,10 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -113,20 +116,20 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
-    public java.util.SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
+    public SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
         return real.extendedAttributes(path);
     }
 
     /** What would change, without changing it: the attributes compared as the real replica would. */
     @Override
     public boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException {
-        java.util.SortedMap<String, byte[]> current;
+        SortedMap<String, byte[]> current;
         try {
-            current = madeInThisRun(path) ? java.util.Collections.emptySortedMap() : real.extendedAttributes(path);
+            current = madeInThisRun(path) ? Collections.emptySortedMap() : real.extendedAttributes(path);
         } catch (NoSuchFileException notMadeInADryRun) {
-            current = java.util.Collections.emptySortedMap();
+            current = Collections.emptySortedMap();
         }
-        return !sameAttributes(source.extendedAttributes(path), current);
+        return !ExtendedAttributeValues.same(source.extendedAttributes(path), current);
     }
 
     /** Whether the path or a directory above it was "created" by this dry run (so nothing of it is real). */
@@ -137,18 +140,6 @@ public final class DryRunReplica implements ReplicaTree {
             }
         }
         return false;
-    }
-
-    private static boolean sameAttributes(java.util.SortedMap<String, byte[]> a, java.util.SortedMap<String, byte[]> b) {
-        if (!a.keySet().equals(b.keySet())) {
-            return false;
-        }
-        for (var attribute : a.entrySet()) {
-            if (!java.util.Arrays.equals(attribute.getValue(), b.get(attribute.getKey()))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** Gives local entries a source entry's attributes, as far as {@link Ownership} lets this process, never through a link. */
 final class AttributeWriter {
@@ -70,8 +72,8 @@ final class AttributeWriter {
         return !wanted.known() || wanted.equals(current.owner());
     }
 
-    private static long micros(java.nio.file.attribute.FileTime time) {
-        return time.to(java.util.concurrent.TimeUnit.MICROSECONDS);
+    private static long micros(FileTime time) {
+        return time.to(TimeUnit.MICROSECONDS);
     }
 
     private static int bits(Set<PosixFilePermission> permissions) {

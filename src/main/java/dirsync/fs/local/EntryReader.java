@@ -1,6 +1,7 @@
 package dirsync.fs.local;
 
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import dirsync.fs.LinkTarget;
 import dirsync.fs.Name;
 import java.io.IOException;
@@ -40,18 +41,22 @@ final class EntryReader {
             return examinePosix(path, name);
         }
         Map<String, Object> unix = Files.readAttributes(path, UNIX_ATTRIBUTES, LocalTree.NOFOLLOW);
-        FileTime modified = (FileTime) unix.get("lastModifiedTime");
-        Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) unix.get("permissions");
-        Entry entry = switch ((Integer) unix.get("mode") & S_IFMT) {
-            case S_IFLNK -> Entry.symlink(name, target(path), modified);
-            case S_IFDIR -> Entry.directory(name, modified, permissions);
-            case S_IFREG -> Entry.file(name, (Long) unix.get("size"), modified, permissions);
-            default -> Entry.special(name, modified);
-        };
         int mode = (Integer) unix.get("mode");
-        return entry.withIdentity(new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")),
-                (FileTime) unix.get("ctime"), (Integer) unix.get("nlink"))).withOwner(new Entry.Owner((Integer) unix.get("uid"),
-                (Integer) unix.get("gid"), mode & SPECIAL_BITS));
+        EntryKind kind = switch (mode & S_IFMT) {
+            case S_IFLNK -> EntryKind.SYMLINK;
+            case S_IFDIR -> EntryKind.DIRECTORY;
+            case S_IFREG -> EntryKind.FILE;
+            default -> EntryKind.SPECIAL;
+        };
+        // One Entry for every listed entry of every pass: built once, with all it needs.
+        return new Entry(name, kind, kind == EntryKind.FILE ? (Long) unix.get("size") : 0,
+                (FileTime) unix.get("lastModifiedTime"),
+                kind == EntryKind.SYMLINK || kind == EntryKind.SPECIAL ? Set.of()
+                        : (Set<PosixFilePermission>) unix.get("permissions"),
+                kind == EntryKind.SYMLINK ? target(path) : null,
+                new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")), (FileTime) unix.get("ctime"),
+                        (Integer) unix.get("nlink")),
+                new Entry.Owner((Integer) unix.get("uid"), (Integer) unix.get("gid"), mode & SPECIAL_BITS));
     }
 
     private static long number(Object attribute) {

@@ -1,5 +1,6 @@
 package dirsync.fs.local;
 
+import dirsync.fs.ExtendedAttributeValues;
 import dirsync.fs.ExtendedAttributesUnsupportedException;
 import dirsync.fs.RelPath;
 import dirsync.fs.SourceTree;
@@ -69,7 +70,7 @@ final class ExtendedAttributes {
     /** Makes {@code path}'s attributes exactly {@code wanted}; returns whether anything changed. */
     static boolean write(Path path, SortedMap<String, byte[]> wanted, String where) throws IOException {
         SortedMap<String, byte[]> current = read(path, where);
-        if (same(current, wanted)) {
+        if (ExtendedAttributeValues.same(current, wanted)) {
             return false;
         }
         UserDefinedFileAttributeView view = view(path, where);
@@ -86,18 +87,6 @@ final class ExtendedAttributes {
             }
         } catch (FileSystemException e) {
             throw unsupportedOr(e, where);
-        }
-        return true;
-    }
-
-    private static boolean same(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b) {
-        if (!a.keySet().equals(b.keySet())) {
-            return false;
-        }
-        for (Map.Entry<String, byte[]> attribute : a.entrySet()) {
-            if (!Arrays.equals(attribute.getValue(), b.get(attribute.getKey()))) {
-                return false;
-            }
         }
         return true;
     }

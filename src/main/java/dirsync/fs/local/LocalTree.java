@@ -97,10 +97,7 @@ public final class LocalTree implements ReplicaTree {
     }
 
     Path element(Name name) {
-        if (name.nativeForm() instanceof Path known && known.getFileSystem() == fs) {
-            return known;
-        }
-        return codec.path(fs, name.bytes());
+        return nativeOr(name.nativeForm(), name.bytes());
     }
 
     /** The name of a path element this tree listed. */
@@ -109,10 +106,12 @@ public final class LocalTree implements ReplicaTree {
     }
 
     Path linkTarget(LinkTarget target) {
-        if (target.nativeForm() instanceof Path known && known.getFileSystem() == fs) {
-            return known;
-        }
-        return codec.path(fs, target.bytes());
+        return nativeOr(target.nativeForm(), target.bytes());
+    }
+
+    /** The path a tree of this provider attached, or the one these bytes make here. */
+    private Path nativeOr(Object attached, byte[] bytes) {
+        return attached instanceof Path known && known.getFileSystem() == fs ? known : codec.path(fs, bytes);
     }
 
     Path root() {
