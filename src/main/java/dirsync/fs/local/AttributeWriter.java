@@ -68,6 +68,9 @@ final class AttributeWriter {
     }
 
     private boolean ownerCarried(Entry source, Entry current) {
+        if (source.owner().equals(current.owner())) {
+            return true; // the same owner, group and special bits: whatever the policy, nothing to give
+        }
         Entry.Owner wanted = ownership.wanted(source.owner(), current.owner());
         return !wanted.known() || wanted.equals(current.owner());
     }
