@@ -7,7 +7,9 @@ import dirsync.fs.ReplicaTree;
 import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.local.Ownership;
+import dirsync.sync.PassScope;
 import dirsync.sync.Synchronizer;
+import dirsync.watch.SourceWatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +107,18 @@ public final class Session {
         ReplicaTree local = LocalTree.at(settings.replica(), Ownership.ofThisProcess(settings.owners(),
                 settings.groups()), settings.xattrs());
         ReplicaTree replica = settings.dryRun() ? DryRunReplica.over(local) : local;
-        Synchronizer synchronizer = new Synchronizer(LocalTree.at(settings.source()), replica, settings.options());
+        LocalTree source = LocalTree.at(settings.source());
+        SourceWatcher watcher;
+        try {
+            watcher = settings.watch() ? SourceWatcher.over(source, settings.interval(),
+                    settings.watchDelay().orElseThrow()) : null;
+        } catch (IOException e) {
+            LOG.error("cannot watch source '{}': {}", LogText.escape(settings.source()), LogText.reason(e));
+            return fail("cannot watch source '" + LogText.escape(settings.source()) + "': " + LogText.reason(e),
+                    ExitCode.REPLICA_UNUSABLE);
+        }
+        Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(), replica,
+                settings.options());
         try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
                 settings.interactive() ? console : null)) {
             try {
@@ -117,15 +131,19 @@ public final class Session {
             }
             LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
                     LogText.escape(settings.source()), LogText.escape(settings.replica()),
-                    settings.interval().toSeconds(), settings.once() ? ", one pass" : "",
+                    settings.interval().toSeconds(), settings.once() ? ", one pass"
+                            : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
                     settings.dryRun() ? ", dry run" : "");
-            StatusFile status = settings.dryRun() ? null
-                    : settings.statusFile().map(file -> new StatusFile(file, settings.replica())).orElse(null);
+            StatusFile status = settings.dryRun() ? null : settings.statusFile()
+                    .map(file -> new StatusFile(file, settings.replica(), watcher == null ? null : watcher::figures))
+                    .orElse(null);
             if (settings.options().rememberHashes()) {
                 recallVerifiedPairs(synchronizer);
             }
             Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
-            int exitCode = settings.once() ? exitCodeOf(pass.get()) : runPeriodically(pass);
+            int exitCode = settings.once() ? exitCodeOf(pass.get())
+                    : watcher != null ? runWatching(watcher, pass, scope -> runPartialPass(synchronizer, progress,
+                    status, scope)) : runPeriodically(pass);
             if (settings.options().rememberHashes() && !settings.dryRun()) {
                 keepVerifiedPairs(synchronizer);
             }
@@ -174,6 +192,73 @@ public final class Session {
             }
         }
         return summary;
+    }
+
+    /** A pass over the directories the watch reported; the status file gets its time and the watch's figures. */
+    private void runPartialPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status,
+                                PassScope scope) {
+        progress.passStarted();
+        PassSummary summary;
+        try {
+            summary = synchronizer.runPass(Cancellation.of(stop::isRaised), scope);
+        } finally {
+            progress.passEnded();
+        }
+        if (status != null) {
+            try {
+                status.recordPartial(summary);
+            } catch (IOException e) {
+                LOG.error("error: cannot write status file '{}': {}", LogText.escape(settings.asGiven().statusFile()),
+                        LogText.reason(e));
+            }
+        }
+    }
+
+    private int runWatching(SourceWatcher watcher, Supplier<PassSummary> full, Consumer<PassScope> partial)
+            throws InterruptedException {
+        Thread passes = new Thread(() -> {
+            try {
+                watcher.run(new SourceWatcher.Passes() {
+                    @Override
+                    public void full() {
+                        guarded(full::get);
+                    }
+
+                    @Override
+                    public void partial(PassScope scope) {
+                        guarded(() -> partial.accept(scope));
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dirsync-pass");
+        passes.setDaemon(true);
+        passes.start();
+        try {
+            stop.await();
+            LOG.info("stop requested, finishing");
+            watcher.stop();
+            passes.join(STOP_GRACE.toMillis());
+            LOG.info(passes.isAlive() ? "dirsync stopped while a pass was still ending" : "dirsync stopped");
+        } finally {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                LOG.debug("closing the watch: {}", LogText.reason(e));
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    /** Even a bug must not end a service that runs for months: log it, and go on with the next pass. */
+    private static void guarded(Runnable pass) {
+        try {
+            pass.run();
+        } catch (RuntimeException | Error unexpected) {
+            LOG.error("pass failed unexpectedly, the next one follows as planned: {}", unexpected.toString(),
+                    unexpected);
+        }
     }
 
     private static int exitCodeOf(PassSummary summary) {

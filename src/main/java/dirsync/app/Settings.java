@@ -37,12 +37,19 @@ import java.util.OptionalLong;
  * @param interactive    whether the console is a terminal that can show a live progress line
  * @param stateDirectory where the lock file and the hash memory live (see {@link StateFiles})
  * @param asGiven        the paths as the user spelled them, for the messages that name them so
+ * @param watchDelay     in watch mode, how long changes are gathered before a pass over them; empty: no watching
  */
 public record Settings(Path source, Path replica, Path logFile, Duration interval, boolean once, boolean dryRun,
                        SyncOptions options, boolean owners, boolean groups, boolean xattrs,
                        Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
                        boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
-                       AsGiven asGiven) {
+                       AsGiven asGiven, Optional<Duration> watchDelay) {
+
+    /** In watch mode, --max-delete counts the deletions of all passes of the last hour together. */
+    public static final Duration WATCH_DELETE_WINDOW = Duration.ofHours(1);
+    /** The shortest and longest --watch-delay. */
+    public static final Duration SHORTEST_WATCH_DELAY = Duration.ofMillis(100);
+    public static final Duration LONGEST_WATCH_DELAY = Duration.ofSeconds(60);
 
     /** Paths as given on the command line (the status file: null if none). */
     public record AsGiven(Path replica, Path logFile, Path statusFile) {
@@ -59,6 +66,11 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         Objects.requireNonNull(progressEvery, "progressEvery");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(asGiven, "asGiven");
+        Objects.requireNonNull(watchDelay, "watchDelay");
+    }
+
+    public boolean watch() {
+        return watchDelay.isPresent();
     }
 
     /**
@@ -92,6 +104,14 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
             throw new InvalidSettingsException("--log-max-files must be 1 to " + LogRolling.MOST_FILES + ", not "
                     + request.logMaxFiles);
         }
+        if (request.watch && request.once) {
+            throw new InvalidSettingsException("--watch and --once exclude each other: watching needs a running "
+                    + "dirsync");
+        }
+        if (request.watchDelay.compareTo(SHORTEST_WATCH_DELAY) < 0
+                || request.watchDelay.compareTo(LONGEST_WATCH_DELAY) > 0) {
+            throw new InvalidSettingsException("--watch-delay must be from 0.1 to 60 seconds");
+        }
         if (!request.dryRun) {
             try {
                 roots.requireReplicaCreatable(request.replica);
@@ -101,12 +121,13 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         }
         SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare,
-                request.hardLinks);
+                request.hardLinks, request.watch ? WATCH_DELETE_WINDOW : Duration.ZERO);
         return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
-                new AsGiven(request.replica, request.logFile, request.statusFile));
+                new AsGiven(request.replica, request.logFile, request.statusFile),
+                request.watch ? Optional.of(request.watchDelay) : Optional.empty());
     }
 
     /** The --exclude patterns, then those of each --exclude-from file. */
@@ -151,6 +172,8 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         private boolean rememberHashes = true;
         private boolean quiet;
         private boolean verbose;
+        private boolean watch;
+        private Duration watchDelay = Duration.ofSeconds(1);
 
         public Request(Path source, Path replica, Duration interval, Path logFile) {
             this.source = Objects.requireNonNull(source, "source");
@@ -161,6 +184,13 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
 
         public Request once(boolean on) {
             once = on;
+            return this;
+        }
+
+        /** Watch the source, and gather its changes for {@code delay} before a pass over them. */
+        public Request watch(boolean on, Duration delay) {
+            watch = on;
+            watchDelay = Objects.requireNonNull(delay, "delay");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dirsync.app;
 
+import dirsync.watch.SourceWatcher;
 import dirsync.sync.Operation;
 import dirsync.sync.PassSummary;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,21 +31,48 @@ final class StatusFile {
 
     private final Path file;
     private final String replicaLabel;
+    /** The watch's figures in watch mode, else null. */
+    private final Supplier<SourceWatcher.Figures> watch;
     private Instant lastSuccess;
+    private PassSummary lastFull;
+    private Instant lastPartial;
 
     /** Remembers the last success a previous run wrote to {@code file}, so --once runs from cron keep it. */
     StatusFile(Path file, Path replica) {
+        this(file, replica, null);
+    }
+
+    /** The same, in watch mode: {@code watch} gives the watch's figures for each write. */
+    StatusFile(Path file, Path replica, Supplier<SourceWatcher.Figures> watch) {
         this.file = file;
         this.replicaLabel = "replica=\"" + labelValue(replica.toString()) + "\"";
+        this.watch = watch;
         this.lastSuccess = previousSuccess(file);
     }
 
-    /** Writes the file for a pass, with the start time the pass took from its synchronizer's clock. */
-    void record(PassSummary summary) throws IOException {
-        Instant started = summary.started();
+    /** Writes the file for a full pass, with the start time the pass took from its synchronizer's clock. */
+    synchronized void record(PassSummary summary) throws IOException {
         if (summary.completed() && summary.errors() == 0) {
-            lastSuccess = started;
+            lastSuccess = summary.started();
         }
+        lastFull = summary;
+        write();
+    }
+
+    /**
+     * Writes the file after a pass over some directories (watch mode): its start is the time of the last event
+     * pass; the last pass's figures and the last success stay those of the last full pass.
+     */
+    synchronized void recordPartial(PassSummary summary) throws IOException {
+        lastPartial = summary.started();
+        if (lastFull != null) {
+            write();
+        }
+    }
+
+    private void write() throws IOException {
+        PassSummary summary = lastFull;
+        Instant started = summary.started();
         StringBuilder text = new StringBuilder();
         gauge(text, "dirsync_last_pass_start_time_seconds", "Start of the last pass, in Unix time.", seconds(started));
         gauge(text, "dirsync_last_pass_duration_seconds", "Duration of the last pass.",
@@ -60,6 +89,18 @@ final class StatusFile {
         gauge(text, "dirsync_last_success_time_seconds",
                 "Start of the last pass that completed without errors, in Unix time (0: none yet).",
                 lastSuccess == null ? "0" : seconds(lastSuccess));
+        if (watch != null) {
+            SourceWatcher.Figures figures = watch.get();
+            gauge(text, "dirsync_watched_directories", "Source directories watched for changes.", figures.watched());
+            gauge(text, "dirsync_unwatched_directories",
+                    "Source directories that could not be watched: only full passes see their changes.",
+                    figures.unwatched());
+            gauge(text, "dirsync_pending_events", "Changes seen by the watch and not yet taken by a pass.",
+                    figures.pendingEvents());
+            gauge(text, "dirsync_last_event_pass_start_time_seconds",
+                    "Start of the last pass over changed directories only, in Unix time (0: none yet).",
+                    lastPartial == null ? "0" : seconds(lastPartial));
+        }
         writeAtomically(text.toString());
     }
 

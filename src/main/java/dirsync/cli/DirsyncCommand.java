@@ -66,6 +66,16 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "required but unused.")
     private boolean once;
 
+    @Option(names = "--watch", description = "Also watch SOURCE (inotify) and copy its changes within seconds, by "
+            + "passes over just the changed directories; the full pass every INTERVAL stays as the safety net. "
+            + "--max-delete then counts the deletions of the last hour together.")
+    private boolean watch;
+
+    @Option(names = "--watch-delay", paramLabel = "SECONDS", converter = DelayConverter.class, defaultValue = "1",
+            description = "With --watch: gather changes for SECONDS (0.1 to 60, default ${DEFAULT-VALUE}) before a "
+                    + "pass over them.")
+    private Duration watchDelay;
+
     @Option(names = "--dry-run", description = "Log what would be done, change nothing.")
     private boolean dryRun;
 
@@ -185,6 +195,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     private Settings.Request request() {
         return new Settings.Request(source, replica, interval, logFile)
                 .once(once)
+                .watch(watch, watchDelay)
                 .dryRun(dryRun)
                 .maxDelete(maxDelete)
                 .allowEmptySource(allowEmptySource)
@@ -252,6 +263,23 @@ public final class DirsyncCommand implements Callable<Integer> {
                 // fall through
             }
             throw new CommandLine.TypeConversionException("must be a whole number, 0 or more, not '" + value + "'");
+        }
+    }
+
+    /** SECONDS of --watch-delay: a decimal number of seconds (its range is checked with the other settings). */
+    static final class DelayConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                java.math.BigDecimal seconds = new java.math.BigDecimal(value.trim());
+                if (seconds.signum() >= 0 && seconds.compareTo(java.math.BigDecimal.valueOf(3600)) <= 0) {
+                    return Duration.ofNanos(seconds.movePointRight(9).longValue());
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new CommandLine.TypeConversionException("must be a number of seconds such as 0.5 or 2, not '"
+                    + value + "'");
         }
     }
 

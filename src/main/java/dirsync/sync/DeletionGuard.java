@@ -2,7 +2,11 @@ package dirsync.sync;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +35,7 @@ interface DeletionGuard {
         if (!options.allowEmptySource()) {
             guards.add(new EmptySource());
         }
-        options.maxDelete().ifPresent(limit -> guards.add(new MaxDelete(limit)));
+        options.maxDelete().ifPresent(limit -> guards.add(new MaxDelete(limit, options.deleteWindow())));
         return guards;
     }
 
@@ -43,12 +47,22 @@ interface DeletionGuard {
         }
     }
 
-    /** More deletions than the user allows, the contents of doomed directories included. */
+    /**
+     * More deletions than the user allows, the contents of doomed directories included: in one pass, or, with a
+     * window, in all the passes that started within it (so that many small passes cannot add up to more).
+     */
     final class MaxDelete implements DeletionGuard {
         private final long limit;
+        private final Duration window;
+        /** The deletions each recent pass was allowed, oldest first: {start, count}. Only with a window. */
+        private final Deque<Allowed> recent = new ArrayDeque<>();
 
-        MaxDelete(long limit) {
+        MaxDelete(long limit, Duration window) {
             this.limit = limit;
+            this.window = window;
+        }
+
+        private record Allowed(Instant passStart, long count) {
         }
 
         @Override
@@ -62,7 +76,20 @@ interface DeletionGuard {
                             : 1;
                 }
             }
-            return total > limit ? Optional.of(Texts.overTheLimit(total, limit)) : Optional.empty();
+            if (window.isZero()) {
+                return total > limit ? Optional.of(Texts.overTheLimit(total, limit)) : Optional.empty();
+            }
+            Instant since = pass.startedAt().minus(window);
+            while (!recent.isEmpty() && recent.peekFirst().passStart().isBefore(since)) {
+                recent.removeFirst();
+            }
+            long earlier = recent.stream().mapToLong(Allowed::count).sum();
+            if (earlier + total > limit) {
+                return Optional.of(earlier == 0 ? Texts.overTheLimit(total, limit)
+                        : Texts.overTheWindowLimit(total, earlier, limit, window));
+            }
+            recent.addLast(new Allowed(pass.startedAt(), total));
+            return Optional.empty();
         }
     }
 

@@ -72,6 +72,19 @@ final class PassReport {
         return new PassSummary(started, counts, bytesCopied, duration, completed);
     }
 
+    /** The short line of a pass over some directories: nothing when it changed nothing and met no error. */
+    void partialSummaryLine(int directories, PassSummary summary) {
+        if (summary.changes() == 0 && summary.errors() == 0 && summary.completed()) {
+            return;
+        }
+        String line = prefix + Texts.partialSummary(directories, summary.completed()) + summary.describeNonZero();
+        if (summary.errors() > 0) {
+            LOG.warn(line);
+        } else {
+            LOG.info(line);
+        }
+    }
+
     void summaryLine(long pass, PassSummary summary) {
         String line = prefix + Texts.summary(pass, summary.completed()) + summary.describe();
         if (summary.errors() > 0) {

@@ -37,6 +37,19 @@ public record PassSummary(Instant started, Map<Operation, Long> counts, long byt
                 + count(Operation.ATTRIBUTES);
     }
 
+    /** The counts that are not zero, then bytes and duration: {@code copied=2 bytes=123 duration=0.042s}. */
+    public String describeNonZero() {
+        StringBuilder line = new StringBuilder();
+        for (Operation operation : Operation.values()) {
+            if (count(operation) > 0) {
+                line.append(operation.key()).append('=').append(count(operation)).append(' ');
+            }
+        }
+        line.append("bytes=").append(bytesCopied);
+        line.append(String.format(Locale.ROOT, " duration=%.3fs", duration.toNanos() / 1e9));
+        return line.toString();
+    }
+
     /** The pass summary line's body: {@code created=1 copied=2 ... bytes=123 duration=0.042s}. */
     public String describe() {
         StringBuilder line = new StringBuilder();

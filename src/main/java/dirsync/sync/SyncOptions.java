@@ -1,6 +1,7 @@
 package dirsync.sync;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,10 +20,13 @@ import java.util.OptionalLong;
  *                         changed since (see {@link VerifiedPairs}) instead of hashing them again
  * @param compare          how two files of the same size are judged
  * @param hardLinks        source files that share an inode share one in the replica too (where it can)
+ * @param deleteWindow     how far back {@code maxDelete} counts: zero for each pass alone; else the deletions of
+ *                         all passes that started within this long count together (watch mode, where one
+ *                         {@code rm -rf} arrives as many small passes)
  */
 public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
                           boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare,
-                          boolean hardLinks) {
+                          boolean hardLinks, Duration deleteWindow) {
 
     /** How two regular files of the same size are judged equal. */
     public enum Compare {
@@ -39,6 +43,10 @@ public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excl
         Objects.requireNonNull(excludes, "excludes");
         Objects.requireNonNull(backupDir, "backupDir");
         Objects.requireNonNull(compare, "compare");
+        Objects.requireNonNull(deleteWindow, "deleteWindow");
+        if (deleteWindow.isNegative()) {
+            throw new IllegalArgumentException("deleteWindow must not be negative: " + deleteWindow);
+        }
         if (maxDelete.isPresent() && maxDelete.getAsLong() < 0) {
             throw new IllegalArgumentException("maxDelete must not be negative: " + maxDelete.getAsLong());
         }
@@ -46,37 +54,47 @@ public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excl
 
     public static SyncOptions defaults() {
         return new SyncOptions(false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true,
-                Compare.CHECKSUM, true);
+                Compare.CHECKSUM, true, Duration.ZERO);
     }
 
     public SyncOptions withAllowEmptySource(boolean on) {
-        return new SyncOptions(on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare, hardLinks);
+        return new SyncOptions(on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare,
+                hardLinks, deleteWindow);
     }
 
     public SyncOptions withMaxDelete(long limit) {
-        return new SyncOptions(allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir, rememberHashes, compare, hardLinks);
+        return new SyncOptions(allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir,
+                rememberHashes, compare, hardLinks, deleteWindow);
     }
 
     public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
-        return new SyncOptions(allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare, hardLinks);
+        return new SyncOptions(allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare,
+                hardLinks, deleteWindow);
     }
 
     public SyncOptions withBackupDir(Path dir) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
-                rememberHashes, compare, hardLinks);
+                rememberHashes, compare,
+                hardLinks, deleteWindow);
     }
 
     public SyncOptions withRememberHashes(boolean on) {
-        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare, hardLinks);
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare, hardLinks,
+                deleteWindow);
     }
 
     public SyncOptions withHardLinks(boolean on) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes,
-                compare, on);
+                compare, on, deleteWindow);
+    }
+
+    public SyncOptions withDeleteWindow(Duration window) {
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes,
+                compare, hardLinks, window);
     }
 
     public SyncOptions withCompare(Compare how) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir,
-                rememberHashes, how, hardLinks);
+                rememberHashes, how, hardLinks, deleteWindow);
     }
 }

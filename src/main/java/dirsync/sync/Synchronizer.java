@@ -75,9 +75,18 @@ public final class Synchronizer {
         return progress;
     }
 
-    /** Runs one pass, logs its summary line, and returns the summary. */
+    /** Runs one full pass, logs its summary line, and returns the summary. */
     public PassSummary runPass(Cancellation cancellation) {
-        long number = ++passes;
+        return runPass(cancellation, PassScope.everything());
+    }
+
+    /**
+     * Runs a pass over {@code scope} and returns its summary. A full pass is numbered and always logs its summary
+     * line; a pass over part of the tree logs a short one only if it changed something or met an error.
+     */
+    public PassSummary runPass(Cancellation cancellation, PassScope scope) {
+        boolean full = scope.isEverything();
+        long number = full ? ++passes : passes;
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         progress.restart();
@@ -89,15 +98,19 @@ public final class Synchronizer {
                 new Work(cancellation, md5, progress));
         boolean completed = true;
         try {
-            Walk.run(pass, step, guards);
+            Walk.run(pass, step, guards, scope);
         } catch (CancellationException stop) {
             completed = false;
         }
         if (verified != null) {
-            verified.passEnded(completed);
+            verified.passEnded(completed && full);
         }
         PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed);
-        report.summaryLine(number, summary);
+        if (full) {
+            report.summaryLine(number, summary);
+        } else {
+            report.partialSummaryLine(scope.size(), summary);
+        }
         return summary;
     }
 }

@@ -61,6 +61,11 @@ final class Texts {
         return "pass " + pass + " " + (completed ? "finished" : "interrupted by a stop request") + ": ";
     }
 
+    static String partialSummary(int directories, boolean completed) {
+        return "changes in " + directories + (directories == 1 ? " directory" : " directories")
+                + (completed ? "" : ", interrupted by a stop request") + ": ";
+    }
+
     static String copiedNew(EntryKind kind) {
         return "copied new " + kind.label();
     }
@@ -83,6 +88,11 @@ final class Texts {
 
     static String overTheLimit(long total, long limit) {
         return "it would delete " + total + " entries, more than --max-delete " + limit + " allows";
+    }
+
+    static String overTheWindowLimit(long total, long earlier, long limit, java.time.Duration window) {
+        return "it would delete " + total + " entries, and the passes of the last " + window.toSeconds()
+                + " s deleted " + earlier + ": more than --max-delete " + limit + " allows in that time";
     }
 
     /** The detail of a copy's line: " (12 bytes)", or " (12 bytes, old version kept in backup)". */

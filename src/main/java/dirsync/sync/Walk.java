@@ -7,20 +7,28 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One pass's walk, directory by directory with an explicit stack (memory follows the widest directory, and deep
  * trees stay off the call stack): open a directory, walk its subdirectories, then finish it, its attributes now
  * or, if it has deletions, after the deletion phase.
+ *
+ * <p>A full pass walks everything from the root. A pass over a {@link PassScope} opens only its directories: each
+ * is first {@linkplain Located located} (every directory on the way to it a directory on both sides, never a
+ * link, nothing excluded), and it descends only into subdirectories the replica lacks, unless its whole subtree
+ * is in scope. The deletions of all its directories meet the guards together, as those of a full pass do.
  */
 final class Walk {
 
     private Walk() {
     }
 
-    static void run(PassContext pass, DirectoryStep step, List<DeletionGuard> guards) {
+    static void run(PassContext pass, DirectoryStep step, List<DeletionGuard> guards, PassScope scope) {
         Changes changes = new Changes(pass);
         Entry sourceRoot;
         try {
@@ -44,27 +52,51 @@ final class Walk {
             pass.report().record(Operation.ERROR, Texts.REPLICA_NOT_A_DIRECTORY, RelPath.ROOT);
             return;
         }
+        List<PassScope.Root> roots = replicaRoot == null ? PassScope.everything().roots() : scope.roots();
         List<OpenedDirectory> withDeletions = new ArrayList<>();
+        Set<RelPath> opened = new HashSet<>();
+        boolean emptyOverNonEmpty = false;
+        for (PassScope.Root root : roots) {
+            Located start = Located.find(pass, root, sourceRoot, replicaRoot);
+            if (!opened.add(start.path())) {
+                continue; // met already, as another directory's way down or as a new subdirectory
+            }
+            OpenedDirectory top = step.open(pass, changes, start.path(), start.source(), start.replica());
+            if (start.path().isRoot()) {
+                emptyOverNonEmpty = top.emptyOverNonEmpty();
+            }
+            walkBelow(pass, step, changes, top, start.subtree(), opened, withDeletions);
+        }
+        // Deepest first, whichever directory of the scope each was found from.
+        withDeletions.sort(Comparator.comparingInt((OpenedDirectory dir) -> dir.relative().depth()).reversed());
+        DeletionPhase.run(pass, changes, guards, new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
+    }
+
+    /** Walks what lies below an opened directory: every subdirectory, or with {@code subtree} false the new ones. */
+    private static void walkBelow(PassContext pass, DirectoryStep step, Changes changes, OpenedDirectory top,
+                                  boolean subtree, Set<RelPath> opened, List<OpenedDirectory> withDeletions) {
         Deque<OpenedDirectory> stack = new ArrayDeque<>();
-        OpenedDirectory root = step.open(pass, changes, RelPath.ROOT, sourceRoot, replicaRoot);
-        stack.push(root);
+        stack.push(top);
         while (!stack.isEmpty()) {
             pass.cancellation().check();
-            OpenedDirectory top = stack.peek();
-            if (top.descents().hasNext()) {
-                Descent next = top.descents().next();
-                RelPath child = top.relative().resolve(next.source().name());
+            OpenedDirectory at = stack.peek();
+            if (at.descents().hasNext()) {
+                Descent next = at.descents().next();
+                if (!subtree && next.replica() != null) {
+                    continue; // an existing subdirectory of a directory in scope alone: not this pass's business
+                }
+                RelPath child = at.relative().resolve(next.source().name());
+                opened.add(child);
                 stack.push(step.open(pass, changes, child, next.source(), next.replica()));
             } else {
                 stack.pop();
-                if (top.deletions().isEmpty()) {
-                    changes.finishDirectory(top);
+                if (at.deletions().isEmpty()) {
+                    changes.finishDirectory(at);
                 } else {
-                    withDeletions.add(top);
+                    withDeletions.add(at);
                 }
             }
         }
-        DeletionPhase.run(pass, changes, guards, new DeletionGuard.DeletionPlan(withDeletions, root.emptyOverNonEmpty()));
     }
 
     /** The replica root's entry, or null if the pass had to create it (then it has nothing to list yet). */
