@@ -53,7 +53,7 @@ public final class DirsyncCommand implements Callable<Integer> {
             description = "Directory to keep identical to SOURCE; created if missing. Must not overlap SOURCE.")
     private Path replica;
 
-    @Parameters(index = "2", paramLabel = "INTERVAL", converter = IntervalConverter.class,
+    @Parameters(index = "2", paramLabel = "INTERVAL", converter = Converters.IntervalConverter.class,
             description = "Seconds between the end of one pass and the start of the next (a whole number > 0).")
     private Duration interval;
 
@@ -71,7 +71,7 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "--max-delete then counts the deletions of the last hour together.")
     private boolean watch;
 
-    @Option(names = "--watch-delay", paramLabel = "SECONDS", converter = DelayConverter.class, defaultValue = "1",
+    @Option(names = "--watch-delay", paramLabel = "SECONDS", converter = Converters.DelayConverter.class, defaultValue = "1",
             description = "With --watch: gather changes for SECONDS (0.1 to 60, default ${DEFAULT-VALUE}) before a "
                     + "pass over them.")
     private Duration watchDelay;
@@ -79,7 +79,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Log what would be done, change nothing.")
     private boolean dryRun;
 
-    @Option(names = "--max-delete", paramLabel = "N", converter = CountConverter.class,
+    @Option(names = "--max-delete", paramLabel = "N", converter = Converters.CountConverter.class,
             description = "If a pass would delete more than N entries (the contents of deleted directories "
                     + "included), it deletes none of them and reports an error.")
     private Long maxDelete;
@@ -109,7 +109,7 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "pass's figures and the time of the last successful pass, in the Prometheus text format.")
     private Path statusFile;
 
-    @Option(names = "--log-max-size", paramLabel = "SIZE", converter = FileSizeConverter.class,
+    @Option(names = "--log-max-size", paramLabel = "SIZE", converter = Converters.FileSizeConverter.class,
             defaultValue = "10MB", description = "Roll the log file over when it reaches SIZE (e.g. 500KB, 10MB, "
                     + "1GB; default ${DEFAULT-VALUE}).")
     private FileSize logMaxSize;
@@ -118,7 +118,7 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; 1 to 20 (default ${DEFAULT-VALUE}).")
     private int logMaxFiles;
 
-    @Option(names = "--compare", paramLabel = "HOW", defaultValue = "checksum", converter = CompareConverter.class,
+    @Option(names = "--compare", paramLabel = "HOW", defaultValue = "checksum", converter = Converters.CompareConverter.class,
             description = "How files of the same size are judged: checksum (MD5 of both, the default) or quick "
                     + "(equal modification times mean equal files, as rsync's default; blind to a change that keeps "
                     + "size and time).")
@@ -216,88 +216,5 @@ public final class DirsyncCommand implements Callable<Integer> {
         err.println("dirsync: " + LogText.escape(e.getMessage()) + " (see 'dirsync --help')");
         err.flush();
         return ExitCode.USAGE;
-    }
-
-    /** SIZE of --log-max-size: a number with an optional KB, MB or GB, as Logback reads it; at least 1 KB. */
-    static final class FileSizeConverter implements CommandLine.ITypeConverter<FileSize> {
-        @Override
-        public FileSize convert(String value) {
-            try {
-                FileSize size = FileSize.valueOf(value.trim());
-                if (size.getSize() >= 1024) {
-                    return size;
-                }
-            } catch (IllegalArgumentException e) {
-                // fall through
-            }
-            throw new CommandLine.TypeConversionException(
-                    "must be a size such as 500KB, 10MB or 1GB (at least 1KB), not '" + value + "'");
-        }
-    }
-
-    /** HOW of --compare: checksum or quick. */
-    static final class CompareConverter implements CommandLine.ITypeConverter<SyncOptions.Compare> {
-        @Override
-        public SyncOptions.Compare convert(String value) {
-            switch (value.trim()) {
-                case "checksum":
-                    return SyncOptions.Compare.CHECKSUM;
-                case "quick":
-                    return SyncOptions.Compare.QUICK;
-                default:
-                    throw new CommandLine.TypeConversionException("must be checksum or quick, not '" + value + "'");
-            }
-        }
-    }
-
-    /** N of --max-delete: a whole number, 0 or more. */
-    static final class CountConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            try {
-                long count = Long.parseLong(value.trim());
-                if (count >= 0) {
-                    return count;
-                }
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-            throw new CommandLine.TypeConversionException("must be a whole number, 0 or more, not '" + value + "'");
-        }
-    }
-
-    /** SECONDS of --watch-delay: a decimal number of seconds (its range is checked with the other settings). */
-    static final class DelayConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                java.math.BigDecimal seconds = new java.math.BigDecimal(value.trim());
-                if (seconds.signum() >= 0 && seconds.compareTo(java.math.BigDecimal.valueOf(3600)) <= 0) {
-                    return Duration.ofNanos(seconds.movePointRight(9).longValue());
-                }
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-            throw new CommandLine.TypeConversionException("must be a number of seconds such as 0.5 or 2, not '"
-                    + value + "'");
-        }
-    }
-
-    /** INTERVAL: a whole number of seconds, at least 1. */
-    static final class IntervalConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            long seconds;
-            try {
-                seconds = Long.parseLong(value.trim());
-            } catch (NumberFormatException e) {
-                seconds = -1;
-            }
-            if (seconds < 1 || seconds > Duration.ofDays(3650).toSeconds()) {
-                throw new CommandLine.TypeConversionException(
-                        "INTERVAL must be a whole number of seconds from 1 to 315360000, not '" + value + "'");
-            }
-            return Duration.ofSeconds(seconds);
-        }
     }
 }

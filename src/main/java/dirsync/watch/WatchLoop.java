@@ -73,6 +73,11 @@ final class WatchLoop {
         return events;
     }
 
+    /** What the next pass would cover if it started now (for tests). */
+    synchronized PassScope peek() {
+        return everything || gathered.size() > MOST_DIRECTORIES ? PassScope.everything() : gathered.build();
+    }
+
     synchronized void stop() {
         stopping = true;
         notifyAll();

@@ -1,0 +1,233 @@
+package dirsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
+import dirsync.testing.TwoTrees;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Passes over part of the tree (what watch mode runs between full passes): they cover the directories of their
+ * {@link PassScope} and nothing else, never write through a link, never enter what is excluded, and their
+ * deletions meet the guards as one.
+ */
+class ScopedPassTest {
+
+    @RegisterExtension
+    final TwoTrees trees = new TwoTrees();
+
+    private Synchronizer mirror(SyncOptions options) {
+        return Mirrors.of(trees.source(), trees.replica(), options);
+    }
+
+    private PassSummary pass(Synchronizer mirror, PassScope.Builder scope) {
+        return mirror.runPass(Cancellation.NEVER, scope.build());
+    }
+
+    private Synchronizer mirroredOnce(SyncOptions options) {
+        Synchronizer mirror = mirror(options);
+        mirror.runPass(Cancellation.NEVER);
+        trees.assertSame();
+        return mirror;
+    }
+
+    @Test
+    void aDirectoryInScopeIsSyncedAndOneOutsideIsNot() {
+        trees.src().file("a/1", "one").file("b/2", "two");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        trees.src().file("a/1", "changed").file("a/new", "n").file("b/2", "changed too");
+
+        PassSummary summary = pass(mirror, PassScope.builder().directory(RelPath.of("a")));
+
+        assertThat(summary.errors()).isZero();
+        assertThat(trees.replica().resolve("a/1")).hasContent("changed");
+        assertThat(trees.replica().resolve("a/new")).hasContent("n");
+        assertThat(trees.replica().resolve("b/2")).as("outside the scope").hasContent("two");
+    }
+
+    @Test
+    void aNewSubdirectoryOfADirectoryInScopeArrivesWhole() {
+        trees.src().file("a/1", "one");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        trees.src().file("a/new/x/y/z", "deep").file("a/new/top", "t");
+
+        pass(mirror, PassScope.builder().directory(RelPath.of("a")));
+
+        trees.assertSame();
+    }
+
+    @Test
+    void anExistingSubdirectoryIsLeftAloneUnlessTheWholeSubtreeIsInScope() {
+        trees.src().file("a/old/x", "one");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        trees.src().file("a/old/x", "changed");
+
+        pass(mirror, PassScope.builder().directory(RelPath.of("a")));
+        assertThat(trees.replica().resolve("a/old/x")).hasContent("one");
+
+        pass(mirror, PassScope.builder().subtree(RelPath.of("a")));
+        trees.assertSame();
+    }
+
+    @Test
+    void aDirectoryTheReplicaLacksIsReachedThroughTheDeepestOneItHas() {
+        trees.src().file("keep", "k");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        trees.src().file("a/b/c/file", "f").file("a/other", "o");
+
+        PassSummary summary = pass(mirror, PassScope.builder().directory(RelPath.of("a/b/c")));
+
+        assertThat(summary.errors()).isZero();
+        trees.assertSame();
+    }
+
+    @Test
+    void aLinkInTheReplicaWhereTheSourceHasADirectoryIsReplacedNeverWrittenThrough() throws IOException {
+        Path outside = Files.createDirectories(trees.outside());
+        trees.src().file("a/secret", "from the source");
+        trees.rep().link("a", outside.toString());
+        Synchronizer mirror = mirror(SyncOptions.defaults());
+
+        pass(mirror, PassScope.builder().directory(RelPath.of("a")));
+
+        assertThat(outside).isEmptyDirectory();
+        assertThat(trees.replica().resolve("a/secret")).hasContent("from the source");
+        trees.assertSame();
+    }
+
+    @Test
+    void aSourceDirectoryReplacedByALinkBecomesALinkThoughTheScopeNamesWhatWasInIt() throws IOException {
+        Path outside = Files.createDirectories(trees.outside());
+        Files.writeString(outside.resolve("file"), "not to be copied");
+        trees.src().file("d/sub/file", "x");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        Trees.deleteRecursively(trees.source().resolve("d"));
+        trees.src().link("d", outside.toString());
+
+        PassSummary summary = pass(mirror, PassScope.builder().directory(RelPath.of("d/sub"))
+                .directory(RelPath.ROOT));
+
+        assertThat(summary.errors()).isZero();
+        assertThat(Files.isSymbolicLink(trees.replica().resolve("d"))).isTrue();
+        assertThat(outside.resolve("sub")).doesNotExist();
+        trees.assertSame();
+    }
+
+    @Test
+    void anExcludedDirectoryIsNotEnteredThoughTheScopeNamesIt() {
+        trees.src().file("keep", "k");
+        SyncOptions options = SyncOptions.defaults().withExcludes(Excludes.of(java.util.List.of("cache/")), false);
+        Synchronizer mirror = mirroredOnce(options);
+        trees.src().file("cache/big", "never copied");
+
+        pass(mirror, PassScope.builder().subtree(RelPath.of("cache")).directory(RelPath.of("cache")));
+
+        assertThat(trees.replica().resolve("cache")).doesNotExist();
+    }
+
+    @Test
+    void theDeletionsOfAllDirectoriesInScopeMeetTheLimitTogether() {
+        trees.src().file("a/1", "x").file("a/2", "x").file("b/1", "x").file("b/2", "x");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults().withMaxDelete(3));
+        Map<String, String> before = Trees.snapshot(trees.replica());
+        Trees.deleteRecursively(trees.source().resolve("a"));
+        Trees.deleteRecursively(trees.source().resolve("b"));
+        trees.src().dir("a").dir("b");
+        trees.src().mtime("a", Instant.parse("2024-01-01T00:00:00Z")).mtime("b", Instant.parse("2024-01-01T00:00:00Z"));
+
+        PassSummary summary = pass(mirror, PassScope.builder().directory(RelPath.of("a")).directory(RelPath.of("b")));
+
+        assertThat(summary.errors()).isEqualTo(1);
+        assertThat(summary.count(Operation.DELETED)).isZero();
+        assertThat(Trees.snapshot(trees.replica())).isEqualTo(before);
+    }
+
+    @Test
+    void withAWindowTheLimitCountsWhatEarlierPassesDeletedWithinIt() {
+        trees.src().file("a/1", "x").file("a/2", "x").file("b/1", "x").file("b/2", "x");
+        MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00Z"));
+        SyncOptions options = SyncOptions.defaults().withMaxDelete(3).withDeleteWindow(Duration.ofHours(1));
+        Synchronizer mirror = Mirrors.of(trees.source(), trees.replica(), options, clock);
+        mirror.runPass(Cancellation.NEVER);
+        clock.advance(Duration.ofMinutes(1));
+        deleteFiles("a/1", "a/2");
+        assertThat(pass(mirror, PassScope.builder().directory(RelPath.of("a"))).count(Operation.DELETED))
+                .isEqualTo(2);
+
+        clock.advance(Duration.ofMinutes(1));
+        deleteFiles("b/1", "b/2");
+        PassSummary refused = pass(mirror, PassScope.builder().directory(RelPath.of("b")));
+        assertThat(refused.errors()).as("2 now and 2 a minute ago are more than 3").isEqualTo(1);
+        assertThat(trees.replica().resolve("b/1")).exists();
+
+        clock.advance(Duration.ofHours(1));
+        PassSummary later = pass(mirror, PassScope.builder().directory(RelPath.of("b")));
+        assertThat(later.errors()).isZero();
+        trees.assertSame();
+    }
+
+    @Test
+    void aPassOverPartOfTheTreeKeepsTheVerifiedPairsOfTheRest() {
+        trees.src().file("a/1", "alpha").file("b/2", "beta");
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)); // the files count as settled
+        Synchronizer mirror = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), ahead);
+        mirror.runPass(Cancellation.NEVER); // copies
+        mirror.runPass(Cancellation.NEVER); // verifies both pairs by hashing
+        assertThat(mirror.progress().snapshot().bytesHashed()).isEqualTo(2 * (5 + 4));
+        pass(mirror, PassScope.builder().directory(RelPath.of("a")));
+
+        mirror.runPass(Cancellation.NEVER);
+
+        assertThat(mirror.progress().snapshot().bytesHashed()).as("the pairs of b, outside the scope, too")
+                .isZero();
+    }
+
+    private void deleteFiles(String... relative) {
+        for (String path : relative) {
+            try {
+                Files.delete(trees.source().resolve(path));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A clock a test moves by hand. */
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
