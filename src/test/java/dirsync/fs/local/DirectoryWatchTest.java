@@ -1,0 +1,143 @@
+package dirsync.fs.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watch of a local tree's directories, on real inotify: what it reports, and under which paths. */
+class DirectoryWatchTest {
+
+    @TempDir
+    Path root;
+
+    DirectoryWatch watch;
+    final ExecutorService taker = Executors.newSingleThreadExecutor();
+
+    @BeforeEach
+    void open() throws IOException {
+        watch = DirectoryWatch.over(LocalTree.at(root));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        watch.close();
+        taker.shutdownNow();
+    }
+
+    /** The events that arrive within a second of the first. */
+    private List<DirectoryWatch.Event> events() throws Exception {
+        List<DirectoryWatch.Event> all = new ArrayList<>();
+        Future<List<DirectoryWatch.Event>> first = taker.submit(watch::take);
+        all.addAll(first.get(5, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        Future<List<DirectoryWatch.Event>> more = taker.submit(watch::take);
+        try {
+            all.addAll(more.get(500, TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException none) {
+            more.cancel(true);
+        }
+        return all;
+    }
+
+    private static DirectoryWatch.Event event(String dir, String name, DirectoryWatch.Kind kind) {
+        return new DirectoryWatch.Event(RelPath.of(dir), name == null ? null : Name.of(name), kind);
+    }
+
+    @Test
+    void aNewFileIsReportedUnderItsDirectory() throws Exception {
+        Files.createDirectories(root.resolve("a"));
+        watch.register(RelPath.of("a"));
+
+        Files.writeString(root.resolve("a/f"), "x");
+
+        assertThat(events()).contains(event("a", "f", DirectoryWatch.Kind.CREATED));
+    }
+
+    @Test
+    void namesArriveAsTheirBytesEvenWhenTheyAreNotUtf8() throws Exception {
+        watch.register(RelPath.ROOT);
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9};
+
+        Files.writeString(Trees.child(root, latin1), "x");
+
+        assertThat(events()).extracting(e -> e.name()).contains(Name.of(latin1));
+    }
+
+    @Test
+    void aBurstOfTwoThousandEventsOverflowsTheDirectory() throws Exception {
+        Files.createDirectories(root.resolve("burst"));
+        watch.register(RelPath.of("burst"));
+
+        for (int i = 0; i < 2000; i++) {
+            Files.writeString(root.resolve("burst/f" + i), "x");
+        }
+
+        assertThat(events()).contains(event("burst", null, DirectoryWatch.Kind.OVERFLOW));
+    }
+
+    @Test
+    void aRenamedDirectoryRegisteredUnderItsNewPathReportsUnderIt() throws Exception {
+        Files.createDirectories(root.resolve("old"));
+        watch.register(RelPath.of("old"));
+        Files.move(root.resolve("old"), root.resolve("new"));
+
+        assertThat(watch.register(RelPath.of("new"))).isTrue();
+        Files.writeString(root.resolve("new/f"), "x");
+
+        assertThat(events()).contains(event("new", "f", DirectoryWatch.Kind.CREATED))
+                .noneMatch(e -> e.directory().equals(RelPath.of("old")));
+        assertThat(watch.isWatched(RelPath.of("old"))).isFalse();
+        assertThat(watch.watched()).isEqualTo(1);
+    }
+
+    @Test
+    void aForgottenDirectoryAndThoseBelowItAreNoLongerWatched() throws Exception {
+        Files.createDirectories(root.resolve("a/b"));
+        Files.createDirectories(root.resolve("c"));
+        watch.register(RelPath.of("a"));
+        watch.register(RelPath.of("a/b"));
+        watch.register(RelPath.of("c"));
+
+        watch.forget(RelPath.of("a"));
+        Files.writeString(root.resolve("a/b/f"), "x");
+        Files.writeString(root.resolve("c/f"), "x");
+
+        assertThat(events()).contains(event("c", "f", DirectoryWatch.Kind.CREATED))
+                .allMatch(e -> e.directory().equals(RelPath.of("c")));
+        assertThat(watch.watched()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeletedDirectorysWatchEnds() throws Exception {
+        Files.createDirectories(root.resolve("gone"));
+        watch.register(RelPath.of("gone"));
+
+        Files.delete(root.resolve("gone"));
+
+        assertThat(events()).contains(event("gone", null, DirectoryWatch.Kind.ENDED));
+        assertThat(watch.isWatched(RelPath.of("gone"))).isFalse();
+    }
+
+    @Test
+    void registeringAWatchedDirectoryAgainIsANoOp() throws Exception {
+        watch.register(RelPath.ROOT);
+
+        assertThat(watch.register(RelPath.ROOT)).isFalse();
+        assertThat(watch.watched()).isEqualTo(1);
+    }
+}
