@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.sync.Operation;
 import dirsync.sync.PassSummary;
+import dirsync.watch.SourceWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,5 +38,33 @@ class StatusFileTest {
                     assertThat(Files.readString(file))
                             .contains("dirsync_last_success_time_seconds{replica=\"/srv/replica\"} 1741064767.250\n");
                 });
+    }
+
+    @Test
+    void inWatchModeAnEventPassGivesItsTimeAndTheWatchsFiguresButNotTheLastSuccess() throws Exception {
+        Path file = temp.resolve("dirsync.prom");
+        Instant full = Instant.parse("2025-03-04T05:00:00Z");
+        Instant event = Instant.parse("2025-03-04T05:10:00.500Z");
+        StatusFile status = new StatusFile(file, Path.of("/r"), () -> new SourceWatcher.Figures(584, 2, 7));
+
+        status.record(new PassSummary(full, Map.of(), 0, Duration.ofMillis(200), true));
+        status.recordPartial(new PassSummary(event, Map.of(Operation.COPIED, 1L), 5, Duration.ofMillis(3), true));
+
+        assertThat(Files.readString(file)).contains(
+                "dirsync_last_pass_start_time_seconds{replica=\"/r\"} 1741064400.000\n",
+                "dirsync_last_success_time_seconds{replica=\"/r\"} 1741064400.000\n",
+                "dirsync_last_event_pass_start_time_seconds{replica=\"/r\"} 1741065000.500\n",
+                "dirsync_watched_directories{replica=\"/r\"} 584\n",
+                "dirsync_unwatched_directories{replica=\"/r\"} 2\n",
+                "dirsync_pending_events{replica=\"/r\"} 7\n");
+    }
+
+    @Test
+    void withoutWatchModeThereAreNoWatchFigures() throws Exception {
+        Path file = temp.resolve("dirsync.prom");
+
+        new StatusFile(file, Path.of("/r")).record(new PassSummary(Instant.EPOCH, Map.of(), 0, Duration.ZERO, true));
+
+        assertThat(Files.readString(file)).doesNotContain("watched", "event_pass", "pending");
     }
 }

@@ -175,6 +175,31 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void watchModeCopiesAChangeWithoutWaitingForTheIntervalThenStopsWithExitZero() throws Exception {
+        StopSignal stop = new StopSignal();
+        Path status = temp.resolve("status/dirsync.prom");
+        CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> run(stop, "--watch", "--watch-delay",
+                "0.2", "--status-file", status.toString(), source.toString(), replica.toString(), "3600",
+                log.toString()));
+        awaitTrue(() -> Files.exists(log) && passFinishedAfter("created directory empty"));
+        Files.writeString(source.resolve("sub/later.txt"), "added while watching");
+        awaitTrue(() -> Files.readAllLines(log).stream().anyMatch(line -> line.contains("changes in 1 directory")));
+
+        stop.raise();
+        Run run = running.get(15, TimeUnit.SECONDS);
+
+        assertThat(run.exitCode()).isZero();
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines.get(0)).contains("interval 3600 s, watching (delay 0.2 s)");
+        assertThat(lines).anyMatch(line -> line.endsWith("copied new file sub/later.txt (20 bytes)"));
+        assertThat(lines).filteredOn(line -> line.contains(" pass ")).hasSize(1);
+        assertThat(Files.readString(status)).contains("dirsync_watched_directories{replica=\"" + replica + "\"} 3",
+                "dirsync_unwatched_directories{", "dirsync_pending_events{",
+                "dirsync_last_event_pass_start_time_seconds{");
+        assertSameTree(source, replica);
+    }
+
+    @Test
     void periodicModeKeepsSyncingUntilStoppedThenExitsZero() throws Exception {
         StopSignal stop = new StopSignal();
         CompletableFuture<Run> running = CompletableFuture.supplyAsync(
@@ -629,7 +654,16 @@ class DirsyncCommandTest {
                         "checksum or quick", "'size'"),
                 mistake("max-delete negative", t -> new String[] {"--max-delete", "-1", "--once",
                     t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
-                        "--max-delete", "'-1'"));
+                        "--max-delete", "'-1'"),
+                mistake("watch with once", t -> withOptions(t, "--watch"), "--watch and --once exclude each other"),
+                mistake("watch delay not a number", t -> withOptions(t, "--watch-delay", "soon"), "--watch-delay",
+                        "'soon'"),
+                mistake("watch delay too short", t -> new String[] {"--watch", "--watch-delay", "0.01",
+                    t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
+                        "--watch-delay must be from 0.1 to 60 seconds"),
+                mistake("watch delay too long", t -> new String[] {"--watch", "--watch-delay", "61",
+                    t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
+                        "--watch-delay must be from 0.1 to 60 seconds"));
     }
 
     /** A --once run of the usual source and replica with these options in front. */
