@@ -1,10 +1,12 @@
 package dirsync.watch;
 
 import dirsync.fs.RelPath;
+import dirsync.fs.SourceTree;
 import dirsync.fs.local.DirectoryWatch;
 import dirsync.sync.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.OptionalLong;
@@ -25,6 +27,7 @@ final class Registrations {
     static final String LIMIT_SYSCTL = "fs.inotify.max_user_watches";
     private static final Path LIMIT_FILE = Path.of("/proc/sys/fs/inotify/max_user_watches");
 
+    private final SourceTree source;
     private final DirectoryWatch watch;
     private final WatchLoop loop;
     private final long intervalSeconds;
@@ -33,19 +36,25 @@ final class Registrations {
     private IOException firstFailure;
     private boolean warned;
 
-    Registrations(DirectoryWatch watch, WatchLoop loop, long intervalSeconds) {
+    Registrations(SourceTree source, DirectoryWatch watch, WatchLoop loop, long intervalSeconds) {
+        this.source = source;
         this.watch = watch;
         this.loop = loop;
         this.intervalSeconds = intervalSeconds;
     }
 
-    /** Watches {@code dir} if it is not watched yet; a failure is remembered, never thrown. */
+    /**
+     * Watches {@code dir} if that directory is not watched yet (one stat tells: a disk mounted over it since is
+     * another directory); a failure is remembered, never thrown.
+     */
     void beforeListing(RelPath dir) {
         try {
-            watch.register(dir);
+            watch.register(dir, source.examine(dir).identity());
             synchronized (this) {
                 unwatched.remove(dir);
             }
+        } catch (NoSuchFileException gone) {
+            // Vanished: not a directory to watch, and the listing that follows says so.
         } catch (IOException | RuntimeException e) {
             boolean first;
             synchronized (this) {

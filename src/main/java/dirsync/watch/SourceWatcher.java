@@ -46,7 +46,7 @@ public final class SourceWatcher implements Closeable {
         this.watch = watch;
         this.delay = delay;
         this.loop = new WatchLoop(interval, delay, System::nanoTime);
-        this.registrations = new Registrations(watch, loop, interval.toSeconds());
+        this.registrations = new Registrations(tree, watch, loop, interval.toSeconds());
         this.source = new WatchedSource(tree, registrations);
         this.router = new EventRouter(tree, watch, loop);
         this.events = new Thread(this::takeEvents, "dirsync-watch");

@@ -1,5 +1,6 @@
 package dirsync.fs.local;
 
+import dirsync.fs.Entry;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import java.io.Closeable;
@@ -50,6 +51,8 @@ public final class DirectoryWatch implements Closeable {
     private final Registrar registrar;
     private final Map<WatchKey, RelPath> paths = new HashMap<>();
     private final Map<RelPath, WatchKey> keys = new HashMap<>();
+    /** Which directory each path's watch was set on (device, inode), where the tree tells. */
+    private final Map<RelPath, Entry.Identity> identities = new HashMap<>();
 
     private DirectoryWatch(LocalTree tree, WatchService service, Registrar registrar) {
         this.tree = tree;
@@ -77,17 +80,35 @@ public final class DirectoryWatch implements Closeable {
      *
      * @throws IOException if the directory cannot be watched (for inotify, the kernel's watch limit, say)
      */
-    public synchronized boolean register(RelPath dir) throws IOException {
+    public boolean register(RelPath dir) throws IOException {
+        return register(dir, Entry.Identity.UNKNOWN);
+    }
+
+    /**
+     * Watches {@code dir}, now the directory {@code current} (its device and inode, as just examined), unless
+     * that very directory is watched under that path already. Another directory at the same path (a file system
+     * mounted over it, or one made anew) gets a watch of its own, and the old watch ends.
+     */
+    public synchronized boolean register(RelPath dir, Entry.Identity current) throws IOException {
         WatchKey known = keys.get(dir);
-        if (known != null && known.isValid()) {
+        Entry.Identity watchedFile = identities.get(dir);
+        boolean sameDirectory = !current.known() || watchedFile == null || !watchedFile.known()
+                || watchedFile.sameFile(current);
+        if (known != null && known.isValid() && sameDirectory) {
             return false;
         }
         WatchKey key = registrar.register(tree.path(dir), service);
+        if (known != null && known != key) {
+            known.cancel();
+            paths.remove(known);
+        }
         RelPath before = paths.put(key, dir);
         if (before != null && !before.equals(dir)) {
             keys.remove(before); // a renamed directory: inotify hands back its old watch
+            identities.remove(before);
         }
         keys.put(dir, key);
+        identities.put(dir, current);
         return true;
     }
 
@@ -112,6 +133,7 @@ public final class DirectoryWatch implements Closeable {
             if (within(entry.getKey(), dir)) {
                 entry.getValue().cancel();
                 paths.remove(entry.getValue());
+                identities.remove(entry.getKey());
                 it.remove();
             }
         }
@@ -163,7 +185,9 @@ public final class DirectoryWatch implements Closeable {
         if (!valid) {
             synchronized (this) {
                 paths.remove(key);
-                keys.remove(dir, key);
+                if (keys.remove(dir, key)) {
+                    identities.remove(dir);
+                }
             }
             out.add(new Event(dir, null, Kind.ENDED));
         }

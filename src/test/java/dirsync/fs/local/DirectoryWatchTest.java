@@ -134,6 +134,23 @@ class DirectoryWatchTest {
     }
 
     @Test
+    void anotherDirectoryAtAWatchedPathGetsAWatchOfItsOwn() throws Exception {
+        Files.createDirectories(root.resolve("d"));
+        LocalTree tree = LocalTree.at(root);
+        watch.register(RelPath.of("d"), tree.examine(RelPath.of("d")).identity());
+        Files.move(root.resolve("d"), root.resolve("moved-away"));
+        Files.createDirectories(root.resolve("d"));
+
+        assertThat(watch.register(RelPath.of("d"), tree.examine(RelPath.of("d")).identity())).isTrue();
+        Files.writeString(root.resolve("moved-away/f"), "not in d any more");
+        Files.writeString(root.resolve("d/g"), "x");
+
+        assertThat(events()).contains(event("d", "g", DirectoryWatch.Kind.CREATED))
+                .noneMatch(e -> e.name() != null && e.name().equals(Name.of("f")));
+        assertThat(watch.watched()).isEqualTo(1);
+    }
+
+    @Test
     void registeringAWatchedDirectoryAgainIsANoOp() throws Exception {
         watch.register(RelPath.ROOT);
 
