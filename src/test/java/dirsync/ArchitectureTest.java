@@ -25,6 +25,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSyncCoreAndTheSeamKnowNothingOfWatchingAndTheWatchNothingOfTheApplication() {
+        assertThat(importsIn("sync", "fs")).noneMatch(line -> line.contains("import dirsync.watch"));
+        assertThat(importsIn("watch")).noneMatch(line -> line.contains("import dirsync.app")
+                || line.contains("import dirsync.cli"));
+    }
+
+    @Test
     void theSeamKnowsNoImplementationOfItself() {
         assertThat(importsIn("fs")).noneMatch(line -> line.contains("import dirsync.fs.local")
                 || line.contains("import dirsync.fs.dryrun") || line.contains("import dirsync.sync"));

@@ -193,6 +193,19 @@ class ScopedPassTest {
                 .isZero();
     }
 
+    @Test
+    void aFileWithANameOutsideTheScopeIsOneFileWithSeveralNamesAgainAfterTheNextFullPass() throws IOException {
+        trees.src().file("a/x", "shared content").hardLink("b/y", "a/x");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        Files.writeString(trees.source().resolve("a/x"), "changed through one name");
+
+        pass(mirror, PassScope.builder().directory(RelPath.of("a")));
+        assertThat(trees.replica().resolve("a/x")).hasContent("changed through one name");
+
+        mirror.runPass(Cancellation.NEVER);
+        trees.assertSame(Trees.Detail.HARD_LINKS);
+    }
+
     private void deleteFiles(String... relative) {
         for (String path : relative) {
             try {
