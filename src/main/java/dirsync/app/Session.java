@@ -108,15 +108,7 @@ public final class Session {
                 settings.groups()), settings.xattrs());
         ReplicaTree replica = settings.dryRun() ? DryRunReplica.over(local) : local;
         LocalTree source = LocalTree.at(settings.source());
-        SourceWatcher watcher;
-        try {
-            watcher = settings.watch() ? SourceWatcher.over(source, settings.interval(),
-                    settings.watchDelay().orElseThrow()) : null;
-        } catch (IOException e) {
-            LOG.error("cannot watch source '{}': {}", LogText.escape(settings.source()), LogText.reason(e));
-            return fail("cannot watch source '" + LogText.escape(settings.source()) + "': " + LogText.reason(e),
-                    ExitCode.REPLICA_UNUSABLE);
-        }
+        SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
         Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(), replica,
                 settings.options());
         try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
@@ -148,6 +140,21 @@ public final class Session {
                 keepVerifiedPairs(synchronizer);
             }
             return exitCode;
+        }
+    }
+
+    /**
+     * The watch of the source, or null if the system gives none (inotify's instance limit, say): then the run
+     * goes on with its full passes only, which is what a service should do rather than stop, and says so.
+     */
+    private SourceWatcher watcherOrNone(LocalTree source) {
+        try {
+            return SourceWatcher.over(source, settings.interval(), settings.watchDelay().orElseThrow());
+        } catch (IOException e) {
+            LOG.warn("cannot watch source '{}' ({}): going on without watching, with a full pass every {} s "
+                    + "(fs.inotify.max_user_instances limits the watchers per user)", LogText.escape(settings.source()),
+                    LogText.reason(e), settings.interval().toSeconds());
+            return null;
         }
     }
 
@@ -216,49 +223,8 @@ public final class Session {
 
     private int runWatching(SourceWatcher watcher, Supplier<PassSummary> full, Consumer<PassScope> partial)
             throws InterruptedException {
-        Thread passes = new Thread(() -> {
-            try {
-                watcher.run(new SourceWatcher.Passes() {
-                    @Override
-                    public void full() {
-                        guarded(full::get);
-                    }
-
-                    @Override
-                    public void partial(PassScope scope) {
-                        guarded(() -> partial.accept(scope));
-                    }
-                });
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "dirsync-pass");
-        passes.setDaemon(true);
-        passes.start();
-        try {
-            stop.await();
-            LOG.info("stop requested, finishing");
-            watcher.stop();
-            passes.join(STOP_GRACE.toMillis());
-            LOG.info(passes.isAlive() ? "dirsync stopped while a pass was still ending" : "dirsync stopped");
-        } finally {
-            try {
-                watcher.close();
-            } catch (IOException e) {
-                LOG.debug("closing the watch: {}", LogText.reason(e));
-            }
-        }
+        new WatchRunner(watcher, full::get, partial).runUntil(stop, STOP_GRACE);
         return ExitCode.OK;
-    }
-
-    /** Even a bug must not end a service that runs for months: log it, and go on with the next pass. */
-    private static void guarded(Runnable pass) {
-        try {
-            pass.run();
-        } catch (RuntimeException | Error unexpected) {
-            LOG.error("pass failed unexpectedly, the next one follows as planned: {}", unexpected.toString(),
-                    unexpected);
-        }
     }
 
     private static int exitCodeOf(PassSummary summary) {
