@@ -21,6 +21,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -52,12 +53,26 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+    private final String openSshExtensions;
     private final AtomicBoolean diskFull = new AtomicBoolean();
     private final List<SftpClient> clients = new ArrayList<>();
     private Path keys;
     private SshServer server;
     private SshClient client;
     private ClientSession session;
+
+    /** A server that offers what MINA's offers by default (OpenSSH's fsync, posix-rename, lsetstat, ...). */
+    public EmbeddedSftpServer() {
+        this(null);
+    }
+
+    /**
+     * A server that reports only these OpenSSH extensions ({@code name=version,...}; "" for none), to see what a
+     * client does without the others.
+     */
+    public EmbeddedSftpServer(String openSshExtensions) {
+        this.openSshExtensions = openSshExtensions;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException, GeneralSecurityException {
@@ -74,6 +89,9 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         server.setFileSystemFactory(new NativeFileSystemFactory());
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new FullDiskAccessor(diskFull)).build()));
+        if (openSshExtensions != null) {
+            SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, openSshExtensions);
+        }
         server.start();
 
         PublicKey hostKey = hostKeys.loadKeys(null).iterator().next().getPublic();

@@ -294,6 +294,32 @@ class SftpTreeTest {
     }
 
     @Test
+    void givesAttributesToALinkItselfNeverToWhatItPointsTo() throws IOException {
+        Path outside = Trees.at(temp.resolve("outside")).file("precious", "keep").mode("precious", "rw-------")
+                .mtime("precious", LAST_YEAR).root();
+        Map<String, String> outsideBefore = Trees.snapshot(outside);
+        rep.link("d", outside.toString()).link("f", outside.resolve("precious").toString());
+        Entry open = Entry.directory(Name.of("d"), FileTime.fromMillis(0), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        for (String link : List.of("d", "f")) {
+            try {
+                tree.setAttributes(RelPath.of(link), open);
+            } catch (IOException refused) {
+                // Linux keeps no mode on a link: the server may refuse, as long as it follows nothing
+            }
+        }
+
+        assertThat(Trees.snapshot(outside)).isEqualTo(outsideBefore);
+    }
+
+    @Test
+    void refusesToOpenALinkForReading() {
+        rep.file("target", "t").link("link", "target");
+
+        assertThatThrownBy(() -> tree.open(RelPath.of("link"))).hasMessageContaining("not a regular file");
+    }
+
+    @Test
     void preparesAMissingRootWithItsParentsAndRefusesAFile() throws IOException {
         Path deep = temp.resolve("new/parents/root");
         SftpTree missing = SftpTree.over(SERVER.newClient(), deep.toString(), "deep");
