@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
@@ -185,10 +186,16 @@ public final class SftpTree implements ReplicaTree {
     @Override
     public boolean carries(Entry source, Entry current) {
         if (source.is(EntryKind.SYMLINK)) {
-            return !calls.offers(RemoteCalls.LSETSTAT) || SftpEntries.sameSecond(source.modified(), current.modified());
+            return !calls.offers(RemoteCalls.LSETSTAT) || sameModificationTime(source.modified(), current.modified());
         }
         return source.permissions().equals(current.permissions())
-                && SftpEntries.sameSecond(source.modified(), current.modified());
+                && sameModificationTime(source.modified(), current.modified());
+    }
+
+    /** Whole seconds: all SFTP v3 carries (for comparisons by time alone). */
+    @Override
+    public boolean sameModificationTime(FileTime source, FileTime replica) {
+        return SftpEntries.sameSecond(source, replica);
     }
 
     @Override

@@ -291,6 +291,7 @@ class SftpTreeTest {
         assertThat(now.permissions()).isEqualTo(wanted.permissions());
         assertThat(tree.carries(wanted, now)).isTrue();
         assertThat(tree.carries(wanted.withModified(FileTime.from(LAST_YEAR.plusSeconds(1))), now)).isFalse();
+        assertThat(tree.sameModificationTime(FileTime.from(LAST_YEAR), now.modified())).isTrue();
     }
 
     @Test
