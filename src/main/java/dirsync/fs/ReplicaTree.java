@@ -59,6 +59,16 @@ public interface ReplicaTree extends SourceTree {
     }
 
     /**
+     * Whether a replica entry's modification time {@code replica} is the source's {@code source} as this tree keeps
+     * times: equal here; to the whole second on a tree that keeps no finer times (SFTP v3). For comparisons by
+     * time alone ({@code --compare quick}), which would otherwise see every carried time as changed.
+     */
+    default boolean sameModificationTime(java.nio.file.attribute.FileTime source,
+                                         java.nio.file.attribute.FileTime replica) {
+        return source.equals(replica);
+    }
+
+    /**
      * Gives a file or directory exactly the extended attributes ({@code user.*}) that {@code path} has in
      * {@code source}, if this tree carries them; returns whether anything changed.
      *

@@ -1,6 +1,5 @@
 package dirsync.sync;
 
-import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -8,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.local.LocalTree;
 import dirsync.testing.LogCapture;
 import dirsync.testing.Trees;
 import java.io.IOException;
@@ -64,12 +65,27 @@ class SynchronizerTest {
         return true;
     }
 
+    /** The tree a pass writes the replica directory through: a local tree here; subclasses reach it another way. */
+    ReplicaTree replicaTree(Path replica) {
+        return LocalTree.at(replica);
+    }
+
+    /** What a comparison of the replica with the source leaves out or adds (whole seconds, for SFTP). */
+    Trees.Detail[] compared() {
+        return new Trees.Detail[0];
+    }
+
+    /** {@link Trees#assertSameTree}, with what this replica keeps. */
+    void assertSameTree(Path expected, Path actual) {
+        Trees.assertSameTree(expected, actual, compared());
+    }
+
     private PassSummary sync() {
-        return Mirrors.of(source, replica, false).runPass(Cancellation.NEVER);
+        return Mirrors.of(source, replicaTree(replica), false).runPass(Cancellation.NEVER);
     }
 
     private PassSummary dryRun() {
-        return Mirrors.of(source, replica, true).runPass(Cancellation.NEVER);
+        return Mirrors.of(source, replicaTree(replica), true).runPass(Cancellation.NEVER);
     }
 
     @Test
@@ -438,7 +454,7 @@ class SynchronizerTest {
         src.file("a", "1").file("b", "vanishes").file("c", "3");
         PassHooks deleteBOnceListed = afterPlanning(".", () -> Files.delete(source.resolve("b")));
 
-        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), deleteBOnceListed)
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), SyncOptions.defaults(), deleteBOnceListed)
                 .runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.VANISHED)).isEqualTo(1);
@@ -461,7 +477,7 @@ class SynchronizerTest {
             }
         };
 
-        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), swapBeforeListingD)
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), SyncOptions.defaults(), swapBeforeListingD)
                 .runPass(Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
@@ -479,7 +495,7 @@ class SynchronizerTest {
             src.file("f/inside", "now a directory");
         });
 
-        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), swapOnceListed)
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), SyncOptions.defaults(), swapOnceListed)
                 .runPass(Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
@@ -494,7 +510,7 @@ class SynchronizerTest {
         PassHooks appendToBOnceListed = afterPlanning(".", () -> Files.writeString(source.resolve("b"), " more",
                 StandardOpenOption.APPEND));
 
-        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), appendToBOnceListed)
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), SyncOptions.defaults(), appendToBOnceListed)
                 .runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
@@ -512,7 +528,7 @@ class SynchronizerTest {
         AtomicInteger checks = new AtomicInteger();
         Cancellation stopAfterFiveChecks = () -> checks.incrementAndGet() > 5;
 
-        PassSummary summary = Mirrors.of(source, replica, false).runPass(stopAfterFiveChecks);
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), false).runPass(stopAfterFiveChecks);
 
         assertThat(summary.completed()).isFalse();
         assertThat(temporaryFiles(replica)).isEmpty();
@@ -530,7 +546,7 @@ class SynchronizerTest {
         Cancellation stopThePassThreadOncePlanned = () -> planned.get()
                 && !Thread.currentThread().getName().startsWith("dirsync-copy");
 
-        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), afterPlanning(".",
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), SyncOptions.defaults(), afterPlanning(".",
                 () -> planned.set(true))).runPass(stopThePassThreadOncePlanned);
 
         assertThat(summary.completed()).isFalse();
@@ -554,7 +570,7 @@ class SynchronizerTest {
         PassSummary summary;
         List<String> log;
         try (LogCapture capture = new LogCapture()) {
-            summary = Mirrors.of(source, replica, false).runPass(stopOnceTheDeletionHasBegun);
+            summary = Mirrors.of(source, replicaTree(replica), false).runPass(stopOnceTheDeletionHasBegun);
             log = capture.messages();
         }
 
@@ -688,7 +704,7 @@ class SynchronizerTest {
     @Test
     void theSummaryTellsWhenThePassStartedByTheSynchronizersClock() {
         java.time.Clock fixed = java.time.Clock.fixed(LAST_YEAR, java.time.ZoneOffset.UTC);
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), fixed);
+        Synchronizer synchronizer = Mirrors.of(source, replicaTree(replica), SyncOptions.defaults(), fixed);
 
         assertThat(synchronizer.runPass(Cancellation.NEVER).started()).isEqualTo(LAST_YEAR);
     }

@@ -58,26 +58,32 @@ public final class Trees {
         /** For a file with several names: how many, and the first of its names in the tree (the link structure). */
         HARD_LINKS,
         /** The {@code user.*} extended attributes of files and directories, names and values. */
-        XATTRS
+        XATTRS,
+        /**
+         * Not a detail but less of one: modification times to the whole second only (rounded down), as a replica
+         * that keeps no finer times (SFTP v3) holds them.
+         */
+        WHOLE_SECONDS
     }
 
     /** Every entry under {@code root} (and root itself, as ".") described in one line, sorted by path. */
     public static Map<String, String> snapshot(Path root, Detail... more) {
         boolean owners = java.util.Arrays.asList(more).contains(Detail.OWNERS);
         boolean xattrs = java.util.Arrays.asList(more).contains(Detail.XATTRS);
+        boolean seconds = java.util.Arrays.asList(more).contains(Detail.WHOLE_SECONDS);
         Map<String, String> entries = new TreeMap<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    entries.put(name(root, dir), describe(dir) + (owners ? owners(dir) : "")
+                    entries.put(name(root, dir), describe(dir, seconds) + (owners ? owners(dir) : "")
                             + (xattrs ? xattrs(dir) : ""));
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    entries.put(name(root, file), describe(file) + (owners ? owners(file) : "")
+                    entries.put(name(root, file), describe(file, seconds) + (owners ? owners(file) : "")
                             + (xattrs && attrs.isRegularFile() ? xattrs(file) : ""));
                     return FileVisitResult.CONTINUE;
                 }
@@ -156,9 +162,16 @@ public final class Trees {
 
     /** One entry's description, the unit of comparison. */
     public static String describe(Path path) throws IOException {
+        return describe(path, false);
+    }
+
+    /** One entry's description, its time to the whole second only if {@code wholeSeconds}. */
+    public static String describe(Path path, boolean wholeSeconds) throws IOException {
         PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
         String mode = PosixFilePermissions.toString(attributes.permissions());
-        FileTime mtime = attributes.lastModifiedTime();
+        FileTime mtime = wholeSeconds
+                ? FileTime.from(java.time.Instant.ofEpochSecond(attributes.lastModifiedTime().toInstant().getEpochSecond()))
+                : attributes.lastModifiedTime();
         if (attributes.isSymbolicLink()) {
             return "symlink -> " + Files.readSymbolicLink(path);
         }

@@ -148,6 +148,12 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public boolean sameModificationTime(java.nio.file.attribute.FileTime source,
+                                        java.nio.file.attribute.FileTime replica) {
+        return real.sameModificationTime(source, replica);
+    }
+
+    @Override
     public void ensureWritable(RelPath dir, Entry current) {
         // nothing is touched
     }

@@ -1,0 +1,145 @@
+package dirsync.fs.sftp;
+
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.RelPath;
+import dirsync.fs.SourceChangedException;
+import dirsync.fs.SourceTree;
+import dirsync.fs.Work;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import org.apache.sshd.sftp.client.SftpClient;
+
+/**
+ * Puts files and links on the server so that a name always shows its old or its complete new content, as
+ * {@code fs.local.AtomicInstall} does locally: a temporary name in the target's directory, opened exclusively
+ * (never through a link), written with several requests in flight, forced to disk with fsync@openssh.com, closed,
+ * given mode and times with one SETSTAT (atime and mtime together: SFTP v3 has no flag for the mtime alone), then
+ * renamed over the target with posix-rename@openssh.com. Without either extension nothing is written: a plain
+ * RENAME fails on an existing target, and writing in place could leave a torn file. The temporary name is removed
+ * if anything fails; if the connection is gone, the next pass deletes it as an entry the source does not have.
+ */
+final class RemoteInstall {
+
+    private final RemoteCalls calls;
+    private final SftpNames names;
+
+    RemoteInstall(RemoteCalls calls, SftpNames names) {
+        this.calls = calls;
+        this.names = names;
+    }
+
+    long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
+        require(RemoteCalls.FSYNC, "a copy cannot be made durable before it takes its name");
+        require(RemoteCalls.POSIX_RENAME, "a copy cannot replace a file in one step");
+        String target = names.creating(rel);
+        String temp = names.temporarySibling(rel);
+        boolean created = false;
+        boolean installed = false;
+        try {
+            Entry before = source.examine(rel);
+            if (!before.is(EntryKind.FILE) || before.size() != expected.size()
+                    || !before.modified().equals(expected.modified())) {
+                throw new SourceChangedException("source changed since it was listed");
+            }
+            // The MD5 of the bytes as they are sent: SSH's MAC guards them on the way, fsync on the server's disk.
+            MessageDigest digest = expectedMd5 == null ? null : md5();
+            long copied;
+            try (SeekableByteChannel in = source.open(rel)) {
+                SftpClient.CloseableHandle handle = calls.createExclusive(temp);
+                created = true;
+                try {
+                    copied = new PipelinedWrite(calls.client(), handle, temp).from(in, digest, work);
+                    calls.fsync(handle, temp);
+                } catch (IOException | RuntimeException | Error e) {
+                    closeQuietly(handle, temp);
+                    throw e;
+                }
+                calls.close(handle, temp); // a server may report a failed write only here
+            }
+            if (!sameState(source.examine(rel), before) || copied != before.size()) {
+                throw new SourceChangedException("source changed while it was copied");
+            }
+            if (digest != null && !Arrays.equals(digest.digest(), expectedMd5)) {
+                throw new SourceChangedException("copy does not match the source's MD5");
+            }
+            calls.setAttributes(temp, SftpEntries.mode(expected.permissions()), SftpEntries.seconds(expected.modified()));
+            calls.posixRename(temp, target);
+            installed = true;
+            return copied;
+        } finally {
+            if (created && !installed) {
+                removeQuietly(temp);
+            }
+        }
+    }
+
+    void symlink(RelPath rel, Entry expected) throws IOException {
+        require(RemoteCalls.POSIX_RENAME, "a link cannot replace an entry in one step");
+        String target = names.creating(rel);
+        String text = names.linkTarget(rel, expected.linkTarget());
+        String temp = names.temporarySibling(rel);
+        calls.symlink(temp, text);
+        boolean installed = false;
+        try {
+            if (calls.offers(RemoteCalls.LSETSTAT)) {
+                setTimeQuietly(temp, expected);
+            }
+            calls.posixRename(temp, target);
+            installed = true;
+        } finally {
+            if (!installed) {
+                removeQuietly(temp);
+            }
+        }
+    }
+
+    private void require(String extension, String why) throws IOException {
+        if (!calls.offers(extension)) {
+            throw new IOException("the SFTP server does not offer " + extension + ": " + why + ", and dirsync never"
+                    + " writes in place");
+        }
+    }
+
+    /** Size, time and identity (the source's tree knows its change time, which every write moves). */
+    private static boolean sameState(Entry now, Entry before) {
+        return now.is(EntryKind.FILE) && now.size() == before.size() && now.modified().equals(before.modified())
+                && now.identity().equals(before.identity());
+    }
+
+    /** A link's own time (lsetstat never follows it) is cosmetic: a server that cannot set it is no error. */
+    private void setTimeQuietly(String link, Entry expected) {
+        try {
+            calls.setAttributes(link, -1, SftpEntries.seconds(expected.modified()));
+        } catch (IOException e) {
+            // left as made
+        }
+    }
+
+    private void closeQuietly(SftpClient.Handle handle, String path) {
+        try {
+            calls.close(handle, path);
+        } catch (IOException e) {
+            // the first failure is the one reported
+        }
+    }
+
+    private void removeQuietly(String temp) {
+        try {
+            calls.remove(temp);
+        } catch (IOException e) {
+            // a dropped connection: the next pass deletes it as an entry the source does not have
+        }
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide MD5", e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dirsync.fs.sftp;
+
+import dirsync.fs.Entry;
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Name;
+import java.io.IOException;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.sshd.sftp.client.SftpClient;
+
+/**
+ * SFTP attributes (from a READDIR reply or an LSTAT) as an {@link Entry}, read once. What SFTP v3 cannot tell is
+ * left unknown: no identity (no inode, no change time), no owner (numeric ids exist, but carrying them is not
+ * done over SFTP, so they are not offered to a comparison). Times have whole seconds.
+ */
+final class SftpEntries {
+
+    private static final PosixFilePermission[] BITS = PosixFilePermission.values(); // OWNER_READ (0400) first
+    private static final long MAX_V3_SECONDS = 0xFFFF_FFFFL;
+
+    /** Reads a link's target: one READLINK, only for entries that are links. */
+    @FunctionalInterface
+    interface LinkReader {
+        LinkTarget target() throws IOException;
+    }
+
+    private SftpEntries() {
+    }
+
+    static Entry entry(Name name, SftpClient.Attributes attributes, LinkReader link) throws IOException {
+        FileTime modified = attributes.getModifyTime() != null ? attributes.getModifyTime() : FileTime.fromMillis(0);
+        if (attributes.isSymbolicLink()) {
+            return Entry.symlink(name, link.target(), modified);
+        } else if (attributes.isDirectory()) {
+            return Entry.directory(name, modified, permissions(attributes.getPermissions()));
+        } else if (attributes.isRegularFile()) {
+            return Entry.file(name, attributes.getSize(), modified, permissions(attributes.getPermissions()));
+        }
+        return Entry.special(name, modified);
+    }
+
+    /** The nine permission bits of a mode. */
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission permission : BITS) {
+            if ((mode & (0400 >> permission.ordinal())) != 0) {
+                permissions.add(permission);
+            }
+        }
+        return permissions;
+    }
+
+    /** The nine bits of a permission set, as a mode. */
+    static int mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission permission : permissions) {
+            mode |= 0400 >> permission.ordinal();
+        }
+        return mode;
+    }
+
+    /**
+     * A time as SFTP v3 carries it: whole seconds since the epoch (rounded down) in an unsigned 32-bit field, so
+     * times before 1970 or after 2106 are held at the nearest end.
+     */
+    static long seconds(FileTime time) {
+        long seconds = time.toInstant().getEpochSecond(); // rounds down, before 1970 too
+        return Math.max(0, Math.min(MAX_V3_SECONDS, seconds));
+    }
+
+    /** Whether two times are the same once carried over SFTP v3. */
+    static boolean sameSecond(FileTime source, FileTime replica) {
+        return seconds(source) == seconds(replica);
+    }
+
+    static FileTime ofSeconds(long seconds) {
+        return FileTime.from(Instant.ofEpochSecond(seconds));
+    }
+}

@@ -1,0 +1,117 @@
+package dirsync.fs.sftp;
+
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Names as bytes on the wire. SFTP v3 sends names as plain byte strings and OpenSSH's server passes them to the
+ * kernel untouched; MINA's client turns them into Strings with its "name decoding charset". {@link SftpTree} sets
+ * that charset to ISO-8859-1, which maps every byte to one char and back, so a wire String here holds a name's
+ * exact bytes, one char per byte: a remote name that is not UTF-8 is listed, compared and deleted by its bytes,
+ * never decoded into U+FFFD (which could make two names one).
+ * <p>
+ * Creating a name that is not UTF-8 is refused, though: MINA's own server, and any server whose names are
+ * Strings, would turn it into another name. The refusal names the entry; nothing is created.
+ */
+final class SftpNames {
+
+    /** Temporary names, as {@code fs.local.AtomicInstall} makes them: a leftover is an extra entry a pass deletes. */
+    static final String TEMP_PREFIX = ".dirsync-";
+    static final String TEMP_SUFFIX = ".tmp";
+
+    /** The root directory on the server, in wire form, without a trailing '/' ("" for the server's "/"). */
+    private final String root;
+
+    SftpNames(String rootText) {
+        if (!rootText.startsWith("/")) {
+            throw new IllegalArgumentException("an sftp replica's root must be an absolute path: " + rootText);
+        }
+        String wire = wire(rootText.getBytes(StandardCharsets.UTF_8));
+        while (wire.endsWith("/")) {
+            wire = wire.substring(0, wire.length() - 1);
+        }
+        this.root = wire;
+    }
+
+    /** The root as the server knows it, for messages ("/" for the server's root). */
+    String rootText() {
+        return root.isEmpty() ? "/" : text(root);
+    }
+
+    /** The absolute wire path of {@code path} on the server. */
+    String path(RelPath path) {
+        if (path.isRoot()) {
+            return root.isEmpty() ? "/" : root;
+        }
+        return root + "/" + wire(path.bytes());
+    }
+
+    /** The wire path of an entry about to be created: refused, naming it, if its name is not UTF-8. */
+    String creating(RelPath path) throws IOException {
+        if (!path.isRoot() && !isUtf8(path.name().bytes())) {
+            throw new IOException("cannot create '" + path + "' on an sftp replica: its name is not valid UTF-8 ("
+                    + HexFormat.ofDelimiter(" ").formatHex(path.name().bytes())
+                    + "), and an SFTP server may store it under another name");
+        }
+        return path(path);
+    }
+
+    /** A link target to send: refused if it is not UTF-8, for the same reason as a name. */
+    String linkTarget(RelPath link, LinkTarget target) throws IOException {
+        byte[] bytes = target.bytes();
+        if (!isUtf8(bytes)) {
+            throw new IOException("cannot create link '" + link + "' on an sftp replica: its target is not valid"
+                    + " UTF-8 (" + HexFormat.ofDelimiter(" ").formatHex(bytes) + ")");
+        }
+        return wire(bytes);
+    }
+
+    /** A name the server listed (in wire form): its bytes. */
+    static Name name(String wire) {
+        return Name.of(bytes(wire), wire);
+    }
+
+    /** A link target the server read (in wire form). */
+    static LinkTarget target(String wire) {
+        return LinkTarget.of(bytes(wire), null);
+    }
+
+    /** A sibling of {@code path} with a fresh temporary name (ASCII only). */
+    String temporarySibling(RelPath path) {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        String name = TEMP_PREFIX + HexFormat.of().formatHex(random) + TEMP_SUFFIX;
+        return path(path.parent()) + (path.parent().isRoot() && root.isEmpty() ? "" : "/") + name;
+    }
+
+    static String wire(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] bytes(String wire) {
+        return wire.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A wire String as people read it (UTF-8 where valid), for messages. */
+    static String text(String wire) {
+        return new String(bytes(wire), StandardCharsets.UTF_8);
+    }
+
+    static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dirsync.fs.sftp;
+
+import dirsync.fs.Backup;
+import dirsync.fs.Cancellation;
+import dirsync.fs.Capabilities;
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.Listing;
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.SourceTree;
+import dirsync.fs.TreeDeletion;
+import dirsync.fs.Work;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.sftp.client.FullAccessSftpClient;
+import org.apache.sshd.sftp.client.SftpClient;
+
+/**
+ * A replica under an absolute directory on an SFTP server, through MINA's {@link SftpClient} (not its NIO
+ * provider, whose move is not atomic, whose force does nothing and which reads attributes one round trip per
+ * entry). It is handed an open client: connecting, authenticating and reconnecting are the caller's business.
+ * <p>
+ * What it carries: content, permissions (the nine bits) and modification times in whole seconds, which is all
+ * SFTP v3 holds; links with their exact target. Not carried: owners and groups, setuid/setgid/sticky, extended
+ * attributes, hard links (each name is copied), sub-second times. Entries have no identity (no inode or change
+ * time over SFTP), so the verified-hash memory never trusts them. No backups.
+ * <p>
+ * Names are bytes (see {@link SftpNames}): this tree sets the client's name charset to ISO-8859-1.
+ */
+public final class SftpTree implements ReplicaTree {
+
+    private final SftpNames names;
+    private final RemoteCalls calls;
+    private final Capabilities capabilities;
+    private final RemoteInstall install;
+    private final RemoteDeleter deleter;
+    private final String description;
+
+    private SftpTree(FullAccessSftpClient client, String root, String description) {
+        client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
+        this.names = new SftpNames(root);
+        this.calls = new RemoteCalls(client);
+        this.capabilities = new Capabilities(true, true, calls.offers(RemoteCalls.POSIX_RENAME), false, false,
+                calls.offers(RemoteCalls.FSYNC));
+        this.install = new RemoteInstall(calls, names);
+        this.deleter = new RemoteDeleter(calls, names);
+        this.description = description;
+    }
+
+    /**
+     * The tree under {@code root} (an absolute path on the server, as text) over an open client.
+     *
+     * @param description how log lines name the replica, e.g. {@code sftp://backup@host/srv/mirror}
+     */
+    public static SftpTree over(SftpClient client, String root, String description) {
+        if (!(client instanceof FullAccessSftpClient full)) {
+            throw new IllegalArgumentException("an SftpTree needs a client that sends raw requests (MINA's"
+                    + " DefaultSftpClient), not " + client.getClass().getName());
+        }
+        return new SftpTree(full, root, description);
+    }
+
+    @Override
+    public Listing list(RelPath dir) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        List<Listing.Problem> problems = new ArrayList<>();
+        for (SftpClient.DirEntry child : calls.readDir(names.path(dir))) {
+            Name name = SftpNames.name(child.getFilename());
+            RelPath path = dir.resolve(name);
+            try {
+                entries.add(SftpEntries.entry(name, child.getAttributes(), () -> target(path)));
+            } catch (NoSuchFileException vanished) {
+                // A link gone between READDIR and READLINK: not part of this listing.
+            } catch (IOException e) {
+                entries.add(Entry.unreadable(name));
+                problems.add(new Listing.Problem(name, e));
+            }
+        }
+        entries.sort((a, b) -> a.name().compareTo(b.name()));
+        return new Listing(entries, problems);
+    }
+
+    private dirsync.fs.LinkTarget target(RelPath link) throws IOException {
+        return SftpNames.target(calls.readLink(names.path(link)));
+    }
+
+    @Override
+    public Entry examine(RelPath path) throws IOException {
+        SftpClient.Attributes attributes = calls.lstat(names.path(path));
+        return SftpEntries.entry(path.isRoot() ? Name.ROOT : path.name(), attributes, () -> target(path));
+    }
+
+    /**
+     * Opens a remote file for reading. SFTP's OPEN follows links, so the entry is examined first and a link is
+     * refused; a swap in the round trip between the two is not detectable over SFTP.
+     */
+    @Override
+    public SeekableByteChannel open(RelPath file) throws IOException {
+        String path = names.path(file);
+        SftpClient.Attributes attributes = calls.lstat(path);
+        if (!attributes.isRegularFile()) {
+            throw new IOException("not a regular file: " + file);
+        }
+        return new RemoteReadChannel(calls.read(path), attributes.getSize());
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /** Creates the root with its missing parents (mkdir -p); refuses a root that is not a directory (or is a link). */
+    @Override
+    public Entry prepareRoot() throws IOException {
+        String root = names.path(RelPath.ROOT);
+        try {
+            calls.lstat(root);
+        } catch (NoSuchFileException missing) {
+            makeDirectories(root);
+        }
+        Entry entry = examine(RelPath.ROOT);
+        if (!entry.is(EntryKind.DIRECTORY)) {
+            throw new IOException("not a directory: " + names.rootText());
+        }
+        return entry;
+    }
+
+    private void makeDirectories(String wire) throws IOException {
+        try {
+            calls.mkdir(wire);
+        } catch (NoSuchFileException parentMissing) {
+            int slash = wire.lastIndexOf('/');
+            if (slash <= 0) {
+                throw parentMissing;
+            }
+            makeDirectories(wire.substring(0, slash));
+            calls.mkdir(wire);
+        } catch (IOException e) {
+            try {
+                calls.lstat(wire); // made meanwhile by someone else: fine if it is there now
+            } catch (IOException stillMissing) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException {
+        return install.file(source, path, expected, expectedMd5, work);
+    }
+
+    @Override
+    public void installSymlink(RelPath path, Entry expected) throws IOException {
+        install.symlink(path, expected);
+    }
+
+    @Override
+    public void createDirectory(RelPath path) throws IOException {
+        calls.mkdir(names.creating(path));
+    }
+
+    /** Permissions and times in one request, times in whole seconds (all SFTP v3 holds). */
+    @Override
+    public void setAttributes(RelPath path, Entry source) throws IOException {
+        calls.setAttributes(names.path(path), SftpEntries.mode(source.permissions()),
+                SftpEntries.seconds(source.modified()));
+    }
+
+    /**
+     * Times compare at whole seconds, as SFTP v3 carries them, so that the pass after a copy sees nothing to do. A
+     * link's own time is carried only where the server offers lsetstat@openssh.com; elsewhere it is not compared.
+     */
+    @Override
+    public boolean carries(Entry source, Entry current) {
+        if (source.is(EntryKind.SYMLINK)) {
+            return !calls.offers(RemoteCalls.LSETSTAT) || sameModificationTime(source.modified(), current.modified());
+        }
+        return source.permissions().equals(current.permissions())
+                && sameModificationTime(source.modified(), current.modified());
+    }
+
+    /** Whole seconds: all SFTP v3 carries (for comparisons by time alone). */
+    @Override
+    public boolean sameModificationTime(FileTime source, FileTime replica) {
+        return SftpEntries.sameSecond(source, replica);
+    }
+
+    @Override
+    public void ensureWritable(RelPath dir, Entry current) throws IOException {
+        int mode = SftpEntries.mode(current.permissions());
+        if ((mode & 0300) != 0300) {
+            calls.setAttributes(names.path(dir), mode | 0300, -1);
+        }
+    }
+
+    @Override
+    public void delete(RelPath path) throws IOException {
+        calls.remove(names.path(path));
+    }
+
+    @Override
+    public TreeDeletion deleteTree(RelPath path, Cancellation cancellation) {
+        return deleter.deleteTree(path, cancellation);
+    }
+
+    @Override
+    public long countTree(RelPath path, Cancellation cancellation) {
+        return deleter.countTree(path, cancellation);
+    }
+
+    @Override
+    public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) throws IOException {
+        throw noBackups();
+    }
+
+    @Override
+    public void keepInBackup(RelPath path, Backup backup) throws IOException {
+        throw noBackups();
+    }
+
+    private static IOException noBackups() {
+        return new IOException("backups are not supported on an sftp replica");
+    }
+}

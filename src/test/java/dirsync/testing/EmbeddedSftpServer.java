@@ -1,0 +1,215 @@
+package dirsync.testing;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * An SFTP server in this process for a test class, on 127.0.0.1 and a free port: MINA's {@link SshServer} with a
+ * host key generated into a temporary directory, accepting one key pair made for the test, and one client session
+ * logged in with it (the server's host key required, as a known_hosts entry would). Each {@link #newClient()} is an
+ * SFTP channel pinned to protocol version 3, the one OpenSSH speaks, so tests see its semantics; the clients of a
+ * test are closed after it.
+ * <p>
+ * The server serves the real file system (MINA's native factory), not a virtual root: paths are absolute host
+ * paths, as with an OpenSSH server without a chroot. A virtual root ({@code VirtualFileSystemFactory}) refuses
+ * symbolic links whose target is absolute or leaves the root, and rewrites the targets it reads back; OpenSSH
+ * stores and returns a link's target as it is.
+ * <p>
+ * {@link #fillDisk} makes every write on the server fail as a full disk does.
+ */
+public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final String openSshExtensions;
+    private final AtomicBoolean diskFull = new AtomicBoolean();
+    private final List<SftpClient> clients = new ArrayList<>();
+    private Path keys;
+    private SshServer server;
+    private SshClient client;
+    private ClientSession session;
+
+    /** A server that offers what MINA's offers by default (OpenSSH's fsync, posix-rename, lsetstat, ...). */
+    public EmbeddedSftpServer() {
+        this(null);
+    }
+
+    /**
+     * A server that reports only these OpenSSH extensions ({@code name=version,...}; "" for none), to see what a
+     * client does without the others.
+     */
+    public EmbeddedSftpServer(String openSshExtensions) {
+        this.openSshExtensions = openSshExtensions;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException, GeneralSecurityException {
+        keys = Files.createTempDirectory("dirsync-sshd-");
+        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(keys.resolve("host-key"));
+        hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
+        KeyPair user = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256);
+
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(hostKeys);
+        server.setPublickeyAuthenticator((name, key, serverSession) -> KeyUtils.compareKeys(key, user.getPublic()));
+        server.setFileSystemFactory(new NativeFileSystemFactory());
+        server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(new FullDiskAccessor(diskFull)).build()));
+        if (openSshExtensions != null) {
+            SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, openSshExtensions);
+        }
+        server.start();
+
+        PublicKey hostKey = hostKeys.loadKeys(null).iterator().next().getPublic();
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(new RequiredServerKeyVerifier(hostKey));
+        client.start();
+        session = client.connect("tester", "127.0.0.1", server.getPort()).verify(TIMEOUT).getSession();
+        session.addPublicKeyIdentity(user);
+        session.auth().verify(TIMEOUT);
+    }
+
+    /** A new SFTP channel on the test's session, speaking SFTP version 3. */
+    public SftpClient newClient() throws IOException {
+        SftpClient sftp = SftpClientFactory.instance().createSftpClient(session,
+                SftpVersionSelector.fixedVersionSelector(3));
+        synchronized (clients) {
+            clients.add(sftp);
+        }
+        return sftp;
+    }
+
+    /** While true, every write into a file on the server fails with ENOSPC's message. */
+    public void fillDisk(boolean full) {
+        diskFull.set(full);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        diskFull.set(false);
+        synchronized (clients) {
+            for (SftpClient sftp : clients) {
+                sftp.close();
+            }
+            clients.clear();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        try {
+            if (session != null) {
+                session.close();
+            }
+            if (client != null) {
+                client.stop();
+            }
+            if (server != null) {
+                server.stop(true);
+            }
+        } finally {
+            Trees.deleteRecursively(keys);
+        }
+    }
+
+    /** The server's file access, with writes that fail while the disk is "full". */
+    private static final class FullDiskAccessor implements SftpFileSystemAccessor {
+        private final AtomicBoolean full;
+
+        FullDiskAccessor(AtomicBoolean full) {
+            this.full = full;
+        }
+
+        @Override
+        public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file,
+                                            String handle, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+                throws IOException {
+            SeekableByteChannel channel = SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle,
+                    options, attrs);
+            return full.get() ? new FullDiskChannel(channel, file) : channel;
+        }
+    }
+
+    /** A file on a full disk: it opens, but no byte can be written. */
+    private record FullDiskChannel(SeekableByteChannel channel, Path file) implements SeekableByteChannel {
+        @Override
+        public int write(java.nio.ByteBuffer src) throws IOException {
+            throw new FileSystemException(file.toString(), null, "No space left on device");
+        }
+
+        @Override
+        public int read(java.nio.ByteBuffer dst) throws IOException {
+            return channel.read(dst);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return channel.position();
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+            channel.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+            channel.truncate(size);
+            return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}
