@@ -80,6 +80,8 @@ final class LoggingSetup {
         root.setLevel(verbose ? Level.DEBUG : Level.INFO);
         root.addAppender(file);
         root.addAppender(terminal);
+        // The SSH library's debug lines (hundreds a connection) would drown dirsync's own with -v.
+        context.getLogger("org.apache.sshd").setLevel(Level.WARN);
     }
 
     /** Flushes and closes the log file; later log calls go nowhere. */

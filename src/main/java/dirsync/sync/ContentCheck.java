@@ -36,9 +36,12 @@ interface ContentCheck {
         }
     }
 
-    /** Equal modification times mean equal files, as rsync's default: no file is read. */
+    /**
+     * Equal modification times mean equal files, as rsync's default: no file is read. Equal as the replica keeps
+     * times (to the whole second over SFTP).
+     */
     static ContentCheck quick() {
-        return (pass, dir, actions) -> (pair, path) -> pair.source().modified().equals(pair.replica().modified())
-                ? Verdict.same(Texts.UNCHANGED_SAME_TIME) : Verdict.differs(null);
+        return (pass, dir, actions) -> (pair, path) -> pass.replica().sameModificationTime(pair.source().modified(),
+                pair.replica().modified()) ? Verdict.same(Texts.UNCHANGED_SAME_TIME) : Verdict.differs(null);
     }
 }
