@@ -11,6 +11,21 @@ import java.io.IOException;
 public interface ReplicaTree extends SourceTree {
 
     /**
+     * Gets the tree ready for a pass, before anything else of the pass: a remote tree connects (again) here.
+     * Throws if it cannot; the pass then ends at once with that error.
+     */
+    default void beginPass() throws IOException {
+    }
+
+    /**
+     * Why this tree can take no more requests in this pass (a remote tree whose connection was lost), or empty.
+     * The pass then ends early, with this cause, instead of failing entry after entry.
+     */
+    default java.util.Optional<IOException> broken() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The root's entry, the root directory created first if it is missing (its parents too). Throws if the root
      * cannot be made or is not a directory.
      */

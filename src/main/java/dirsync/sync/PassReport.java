@@ -73,11 +73,11 @@ final class PassReport {
     }
 
     /** The short line of a pass over some directories: nothing when it changed nothing and met no error. */
-    void partialSummaryLine(int directories, PassSummary summary) {
+    void partialSummaryLine(int directories, PassSummary summary, boolean stopRequested) {
         if (summary.changes() == 0 && summary.errors() == 0 && summary.completed()) {
             return;
         }
-        String line = prefix + Texts.partialSummary(directories, summary.completed()) + summary.describeNonZero();
+        String line = prefix + Texts.partialSummary(directories, summary.completed(), stopRequested) + summary.describeNonZero();
         if (summary.errors() > 0) {
             LOG.warn(line);
         } else {
@@ -85,8 +85,8 @@ final class PassReport {
         }
     }
 
-    void summaryLine(long pass, PassSummary summary) {
-        String line = prefix + Texts.summary(pass, summary.completed()) + summary.describe();
+    void summaryLine(long pass, PassSummary summary, boolean stopRequested) {
+        String line = prefix + Texts.summary(pass, summary.completed(), stopRequested) + summary.describe();
         if (summary.errors() > 0) {
             LOG.warn(line);
         } else {

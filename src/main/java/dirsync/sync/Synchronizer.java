@@ -4,11 +4,13 @@ import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Md5;
 import dirsync.fs.Progress;
+import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.Work;
 import java.time.Clock;
 import java.time.Duration;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -91,15 +93,26 @@ public final class Synchronizer {
         long startNanos = System.nanoTime();
         progress.restart();
         PassReport report = new PassReport(replica.reportPrefix());
-        Optional<Backup> backup = options.backupDir().map(dir -> Backup.forPass(dir, started));
-        PassContext pass = new PassContext(source, replica, options, report, cancellation, started,
-                new Backups(replica, backup, cancellation),
-                new HardLinks(options.hardLinks() && replica.capabilities().hardLinks()),
-                new Work(cancellation, md5, progress));
         boolean completed = true;
         try {
+            replica.beginPass();
+            // A lost connection ends the pass as a stop request would, instead of failing entry after entry.
+            Cancellation stopOrLost = () -> cancellation.isRequested() || replica.broken().isPresent();
+            Optional<Backup> backup = options.backupDir().map(dir -> Backup.forPass(dir, started));
+            PassContext pass = new PassContext(source, replica, options, report, stopOrLost, started,
+                    new Backups(replica, backup, stopOrLost),
+                    new HardLinks(options.hardLinks() && replica.capabilities().hardLinks()),
+                    new Work(stopOrLost, md5, progress));
             Walk.run(pass, step, guards, scope);
+        } catch (IOException unreachable) {
+            report.error(Texts.CANNOT_REACH_REPLICA, RelPath.ROOT, unreachable);
+            completed = false;
         } catch (CancellationException stop) {
+            completed = false;
+        }
+        Optional<IOException> lost = replica.broken();
+        if (lost.isPresent()) {
+            report.error(Texts.LOST_REPLICA, RelPath.ROOT, lost.get());
             completed = false;
         }
         if (verified != null) {
@@ -107,9 +120,9 @@ public final class Synchronizer {
         }
         PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed);
         if (full) {
-            report.summaryLine(number, summary);
+            report.summaryLine(number, summary, cancellation.isRequested());
         } else {
-            report.partialSummaryLine(scope.size(), summary);
+            report.partialSummaryLine(scope.size(), summary, cancellation.isRequested());
         }
         return summary;
     }

@@ -33,6 +33,8 @@ final class Texts {
     // Errors: "error: <what> <path>: <reason>"
     static final String CANNOT_READ_SOURCE_ROOT = "cannot read source directory";
     static final String CANNOT_USE_REPLICA_ROOT = "cannot use replica directory";
+    static final String CANNOT_REACH_REPLICA = "cannot reach replica";
+    static final String LOST_REPLICA = "lost the connection to replica";
     static final String CANNOT_LIST_SOURCE = "cannot list source directory";
     static final String CANNOT_LIST_REPLICA = "cannot list replica directory";
     static final String CANNOT_MAKE_WRITABLE = "cannot make replica directory writable";
@@ -57,13 +59,17 @@ final class Texts {
     }
 
     /** The start of a pass's summary line: "pass 3 finished: ". */
-    static String summary(long pass, boolean completed) {
-        return "pass " + pass + " " + (completed ? "finished" : "interrupted by a stop request") + ": ";
+    static String summary(long pass, boolean completed, boolean stopRequested) {
+        return "pass " + pass + " " + ending(completed, stopRequested) + ": ";
     }
 
-    static String partialSummary(int directories, boolean completed) {
+    private static String ending(boolean completed, boolean stopRequested) {
+        return completed ? "finished" : stopRequested ? "interrupted by a stop request" : "ended early";
+    }
+
+    static String partialSummary(int directories, boolean completed, boolean stopRequested) {
         return "changes in " + directories + (directories == 1 ? " directory" : " directories")
-                + (completed ? "" : ", interrupted by a stop request") + ": ";
+                + (completed ? "" : ", " + ending(false, stopRequested)) + ": ";
     }
 
     static String copiedNew(EntryKind kind) {

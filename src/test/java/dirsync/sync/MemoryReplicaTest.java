@@ -503,4 +503,38 @@ class MemoryReplicaTest {
         }
         return Path.of(URI.create(escaped.toString()));
     }
+
+    @Test
+    void aReplicaThatCannotBeReachedFailsThePassWithOneErrorAndTheNextPassSyncs() {
+        src.file("a", "alpha").file("d/b", "beta");
+        memory.reachable(false);
+        Map<String, String> before = memory.snapshot();
+
+        PassSummary unreachable = sync();
+
+        assertThat(unreachable.errors()).isEqualTo(1);
+        assertThat(unreachable.completed()).isFalse();
+        assertThat(memory.snapshot()).isEqualTo(before);
+        memory.reachable(true);
+        assertThat(sync().errors()).isZero();
+        assertMirrored();
+    }
+
+    @Test
+    void aReplicaLostMidPassEndsThePassEarlyAndTheNextPassCompletesIt() {
+        for (int i = 0; i < 20; i++) {
+            src.file("d" + (i % 4) + "/f" + i, "content " + i);
+        }
+        memory.loseConnectionAfterInstalls(5);
+
+        PassSummary lost = sync();
+
+        assertThat(lost.completed()).isFalse();
+        assertThat(lost.errors()).as("the lost connection, and the few copies already under way when it broke")
+                .isBetween(1L, 6L);
+        assertThat(lost.count(Operation.COPIED)).isLessThan(20);
+        PassSummary next = sync();
+        assertThat(next.errors()).isZero();
+        assertMirrored();
+    }
 }

@@ -71,6 +71,12 @@ public final class MemoryTree implements ReplicaTree {
     /** What passes moved or copied to a backup, by the backup's pass directory + "/" + the entry's path. */
     private final Map<String, Node> backups = new TreeMap<>();
 
+    /** Like a remote tree's connection: whether beginPass can connect, and what broke it mid-pass. */
+    private volatile boolean reachable = true;
+    private volatile IOException lost;
+    private final java.util.concurrent.atomic.AtomicInteger installsBeforeLoss =
+            new java.util.concurrent.atomic.AtomicInteger(-1);
+
     private MemoryTree(boolean withRoot) {
         this.root = withRoot ? new Dir(DIRECTORY_MODE, now()) : null;
     }
@@ -86,10 +92,46 @@ public final class MemoryTree implements ReplicaTree {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // A connection, as a remote tree has one
+
+    /** From now on beginPass cannot connect (false) or can again (true). */
+    public MemoryTree reachable(boolean on) {
+        reachable = on;
+        return this;
+    }
+
+    /** The connection is lost when the pass tries to install its {@code n+1}-th file. */
+    public MemoryTree loseConnectionAfterInstalls(int n) {
+        installsBeforeLoss.set(n);
+        return this;
+    }
+
+    @Override
+    public void beginPass() throws IOException {
+        if (!reachable) {
+            throw new java.net.ConnectException("Connection refused");
+        }
+        lost = null;
+    }
+
+    @Override
+    public java.util.Optional<IOException> broken() {
+        return java.util.Optional.ofNullable(lost);
+    }
+
+    private void connected() throws IOException {
+        IOException cause = lost;
+        if (cause != null) {
+            throw new IOException("connection lost", cause);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // The reading half
 
     @Override
     public Listing list(RelPath dir) throws IOException {
+        connected();
         synchronized (lock) {
             Dir directory = directory(dir);
             List<Entry> entries = new ArrayList<>(directory.children.size());
@@ -100,6 +142,7 @@ public final class MemoryTree implements ReplicaTree {
 
     @Override
     public Entry examine(RelPath path) throws IOException {
+        connected();
         synchronized (lock) {
             return find(path).entry(path.isRoot() ? Name.ROOT : path.name());
         }
@@ -147,6 +190,11 @@ public final class MemoryTree implements ReplicaTree {
     @Override
     public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
+        connected();
+        if (installsBeforeLoss.getAndDecrement() == 0) {
+            lost = new java.net.SocketException("Connection reset by peer");
+            connected();
+        }
         // The same checks as a local replica's atomic install, the source read outside the lock.
         Entry before = source.examine(path);
         if (!before.is(EntryKind.FILE) || before.size() != expected.size()

@@ -74,6 +74,16 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public void beginPass() throws IOException {
+        real.beginPass();
+    }
+
+    @Override
+    public java.util.Optional<IOException> broken() {
+        return real.broken();
+    }
+
+    @Override
     public String reportPrefix() {
         return "(dry run) ";
     }
