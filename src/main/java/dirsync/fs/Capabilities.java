@@ -7,7 +7,9 @@ package dirsync.fs;
  * @param posixModes        permission bits can be read and set
  * @param atomicReplace     a rename replaces an existing name in one step
  * @param hardLinks         a second name for a file can be made (backups of overwritten files use it)
- * @param stableIdentity    entries carry a device, inode and change time that no one can set back: the
+ * @param stableIdentity    entries carry an identity the verified-hash memory may trust: locally a device, inode
+ *                          and change time that no one can set back; over SFTP, which has neither, the path
+ *                          with the size and modification time the server reports (see the SFTP tree): the
  *                          verified-hash memory may trust a pair in the same state
  * @param durableWrites     a written file can be forced to stable storage before it takes its name
  */

@@ -3,6 +3,7 @@ package dirsync.fs.sftp;
 import dirsync.fs.Entry;
 import dirsync.fs.LinkTarget;
 import dirsync.fs.Name;
+import dirsync.fs.RelPath;
 import java.io.IOException;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -13,8 +14,16 @@ import org.apache.sshd.sftp.client.SftpClient;
 
 /**
  * SFTP attributes (from a READDIR reply or an LSTAT) as an {@link Entry}, read once. What SFTP v3 cannot tell is
- * left unknown: no identity (no inode, no change time), no owner (numeric ids exist, but carrying them is not
- * done over SFTP, so they are not offered to a comparison). Times have whole seconds.
+ * left unknown: no owner (numeric ids exist, but carrying them is not done over SFTP, so they are not offered to
+ * a comparison). Times have whole seconds.
+ *
+ * <p>SFTP has no inode and no change time. A regular file's identity is made of what it has: the tree (as the
+ * device), the path (hashed, as the inode) and the modification time (as the change time). The verified-hash
+ * memory then trusts a pair whose source file is in the very state it was verified in (inode, change time:
+ * nothing can set those back) and whose replica file the server reports at the same path with the same size
+ * and modification time. Any write on the server moves the modification time to the time of writing; only a
+ * deliberate setting of it back (touch -d, a copy that keeps times) to the second dirsync gave it, with the size
+ * unchanged, would hide a change. That is the one thing this trust cannot see; --no-hash-cache hashes every pass.
  */
 final class SftpEntries {
 
@@ -30,16 +39,40 @@ final class SftpEntries {
     private SftpEntries() {
     }
 
-    static Entry entry(Name name, SftpClient.Attributes attributes, LinkReader link) throws IOException {
+    /**
+     * The entry {@code name} at {@code path}, in the tree whose {@link #treeId} is {@code tree}.
+     */
+    static Entry entry(long tree, RelPath path, Name name, SftpClient.Attributes attributes, LinkReader link)
+            throws IOException {
         FileTime modified = attributes.getModifyTime() != null ? attributes.getModifyTime() : FileTime.fromMillis(0);
         if (attributes.isSymbolicLink()) {
             return Entry.symlink(name, link.target(), modified);
         } else if (attributes.isDirectory()) {
             return Entry.directory(name, modified, permissions(attributes.getPermissions()));
         } else if (attributes.isRegularFile()) {
-            return Entry.file(name, attributes.getSize(), modified, permissions(attributes.getPermissions()));
+            return Entry.file(name, attributes.getSize(), modified, permissions(attributes.getPermissions()))
+                    .withIdentity(new Entry.Identity(tree, pathId(path), modified, 1));
         }
         return Entry.special(name, modified);
+    }
+
+    /** A number for a tree, from how it is named (its URI): the "device" of its files' identities. */
+    static long treeId(String description) {
+        return fnv(description.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A number for a path within a tree: the "inode" of its file's identity (FNV-1a, 64 bits). */
+    static long pathId(RelPath path) {
+        return fnv(path.bytes());
+    }
+
+    private static long fnv(byte[] bytes) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : bytes) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        return hash;
     }
 
     /** The nine permission bits of a mode. */

@@ -29,8 +29,9 @@ import org.apache.sshd.sftp.client.SftpClient;
  * <p>
  * What it carries: content, permissions (the nine bits) and modification times in whole seconds, which is all
  * SFTP v3 holds; links with their exact target. Not carried: owners and groups, setuid/setgid/sticky, extended
- * attributes, hard links (each name is copied), sub-second times. Entries have no identity (no inode or change
- * time over SFTP), so the verified-hash memory never trusts them. No backups.
+ * attributes, hard links (each name is copied), sub-second times. Files have an identity made of their path,
+ * size and modification time (there is no inode or change time over SFTP): see {@link SftpEntries} for what
+ * the verified-hash memory then trusts. No backups.
  * <p>
  * Names are bytes (see {@link SftpNames}): this tree sets the client's name charset to ISO-8859-1.
  */
@@ -42,13 +43,16 @@ public final class SftpTree implements ReplicaTree {
     private final RemoteInstall install;
     private final RemoteDeleter deleter;
     private final String description;
+    /** The "device" of this tree's file identities (see {@link SftpEntries}). */
+    private final long treeId;
 
     private SftpTree(FullAccessSftpClient client, String root, String description) {
         client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
         this.names = new SftpNames(root);
         this.calls = new RemoteCalls(client);
-        this.capabilities = new Capabilities(true, true, calls.offers(RemoteCalls.POSIX_RENAME), false, false,
+        this.capabilities = new Capabilities(true, true, calls.offers(RemoteCalls.POSIX_RENAME), false, true,
                 calls.offers(RemoteCalls.FSYNC));
+        this.treeId = SftpEntries.treeId(description);
         this.install = new RemoteInstall(calls, names);
         this.deleter = new RemoteDeleter(calls, names);
         this.description = description;
@@ -75,7 +79,7 @@ public final class SftpTree implements ReplicaTree {
             Name name = SftpNames.name(child.getFilename());
             RelPath path = dir.resolve(name);
             try {
-                entries.add(SftpEntries.entry(name, child.getAttributes(), () -> target(path)));
+                entries.add(SftpEntries.entry(treeId, path, name, child.getAttributes(), () -> target(path)));
             } catch (NoSuchFileException vanished) {
                 // A link gone between READDIR and READLINK: not part of this listing.
             } catch (IOException e) {
@@ -94,7 +98,8 @@ public final class SftpTree implements ReplicaTree {
     @Override
     public Entry examine(RelPath path) throws IOException {
         SftpClient.Attributes attributes = calls.lstat(names.path(path));
-        return SftpEntries.entry(path.isRoot() ? Name.ROOT : path.name(), attributes, () -> target(path));
+        return SftpEntries.entry(treeId, path, path.isRoot() ? Name.ROOT : path.name(), attributes,
+                () -> target(path));
     }
 
     /**

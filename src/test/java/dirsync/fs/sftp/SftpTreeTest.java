@@ -97,7 +97,10 @@ class SftpTreeTest {
         assertThat(file.size()).isEqualTo(3);
         assertThat(file.modified()).isEqualTo(LAST_YEAR_TO_THE_SECOND);
         assertThat(file.permissions()).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
-        assertThat(file.identity().known()).isFalse();
+        assertThat(file.identity()).as("the tree, the path and the time stand for device, inode and change time")
+                .isEqualTo(tree.examine(RelPath.of("file")).identity());
+        assertThat(file.identity().changed()).isEqualTo(LAST_YEAR_TO_THE_SECOND);
+        assertThat(file.identity().inode()).isNotEqualTo(tree.examine(RelPath.of("\uFFFD")).identity().inode());
         assertThat(listing.entries().get(0).permissions()).isEqualTo(PosixFilePermissions.fromString("rwx--x---"));
         assertThat(listing.entries().get(2).linkTarget()).isEqualTo(LinkTarget.of("file"));
     }
@@ -333,10 +336,10 @@ class SftpTreeTest {
     }
 
     @Test
-    void offersAtomicReplaceAndDurableWritesButNoIdentityHardLinksOrBackups() {
+    void offersAtomicReplaceDurableWritesAndIdentitiesButNoHardLinksOrBackups() {
         assertThat(tree.capabilities().atomicReplace()).isTrue();
         assertThat(tree.capabilities().durableWrites()).isTrue();
-        assertThat(tree.capabilities().stableIdentity()).isFalse();
+        assertThat(tree.capabilities().stableIdentity()).isTrue();
         assertThat(tree.capabilities().hardLinks()).isFalse();
         Backup backup = new Backup(temp.resolve("backups"));
         assertThatThrownBy(() -> tree.keepInBackup(RelPath.of("a"), backup))
