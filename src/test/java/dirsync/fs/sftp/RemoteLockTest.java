@@ -1,0 +1,115 @@
+package dirsync.fs.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dirsync.testing.EmbeddedSftpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One dirsync per remote replica: the lease file beside the replica's root, on a real SFTP server. */
+class RemoteLockTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final EmbeddedSftpServer SERVER = new EmbeddedSftpServer();
+
+    @TempDir
+    Path temp;
+
+    private String root() {
+        return temp.resolve("replica").toString();
+    }
+
+    private Path lockFile() {
+        return temp.resolve(".replica.dirsync.lock");
+    }
+
+    @Test
+    void theLockLivesBesideTheReplicaAndNamesItsOwner() throws Exception {
+        try (RemoteLock lock = RemoteLock.acquire(SERVER.newClient(), root(), "host-a pid 42", LEASE)) {
+            assertThat(lock.path()).isEqualTo(lockFile().toString());
+            assertThat(Files.readString(lockFile())).contains("owner host-a pid 42");
+        }
+        assertThat(lockFile()).as("released").doesNotExist();
+    }
+
+    @Test
+    void aSecondRunIsRefusedWhileTheLeaseIsFreshAndToldWhoHoldsIt() throws Exception {
+        try (RemoteLock first = RemoteLock.acquire(SERVER.newClient(), root(), "host-a pid 42", LEASE)) {
+            SftpClient other = SERVER.newClient();
+
+            assertThatThrownBy(() -> RemoteLock.acquire(other, root(), "host-b pid 7", LEASE))
+                    .isInstanceOf(RemoteLock.HeldElsewhereException.class)
+                    .hasMessageContaining("another dirsync is using this replica (host-a pid 42");
+            assertThat(Files.readString(lockFile())).contains("host-a pid 42");
+        }
+    }
+
+    @Test
+    void aLockLeftByARunThatDiedIsTakenOverOnceItsLeaseRanOut() throws Exception {
+        RemoteLock.acquire(SERVER.newClient(), root(), "killed run", LEASE); // never released: killed
+        Files.setLastModifiedTime(lockFile(), FileTime.from(Instant.now().minus(LEASE).minusSeconds(5)));
+
+        try (RemoteLock next = RemoteLock.acquire(SERVER.newClient(), root(), "next run", LEASE)) {
+            assertThat(Files.readString(lockFile())).contains("owner next run");
+        }
+    }
+
+    @Test
+    void renewingMovesTheLeaseOn() throws Exception {
+        SftpClient client = SERVER.newClient();
+        try (RemoteLock lock = RemoteLock.acquire(client, root(), "me", LEASE)) {
+            Files.setLastModifiedTime(lockFile(), FileTime.from(Instant.now().minusSeconds(50)));
+
+            lock.renew(client);
+
+            assertThat(Files.getLastModifiedTime(lockFile()).toInstant()).isAfter(Instant.now().minusSeconds(5));
+        }
+    }
+
+    @Test
+    void aRunWhoseLockWasTakenOverLearnsItAtItsNextRenewal() throws Exception {
+        SftpClient client = SERVER.newClient();
+        RemoteLock cutOff = RemoteLock.acquire(client, root(), "cut off", LEASE);
+        Files.setLastModifiedTime(lockFile(), FileTime.from(Instant.now().minus(LEASE).minusSeconds(5)));
+        try (RemoteLock taker = RemoteLock.acquire(SERVER.newClient(), root(), "taker", LEASE)) {
+
+            assertThatThrownBy(() -> cutOff.renew(client)).isInstanceOf(RemoteLock.HeldElsewhereException.class)
+                    .hasMessageContaining("taken over");
+            cutOff.close();
+            assertThat(Files.readString(lockFile())).as("closing a lost lock leaves the taker's").contains("taker");
+        }
+    }
+
+    @Test
+    void leavesNoTemporaryFileBehind() throws Exception {
+        try (RemoteLock lock = RemoteLock.acquire(SERVER.newClient(), root(), "me", LEASE)) {
+            try (var names = Files.list(temp)) {
+                assertThat(names.map(p -> p.getFileName().toString())).containsExactly(".replica.dirsync.lock");
+            }
+        }
+    }
+
+    @Test
+    void theServersRootCannotBeAReplica() {
+        assertThatThrownBy(() -> RemoteLock.lockPathOf("/")).hasMessageContaining("root directory");
+        assertThat(catchPath("/srv/mirror/")).isEqualTo("/srv/.mirror.dirsync.lock");
+    }
+
+    private static String catchPath(String root) {
+        try {
+            return RemoteLock.lockPathOf(root);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
