@@ -46,7 +46,12 @@ public final class SftpTree implements ReplicaTree {
     /** The "device" of this tree's file identities (see {@link SftpEntries}). */
     private final long treeId;
 
-    private SftpTree(FullAccessSftpClient client, String root, String description) {
+    /** md5sum on the server, if it has one that works; else files are read over SFTP to hash them. */
+    private final java.util.Optional<RemoteMd5> serverMd5;
+
+    private SftpTree(FullAccessSftpClient client, String root, String description,
+                     java.util.Optional<RemoteMd5> serverMd5) {
+        this.serverMd5 = serverMd5;
         client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
         this.names = new SftpNames(root);
         this.calls = new RemoteCalls(client);
@@ -64,11 +69,22 @@ public final class SftpTree implements ReplicaTree {
      * @param description how log lines name the replica, e.g. {@code sftp://backup@host/srv/mirror}
      */
     public static SftpTree over(SftpClient client, String root, String description) {
+        return over(client, root, description, java.util.Optional.empty());
+    }
+
+    /** The same, hashing files on the server with {@code serverMd5} (see {@link RemoteMd5#detect}). */
+    public static SftpTree over(SftpClient client, String root, String description,
+                                java.util.Optional<RemoteMd5> serverMd5) {
         if (!(client instanceof FullAccessSftpClient full)) {
             throw new IllegalArgumentException("an SftpTree needs a client that sends raw requests (MINA's"
                     + " DefaultSftpClient), not " + client.getClass().getName());
         }
-        return new SftpTree(full, root, description);
+        return new SftpTree(full, root, description, serverMd5);
+    }
+
+    /** Whether files are hashed on the server (md5sum) rather than read over SFTP. */
+    public boolean hashesOnServer() {
+        return serverMd5.isPresent();
     }
 
     @Override
@@ -114,6 +130,22 @@ public final class SftpTree implements ReplicaTree {
             throw new IOException("not a regular file: " + file);
         }
         return new RemoteReadChannel(calls.read(path), attributes.getSize());
+    }
+
+    /** On the server with md5sum where it has one (no file crosses the network), else read over SFTP. */
+    @Override
+    public byte[] md5(RelPath file, dirsync.fs.Md5 digest, dirsync.fs.Cancellation cancellation) throws IOException {
+        if (serverMd5.isPresent()) {
+            String path = names.path(file);
+            if (!calls.lstat(path).isRegularFile()) {
+                throw new IOException("not a regular file: " + file);
+            }
+            byte[] hash = serverMd5.get().md5(path);
+            if (hash != null) {
+                return hash;
+            }
+        }
+        return ReplicaTree.super.md5(file, digest, cancellation);
     }
 
     @Override
