@@ -40,7 +40,7 @@ final class ReplicaLock implements AutoCloseable {
      * Locks the lock file {@code channel} has open (read and write, already found trustworthy), then writes
      * who holds it. Closes the channel if the lock is not taken.
      */
-    static ReplicaLock acquire(FileChannel channel, Path lockFile, Path realReplica)
+    static ReplicaLock acquire(FileChannel channel, Path lockFile, String replica, String replicaUri)
             throws IOException, HeldElsewhereException {
         FileLock lock;
         try {
@@ -54,12 +54,12 @@ final class ReplicaLock implements AutoCloseable {
         if (lock == null) {
             String holder = describeHolder(channel);
             channel.close();
-            throw new HeldElsewhereException("another dirsync is already running on replica '" + realReplica
+            throw new HeldElsewhereException("another dirsync is already running on replica '" + replica
                     + "'" + holder + " (lock file " + lockFile + ")");
         }
         // For people: who holds it. The lock itself is what counts.
         channel.truncate(0);
-        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " replica " + realReplica.toUri()
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " replica " + replicaUri
                 + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
         return new ReplicaLock(channel, lock);
     }

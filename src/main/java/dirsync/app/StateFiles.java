@@ -43,7 +43,8 @@ public final class StateFiles {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
 
-    private final Path replica;
+    private final String replica;
+    private final String replicaUri;
     private final Path lockFile;
     private final Path memoryFile;
 
@@ -52,9 +53,19 @@ public final class StateFiles {
      * @param realReplica the replica's real path (or where it will be created), which names the files
      */
     public StateFiles(Path directory, Path realReplica) {
-        this.replica = realReplica;
-        this.lockFile = fileFor(realReplica, directory, ".lock");
-        this.memoryFile = fileFor(realReplica, directory, ".pairs");
+        this(directory, realReplica.toString(), uriOf(realReplica));
+    }
+
+    /**
+     * @param directory  the shared directory the files live in
+     * @param replica    the replica as messages name it
+     * @param replicaUri the replica as a URI (file:///..., sftp://...), whose bytes name the files
+     */
+    public StateFiles(Path directory, String replica, String replicaUri) {
+        this.replica = replica;
+        this.replicaUri = replicaUri;
+        this.lockFile = fileFor(replicaUri, directory, ".lock");
+        this.memoryFile = fileFor(replicaUri, directory, ".pairs");
     }
 
     public Path lockFile() {
@@ -69,7 +80,8 @@ public final class StateFiles {
     ReplicaLock lock() throws IOException, ReplicaLock.HeldElsewhereException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
-        return ReplicaLock.acquire(openTrusted(lockFile, "lock file", options, LOCK_MODE), lockFile, replica);
+        return ReplicaLock.acquire(openTrusted(lockFile, "lock file", options, LOCK_MODE), lockFile, replica,
+                replicaUri);
     }
 
     /**
@@ -179,10 +191,10 @@ public final class StateFiles {
         return "not dirsync's own " + role + " (remove it, or give the runs -Djava.io.tmpdir=DIR of their own): ";
     }
 
-    /** A file of this replica's in {@code directory}: {@code dirsync-<hash of its real path><suffix>}. */
-    private static Path fileFor(Path realReplica, Path directory, String suffix) {
+    /** A file of this replica's in {@code directory}: {@code dirsync-<hash of its URI><suffix>}. */
+    private static Path fileFor(String replicaUri, Path directory, String suffix) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity(realReplica));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(replicaUri.getBytes(StandardCharsets.UTF_8));
             return directory.resolve("dirsync-" + HexFormat.of().formatHex(digest, 0, 8) + suffix);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
@@ -193,11 +205,11 @@ public final class StateFiles {
      * The replica's exact bytes, whatever the locale: toUri percent-encodes them. It also appends a slash
      * when the directory exists, which must not make the replica before and after its creation two replicas.
      */
-    private static byte[] identity(Path realReplica) {
+    private static String uriOf(Path realReplica) {
         String uri = realReplica.toUri().toString();
         if (uri.endsWith("/") && uri.length() > "file:///".length()) {
             uri = uri.substring(0, uri.length() - 1);
         }
-        return uri.getBytes(StandardCharsets.US_ASCII);
+        return uri;
     }
 }
