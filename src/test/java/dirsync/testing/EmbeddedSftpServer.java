@@ -14,15 +14,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.shell.ProcessShellFactory;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
@@ -48,6 +53,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * stores and returns a link's target as it is.
  * <p>
  * {@link #fillDisk} makes every write on the server fail as a full disk does.
+ * <p>
+ * For connection tests: {@link #hostKey()} and {@link #knownHostsLine()} tell the server's host key,
+ * {@link #authorize} accepts another client key, and exec channels run their command with {@code /bin/sh -c}
+ * (as the user running the tests, in real paths).
  */
 public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
@@ -56,6 +65,10 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
     private final String openSshExtensions;
     private final AtomicBoolean diskFull = new AtomicBoolean();
     private final List<SftpClient> clients = new ArrayList<>();
+    private final List<PublicKey> authorized = new CopyOnWriteArrayList<>();
+    private final AtomicInteger keyChecks = new AtomicInteger();
+    private final AtomicReference<String> lastUser = new AtomicReference<>();
+    private PublicKey hostKey;
     private Path keys;
     private SshServer server;
     private SshClient client;
@@ -85,7 +98,14 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         server.setHost("127.0.0.1");
         server.setPort(0);
         server.setKeyPairProvider(hostKeys);
-        server.setPublickeyAuthenticator((name, key, serverSession) -> KeyUtils.compareKeys(key, user.getPublic()));
+        authorized.add(user.getPublic());
+        server.setPublickeyAuthenticator((name, key, serverSession) -> {
+            keyChecks.incrementAndGet();
+            lastUser.set(name);
+            return authorized.stream().anyMatch(known -> KeyUtils.compareKeys(key, known));
+        });
+        server.setCommandFactory((channel, command) -> new ProcessShellFactory(command, "/bin/sh", "-c", command)
+                .createShell(channel));
         server.setFileSystemFactory(new NativeFileSystemFactory());
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new FullDiskAccessor(diskFull)).build()));
@@ -94,7 +114,7 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         }
         server.start();
 
-        PublicKey hostKey = hostKeys.loadKeys(null).iterator().next().getPublic();
+        hostKey = hostKeys.loadKeys(null).iterator().next().getPublic();
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new RequiredServerKeyVerifier(hostKey));
         client.start();
@@ -120,6 +140,31 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The server's host key (an ECDSA key). */
+    public PublicKey hostKey() {
+        return hostKey;
+    }
+
+    /** The known_hosts line for this server, as ssh-keyscan prints it: {@code [127.0.0.1]:PORT type base64}. */
+    public String knownHostsLine() {
+        return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey);
+    }
+
+    /** How many keys clients have offered to log in with so far (none is offered before the host key is checked). */
+    public int keyChecks() {
+        return keyChecks.get();
+    }
+
+    /** The user name of the last key offered. */
+    public String lastUser() {
+        return lastUser.get();
+    }
+
+    /** Lets a client log in with this key too (as any user), until the class's tests end. */
+    public void authorize(PublicKey clientKey) {
+        authorized.add(clientKey);
     }
 
     @Override

@@ -1,0 +1,116 @@
+package dirsync.fs.sftp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+
+/**
+ * One open, authenticated SSH connection made by {@link SshConnector}: its client, its session and one SFTP
+ * channel (protocol version 3, a {@code DefaultSftpClient} as {@link SftpTree#over} needs). Commands run on
+ * further exec channels of the same session. Closing closes all three, quietly.
+ */
+public final class RemoteConnection implements Closeable {
+
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final SshClient client;
+    private final ClientSession session;
+    private final SftpClient sftp;
+    private final String description;
+    private final Optional<String> addedHostKey;
+
+    RemoteConnection(SshClient client, ClientSession session, SftpClient sftp, String description,
+                     Optional<String> addedHostKey) {
+        this.client = client;
+        this.session = session;
+        this.sftp = sftp;
+        this.description = description;
+        this.addedHostKey = addedHostKey;
+    }
+
+    /** The SFTP channel (version 3). */
+    public SftpClient sftp() {
+        return sftp;
+    }
+
+    /** Whether the session and the SFTP channel are still open (false once the connection dropped). */
+    public boolean isOpen() {
+        return session.isOpen() && sftp.isOpen();
+    }
+
+    /** {@code user@host:port}, the host as connected to (after the ssh config's HostName). */
+    public String describe() {
+        return description;
+    }
+
+    /** The known_hosts line this connection added (under {@code --accept-new-host-key}), for the log. */
+    public Optional<String> addedHostKey() {
+        return addedHostKey;
+    }
+
+    /**
+     * Runs {@code command} on the server (as ssh does: the user's shell reads it), sends it {@code stdin} and then
+     * end of input, and waits for it to end.
+     *
+     * @throws SocketTimeoutException if it has not ended within {@code timeout} (its channel is then closed)
+     * @throws IOException            if the channel cannot be opened, the connection drops, or the command ends
+     *                                without an exit status (killed by a signal)
+     */
+    public ExecResult exec(String command, byte[] stdin, Duration timeout) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            channel.setOut(out);
+            channel.setErr(err);
+            channel.open().verify(timeout);
+            try (OutputStream in = channel.getInvertedIn()) {
+                in.write(stdin);
+            }
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                channel.close(true);
+                throw new SocketTimeoutException("'" + command + "' on " + description + " did not end within "
+                        + timeout.toSeconds() + " s");
+            }
+            Integer status = channel.getExitStatus();
+            if (status == null) {
+                String signal = channel.getExitSignal();
+                throw new IOException("'" + command + "' on " + description + " ended without an exit status"
+                        + (signal == null ? "" : " (signal " + signal + ")"));
+            }
+            return new ExecResult(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Closes the SFTP channel, the session and the client; failures are ignored. */
+    @Override
+    public void close() {
+        try {
+            sftp.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Closing anyway.
+        }
+        try {
+            session.close(false).await(CLOSE_WAIT);
+        } catch (IOException | RuntimeException ignored) {
+            // Closing anyway.
+        }
+        try {
+            client.stop();
+        } catch (RuntimeException ignored) {
+            // Closing anyway.
+        }
+    }
+}
