@@ -16,6 +16,12 @@ public final class ExitCode {
      * it was changed. Not 2, because the log file and the lock file were written.
      */
     public static final int REPLICA_UNUSABLE = 4;
+    /**
+     * An sftp:// replica's host refused this run, or this run refused the host, for a reason only the user can
+     * fix: an unknown or changed host key, a key the server does not accept, no usable key. Nothing on the host
+     * was touched.
+     */
+    public static final int REMOTE_REFUSED = 5;
 
     private ExitCode() {
     }

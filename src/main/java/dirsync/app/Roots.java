@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * (a source given as a symlink to a directory is that directory); links inside the trees are never followed.
  *
  * @param source  real path of the source directory
- * @param replica real path of the replica directory, or where it will be created
+ * @param replica real path of the replica directory, or where it will be created; null for a replica on
+ *                another host (nothing local can be inside it)
  * @param logFile real path of the log file, or where it will be created
  */
 record Roots(Path source, Path replica, Path logFile) {
@@ -32,6 +33,13 @@ record Roots(Path source, Path replica, Path logFile) {
         }
         Roots roots = new Roots(realSource, realReplica, null);
         return new Roots(realSource, realReplica, roots.outsideFile(logFile, "log file"));
+    }
+
+    /** The source and the log file of a run whose replica is on another host. */
+    static Roots validateWithRemoteReplica(Path source, Path logFile) throws InvalidSettingsException {
+        Path realSource = existingDirectory(source);
+        Roots roots = new Roots(realSource, null, null);
+        return new Roots(realSource, null, roots.outsideFile(logFile, "log file"));
     }
 
     /**
@@ -86,7 +94,7 @@ record Roots(Path source, Path replica, Path logFile) {
     }
 
     private Path outside(Path given, Path real, String role) throws InvalidSettingsException {
-        if (real.startsWith(replica)) {
+        if (replica != null && real.startsWith(replica)) {
             throw new InvalidSettingsException(role + " " + quote(given) + " is inside the replica " + quote(replica)
                     + ": the mirror would delete it");
         }

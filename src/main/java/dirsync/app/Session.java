@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,7 +53,8 @@ public final class Session {
         this.stop = stop;
         this.out = out;
         this.err = err;
-        this.state = new StateFiles(settings.stateDirectory(), settings.replica());
+        this.state = new StateFiles(settings.stateDirectory(), settings.replica().display(),
+                settings.replica().uri());
     }
 
     /** Runs to the end (one pass with --once, else until the stop signal) and returns the exit code. */
@@ -104,43 +106,46 @@ public final class Session {
 
     private int logged(ConsoleLine console) throws InterruptedException {
         // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
-        ReplicaTree local = LocalTree.at(settings.replica(), Ownership.ofThisProcess(settings.owners(),
-                settings.groups()), settings.xattrs());
-        ReplicaTree replica = settings.dryRun() ? DryRunReplica.over(local) : local;
-        LocalTree source = LocalTree.at(settings.source());
-        SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
-        Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(), replica,
-                settings.options());
-        try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
-                settings.interactive() ? console : null)) {
-            try {
-                replica.prepareRoot();
-            } catch (IOException e) {
-                // The lock and the log file were written: not "nothing was touched", but nothing in the replica.
-                LOG.error("cannot create replica '{}': {}", LogText.escape(settings.replica()), LogText.reason(e));
-                return fail("cannot create replica '" + LogText.escape(settings.asGiven().replica()) + "': "
-                        + LogText.reason(e), ExitCode.REPLICA_UNUSABLE);
+        try (ReplicaSide replica = ReplicaSide.of(settings)) {
+            LocalTree source = LocalTree.at(settings.source());
+            SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
+            Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(),
+                    replica.tree(), settings.options());
+            try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
+                    settings.interactive() ? console : null)) {
+                OptionalInt refused = replica.start(this::fail);
+                if (refused.isPresent()) {
+                    return refused.getAsInt();
+                }
+                LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
+                        LogText.escape(settings.source()), LogText.escape(settings.replica().display()),
+                        settings.interval().toSeconds(), settings.once() ? ", one pass"
+                                : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
+                        settings.dryRun() ? ", dry run" : "");
+                StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
+                        settings.replica().display(), watcher == null ? null : watcher::figures)).orElse(null);
+                if (settings.options().rememberHashes()) {
+                    recallVerifiedPairs(synchronizer);
+                }
+                Supplier<PassSummary> pass = () -> stopIfLost(replica, runPass(synchronizer, progress, status));
+                int exitCode = settings.once() ? exitCodeOf(pass.get())
+                        : watcher != null ? runWatching(watcher, pass, scope -> stopIfLost(replica,
+                        runPartialPass(synchronizer, progress, status, scope))) : runPeriodically(pass);
+                if (settings.options().rememberHashes() && !settings.dryRun()) {
+                    keepVerifiedPairs(synchronizer);
+                }
+                return replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode;
             }
-            LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
-                    LogText.escape(settings.source()), LogText.escape(settings.replica()),
-                    settings.interval().toSeconds(), settings.once() ? ", one pass"
-                            : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
-                    settings.dryRun() ? ", dry run" : "");
-            StatusFile status = settings.dryRun() ? null : settings.statusFile()
-                    .map(file -> new StatusFile(file, settings.replica(), watcher == null ? null : watcher::figures))
-                    .orElse(null);
-            if (settings.options().rememberHashes()) {
-                recallVerifiedPairs(synchronizer);
-            }
-            Supplier<PassSummary> pass = () -> runPass(synchronizer, progress, status);
-            int exitCode = settings.once() ? exitCodeOf(pass.get())
-                    : watcher != null ? runWatching(watcher, pass, scope -> runPartialPass(synchronizer, progress,
-                    status, scope)) : runPeriodically(pass);
-            if (settings.options().rememberHashes() && !settings.dryRun()) {
-                keepVerifiedPairs(synchronizer);
-            }
-            return exitCode;
         }
+    }
+
+    /** A run whose remote lock another run took over stops after the pass that learnt it. */
+    private PassSummary stopIfLost(ReplicaSide replica, PassSummary summary) {
+        if (replica.lost().isPresent()) {
+            LOG.error("stopping: another dirsync took this replica over");
+            stop.raise();
+        }
+        return summary;
     }
 
     /**
@@ -202,8 +207,8 @@ public final class Session {
     }
 
     /** A pass over the directories the watch reported; the status file gets its time and the watch's figures. */
-    private void runPartialPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status,
-                                PassScope scope) {
+    private PassSummary runPartialPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status,
+                                       PassScope scope) {
         progress.passStarted();
         PassSummary summary;
         try {
@@ -219,6 +224,7 @@ public final class Session {
                         LogText.reason(e));
             }
         }
+        return summary;
     }
 
     private int runWatching(SourceWatcher watcher, Supplier<PassSummary> full, Consumer<PassScope> partial)

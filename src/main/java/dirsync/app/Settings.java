@@ -1,6 +1,8 @@
 package dirsync.app;
 
 import ch.qos.logback.core.util.FileSize;
+import dirsync.fs.sftp.SftpLocation;
+import dirsync.fs.sftp.SshOptions;
 import dirsync.sync.Excludes;
 import dirsync.sync.LogText;
 import dirsync.sync.SyncOptions;
@@ -20,7 +22,7 @@ import java.util.OptionalLong;
  * files but writes nothing, so that a mistake costs one line on stderr and touches nothing.
  *
  * @param source         real path of the source directory
- * @param replica        real path of the replica directory, or where it will be created
+ * @param replica        the replica: a local directory's real path (or where it will be created), or a remote one
  * @param logFile        real path of the log file, or where it will be created
  * @param interval       time between the end of one pass and the start of the next
  * @param once           run one pass, then end
@@ -39,7 +41,7 @@ import java.util.OptionalLong;
  * @param asGiven        the paths as the user spelled them, for the messages that name them so
  * @param watchDelay     in watch mode, how long changes are gathered before a pass over them; empty: no watching
  */
-public record Settings(Path source, Path replica, Path logFile, Duration interval, boolean once, boolean dryRun,
+public record Settings(Path source, Replica replica, Path logFile, Duration interval, boolean once, boolean dryRun,
                        SyncOptions options, boolean owners, boolean groups, boolean xattrs,
                        Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
                        boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
@@ -48,11 +50,10 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
     /** In watch mode, --max-delete counts the deletions of all passes of the last hour together. */
     public static final Duration WATCH_DELETE_WINDOW = Duration.ofHours(1);
     /** The shortest and longest --watch-delay. */
-    public static final Duration SHORTEST_WATCH_DELAY = Duration.ofMillis(100);
-    public static final Duration LONGEST_WATCH_DELAY = Duration.ofSeconds(60);
+    static final Duration SHORTEST_WATCH_DELAY = Duration.ofMillis(100), LONGEST_WATCH_DELAY = Duration.ofSeconds(60);
 
     /** Paths as given on the command line (the status file: null if none). */
-    public record AsGiven(Path replica, Path logFile, Path statusFile) {
+    public record AsGiven(String replica, Path logFile, Path statusFile) {
     }
 
     public Settings {
@@ -80,11 +81,24 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
      */
     public static Settings validate(Request request, Surroundings surroundings) throws InvalidSettingsException {
         Roots roots;
+        Replica replica;
         Excludes rules;
         Path realStatusFile = null;
         Path realBackupDir = null;
         try {
-            roots = Roots.validate(request.source, request.replica, request.logFile);
+            if (SftpLocation.looksRemote(request.replica)) {
+                if (request.backupDir != null) {
+                    throw new InvalidSettingsException("--backup-dir cannot be used with an sftp:// replica: the "
+                            + "backups would have to be kept on the other host");
+                }
+                replica = Replica.Remote.parse(request.replica, SshOptions.defaults(surroundings.home())
+                        .withAcceptNewHostKey(request.acceptNewHostKey), request.sshKey, request.knownHosts,
+                        request.sshConfig);
+                roots = Roots.validateWithRemoteReplica(request.source, request.logFile);
+            } else {
+                roots = Roots.validate(request.source, Path.of(request.replica), request.logFile);
+                replica = new Replica.Local(roots.replica());
+            }
             if (request.statusFile != null) {
                 realStatusFile = roots.outsideFile(request.statusFile, "status file");
             }
@@ -112,9 +126,9 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
                 || request.watchDelay.compareTo(LONGEST_WATCH_DELAY) > 0) {
             throw new InvalidSettingsException("--watch-delay must be from 0.1 to 60 seconds");
         }
-        if (!request.dryRun) {
+        if (!request.dryRun && replica instanceof Replica.Local) {
             try {
-                roots.requireReplicaCreatable(request.replica);
+                roots.requireReplicaCreatable(Path.of(request.replica));
             } catch (InvalidSettingsException e) {
                 throw new InvalidSettingsException(LogText.escape(e.getMessage()));
             }
@@ -122,7 +136,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare,
                 request.hardLinks, request.watch ? WATCH_DELETE_WINDOW : Duration.ZERO);
-        return new Settings(roots.source(), roots.replica(), roots.logFile(), request.interval, request.once,
+        return new Settings(roots.source(), replica, roots.logFile(), request.interval, request.once,
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
@@ -150,7 +164,7 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
      */
     public static final class Request {
         private final Path source;
-        private final Path replica;
+        private final String replica;
         private final Duration interval;
         private final Path logFile;
         private boolean once;
@@ -174,8 +188,13 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
         private boolean verbose;
         private boolean watch;
         private Duration watchDelay = Duration.ofSeconds(1);
+        private Path sshKey;
+        private Path knownHosts;
+        private Path sshConfig;
+        private boolean acceptNewHostKey;
 
-        public Request(Path source, Path replica, Duration interval, Path logFile) {
+        /** @param replica a local path, or {@code sftp://[user@]host[:port]/path} */
+        public Request(Path source, String replica, Duration interval, Path logFile) {
             this.source = Objects.requireNonNull(source, "source");
             this.replica = Objects.requireNonNull(replica, "replica");
             this.interval = Objects.requireNonNull(interval, "interval");
@@ -184,6 +203,18 @@ public record Settings(Path source, Path replica, Path logFile, Duration interva
 
         public Request once(boolean on) {
             once = on;
+            return this;
+        }
+
+        /**
+         * How to reach an sftp:// replica: a key file, a known_hosts file and an ssh config file (each null for
+         * the user's own in ~/.ssh), and whether an unknown host's key is added to known_hosts.
+         */
+        public Request ssh(Path key, Path knownHostsFile, Path configFile, boolean acceptNew) {
+            sshKey = key;
+            knownHosts = knownHostsFile;
+            sshConfig = configFile;
+            acceptNewHostKey = acceptNew;
             return this;
         }
 

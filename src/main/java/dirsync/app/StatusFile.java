@@ -38,14 +38,14 @@ final class StatusFile {
     private Instant lastPartial;
 
     /** Remembers the last success a previous run wrote to {@code file}, so --once runs from cron keep it. */
-    StatusFile(Path file, Path replica) {
+    StatusFile(Path file, String replica) {
         this(file, replica, null);
     }
 
     /** The same, in watch mode: {@code watch} gives the watch's figures for each write. */
-    StatusFile(Path file, Path replica, Supplier<SourceWatcher.Figures> watch) {
+    StatusFile(Path file, String replica, Supplier<SourceWatcher.Figures> watch) {
         this.file = file;
-        this.replicaLabel = "replica=\"" + labelValue(replica.toString()) + "\"";
+        this.replicaLabel = "replica=\"" + labelValue(replica) + "\"";
         this.watch = watch;
         this.lastSuccess = previousSuccess(file);
     }

@@ -9,8 +9,14 @@ import java.time.Duration;
  * @param stateDirectory where the files dirsync keeps outside the replica live (see {@link StateFiles})
  * @param progressEvery  how often a long pass logs a progress line
  * @param interactive    whether the console is a terminal that can show a live progress line
+ * @param home           the user's home, where ~/.ssh is (keys, known_hosts, config) for an sftp:// replica
  */
-public record Surroundings(Path stateDirectory, Duration progressEvery, boolean interactive) {
+public record Surroundings(Path stateDirectory, Duration progressEvery, boolean interactive, Path home) {
+
+    /** With this user's home. */
+    public Surroundings(Path stateDirectory, Duration progressEvery, boolean interactive) {
+        this(stateDirectory, progressEvery, interactive, Path.of(System.getProperty("user.home")));
+    }
 
     /** This process's: java.io.tmpdir, a progress line every 10 s, and whether stdout is a terminal. */
     public static Surroundings ofThisProcess() {

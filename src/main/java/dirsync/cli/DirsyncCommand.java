@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
             "1:--once: the pass finished, but some entries failed or a guard refused its deletions (or it was interrupted)",
             "2:usage or validation error; nothing was touched",
             "3:another dirsync is already running on the same replica; nothing was touched",
-            "4:the run started but could not use the replica: nothing in it was changed"
+            "4:the run started but could not use the replica: nothing in it was changed",
+            "5:an sftp:// replica's host key is unknown or changed, or no key was accepted; nothing there was touched"
         })
 public final class DirsyncCommand implements Callable<Integer> {
 
@@ -50,8 +51,9 @@ public final class DirsyncCommand implements Callable<Integer> {
     private Path source;
 
     @Parameters(index = "1", paramLabel = "REPLICA",
-            description = "Directory to keep identical to SOURCE; created if missing. Must not overlap SOURCE.")
-    private Path replica;
+            description = "Directory to keep identical to SOURCE; created if missing. Must not overlap SOURCE. Or "
+                    + "one on another host: sftp://[user@]host[:port]/absolute/path (keys and known hosts as ssh).")
+    private String replica;
 
     @Parameters(index = "2", paramLabel = "INTERVAL", converter = Converters.IntervalConverter.class,
             description = "Seconds between the end of one pass and the start of the next (a whole number > 0).")
@@ -75,6 +77,22 @@ public final class DirsyncCommand implements Callable<Integer> {
             description = "With --watch: gather changes for SECONDS (0.1 to 60, default ${DEFAULT-VALUE}) before a "
                     + "pass over them.")
     private Duration watchDelay;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "For an sftp:// REPLICA: the private key to "
+            + "log in with (unencrypted), instead of those of ~/.ssh/config or ~/.ssh/id_*.")
+    private Path sshKey;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "For an sftp:// REPLICA: the known_hosts "
+            + "file its host key is checked against (default ~/.ssh/known_hosts).")
+    private Path knownHosts;
+
+    @Option(names = "--ssh-config", paramLabel = "FILE", description = "For an sftp:// REPLICA: the ssh config "
+            + "file read for HostName, Port, User and IdentityFile (default ~/.ssh/config).")
+    private Path sshConfig;
+
+    @Option(names = "--accept-new-host-key", description = "For an sftp:// REPLICA: add an unknown host's key "
+            + "to known_hosts (ssh's accept-new). A changed key is always refused.")
+    private boolean acceptNewHostKey;
 
     @Option(names = "--dry-run", description = "Log what would be done, change nothing.")
     private boolean dryRun;
@@ -196,6 +214,7 @@ public final class DirsyncCommand implements Callable<Integer> {
         return new Settings.Request(source, replica, interval, logFile)
                 .once(once)
                 .watch(watch, watchDelay)
+                .ssh(sshKey, knownHosts, sshConfig, acceptNewHostKey)
                 .dryRun(dryRun)
                 .maxDelete(maxDelete)
                 .allowEmptySource(allowEmptySource)

@@ -23,7 +23,7 @@ class StatusFileTest {
         Path file = temp.resolve("dirsync.prom");
         Instant first = Instant.parse("2025-03-04T05:06:07.250Z");
         Instant second = Instant.parse("2025-03-04T06:00:00Z");
-        StatusFile status = new StatusFile(file, Path.of("/srv/replica"));
+        StatusFile status = new StatusFile(file, "/srv/replica");
 
         status.record(new PassSummary(first, Map.of(Operation.COPIED, 2L), 9, Duration.ofMillis(1500), true));
         status.record(new PassSummary(second, Map.of(Operation.ERROR, 1L), 0, Duration.ofMillis(20), true));
@@ -32,7 +32,7 @@ class StatusFileTest {
         assertThat(text).contains("dirsync_last_pass_start_time_seconds{replica=\"/srv/replica\"} 1741068000.000\n",
                 "dirsync_last_success_time_seconds{replica=\"/srv/replica\"} 1741064767.250\n",
                 "dirsync_last_pass_errors{replica=\"/srv/replica\"} 1\n");
-        assertThat(new StatusFile(file, Path.of("/srv/replica"))).as("a later run reads the last success back")
+        assertThat(new StatusFile(file, "/srv/replica")).as("a later run reads the last success back")
                 .satisfies(later -> {
                     later.record(new PassSummary(second, Map.of(), 0, Duration.ZERO, false));
                     assertThat(Files.readString(file))
@@ -45,7 +45,7 @@ class StatusFileTest {
         Path file = temp.resolve("dirsync.prom");
         Instant full = Instant.parse("2025-03-04T05:00:00Z");
         Instant event = Instant.parse("2025-03-04T05:10:00.500Z");
-        StatusFile status = new StatusFile(file, Path.of("/r"), () -> new SourceWatcher.Figures(584, 2, 7));
+        StatusFile status = new StatusFile(file, "/r", () -> new SourceWatcher.Figures(584, 2, 7));
 
         status.record(new PassSummary(full, Map.of(), 0, Duration.ofMillis(200), true));
         status.recordPartial(new PassSummary(event, Map.of(Operation.COPIED, 1L), 5, Duration.ofMillis(3), true));
@@ -63,7 +63,7 @@ class StatusFileTest {
     void withoutWatchModeThereAreNoWatchFigures() throws Exception {
         Path file = temp.resolve("dirsync.prom");
 
-        new StatusFile(file, Path.of("/r")).record(new PassSummary(Instant.EPOCH, Map.of(), 0, Duration.ZERO, true));
+        new StatusFile(file, "/r").record(new PassSummary(Instant.EPOCH, Map.of(), 0, Duration.ZERO, true));
 
         assertThat(Files.readString(file)).doesNotContain("watched", "event_pass", "pending");
     }

@@ -68,6 +68,15 @@ public final class RemoteLock implements Closeable {
      */
     public static RemoteLock acquire(SftpClient client, String root, String owner, Duration lease)
             throws IOException {
+        return acquire(client, root, owner, lease, holder -> false);
+    }
+
+    /**
+     * The same; {@code holderIsGone} may also declare a fresh lock's holder dead from its owner text (a run on this
+     * very host whose process is gone: no need to wait out its lease).
+     */
+    public static RemoteLock acquire(SftpClient client, String root, String owner, Duration lease,
+                                     java.util.function.Predicate<String> holderIsGone) throws IOException {
         String path = SftpNames.wire(lockPathOf(root).getBytes(StandardCharsets.UTF_8));
         String directory = path.substring(0, path.lastIndexOf('/') + 1);
         byte[] random = new byte[12];
@@ -75,11 +84,11 @@ public final class RemoteLock implements Closeable {
         String token = HexFormat.of().formatHex(random);
         byte[] content = ("dirsync lock\ntoken " + token + "\nowner " + owner + "\n").getBytes(StandardCharsets.UTF_8);
         RemoteLock lock = new RemoteLock(client, path, directory, token, content);
-        lock.take(lease);
+        lock.take(lease, holderIsGone);
         return lock;
     }
 
-    private void take(Duration lease) throws IOException {
+    private void take(Duration lease, java.util.function.Predicate<String> holderIsGone) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             String candidate = directory + ".dirsync-lock-" + token + ".tmp";
             write(candidate, true);
@@ -106,7 +115,7 @@ public final class RemoteLock implements Closeable {
                 continue; // released between the two requests: try again
             }
             long age = serverNow - held.getModifyTime().toInstant().getEpochSecond();
-            if (age <= lease.toSeconds()) {
+            if (age <= lease.toSeconds() && !holderIsGone.test(holder)) {
                 throw new HeldElsewhereException("another dirsync is using this replica (" + holder
                         + ", lock " + SftpNames.text(path) + " renewed " + Math.max(0, age) + " s ago)");
             }

@@ -65,6 +65,16 @@ class RemoteLockTest {
     }
 
     @Test
+    void aFreshLockWhoseHolderIsKnownToBeGoneIsTakenOverAtOnce() throws Exception {
+        RemoteLock.acquire(SERVER.newClient(), root(), "host me pid 999999", LEASE); // killed a moment ago
+
+        try (RemoteLock next = RemoteLock.acquire(SERVER.newClient(), root(), "host me pid 1", LEASE,
+                holder -> holder.equals("host me pid 999999"))) {
+            assertThat(Files.readString(lockFile())).contains("owner host me pid 1");
+        }
+    }
+
+    @Test
     void renewingMovesTheLeaseOn() throws Exception {
         SftpClient client = SERVER.newClient();
         try (RemoteLock lock = RemoteLock.acquire(client, root(), "me", LEASE)) {

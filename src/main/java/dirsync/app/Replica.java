@@ -1,0 +1,62 @@
+package dirsync.app;
+
+import dirsync.fs.sftp.SftpLocation;
+import dirsync.fs.sftp.SshOptions;
+import java.nio.file.Path;
+
+/** Where the replica is: a local directory, or a directory on another host reached over SFTP. */
+public sealed interface Replica {
+
+    /** How log lines, messages and the status file name it. */
+    String display();
+
+    /** A URI for it ({@code file:///...}, {@code sftp://...}): what names the files kept about it (see StateFiles). */
+    String uri();
+
+    /** A local directory: its real path (or where it will be created). */
+    record Local(Path path) implements Replica {
+        @Override
+        public String display() {
+            return path.toString();
+        }
+
+        @Override
+        public String uri() {
+            String uri = path.toUri().toString();
+            return uri.endsWith("/") && uri.length() > "file:///".length() ? uri.substring(0, uri.length() - 1) : uri;
+        }
+    }
+
+    /** A directory on another host, and how to reach it. */
+    record Remote(SftpLocation location, SshOptions ssh) implements Replica {
+
+        /**
+         * The replica {@code argument} ({@code sftp://...}) reached with {@code defaults}, changed by the files
+         * given on the command line (each null if not given).
+         */
+        static Remote parse(String argument, SshOptions defaults, Path key, Path knownHosts, Path config)
+                throws InvalidSettingsException {
+            SftpLocation location = SftpLocation.parse(argument);
+            if (!location.pathIsUtf8()) {
+                throw new InvalidSettingsException("the path of an sftp:// replica must be UTF-8 once its "
+                        + "%-escapes are decoded: " + location);
+            }
+            SshOptions ssh = key == null ? defaults : defaults.withKeyFile(key.toAbsolutePath());
+            ssh = new SshOptions(ssh.home(), ssh.keyFile(),
+                    knownHosts == null ? ssh.knownHosts() : knownHosts.toAbsolutePath(),
+                    config == null ? ssh.config() : config.toAbsolutePath(), ssh.acceptNewHostKey(),
+                    ssh.connectTimeout());
+            return new Remote(location, ssh);
+        }
+
+        @Override
+        public String display() {
+            return location.toString();
+        }
+
+        @Override
+        public String uri() {
+            return location.toString();
+        }
+    }
+}

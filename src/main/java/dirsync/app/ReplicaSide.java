@@ -1,0 +1,82 @@
+package dirsync.app;
+
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.dryrun.DryRunReplica;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.local.Ownership;
+import dirsync.sync.LogText;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica of a run, as a tree for its passes (a local directory, or a directory on another host; in a dry
+ * run, one that answers every change as made), and what the run does with it at its start and its end.
+ */
+final class ReplicaSide implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dirsync");
+
+    private final Settings settings;
+    private final ReplicaTree tree;
+    /** The remote side of the run, or null for a local replica. */
+    private final RemoteRun remote;
+
+    private ReplicaSide(Settings settings, ReplicaTree base, RemoteRun remote) {
+        this.settings = settings;
+        this.tree = settings.dryRun() ? DryRunReplica.over(base) : base;
+        this.remote = remote;
+    }
+
+    static ReplicaSide of(Settings settings) {
+        if (settings.replica() instanceof Replica.Remote remote) {
+            RemoteRun run = new RemoteRun(remote, settings.dryRun());
+            return new ReplicaSide(settings, run.replica(), run);
+        }
+        Replica.Local local = (Replica.Local) settings.replica();
+        return new ReplicaSide(settings, LocalTree.at(local.path(), Ownership.ofThisProcess(settings.owners(),
+                settings.groups()), settings.xattrs()), null);
+    }
+
+    /** The tree the passes write to. */
+    ReplicaTree tree() {
+        return tree;
+    }
+
+    /**
+     * Gets the replica ready before the first pass: connected (remote) and its root created. Returns the exit code
+     * to end the run with, if it cannot go on.
+     */
+    OptionalInt start(RemoteRun.StartFailure fail) {
+        if (remote != null) {
+            OptionalInt refused = remote.start(fail);
+            if (refused.isPresent() || remote.replica().currentClient().isEmpty()) {
+                return refused; // refused; or unreachable for now, and each pass tries again
+            }
+        }
+        try {
+            tree.prepareRoot();
+            return OptionalInt.empty();
+        } catch (IOException e) {
+            // The lock and the log file were written: not "nothing was touched", but nothing in the replica.
+            LOG.error("cannot create replica '{}': {}", LogText.escape(settings.replica().display()),
+                    LogText.reason(e));
+            return OptionalInt.of(fail.stop("cannot create replica '" + LogText.escape(settings.asGiven().replica())
+                    + "': " + LogText.reason(e), ExitCode.REPLICA_UNUSABLE));
+        }
+    }
+
+    /** Why the run no longer holds the replica (another run took its remote lock over), if so. */
+    Optional<IOException> lost() {
+        return remote == null ? Optional.empty() : remote.lockLost();
+    }
+
+    @Override
+    public void close() {
+        if (remote != null) {
+            remote.close();
+        }
+    }
+}
