@@ -118,8 +118,13 @@ final class DirsyncJar implements BeforeEachCallback, AfterEachCallback {
 
     /** The launcher, then {@code OPTIONS... SOURCE REPLICA INTERVAL LOG_FILE} on any paths. */
     List<String> sync(Path source, Path replica, String interval, Path logFile, String... options) {
+        return sync(source, replica.toString(), interval, logFile, options);
+    }
+
+    /** The same with REPLICA as given, e.g. an {@code sftp://} URI. */
+    List<String> sync(Path source, String replica, String interval, Path logFile, String... options) {
         return command(Stream.concat(Stream.of(options),
-                Stream.of(source.toString(), replica.toString(), interval, logFile.toString())).toArray(String[]::new));
+                Stream.of(source.toString(), replica, interval, logFile.toString())).toArray(String[]::new));
     }
 
     /** One pass on this test's paths: {@code --once OPTIONS... SOURCE REPLICA 1 LOG_FILE}. */

@@ -1,0 +1,99 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The jar with its replica on a real OpenSSH server on 127.0.0.1, started by the test with its own host key and
+ * an authorized_keys made for it: what a user does over SFTP, end to end.
+ */
+class SftpReplicaIT {
+
+    private static final Duration ONE_PASS = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    private Path remote() {
+        return jar.tmp().resolve("remote/replica");
+    }
+
+    /** dirsync --once with the test's key and known_hosts, and these options, to the server's replica. */
+    private List<String> once(String... options) {
+        List<String> all = new ArrayList<>(List.of("--once", "--ssh-key", sshd.clientKey().toString(),
+                "--known-hosts", sshd.knownHosts().toString()));
+        all.addAll(List.of(options));
+        return jar.sync(jar.source(), sshd.uri(remote()), "1", jar.logFile(), all.toArray(String[]::new));
+    }
+
+    private JarRuns.Finished run(String label, List<String> command) throws Exception {
+        return jar.run(label, ONE_PASS, command);
+    }
+
+    @Test
+    void aFirstCopyThenANoChangePassOverSftp() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha").file("docs/b.txt", "beta").dir("empty")
+                .mode("docs/b.txt", "rw-r-----").link("link", "a.txt");
+
+        JarRuns.Finished first = run("first", once());
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+
+        JarRuns.Finished second = run("second", once());
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished")).last()
+                .asString().contains("created=0 copied=0 updated=0");
+        assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("connected to root@127.0.0.1:"
+                + sshd.port() + ": files are hashed on the server with md5sum"));
+        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        assertThat(jar.tmp().resolve("remote/.replica.dirsync.lock")).as("released").doesNotExist();
+    }
+
+    @Test
+    void anUnknownHostKeyIsRefusedBeforeAnythingIsSentWithItsFingerprint() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        Path emptyKnownHosts = Files.createFile(jar.tmp().resolve("known_hosts"));
+        List<String> command = once().stream().map(arg -> arg.equals(sshd.knownHosts().toString())
+                ? emptyKnownHosts.toString() : arg).toList();
+
+        JarRuns.Finished refused = run("refused", command);
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
+        assertThat(refused.stderr().lines().toList()).singleElement().asString()
+                .startsWith("dirsync: ").contains(sshd.hostKeyFingerprint(), "ssh-keyscan");
+        assertThat(jar.tmp().resolve("remote")).doesNotExist();
+        assertThat(Files.readString(emptyKnownHosts)).isEmpty();
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameRemoteReplicaIsRefusedWithExitThree() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        List<String> periodic = new ArrayList<>(once());
+        periodic.remove("--once");
+        JarRuns.Running first = jar.start("first", periodic);
+        JarRuns.await(Duration.ofSeconds(30), "the first pass", () -> JarRuns.readString(jar.logFile())
+                .contains("pass 1 finished"), first::describe);
+        // Another host would share nothing local with it: its own state directory, so only the server's lock.
+        List<String> elsewhere = Stream.concat(Stream.of(DirsyncJar.java(), "-Djava.io.tmpdir="
+                + Files.createDirectories(jar.tmp().resolve("other-host-tmp")), "-jar",
+                DirsyncJar.jarFile().toString()), once().stream().skip(3)).toList();
+
+        JarRuns.Finished second = run("second", elsewhere);
+
+        assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
+        assertThat(second.stderr()).contains("another dirsync is using this replica (host ");
+    }
+}
