@@ -96,4 +96,65 @@ class SftpReplicaIT {
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
         assertThat(second.stderr()).contains("another dirsync is using this replica (host ");
     }
+
+    @Test
+    void typeChangesAndDeletionsReachTheRemoteReplica() throws Exception {
+        Trees.at(jar.source()).file("file-then-dir", "f").dir("dir-then-file/inner").file("dir-then-file/inner/x", "x")
+                .link("link-then-file", "file-then-dir").file("gone.txt", "g").file("gone-dir/deep/y", "y")
+                .file("keep.txt", "k");
+        assertThat(run("first", once()).exitCode()).isZero();
+        Files.delete(jar.source().resolve("file-then-dir"));
+        Trees.at(jar.source()).file("file-then-dir/now-inside", "n");
+        Trees.deleteRecursively(jar.source().resolve("dir-then-file"));
+        Trees.at(jar.source()).file("dir-then-file", "now a file");
+        Files.delete(jar.source().resolve("link-then-file"));
+        Trees.at(jar.source()).file("link-then-file", "now a file too");
+        Files.delete(jar.source().resolve("gone.txt"));
+        Trees.deleteRecursively(jar.source().resolve("gone-dir"));
+
+        JarRuns.Finished second = run("second", once());
+
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+    }
+
+    @Test
+    void linksAndHostileNamesArriveExactlyAndANameThatIsNotUtf8IsRefusedAlone() throws Exception {
+        Trees.at(jar.source()).file("new\nline\\back 'quote' \"dq\" $(x) -dash", "hostile")
+                .file("caf\u00e9 \uD83D\uDE00", "unicode").link("abs-link", "/etc/passwd")
+                .link("dangling", "no/such/target").link("up", "../../outside").dir("d").link("d/rel", "../caf\u00e9 \uD83D\uDE00");
+        Trees.at(jar.source()).fileNamed(new byte[] {'l', 'a', 't', (byte) 0xE9}, "latin-1 name");
+
+        JarRuns.Finished run = run("hostile", once());
+
+        assertThat(run.exitCode()).as("the one name that is not UTF-8 fails; the rest arrive").isEqualTo(1);
+        assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("ERROR")).singleElement()
+                .asString().contains("not valid UTF-8");
+        Path latin = Trees.child(jar.source(), new byte[] {'l', 'a', 't', (byte) 0xE9});
+        java.nio.file.attribute.FileTime rootTime = Files.getLastModifiedTime(jar.source());
+        Files.delete(latin); // what arrived is the rest: compare with the source without it, root time as it was
+        Files.setLastModifiedTime(jar.source(), rootTime);
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(Files.readSymbolicLink(remote().resolve("abs-link"))).isEqualTo(Path.of("/etc/passwd"));
+        assertThat(Files.readString(Path.of("/etc/passwd"))).isNotEqualTo("hostile");
+    }
+
+    @Test
+    void anEmptySourceAndTooManyDeletionsAreRefusedOnARemoteReplicaToo() throws Exception {
+        Trees.at(jar.source()).file("a", "1").file("b", "2").file("c/d", "3");
+        assertThat(run("first", once()).exitCode()).isZero();
+        Trees.deleteRecursively(jar.source());
+        Files.createDirectories(jar.source());
+
+        JarRuns.Finished empty = run("empty", once());
+        Trees.at(jar.source()).file("a", "1");
+        JarRuns.Finished tooMany = run("too many", once("--max-delete", "2"));
+
+        assertThat(empty.exitCode()).as(empty.describe()).isEqualTo(1);
+        assertThat(tooMany.exitCode()).as(tooMany.describe()).isEqualTo(1);
+        assertThat(JarRuns.readString(jar.logFile())).contains("the source is empty but the replica is not",
+                "it would delete 3 entries, more than --max-delete 2 allows");
+        assertThat(remote().resolve("b")).hasContent("2");
+        assertThat(remote().resolve("c/d")).hasContent("3");
+    }
 }
