@@ -11,6 +11,14 @@ import java.io.IOException;
 public interface ReplicaTree extends SourceTree {
 
     /**
+     * How many files a pass should write at once. A local disk: 4 (fsync latency, not bandwidth, bounds small
+     * files, and more threads did not help); a remote tree more, to keep requests in flight over the network.
+     */
+    default int concurrentWrites() {
+        return 4;
+    }
+
+    /**
      * Gets the tree ready for a pass, before anything else of the pass: a remote tree connects (again) here.
      * Throws if it cannot; the pass then ends at once with that error.
      */

@@ -23,12 +23,12 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class CopyScheduler {
 
-    private static final int COPIERS = 4;
-
-    private final ThreadPoolExecutor copiers = Pools.daemons("dirsync-copy", COPIERS);
+    private final ThreadPoolExecutor copiers;
     private final ThreadLocal<Md5> digests;
 
-    CopyScheduler(Progress progress) {
+    /** @param copiers how many files are copied at once: what the replica tree asks for */
+    CopyScheduler(Progress progress, int copiers) {
+        this.copiers = Pools.daemons("dirsync-copy", copiers);
         this.digests = ThreadLocal.withInitial(() -> new Md5(progress));
     }
 

@@ -58,7 +58,7 @@ public final class Synchronizer {
         this.verified = options.rememberHashes() && identities ? new VerifiedPairs() : null;
         ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK ? ContentCheck.quick()
                 : new ChecksumCheck(new Hashing(progress), verified, hooks);
-        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress), hooks);
+        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, replica.concurrentWrites()), hooks);
         this.guards = DeletionGuard.from(options);
     }
 

@@ -74,6 +74,11 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public int concurrentWrites() {
+        return real.concurrentWrites();
+    }
+
+    @Override
     public void beginPass() throws IOException {
         real.beginPass();
     }

@@ -96,6 +96,29 @@ final class RemoteCalls {
         }
     }
 
+    /** Makes {@code wire} and its missing parents (mkdir -p); one made meanwhile by someone else is fine. */
+    static void makeDirectories(SftpClient client, String wire) throws IOException {
+        try {
+            client.mkdir(wire);
+        } catch (IOException e) {
+            IOException mapped = SftpErrors.map(e, wire, Doing.OTHER);
+            int slash = wire.lastIndexOf('/');
+            if (mapped instanceof java.nio.file.NoSuchFileException && slash > 0) {
+                makeDirectories(client, wire.substring(0, slash));
+                makeDirectories(client, wire);
+                return;
+            }
+            try {
+                if (client.lstat(wire).isDirectory()) {
+                    return;
+                }
+            } catch (IOException stillMissing) {
+                // the first failure says why
+            }
+            throw mapped;
+        }
+    }
+
     void rmdir(String path) throws IOException {
         try {
             client.rmdir(path);

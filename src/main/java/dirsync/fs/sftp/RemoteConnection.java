@@ -8,7 +8,11 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
 import java.util.Set;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -30,6 +34,8 @@ public final class RemoteConnection implements Closeable {
     private final SftpClient sftp;
     private final String description;
     private final Optional<String> addedHostKey;
+    /** SFTP channels opened besides the first (see {@link #sftpChannels}). */
+    private final List<SftpClient> extra = new ArrayList<>();
 
     RemoteConnection(SshClient client, ClientSession session, SftpClient sftp, String description,
                      Optional<String> addedHostKey) {
@@ -43,6 +49,21 @@ public final class RemoteConnection implements Closeable {
     /** The SFTP channel (version 3). */
     public SftpClient sftp() {
         return sftp;
+    }
+
+    /**
+     * {@code count} SFTP channels: the first one and {@code count - 1} more, opened now on the same session
+     * (OpenSSH serves each with a process of its own). They close with the connection.
+     */
+    public synchronized List<SftpClient> sftpChannels(int count) throws IOException {
+        while (extra.size() < count - 1) {
+            extra.add(SftpClientFactory.instance().createSftpClient(session,
+                    SftpVersionSelector.fixedVersionSelector(SshConnector.SFTP_VERSION)));
+        }
+        List<SftpClient> channels = new ArrayList<>();
+        channels.add(sftp);
+        channels.addAll(extra.subList(0, Math.max(0, count - 1)));
+        return channels;
     }
 
     /** Whether the session and the SFTP channel are still open (false once the connection dropped). */
@@ -97,6 +118,13 @@ public final class RemoteConnection implements Closeable {
     /** Closes the SFTP channel, the session and the client; failures are ignored. */
     @Override
     public void close() {
+        for (SftpClient channel : extra) {
+            try {
+                channel.close();
+            } catch (IOException | RuntimeException ignored) {
+                // Closing anyway.
+            }
+        }
         try {
             sftp.close();
         } catch (IOException | RuntimeException ignored) {

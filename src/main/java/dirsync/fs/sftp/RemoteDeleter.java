@@ -22,11 +22,11 @@ final class RemoteDeleter {
 
     private static final int OWNER_WRITE_AND_EXECUTE = 0300;
 
-    private final RemoteCalls calls;
+    private final Channels channels;
     private final SftpNames names;
 
-    RemoteDeleter(RemoteCalls calls, SftpNames names) {
-        this.calls = calls;
+    RemoteDeleter(Channels channels, SftpNames names) {
+        this.channels = channels;
         this.names = names;
     }
 
@@ -39,7 +39,7 @@ final class RemoteDeleter {
     long countTree(RelPath path, Cancellation cancellation) {
         SftpClient.Attributes attributes;
         try {
-            attributes = calls.lstat(names.path(path));
+            attributes = calls().lstat(names.path(path));
         } catch (IOException e) {
             return 1;
         }
@@ -51,7 +51,7 @@ final class RemoteDeleter {
         long count = 1;
         List<SftpClient.DirEntry> entries;
         try {
-            entries = calls.readDir(names.path(dir));
+            entries = calls().readDir(names.path(dir));
         } catch (IOException e) {
             return count;
         }
@@ -79,7 +79,7 @@ final class RemoteDeleter {
             }
             SftpClient.Attributes attributes;
             try {
-                attributes = calls.lstat(names.path(path));
+                attributes = calls().lstat(names.path(path));
             } catch (IOException e) {
                 if (!SftpErrors.missing(e)) {
                     failures.add(new TreeDeletion.Failure(path, e));
@@ -98,9 +98,9 @@ final class RemoteDeleter {
             List<SftpClient.DirEntry> entries;
             try {
                 if ((mode & OWNER_WRITE_AND_EXECUTE) != OWNER_WRITE_AND_EXECUTE) {
-                    calls.setAttributes(wire, (mode & 0777) | OWNER_WRITE_AND_EXECUTE, -1);
+                    calls().setAttributes(wire, (mode & 0777) | OWNER_WRITE_AND_EXECUTE, -1);
                 }
-                entries = calls.readDir(wire);
+                entries = calls().readDir(wire);
             } catch (IOException e) {
                 if (!SftpErrors.missing(e)) {
                     failures.add(new TreeDeletion.Failure(path, e));
@@ -124,7 +124,7 @@ final class RemoteDeleter {
                 return;
             }
             try {
-                calls.rmdir(wire);
+                calls().rmdir(wire);
                 directories++;
             } catch (IOException e) {
                 if (!SftpErrors.missing(e)) {
@@ -135,7 +135,7 @@ final class RemoteDeleter {
 
         private void unlink(RelPath path) {
             try {
-                calls.remove(names.path(path));
+                calls().remove(names.path(path));
                 nonDirectories++;
             } catch (IOException e) {
                 if (!SftpErrors.missing(e)) {
@@ -143,5 +143,10 @@ final class RemoteDeleter {
                 }
             }
         }
+    }
+
+    /** This thread's channel. */
+    private RemoteCalls calls() {
+        return channels.get();
     }
 }

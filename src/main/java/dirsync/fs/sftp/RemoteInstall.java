@@ -24,11 +24,11 @@ import org.apache.sshd.sftp.client.SftpClient;
  */
 final class RemoteInstall {
 
-    private final RemoteCalls calls;
+    private final Channels channels;
     private final SftpNames names;
 
-    RemoteInstall(RemoteCalls calls, SftpNames names) {
-        this.calls = calls;
+    RemoteInstall(Channels channels, SftpNames names) {
+        this.channels = channels;
         this.names = names;
     }
 
@@ -49,16 +49,16 @@ final class RemoteInstall {
             MessageDigest digest = expectedMd5 == null ? null : md5();
             long copied;
             try (SeekableByteChannel in = source.open(rel)) {
-                SftpClient.CloseableHandle handle = calls.createExclusive(temp);
+                SftpClient.CloseableHandle handle = calls().createExclusive(temp);
                 created = true;
                 try {
-                    copied = new PipelinedWrite(calls.client(), handle, temp).from(in, digest, work);
-                    calls.fsync(handle, temp);
+                    copied = new PipelinedWrite(calls().client(), handle, temp).from(in, digest, work);
+                    calls().fsync(handle, temp);
                 } catch (IOException | RuntimeException | Error e) {
                     closeQuietly(handle, temp);
                     throw e;
                 }
-                calls.close(handle, temp); // a server may report a failed write only here
+                calls().close(handle, temp); // a server may report a failed write only here
             }
             if (!sameState(source.examine(rel), before) || copied != before.size()) {
                 throw new SourceChangedException("source changed while it was copied");
@@ -66,8 +66,8 @@ final class RemoteInstall {
             if (digest != null && !Arrays.equals(digest.digest(), expectedMd5)) {
                 throw new SourceChangedException("copy does not match the source's MD5");
             }
-            calls.setAttributes(temp, SftpEntries.mode(expected.permissions()), SftpEntries.seconds(expected.modified()));
-            calls.posixRename(temp, target);
+            calls().setAttributes(temp, SftpEntries.mode(expected.permissions()), SftpEntries.seconds(expected.modified()));
+            calls().posixRename(temp, target);
             installed = true;
             return copied;
         } finally {
@@ -82,13 +82,13 @@ final class RemoteInstall {
         String target = names.creating(rel);
         String text = names.linkTarget(rel, expected.linkTarget());
         String temp = names.temporarySibling(rel);
-        calls.symlink(temp, text);
+        calls().symlink(temp, text);
         boolean installed = false;
         try {
-            if (calls.offers(RemoteCalls.LSETSTAT)) {
+            if (calls().offers(RemoteCalls.LSETSTAT)) {
                 setTimeQuietly(temp, expected);
             }
-            calls.posixRename(temp, target);
+            calls().posixRename(temp, target);
             installed = true;
         } finally {
             if (!installed) {
@@ -98,7 +98,7 @@ final class RemoteInstall {
     }
 
     private void require(String extension, String why) throws IOException {
-        if (!calls.offers(extension)) {
+        if (!calls().offers(extension)) {
             throw new IOException("the SFTP server does not offer " + extension + ": " + why + ", and dirsync never"
                     + " writes in place");
         }
@@ -113,7 +113,7 @@ final class RemoteInstall {
     /** A link's own time (lsetstat never follows it) is cosmetic: a server that cannot set it is no error. */
     private void setTimeQuietly(String link, Entry expected) {
         try {
-            calls.setAttributes(link, -1, SftpEntries.seconds(expected.modified()));
+            calls().setAttributes(link, -1, SftpEntries.seconds(expected.modified()));
         } catch (IOException e) {
             // left as made
         }
@@ -121,7 +121,7 @@ final class RemoteInstall {
 
     private void closeQuietly(SftpClient.Handle handle, String path) {
         try {
-            calls.close(handle, path);
+            calls().close(handle, path);
         } catch (IOException e) {
             // the first failure is the one reported
         }
@@ -129,7 +129,7 @@ final class RemoteInstall {
 
     private void removeQuietly(String temp) {
         try {
-            calls.remove(temp);
+            calls().remove(temp);
         } catch (IOException e) {
             // a dropped connection: the next pass deletes it as an entry the source does not have
         }
@@ -141,5 +141,10 @@ final class RemoteInstall {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide MD5", e);
         }
+    }
+
+    /** This thread's channel. */
+    private RemoteCalls calls() {
+        return channels.get();
     }
 }

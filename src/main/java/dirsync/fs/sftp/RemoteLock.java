@@ -84,32 +84,11 @@ public final class RemoteLock implements Closeable {
         String token = HexFormat.of().formatHex(random);
         byte[] content = ("dirsync lock\ntoken " + token + "\nowner " + owner + "\n").getBytes(StandardCharsets.UTF_8);
         RemoteLock lock = new RemoteLock(client, path, directory, token, content);
-        lock.makeDirectory();
+        if (directory.length() > 1) {
+            RemoteCalls.makeDirectories(client, directory.substring(0, directory.length() - 1));
+        }
         lock.take(lease, holderIsGone);
         return lock;
-    }
-
-    /** The directory the lock goes in, with its parents, as the replica's root would be made (mkdir -p). */
-    private void makeDirectory() throws IOException {
-        String dir = directory.substring(0, directory.length() - 1);
-        if (dir.isEmpty()) {
-            return;
-        }
-        try {
-            client.lstat(dir);
-        } catch (IOException missing) {
-            String parent = dir.substring(0, dir.lastIndexOf('/') + 1);
-            if (!parent.equals(directory)) {
-                new RemoteLock(client, null, parent, token, content).makeDirectory();
-            }
-            try {
-                client.mkdir(dir);
-            } catch (IOException e) {
-                if (!client.lstat(dir).isDirectory()) {
-                    throw SftpErrors.map(e, dir, SftpErrors.Doing.OTHER);
-                }
-            }
-        }
     }
 
     private void take(Duration lease, java.util.function.Predicate<String> holderIsGone) throws IOException {

@@ -33,6 +33,14 @@ public final class RemoteReplica implements ReplicaTree {
     public record Connection(RemoteConnection remote, SftpTree tree, boolean serverHashing) {
     }
 
+    /**
+     * SFTP channels per connection, and files written at once over them. Measured on loopback writing 50,000
+     * small files: 1 channel and 4 writers 46.9 s; 6 and 16: 25.2 s; 8 and 32: 26-30 s (the kernel's fsyncs then
+     * take the CPU). Over a real network, with round trips of milliseconds, the writers matter more.
+     */
+    static final int CHANNELS = 6;
+    static final int WRITERS = 16;
+
     private final SftpLocation where;
     private final Connecting connecting;
     private final Listener listener;
@@ -73,7 +81,7 @@ public final class RemoteReplica implements ReplicaTree {
                 }
                 return result.stdout();
             });
-            SftpTree tree = SftpTree.over(remote.sftp(), where.pathText(), where.toString(), md5);
+            SftpTree tree = SftpTree.over(remote.sftpChannels(CHANNELS), where.pathText(), where.toString(), md5);
             Connection made = new Connection(remote, tree, md5.isPresent());
             current = made;
             listener.connected(made, !connectedBefore);
@@ -83,6 +91,11 @@ public final class RemoteReplica implements ReplicaTree {
             remote.close();
             throw e;
         }
+    }
+
+    @Override
+    public int concurrentWrites() {
+        return WRITERS;
     }
 
     @Override

@@ -38,7 +38,7 @@ import org.apache.sshd.sftp.client.SftpClient;
 public final class SftpTree implements ReplicaTree {
 
     private final SftpNames names;
-    private final RemoteCalls calls;
+    private final Channels channels;
     private final Capabilities capabilities;
     private final RemoteInstall install;
     private final RemoteDeleter deleter;
@@ -49,18 +49,27 @@ public final class SftpTree implements ReplicaTree {
     /** md5sum on the server, if it has one that works; else files are read over SFTP to hash them. */
     private final java.util.Optional<RemoteMd5> serverMd5;
 
-    private SftpTree(FullAccessSftpClient client, String root, String description,
+    private SftpTree(List<FullAccessSftpClient> clients, String root, String description,
                      java.util.Optional<RemoteMd5> serverMd5) {
         this.serverMd5 = serverMd5;
-        client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
+        List<RemoteCalls> calls = new ArrayList<>();
+        for (FullAccessSftpClient client : clients) {
+            client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
+            calls.add(new RemoteCalls(client));
+        }
+        this.channels = new Channels(calls);
         this.names = new SftpNames(root);
-        this.calls = new RemoteCalls(client);
-        this.capabilities = new Capabilities(true, true, calls.offers(RemoteCalls.POSIX_RENAME), false, true,
-                calls.offers(RemoteCalls.FSYNC));
+        this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), false,
+                true, channels.first().offers(RemoteCalls.FSYNC));
         this.treeId = SftpEntries.treeId(description);
-        this.install = new RemoteInstall(calls, names);
-        this.deleter = new RemoteDeleter(calls, names);
+        this.install = new RemoteInstall(channels, names);
+        this.deleter = new RemoteDeleter(channels, names);
         this.description = description;
+    }
+
+    /** This thread's SFTP channel. */
+    private RemoteCalls calls() {
+        return channels.get();
     }
 
     /**
@@ -75,9 +84,22 @@ public final class SftpTree implements ReplicaTree {
     /** The same, hashing files on the server with {@code serverMd5} (see {@link RemoteMd5#detect}). */
     public static SftpTree over(SftpClient client, String root, String description,
                                 java.util.Optional<RemoteMd5> serverMd5) {
-        if (!(client instanceof FullAccessSftpClient full)) {
-            throw new IllegalArgumentException("an SftpTree needs a client that sends raw requests (MINA's"
-                    + " DefaultSftpClient), not " + client.getClass().getName());
+        return over(List.of(client), root, description, serverMd5);
+    }
+
+    /**
+     * The same over several SFTP channels of one connection, each thread of a pass keeping to one (see
+     * {@link Channels}).
+     */
+    public static SftpTree over(List<SftpClient> clients, String root, String description,
+                                java.util.Optional<RemoteMd5> serverMd5) {
+        List<FullAccessSftpClient> full = new ArrayList<>();
+        for (SftpClient client : clients) {
+            if (!(client instanceof FullAccessSftpClient raw)) {
+                throw new IllegalArgumentException("an SftpTree needs a client that sends raw requests (MINA's"
+                        + " DefaultSftpClient), not " + client.getClass().getName());
+            }
+            full.add(raw);
         }
         return new SftpTree(full, root, description, serverMd5);
     }
@@ -91,7 +113,7 @@ public final class SftpTree implements ReplicaTree {
     public Listing list(RelPath dir) throws IOException {
         List<Entry> entries = new ArrayList<>();
         List<Listing.Problem> problems = new ArrayList<>();
-        for (SftpClient.DirEntry child : calls.readDir(names.path(dir))) {
+        for (SftpClient.DirEntry child : calls().readDir(names.path(dir))) {
             Name name = SftpNames.name(child.getFilename());
             RelPath path = dir.resolve(name);
             try {
@@ -108,12 +130,12 @@ public final class SftpTree implements ReplicaTree {
     }
 
     private dirsync.fs.LinkTarget target(RelPath link) throws IOException {
-        return SftpNames.target(calls.readLink(names.path(link)));
+        return SftpNames.target(calls().readLink(names.path(link)));
     }
 
     @Override
     public Entry examine(RelPath path) throws IOException {
-        SftpClient.Attributes attributes = calls.lstat(names.path(path));
+        SftpClient.Attributes attributes = calls().lstat(names.path(path));
         return SftpEntries.entry(treeId, path, path.isRoot() ? Name.ROOT : path.name(), attributes,
                 () -> target(path));
     }
@@ -125,22 +147,29 @@ public final class SftpTree implements ReplicaTree {
     @Override
     public SeekableByteChannel open(RelPath file) throws IOException {
         String path = names.path(file);
-        SftpClient.Attributes attributes = calls.lstat(path);
+        SftpClient.Attributes attributes = calls().lstat(path);
         if (!attributes.isRegularFile()) {
             throw new IOException("not a regular file: " + file);
         }
-        return new RemoteReadChannel(calls.read(path), attributes.getSize());
+        return new RemoteReadChannel(calls().read(path), attributes.getSize());
     }
 
-    /** On the server with md5sum where it has one (no file crosses the network), else read over SFTP. */
+    /**
+     * A file this large or larger is hashed on the server: a command costs about as much as reading a few
+     * megabytes over the connection (a channel, a process; measured on loopback: ~90 ms), a read costs its bytes.
+     */
+    static final long HASH_ON_SERVER_FROM = 16L << 20;
+
+    /** Large files on the server with md5sum where it has one (they do not cross the network), the rest read. */
     @Override
     public byte[] md5(RelPath file, dirsync.fs.Md5 digest, dirsync.fs.Cancellation cancellation) throws IOException {
         if (serverMd5.isPresent()) {
             String path = names.path(file);
-            if (!calls.lstat(path).isRegularFile()) {
+            SftpClient.Attributes attributes = calls().lstat(path);
+            if (!attributes.isRegularFile()) {
                 throw new IOException("not a regular file: " + file);
             }
-            byte[] hash = serverMd5.get().md5(path);
+            byte[] hash = attributes.getSize() >= HASH_ON_SERVER_FROM ? serverMd5.get().md5(path) : null;
             if (hash != null) {
                 return hash;
             }
@@ -163,34 +192,15 @@ public final class SftpTree implements ReplicaTree {
     public Entry prepareRoot() throws IOException {
         String root = names.path(RelPath.ROOT);
         try {
-            calls.lstat(root);
+            calls().lstat(root);
         } catch (NoSuchFileException missing) {
-            makeDirectories(root);
+            RemoteCalls.makeDirectories(calls().client(), root);
         }
         Entry entry = examine(RelPath.ROOT);
         if (!entry.is(EntryKind.DIRECTORY)) {
             throw new IOException("not a directory: " + names.rootText());
         }
         return entry;
-    }
-
-    private void makeDirectories(String wire) throws IOException {
-        try {
-            calls.mkdir(wire);
-        } catch (NoSuchFileException parentMissing) {
-            int slash = wire.lastIndexOf('/');
-            if (slash <= 0) {
-                throw parentMissing;
-            }
-            makeDirectories(wire.substring(0, slash));
-            calls.mkdir(wire);
-        } catch (IOException e) {
-            try {
-                calls.lstat(wire); // made meanwhile by someone else: fine if it is there now
-            } catch (IOException stillMissing) {
-                throw e;
-            }
-        }
     }
 
     @Override
@@ -206,13 +216,13 @@ public final class SftpTree implements ReplicaTree {
 
     @Override
     public void createDirectory(RelPath path) throws IOException {
-        calls.mkdir(names.creating(path));
+        calls().mkdir(names.creating(path));
     }
 
     /** Permissions and times in one request, times in whole seconds (all SFTP v3 holds). */
     @Override
     public void setAttributes(RelPath path, Entry source) throws IOException {
-        calls.setAttributes(names.path(path), SftpEntries.mode(source.permissions()),
+        calls().setAttributes(names.path(path), SftpEntries.mode(source.permissions()),
                 SftpEntries.seconds(source.modified()));
     }
 
@@ -223,7 +233,7 @@ public final class SftpTree implements ReplicaTree {
     @Override
     public boolean carries(Entry source, Entry current) {
         if (source.is(EntryKind.SYMLINK)) {
-            return !calls.offers(RemoteCalls.LSETSTAT) || sameModificationTime(source.modified(), current.modified());
+            return !calls().offers(RemoteCalls.LSETSTAT) || sameModificationTime(source.modified(), current.modified());
         }
         return source.permissions().equals(current.permissions())
                 && sameModificationTime(source.modified(), current.modified());
@@ -239,13 +249,13 @@ public final class SftpTree implements ReplicaTree {
     public void ensureWritable(RelPath dir, Entry current) throws IOException {
         int mode = SftpEntries.mode(current.permissions());
         if ((mode & 0300) != 0300) {
-            calls.setAttributes(names.path(dir), mode | 0300, -1);
+            calls().setAttributes(names.path(dir), mode | 0300, -1);
         }
     }
 
     @Override
     public void delete(RelPath path) throws IOException {
-        calls.remove(names.path(path));
+        calls().remove(names.path(path));
     }
 
     @Override

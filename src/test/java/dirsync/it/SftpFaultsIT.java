@@ -1,0 +1,91 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.Trees;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Faults with the replica on a real OpenSSH server: dirsync killed mid-pass, the server stopped mid-pass. Each
+ * time the replica holds old or new files, never a torn one, and the next pass makes it identical with no
+ * temporary file left.
+ */
+class SftpFaultsIT {
+
+    private static final int FILES = 3000;
+
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    private Path remote() {
+        return jar.tmp().resolve("remote/replica");
+    }
+
+    private List<String> command(String interval, String... options) {
+        List<String> all = new ArrayList<>(List.of("--ssh-key", sshd.clientKey().toString(), "--known-hosts",
+                sshd.knownHosts().toString()));
+        all.addAll(List.of(options));
+        return jar.sync(jar.source(), sshd.uri(remote()), interval, jar.logFile(), all.toArray(String[]::new));
+    }
+
+    /** Enough files that a pass takes a good while: 3,000 in 30 directories, some of them large. */
+    private void layOutManyFiles() {
+        Trees.Builder source = Trees.at(jar.source());
+        for (int i = 0; i < FILES; i++) {
+            source.file("d" + (i % 30) + "/f" + i, (i % 100 == 0 ? "x".repeat(200_000) : "") + "content " + i);
+        }
+    }
+
+    private long copiedLines() {
+        return JarRuns.lines(jar.logFile()).stream().filter(line -> line.contains("copied new file")).count();
+    }
+
+    @Test
+    void killedMidPassThenTheNextRunMakesTheReplicaIdenticalWithNoTempLeft() throws Exception {
+        layOutManyFiles();
+        JarRuns.Running first = jar.start("killed", command("1", "--once"));
+        JarRuns.await(Duration.ofSeconds(60), "some copies", () -> copiedLines() > 200, first::describe);
+
+        first.process().destroyForcibly(); // kill -9
+        first.awaitExit(Duration.ofSeconds(10));
+        assertThat(copiedLines()).as("killed mid-pass").isLessThan(FILES);
+
+        JarRuns.Finished next = jar.run("next", Duration.ofSeconds(120), command("1", "--once"));
+
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        assertThat(jar.tmp().resolve("remote")).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
+    void theServerStoppedMidPassEndsThatPassAndTheNextReconnectsAndCompletesIt() throws Exception {
+        layOutManyFiles();
+        JarRuns.Running dirsync = jar.start("periodic", command("1"));
+        JarRuns.await(Duration.ofSeconds(60), "some copies", () -> copiedLines() > 200, dirsync::describe);
+
+        sshd.stopAll(); // the server and every session: a server restart, or a machine gone
+        JarRuns.await(Duration.ofSeconds(30), "the pass to end early", () -> JarRuns.readString(jar.logFile())
+                .contains("pass 1 ended early"), dirsync::describe);
+        sshd.start();
+        JarRuns.await(Duration.ofSeconds(120), "a pass after the restart", () -> JarRuns.lines(jar.logFile())
+                .stream().anyMatch(line -> line.matches(".* pass [2-9] finished: .* errors=0 .*")), dirsync::describe);
+
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        List<String> log = JarRuns.lines(jar.logFile());
+        assertThat(log).anyMatch(line -> line.contains("lost the connection to replica"));
+        assertThat(log).anyMatch(line -> line.contains("reconnected to root@127.0.0.1:" + sshd.port()));
+        dirsync.process().destroy();
+        assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
+    }
+}
