@@ -88,4 +88,27 @@ class SftpFaultsIT {
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
     }
+
+    @Test
+    void anUnreachableHostAtTheStartIsRetriedByEachPassAndTheStatusFileShowsIt() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        Path status = jar.tmp().resolve("status.prom");
+        sshd.stop();
+        JarRuns.Running dirsync = jar.start("periodic", command("1", "--status-file", status.toString()));
+        JarRuns.await(Duration.ofSeconds(30), "a failed pass in the status file", () -> JarRuns.readString(status)
+                .contains("dirsync_last_pass_errors{replica=\"" + sshd.uri(remote()) + "\"} 1"), dirsync::describe);
+        assertThat(JarRuns.readString(status)).contains("dirsync_last_success_time_seconds{replica=\""
+                + sshd.uri(remote()) + "\"} 0\n");
+        assertThat(dirsync.process().isAlive()).as("not a usage error: it keeps trying").isTrue();
+
+        sshd.start();
+
+        JarRuns.await(Duration.ofSeconds(60), "a successful pass", () -> !JarRuns.readString(status)
+                .contains("dirsync_last_success_time_seconds{replica=\"" + sshd.uri(remote()) + "\"} 0\n"),
+                dirsync::describe);
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.readString(jar.logFile())).contains("cannot reach replica", "connected to root@");
+        dirsync.process().destroy();
+        assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
+    }
 }

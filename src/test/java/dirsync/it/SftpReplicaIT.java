@@ -157,4 +157,44 @@ class SftpReplicaIT {
         assertThat(remote().resolve("b")).hasContent("2");
         assertThat(remote().resolve("c/d")).hasContent("3");
     }
+
+    @Test
+    void aDryRunOnARemoteReplicaChangesNothingThereAndTakesNoLock() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha").file("docs/b.txt", "beta");
+        Trees.at(remote()).file("stale.txt", "s");
+        java.util.Map<String, String> before = Trees.snapshot(jar.tmp().resolve("remote"));
+
+        JarRuns.Finished dry = run("dry", once("--dry-run"));
+
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        assertThat(Trees.snapshot(jar.tmp().resolve("remote"))).isEqualTo(before);
+        assertThat(JarRuns.readString(jar.logFile())).contains("(dry run) copied new file a.txt",
+                "(dry run) deleted file stale.txt");
+    }
+
+    @Test
+    void watchModeCarriesAChangeToARemoteReplicaWithinSeconds() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        List<String> watching = new ArrayList<>(once("--watch", "--watch-delay", "0.3"));
+        watching.remove("--once");
+        watching.set(watching.size() - 2, "3600");
+        JarRuns.Running dirsync = jar.start("watch", watching);
+        JarRuns.await(Duration.ofSeconds(30), "the first pass", () -> JarRuns.readString(jar.logFile())
+                .contains("pass 1 finished"), dirsync::describe);
+
+        Trees.at(jar.source()).file("later/b.txt", "arrives by the watch");
+
+        JarRuns.await(Duration.ofSeconds(10), "the change on the server", () -> Files.exists(
+                remote().resolve("later/b.txt")), dirsync::describe);
+        JarRuns.await(Duration.ofSeconds(5), "the replica to match", () -> {
+            try {
+                Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+                return true;
+            } catch (AssertionError notYet) {
+                return false;
+            }
+        }, dirsync::describe);
+        dirsync.process().destroy();
+        assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
+    }
 }
