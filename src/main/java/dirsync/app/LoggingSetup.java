@@ -80,8 +80,9 @@ final class LoggingSetup {
         root.setLevel(verbose ? Level.DEBUG : Level.INFO);
         root.addAppender(file);
         root.addAppender(terminal);
-        // The SSH library's debug lines (hundreds a connection) would drown dirsync's own with -v.
-        context.getLogger("org.apache.sshd").setLevel(Level.WARN);
+        // The SSH library's own lines (hundreds a connection with -v; warnings about channels it closes when a
+        // connection drops) would drown dirsync's, which name the cause of each failure themselves.
+        context.getLogger("org.apache.sshd").setLevel(Level.ERROR);
     }
 
     /** Flushes and closes the log file; later log calls go nowhere. */
