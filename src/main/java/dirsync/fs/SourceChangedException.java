@@ -10,4 +10,31 @@ public final class SourceChangedException extends IOException {
     public SourceChangedException(String message) {
         super(message);
     }
+
+    /**
+     * The source file {@code rel} as it is just before a copy, which must still be the regular file {@code listed}
+     * (same size and modification time) that the pass decided to copy.
+     */
+    public static Entry requireAsListed(SourceTree source, RelPath rel, Entry listed) throws IOException {
+        Entry before = source.examine(rel);
+        if (!before.is(EntryKind.FILE) || before.size() != listed.size()
+                || !before.modified().equals(listed.modified())) {
+            throw new SourceChangedException("source changed since it was listed");
+        }
+        return before;
+    }
+
+    /**
+     * After a copy of {@code copied} bytes: the source file must be in the very state it was in before (size,
+     * times, identity: any write moves its change time, which no one can set back).
+     */
+    public static void requireUnchangedSince(SourceTree source, RelPath rel, Entry before, long copied)
+            throws IOException {
+        Entry now = source.examine(rel);
+        boolean same = now.is(EntryKind.FILE) && now.size() == before.size()
+                && now.modified().equals(before.modified()) && now.identity().equals(before.identity());
+        if (!same || copied != before.size()) {
+            throw new SourceChangedException("source changed while it was copied");
+        }
+    }
 }

@@ -52,11 +52,7 @@ final class AtomicInstall {
         Path temp = temporarySibling(target);
         boolean installed = false;
         try {
-            Entry before = source.examine(rel);
-            if (!before.is(EntryKind.FILE) || before.size() != expected.size()
-                    || !before.modified().equals(expected.modified())) {
-                throw new SourceChangedException("source changed since it was listed");
-            }
+            Entry before = SourceChangedException.requireAsListed(source, rel, expected);
             long copied;
             try (SeekableByteChannel in = source.open(rel);
                  FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
@@ -64,10 +60,7 @@ final class AtomicInstall {
                 copied = transfer(in, out, work);
                 out.force(true);
             }
-            // Any write to the source during the copy moves its change time, which no one can set back.
-            if (!sameState(source.examine(rel), before) || copied != before.size()) {
-                throw new SourceChangedException("source changed while it was copied");
-            }
+            SourceChangedException.requireUnchangedSince(source, rel, before, copied);
             if (expectedMd5 != null && !Arrays.equals(md5(temp, work), expectedMd5)) {
                 throw new SourceChangedException("copy does not match the source's MD5");
             }
@@ -81,12 +74,6 @@ final class AtomicInstall {
                 Files.deleteIfExists(temp);
             }
         }
-    }
-
-    /** Size, times and identity: what tells a file's content apart without reading it. */
-    private static boolean sameState(Entry now, Entry before) {
-        return now.is(EntryKind.FILE) && now.size() == before.size() && now.modified().equals(before.modified())
-                && now.identity().equals(before.identity());
     }
 
     private static byte[] md5(Path file, Work work) throws IOException {

@@ -40,11 +40,7 @@ final class RemoteInstall {
         boolean created = false;
         boolean installed = false;
         try {
-            Entry before = source.examine(rel);
-            if (!before.is(EntryKind.FILE) || before.size() != expected.size()
-                    || !before.modified().equals(expected.modified())) {
-                throw new SourceChangedException("source changed since it was listed");
-            }
+            Entry before = SourceChangedException.requireAsListed(source, rel, expected);
             // The MD5 of the bytes as they are sent: SSH's MAC guards them on the way, fsync on the server's disk.
             MessageDigest digest = expectedMd5 == null ? null : md5();
             long copied;
@@ -60,9 +56,7 @@ final class RemoteInstall {
                 }
                 calls().close(handle, temp); // a server may report a failed write only here
             }
-            if (!sameState(source.examine(rel), before) || copied != before.size()) {
-                throw new SourceChangedException("source changed while it was copied");
-            }
+            SourceChangedException.requireUnchangedSince(source, rel, before, copied);
             if (digest != null && !Arrays.equals(digest.digest(), expectedMd5)) {
                 throw new SourceChangedException("copy does not match the source's MD5");
             }
@@ -105,11 +99,6 @@ final class RemoteInstall {
     }
 
     /** Size, time and identity (the source's tree knows its change time, which every write moves). */
-    private static boolean sameState(Entry now, Entry before) {
-        return now.is(EntryKind.FILE) && now.size() == before.size() && now.modified().equals(before.modified())
-                && now.identity().equals(before.identity());
-    }
-
     /** A link's own time (lsetstat never follows it) is cosmetic: a server that cannot set it is no error. */
     private void setTimeQuietly(String link, Entry expected) {
         try {
