@@ -5,6 +5,7 @@ import dirsync.fs.EntryKind;
 import dirsync.fs.RelPath;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.SourceTree;
+import dirsync.fs.TemporaryName;
 import dirsync.fs.Work;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,9 +21,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Puts files and links into a local tree so that a name always shows its old or its complete new content: each
@@ -31,8 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class AtomicInstall {
 
     /** Temporary names start with this; a leftover from a killed run is an extra entry the next pass removes. */
-    static final String TEMP_PREFIX = ".dirsync-";
-    static final String TEMP_SUFFIX = ".tmp";
 
     private static final long TRANSFER_CHUNK = 64L << 20;
     private static final int COPY_BUFFER = 1 << 20;
@@ -160,9 +157,7 @@ final class AtomicInstall {
     }
 
     private static Path temporarySibling(Path target) {
-        byte[] random = new byte[8];
-        ThreadLocalRandom.current().nextBytes(random);
         // resolveSibling keeps the directory as a Path (bytes) and adds an ASCII-only name.
-        return target.resolveSibling(TEMP_PREFIX + HexFormat.of().formatHex(random) + TEMP_SUFFIX);
+        return target.resolveSibling(TemporaryName.fresh());
     }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Names as bytes on the wire. SFTP v3 sends names as plain byte strings and OpenSSH's server passes them to the
@@ -24,8 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SftpNames {
 
     /** Temporary names, as {@code fs.local.AtomicInstall} makes them: a leftover is an extra entry a pass deletes. */
-    static final String TEMP_PREFIX = ".dirsync-";
-    static final String TEMP_SUFFIX = ".tmp";
 
     /** The root directory on the server, in wire form, without a trailing '/' ("" for the server's "/"). */
     private final String root;
@@ -86,9 +83,7 @@ final class SftpNames {
 
     /** A sibling of {@code path} with a fresh temporary name (ASCII only). */
     String temporarySibling(RelPath path) {
-        byte[] random = new byte[8];
-        ThreadLocalRandom.current().nextBytes(random);
-        String name = TEMP_PREFIX + HexFormat.of().formatHex(random) + TEMP_SUFFIX;
+        String name = dirsync.fs.TemporaryName.fresh();
         return path(path.parent()) + (path.parent().isRoot() && root.isEmpty() ? "" : "/") + name;
     }
 
