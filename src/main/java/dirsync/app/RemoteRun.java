@@ -93,7 +93,12 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
         }
         RemoteLock held = lock;
         if (held != null) {
-            held.renew(client);
+            try {
+                held.renew(client); // a new connection: the lock must still be this run's
+            } catch (RemoteLock.HeldElsewhereException e) {
+                lockLost = e;
+                throw e;
+            }
             return;
         }
         lock = RemoteLock.acquire(client, remote.location().pathText(), Holder.thisProcess(), LEASE,
