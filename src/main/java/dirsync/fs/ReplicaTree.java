@@ -19,6 +19,14 @@ public interface ReplicaTree extends SourceTree {
     }
 
     /**
+     * How many of its files a pass should read (hash) at once, besides the source's on the pass thread. A local
+     * disk: one less than the cores (hashing is CPU work); a remote tree more, since its reads wait on the network.
+     */
+    default int concurrentReads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /**
      * Gets the tree ready for a pass, before anything else of the pass: a remote tree connects (again) here.
      * Throws if it cannot; the pass then ends at once with that error.
      */

@@ -16,13 +16,17 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class DirectoryStep {
 
-    /** Lists each replica directory while the pass thread lists the source side. */
-    private final ThreadPoolExecutor lister = Pools.daemons("dirsync-list", 1);
+    /** List replica directories while the pass thread lists the source side, and the next ones ahead. */
+    private final ThreadPoolExecutor lister;
+    private final int listersAhead;
     private final ContentCheck contentCheck;
     private final CopyScheduler copyScheduler;
     private final PassHooks hooks;
 
-    DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, PassHooks hooks) {
+    /** @param listers how many replica directories are listed at once (the replica tree says) */
+    DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, PassHooks hooks, int listers) {
+        this.lister = Pools.daemons("dirsync-list", listers);
+        this.listersAhead = 2 * listers;
         this.contentCheck = contentCheck;
         this.copyScheduler = copyScheduler;
         this.hooks = hooks;
@@ -33,8 +37,18 @@ final class DirectoryStep {
      * (just created): its listing is then empty without asking the replica.
      */
     OpenedDirectory open(PassContext pass, Changes changes, RelPath rel, Entry sourceDir, Entry replicaDir) {
+        return open(pass, changes, rel, sourceDir, replicaDir, null, false);
+    }
+
+    /**
+     * The same, with the replica's listing {@code started} ahead (or null), and with {@code listAhead} the listings
+     * of this directory's subdirectories started ahead of the walk (when the walk will enter them all).
+     */
+    OpenedDirectory open(PassContext pass, Changes changes, RelPath rel, Entry sourceDir, Entry replicaDir,
+                         ListingPair started, boolean listAhead) {
         hooks.beforeListing(rel);
-        ListingPair replicaSide = replicaDir == null ? null : ListingPair.start(pass.replica(), rel, lister);
+        ListingPair replicaSide = replicaDir == null ? null
+                : started != null ? started : ListingPair.start(pass.replica(), rel, lister);
         Listing sourceListing;
         try {
             sourceListing = pass.source().list(rel);
@@ -93,7 +107,8 @@ final class DirectoryStep {
         } finally {
             copies.finish(pass, changes); // no copy outlives its directory's turn, and each one installed is logged
         }
-        return new OpenedDirectory(rel, sourceDir, replicaDir, descents.iterator(), deletions,
+        return new OpenedDirectory(rel, sourceDir, replicaDir, listAhead
+                ? new ListingsAhead(descents, pass.replica(), rel, lister, listersAhead) : descents.iterator(), deletions,
                 sourceEntries.isEmpty() && !replicaEntries.isEmpty());
     }
 

@@ -28,10 +28,13 @@ final class Hashing {
 
     private final ThreadLocal<Md5> perHelper;
     private final ThreadPoolExecutor helpers;
+    private final int helperCount;
 
-    Hashing(Progress progress) {
+    /** @param helperCount how many replica files are hashed at once: what the replica tree asks for */
+    Hashing(Progress progress, int helperCount) {
         this.perHelper = ThreadLocal.withInitial(() -> new Md5(progress));
-        this.helpers = Pools.daemons("dirsync-hash", Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        this.helperCount = helperCount;
+        this.helpers = Pools.daemons("dirsync-hash", helperCount);
     }
 
     /** One file to hash aside: its name in the directory, its path in the tree, and its size (for batching). */
@@ -43,6 +46,8 @@ final class Hashing {
      * once ready.
      */
     Map<Name, CompletableFuture<byte[]>> aside(SourceTree tree, List<Job> jobs, Cancellation cancellation) {
+        // Enough batches for every helper (a remote tree's reads wait on the network, not on a core).
+        int batchFiles = Math.max(1, Math.min(BATCH_FILES, (jobs.size() + helperCount - 1) / helperCount));
         Map<Name, CompletableFuture<byte[]>> results = new HashMap<>();
         List<Job> batch = new ArrayList<>();
         long batchBytes = 0;
@@ -50,7 +55,7 @@ final class Hashing {
             results.put(job.name(), new CompletableFuture<>());
             batch.add(job);
             batchBytes += job.size();
-            if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_FILES) {
+            if (batchBytes >= BATCH_BYTES || batch.size() >= batchFiles) {
                 submit(tree, batch, results, cancellation);
                 batch = new ArrayList<>();
                 batchBytes = 0;

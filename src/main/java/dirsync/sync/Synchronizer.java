@@ -57,8 +57,9 @@ public final class Synchronizer {
         boolean identities = source.capabilities().stableIdentity() && replica.capabilities().stableIdentity();
         this.verified = options.rememberHashes() && identities ? new VerifiedPairs() : null;
         ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK ? ContentCheck.quick()
-                : new ChecksumCheck(new Hashing(progress), verified, hooks);
-        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, replica.concurrentWrites()), hooks);
+                : new ChecksumCheck(new Hashing(progress, replica.concurrentReads()), verified, hooks);
+        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, replica.concurrentWrites()), hooks,
+                replica.concurrentReads());
         this.guards = DeletionGuard.from(options);
     }
 

@@ -61,7 +61,8 @@ final class Walk {
             if (!opened.add(start.path())) {
                 continue; // met already, as another directory's way down or as a new subdirectory
             }
-            OpenedDirectory top = step.open(pass, changes, start.path(), start.source(), start.replica());
+            OpenedDirectory top = step.open(pass, changes, start.path(), start.source(), start.replica(), null,
+                    start.subtree());
             if (start.path().isRoot()) {
                 emptyOverNonEmpty = top.emptyOverNonEmpty();
             }
@@ -87,7 +88,8 @@ final class Walk {
                 }
                 RelPath child = at.relative().resolve(next.source().name());
                 opened.add(child);
-                stack.push(step.open(pass, changes, child, next.source(), next.replica()));
+                stack.push(step.open(pass, changes, child, next.source(), next.replica(), next.replicaListing(),
+                        subtree));
             } else {
                 stack.pop();
                 if (at.deletions().isEmpty()) {

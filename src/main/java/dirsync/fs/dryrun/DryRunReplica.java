@@ -79,6 +79,11 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
+    public int concurrentReads() {
+        return real.concurrentReads();
+    }
+
+    @Override
     public void beginPass() throws IOException {
         real.beginPass();
     }

@@ -98,6 +98,12 @@ public final class RemoteReplica implements ReplicaTree {
         return WRITERS;
     }
 
+    /** As many files hashed at once as written: each read waits on round trips, not on a core. */
+    @Override
+    public int concurrentReads() {
+        return WRITERS;
+    }
+
     @Override
     public void beginPass() throws IOException {
         connect();

@@ -51,9 +51,19 @@ final class SftpEntries {
             return Entry.directory(name, modified, permissions(attributes.getPermissions()));
         } else if (attributes.isRegularFile()) {
             return Entry.file(name, attributes.getSize(), modified, permissions(attributes.getPermissions()))
-                    .withIdentity(new Entry.Identity(tree, pathId(path), modified, 1));
+                    .withIdentity(new Entry.Identity(tree, pathId(path), lastWrite(modified), 1));
         }
         return Entry.special(name, modified);
+    }
+
+    /**
+     * When the file was last written, as far as SFTP tells: its modification time, which any write moves to the
+     * server's now. One far in the future (an hour past this machine's clock) was set by hand, not by a write:
+     * then the epoch, so that the hash memory does not take the file for one written a moment ago forever.
+     */
+    static FileTime lastWrite(FileTime modified) {
+        return modified.toInstant().isAfter(Instant.now().plus(java.time.Duration.ofHours(1)))
+                ? FileTime.fromMillis(0) : modified;
     }
 
     /** A number for a tree, from how it is named (its URI): the "device" of its files' identities. */
