@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>Per tree x scenario x tool: the number of good runs, the median seconds with min-max, the ratio of the
  * median to the cell's anchor (cp -a for the initial copy, rsync -a --delete --checksum --checksum-choice=md5
- * otherwise) and to rsync -a --delete (quick check), the largest peak RSS and the mean 1-minute load.
+ * otherwise; rsync -a --delete over ssh for the tools that reach a replica over the network) and to
+ * rsync -a --delete (quick check), the largest peak RSS and the mean 1-minute load.
  */
 public final class Report {
 
@@ -39,7 +40,7 @@ public final class Report {
                 cells.computeIfAbsent(key(r.tree, r.scale, r.scenario, r.tool), k -> new ArrayList<>()).add(r);
             }
         }
-        System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-19s %3s %9s %-19s %9s %9s %8s %5s%n", "tree", "scale",
+        System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-24s %3s %9s %-19s %9s %9s %8s %5s%n", "tree", "scale",
                 "scenario", "tool", "n", "median_s", "min-max", "x_anchor", "x_rsync_a", "rss_MB", "load");
         String last = null;
         for (List<Row> rows : cells.values()) {
@@ -52,22 +53,29 @@ public final class Report {
             double[] s = rows.stream().filter(Row::ok).mapToDouble(Row::seconds).sorted().toArray();
             double rss = rows.stream().mapToDouble(Row::rssKb).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN);
             double load = rows.stream().mapToDouble(Row::load).filter(x -> !Double.isNaN(x)).average().orElse(Double.NaN);
-            String anchorTool = first.scenario.equals("initial") ? "cp" : "rsync-c-md5";
+            String anchorTool = remote(first.tool) ? "rsync-ssh"
+                    : first.scenario.equals("initial") ? "cp" : "rsync-c-md5";
             double med = median(s);
             double anchor = median(cells, key(first.tree, first.scale, first.scenario, anchorTool));
             double quick = median(cells, key(first.tree, first.scale, first.scenario, "rsync"));
-            System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-19s %3d %9s %-19s %9s %9s %8s %5.2f%s%n", first.tree,
+            System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %-24s %3d %9s %-19s %9s %9s %8s %5.2f%s%n", first.tree,
                     first.scale, first.scenario, first.tool, s.length, fmt(med),
                     s.length == 0 ? "-" : fmt(s[0]) + "-" + fmt(s[s.length - 1]), ratio(med, anchor),
                     ratio(med, quick), Double.isNaN(rss) ? "-" : String.format(Locale.ROOT, "%.0f", rss / 1024), load,
                     s.length < rows.size() ? "  (" + (rows.size() - s.length) + " failed)" : "");
         }
-        System.out.printf("%nx_anchor: median / median of the anchor (cp for initial, rsync-c-md5 otherwise); "
-                + "x_rsync_a: median / median of rsync -a --delete.%n"
-                + "dirsync-periodic: pass duration from its own summary line (no JVM start); others: wall clock.%n");
+        System.out.printf("%nx_anchor: median / median of the anchor (cp for initial, rsync-c-md5 otherwise; "
+                + "rsync-ssh for dirsync-sftp-*); x_rsync_a: median / median of rsync -a --delete (local).%n"
+                + "dirsync-periodic, dirsync-sftp-periodic: pass duration from its own summary line (no JVM start); "
+                + "others: wall clock.%n");
         if (bad > 0) {
             System.out.printf("%d runs failed or were invalid: see the ok and note columns of the CSV.%n", bad);
         }
+    }
+
+    /** A tool whose replica is reached over ssh: its anchor is rsync over ssh to the same server. */
+    private static boolean remote(String tool) {
+        return tool.startsWith("dirsync-sftp-") || tool.equals("rsync-ssh");
     }
 
     private static String key(String... parts) {

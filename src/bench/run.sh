@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# dirsync benchmark runner: dirsync (--once and periodic) against cp -a and rsync on seeded trees.
+# dirsync benchmark runner: dirsync (--once and periodic) against cp -a and rsync on seeded trees, locally and
+# over SFTP to a server of its own on 127.0.0.1 (against rsync over ssh).
 # See src/bench/README.md. Usage: src/bench/run.sh [options]; --help lists them.
 set -euo pipefail
 
@@ -29,6 +30,8 @@ usage: src/bench/run.sh [options]
   -T, --tools "X..."      dirsync-once dirsync-periodic cp rsync rsync-c rsync-c-md5 [dirsync-once-primed rsync-fsync]
                           (default: all but the last two; cp runs in the initial scenario only,
                           dirsync-once-primed in the others only)
+                          over SFTP (not in the default; root only: the run starts its own sshd on 127.0.0.1):
+                          dirsync-sftp-once dirsync-sftp-once-primed dirsync-sftp-periodic rsync-ssh
   -n, --runs N            timed runs per cell (default $RUNS)
   -S, --scale F           tree size factor, e.g. 0.1 for a quick run (default $SCALE; 'real' ignores it)
       --seed N            generator seed (default $SEED)
@@ -71,8 +74,12 @@ for cmd in rsync java javac /usr/bin/time cp find; do
     command -v "$cmd" >/dev/null || { echo "missing: $cmd (apt-get install -y rsync time)" >&2; exit 2; }
 done
 [[ -f "$JAR" ]] || { echo "no $JAR: run mvn -B -q package -DskipTests first" >&2; exit 2; }
+JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
+REMOTE=0
+for tool in $TOOLS; do [[ $tool == dirsync-sftp-* || $tool == rsync-ssh ]] && REMOTE=1; done
 
 mkdir -p "$WORK/logs" "$WORK/tmp"
+WORK=$(cd "$WORK" && pwd) # absolute: the sftp replicas are named by their path on the server (this host)
 OUT=${OUT:-$WORK/results-$(date -u +%Y%m%dT%H%M%SZ).csv}
 [[ -f "$OUT" ]] || echo "tree,scale,scenario,tool,run,seconds,wall_s,reported_s,maxrss_kb,load1,ok,note,utc" >"$OUT"
 CLASSES="$WORK/classes"
@@ -81,6 +88,42 @@ gen() { java -cp "$CLASSES" GenerateTree "$@"; }
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 now() { date +%s.%N; }
+
+# ------------------------------------------------------------------------------------------------- sshd
+# The sftp targets talk to an sshd of this run's own (src/bench/sshd.sh): 127.0.0.1, a free port, its own keys,
+# stopped when the run ends, also on an error or Ctrl-C.
+SSH_DIR="$WORK/sshd"
+SSH_PORT=""
+SSH_KEY="$SSH_DIR/client_key"
+SSH_KNOWN="$SSH_DIR/known_hosts"
+SSH_HOST=127.0.0.1
+PERIODIC_PID="" # a periodic dirsync while it runs, stopped too if the run ends early
+cleanup() {
+    if [[ -n "$PERIODIC_PID" ]] && kill -TERM "$PERIODIC_PID" 2>/dev/null; then
+        local i
+        for ((i = 0; i < 100; i++)); do kill -0 "$PERIODIC_PID" 2>/dev/null || break; sleep 0.1; done
+    fi
+    ((REMOTE)) && { "$BENCH_HOME/sshd.sh" stop "$SSH_DIR" || true; }
+    return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+((REMOTE)) && SSH_PORT=$("$BENCH_HOME/sshd.sh" start "$SSH_DIR")
+# The sftp:// address of a replica on this host: its absolute path, percent-escaped (byte by byte) but for
+# [A-Za-z0-9._-/].
+sftp_uri() (
+    LC_ALL=C
+    local path=$1 out="" c i
+    for ((i = 0; i < ${#path}; i++)); do
+        c=${path:i:1}
+        case "$c" in
+            [A-Za-z0-9._/-]) out+=$c ;;
+            *) out+=$(printf '%%%02X' "'$c") ;;
+        esac
+    done
+    echo "sftp://root@$SSH_HOST:$SSH_PORT$out"
+)
 
 LAST_DELETE=0
 # Delete big trees; remember when, so that timed runs wait for the file system to recover (see README).
@@ -215,12 +258,19 @@ record() { # tree scenario tool run seconds wall reported rss load ok note
 # every dirsync run gets an empty one, so that no run inherits what an earlier one saved.
 JTMP="$WORK/jtmp"
 fresh_jtmp() { rm -rf "$JTMP"; mkdir -p "$JTMP"; }
+has_memory() { compgen -G "$JTMP/dirsync-*.pairs" >/dev/null; }
 
 CMD=()
 tool_cmd() { # sets CMD
     local tool=$1 src=$2 rep=$3 logf=$4
+    local dirsync=(java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR")
+    local remote=(--ssh-key "$SSH_KEY" --known-hosts "$SSH_KNOWN")
     case "$tool" in
-        dirsync-once|dirsync-once-primed) CMD=(java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR" --once -q "$src" "$rep" 1 "$logf") ;;
+        dirsync-once|dirsync-once-primed) CMD=("${dirsync[@]}" --once -q "$src" "$rep" 1 "$logf") ;;
+        dirsync-periodic) CMD=("${dirsync[@]}" -q "$src" "$rep" 1 "$logf") ;;
+        dirsync-sftp-once|dirsync-sftp-once-primed) CMD=("${dirsync[@]}" --once -q "${remote[@]}" "$src" "$(sftp_uri "$rep")" 1 "$logf") ;;
+        dirsync-sftp-periodic) CMD=("${dirsync[@]}" -q "${remote[@]}" "$src" "$(sftp_uri "$rep")" 1 "$logf") ;;
+        rsync-ssh) CMD=(rsync -a --delete -e "ssh -i '$SSH_KEY' -o 'UserKnownHostsFile=\"$SSH_KNOWN\"' -o StrictHostKeyChecking=yes -o BatchMode=yes -p $SSH_PORT" "$src/" "root@$SSH_HOST:$rep/") ;;
         cp) CMD=(cp -a "$src" "$rep") ;;
         rsync) CMD=(rsync -a --delete "$src/" "$rep/") ;;
         rsync-c) CMD=(rsync -a --delete --checksum "$src/" "$rep/") ;;
@@ -236,9 +286,17 @@ run_oneshot() {
     local src; src=$(source_for "$scenario")
     prepare_replica "$scenario"
     local logf="$WORK/logs/$tree-$scenario-$tool-$i.log"
-    rm -f "$logf"
-    fresh_jtmp
-    if [[ $tool == dirsync-once-primed ]]; then
+    rm -f "$logf" "$logf.prime"
+    local primed=""
+    # Over SFTP a prime hashes every file through the server (minutes on small), so a no-change cell primes for
+    # its first run only: each timed run leaves the same memory as the prime did (the same verified pairs, nothing
+    # changed in between), and the next run starts from it.
+    if [[ $tool == dirsync-sftp-once-primed && $scenario == nochange ]] && ((i > 1)) && has_memory; then
+        primed="memory of run $((i - 1))"
+    else
+        fresh_jtmp
+    fi
+    if [[ $tool == *-primed && -z "$primed" ]]; then
         # cron with a saved hash memory: an untimed --once pass on the state before the change leaves its
         # memory in JTMP, then the change is applied to the same source path and the timed --once follows
         src="$TREE_DIR/pristine"
@@ -247,10 +305,15 @@ run_oneshot() {
             if [[ -d "$src" ]]; then rsync -a --delete "$TREE_DIR/pristine/" "$src/"; else cp -al "$TREE_DIR/pristine" "$src"; fi
         fi
         sleep 2.1 # the memory skips files changed less than 2 s before a pass
-        java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR" --once -q "$src" "$REP" 1 "$logf.prime" >/dev/null 2>&1 || true
+        tool_cmd "$tool" "$src" "$REP" "$logf.prime"
+        local t_prime; t_prime=$(now)
+        "${CMD[@]}" >/dev/null 2>&1 || log "priming --once failed: see $logf.prime"
+        log "primed in $(awk -v a="$t_prime" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
         [[ $scenario != nochange ]] && gen mutate "$scenario" "$src" --seed "$SEED" 2>/dev/null
         sync
+        primed="primed"
     fi
+    [[ -n "$primed" ]] && ! has_memory && primed="no memory after priming"
     settle
     warm "$src" "$REP"
     local load; load=$(load1)
@@ -263,6 +326,7 @@ run_oneshot() {
     local reported=""
     local ok=1 note=""
     [[ $tool == dirsync-* ]] && { reported=$(summary_duration "$logf" 1); note=$(summary_counts "$logf" 1); }
+    [[ -n "$primed" ]] && note="${note:+$note; }$primed"
     ((rc == 0)) || { ok=0; note="$note exit $rc: $(head -c 200 "$WORK/tmp/stderr" | tr ',\n' ';;')"; }
     same_tree "$src" "$REP" || { ok=0; note="$note replica differs from source"; }
     record "$tree" "$scenario" "$tool" "$i" "$wall" "$wall" "$reported" "$(maxrss)" "$load" "$ok" "$note"
@@ -280,8 +344,8 @@ wait_pass() { # log n pid: wait until pass n's summary line is in the log
     done
 }
 run_periodic() {
-    local tree=$1 scenario=$2 i=$3 # for nochange: i is ignored, all runs come from one process
-    local tool=dirsync-periodic
+    local tree=$1 scenario=$2 tool=$3 i=$4 # tool: dirsync-periodic or dirsync-sftp-periodic; for nochange, i is
+                                            # ignored, all runs come from one process
     local src logf="$WORK/logs/$tree-$scenario-$tool-$i.log"
     rm -f "$logf"
     prepare_replica "$scenario"
@@ -295,9 +359,11 @@ run_periodic() {
     warm "$src" "$REP"
     local load; load=$(load1)
     fresh_jtmp
-    /usr/bin/time -v -o "$TIME_OUT" java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR" -q "$src" "$REP" 1 "$logf" >/dev/null 2>"$WORK/tmp/stderr" &
+    tool_cmd "$tool" "$src" "$REP" "$logf"
+    /usr/bin/time -v -o "$TIME_OUT" "${CMD[@]}" >/dev/null 2>"$WORK/tmp/stderr" &
     local tpid=$! jpid=""
     while [[ -z "$jpid" ]]; do jpid=$(pgrep -P "$tpid" || true); sleep 0.01; done
+    PERIODIC_PID=$jpid
     local ok=1 note="" t_cont=""
     if ! wait_pass "$logf" 1 "$jpid"; then ok=0; note="no pass 1"; fi
     local last=1
@@ -317,6 +383,7 @@ run_periodic() {
     done
     kill -TERM "$jpid" 2>/dev/null || true
     wait "$tpid" || true
+    PERIODIC_PID=""
     if [[ -n "$t_cont" ]]; then
         # the measured pass must have started after the change was complete
         local line end dur
@@ -344,18 +411,19 @@ run_periodic() {
 START=$(date +%s)
 log "jar: $JAR ${JAVA_OPTS:+(java options: $JAVA_OPTS)}"
 log "results: $OUT; trees: $TREES; scenarios: $SCENARIOS; tools: $TOOLS; runs: $RUNS; scale: $SCALE"
+((REMOTE)) && log "sftp targets: $(sftp_uri "$WORK")/<tree>/replica, sshd in $SSH_DIR"
 log "$(uptime)"
 for tree in $TREES; do
     prepare_tree "$tree"
     for scenario in $SCENARIOS; do
         for tool in $TOOLS; do
             [[ $tool == cp && $scenario != initial ]] && continue
-            [[ $tool == dirsync-once-primed && $scenario == initial ]] && continue
-            if [[ $tool == dirsync-periodic ]]; then
+            [[ $tool == *-primed && $scenario == initial ]] && continue
+            if [[ $tool == *-periodic ]]; then
                 if [[ $scenario == nochange ]]; then
-                    run_periodic "$tree" "$scenario" 1
+                    run_periodic "$tree" "$scenario" "$tool" 1
                 else
-                    for ((i = 1; i <= RUNS; i++)); do run_periodic "$tree" "$scenario" "$i"; done
+                    for ((i = 1; i <= RUNS; i++)); do run_periodic "$tree" "$scenario" "$tool" "$i"; done
                 fi
             else
                 for ((i = 1; i <= RUNS; i++)); do run_oneshot "$tree" "$scenario" "$tool" "$i"; done
