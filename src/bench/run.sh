@@ -97,12 +97,26 @@ SSH_PORT=""
 SSH_KEY="$SSH_DIR/client_key"
 SSH_KNOWN="$SSH_DIR/known_hosts"
 SSH_HOST=127.0.0.1
-PERIODIC_PID="" # a periodic dirsync while it runs, stopped too if the run ends early
+# The tools run in the background while the runner waits for them (run_waited, run_periodic): a signal to the
+# runner then acts at once, not when the tool is done (a prime over SFTP takes minutes), and the tool is stopped.
+TOOL_PID=""
+run_waited() { # command...: runs it in the background, waits, returns its exit status
+    "$@" &
+    TOOL_PID=$!
+    local rc=0
+    wait "$TOOL_PID" || rc=$?
+    TOOL_PID=""
+    return "$rc"
+}
+stop_tool() { # SIGTERM to the tool's children (the JVM under /usr/bin/time), then to it if still there
+    local pid=$1 p i
+    for p in $(pgrep -P "$pid") "$pid"; do
+        kill -TERM "$p" 2>/dev/null || continue
+        for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    done
+}
 cleanup() {
-    if [[ -n "$PERIODIC_PID" ]] && kill -TERM "$PERIODIC_PID" 2>/dev/null; then
-        local i
-        for ((i = 0; i < 100; i++)); do kill -0 "$PERIODIC_PID" 2>/dev/null || break; sleep 0.1; done
-    fi
+    [[ -n "$TOOL_PID" ]] && stop_tool "$TOOL_PID"
     ((REMOTE)) && { "$BENCH_HOME/sshd.sh" stop "$SSH_DIR" || true; }
     return 0
 }
@@ -307,7 +321,7 @@ run_oneshot() {
         sleep 2.1 # the memory skips files changed less than 2 s before a pass
         tool_cmd "$tool" "$src" "$REP" "$logf.prime"
         local t_prime; t_prime=$(now)
-        "${CMD[@]}" >/dev/null 2>&1 || log "priming --once failed: see $logf.prime"
+        run_waited "${CMD[@]}" >/dev/null 2>&1 || log "priming --once failed: see $logf.prime"
         log "primed in $(awk -v a="$t_prime" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
         [[ $scenario != nochange ]] && gen mutate "$scenario" "$src" --seed "$SEED" 2>/dev/null
         sync
@@ -320,7 +334,7 @@ run_oneshot() {
     local t0 t1 rc=0
     tool_cmd "$tool" "$src" "$REP" "$logf"
     t0=$(now)
-    /usr/bin/time -v -o "$TIME_OUT" "${CMD[@]}" >/dev/null 2>"$WORK/tmp/stderr" || rc=$?
+    run_waited /usr/bin/time -v -o "$TIME_OUT" "${CMD[@]}" >/dev/null 2>"$WORK/tmp/stderr" || rc=$?
     t1=$(now)
     local wall; wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     local reported=""
@@ -362,8 +376,8 @@ run_periodic() {
     tool_cmd "$tool" "$src" "$REP" "$logf"
     /usr/bin/time -v -o "$TIME_OUT" "${CMD[@]}" >/dev/null 2>"$WORK/tmp/stderr" &
     local tpid=$! jpid=""
+    TOOL_PID=$tpid
     while [[ -z "$jpid" ]]; do jpid=$(pgrep -P "$tpid" || true); sleep 0.01; done
-    PERIODIC_PID=$jpid
     local ok=1 note="" t_cont=""
     if ! wait_pass "$logf" 1 "$jpid"; then ok=0; note="no pass 1"; fi
     local last=1
@@ -383,7 +397,7 @@ run_periodic() {
     done
     kill -TERM "$jpid" 2>/dev/null || true
     wait "$tpid" || true
-    PERIODIC_PID=""
+    TOOL_PID=""
     if [[ -n "$t_cont" ]]; then
         # the measured pass must have started after the change was complete
         local line end dur
