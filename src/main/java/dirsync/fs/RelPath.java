@@ -59,6 +59,15 @@ public final class RelPath {
         return name;
     }
 
+    /** Whether this path is {@code ancestor} or lies below it. */
+    public boolean isWithin(RelPath ancestor) {
+        RelPath at = this;
+        while (at != null && at.depth > ancestor.depth) {
+            at = at.parent;
+        }
+        return ancestor.equals(at);
+    }
+
     public int depth() {
         return depth;
     }

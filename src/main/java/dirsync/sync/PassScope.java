@@ -98,7 +98,7 @@ public final class PassScope {
             RelPath coveringSubtree = null;
             for (Map.Entry<RelPath, Boolean> entry : directories.entrySet()) {
                 RelPath dir = entry.getKey();
-                if (coveringSubtree != null && isWithin(dir, coveringSubtree)) {
+                if (coveringSubtree != null && dir.isWithin(coveringSubtree)) {
                     continue;
                 }
                 kept.put(dir, entry.getValue());
@@ -111,15 +111,6 @@ public final class PassScope {
             }
             return new PassScope(Collections.unmodifiableMap(kept));
         }
-    }
-
-    /** Whether {@code path} is {@code ancestor} or lies below it. */
-    static boolean isWithin(RelPath path, RelPath ancestor) {
-        RelPath at = path;
-        while (at != null && at.depth() > ancestor.depth()) {
-            at = at.parent();
-        }
-        return ancestor.equals(at);
     }
 
     private static int compare(RelPath a, RelPath b) {

@@ -130,21 +130,13 @@ public final class DirectoryWatch implements Closeable {
         }
         for (Iterator<Map.Entry<RelPath, WatchKey>> it = keys.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<RelPath, WatchKey> entry = it.next();
-            if (within(entry.getKey(), dir)) {
+            if (entry.getKey().isWithin(dir)) {
                 entry.getValue().cancel();
                 paths.remove(entry.getValue());
                 identities.remove(entry.getKey());
                 it.remove();
             }
         }
-    }
-
-    private static boolean within(RelPath path, RelPath ancestor) {
-        RelPath at = path;
-        while (at != null && at.depth() > ancestor.depth()) {
-            at = at.parent();
-        }
-        return ancestor.equals(at);
     }
 
     /**
