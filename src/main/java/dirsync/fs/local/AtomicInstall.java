@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Puts files and links into a local tree so that a name always shows its old or its complete new content: each
- * is built under a temporary name in its target directory, verified, forced to disk, and renamed into place.
+ * is built under a temporary name in its target directory, verified, made durable ({@link Durability}: alone,
+ * or with others in one file-system sync), and only then renamed into place.
  */
 final class AtomicInstall {
 
@@ -39,9 +40,11 @@ final class AtomicInstall {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final LocalTree tree;
+    private final Durability durability;
 
-    AtomicInstall(LocalTree tree) {
+    AtomicInstall(LocalTree tree, Durability durability) {
         this.tree = tree;
+        this.durability = durability;
     }
 
     long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
@@ -55,14 +58,21 @@ final class AtomicInstall {
                  FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
                          : FileChannel.open(temp, NEW_TEMP_FILE)) {
                 copied = transfer(in, out, work);
-                out.force(true);
+                in.close(); // read: the source need not stay open while the copy waits for the disk
+                Durability.Pending onItsWay = durability.written(temp, out);
+                boolean checked = false;
+                try {
+                    check(source, rel, before, copied, temp, expectedMd5, work);
+                    tree.extendedAttributesOfCopy(source, rel, temp);
+                    tree.setAttributes(temp, expected);
+                    checked = true;
+                } finally {
+                    if (!checked) {
+                        onItsWay.abandon();
+                    }
+                }
+                onItsWay.await(); // its content is on disk before it takes the name
             }
-            SourceChangedException.requireUnchangedSince(source, rel, before, copied);
-            if (expectedMd5 != null && !Arrays.equals(md5(temp, work), expectedMd5)) {
-                throw new SourceChangedException("copy does not match the source's MD5");
-            }
-            tree.extendedAttributesOfCopy(source, rel, temp);
-            tree.setAttributes(temp, expected);
             replace(temp, target);
             installed = true;
             return copied;
@@ -70,6 +80,15 @@ final class AtomicInstall {
             if (!installed) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** That the copy is the source's content: the source unchanged all along, and its MD5 if the pass knows it. */
+    private static void check(SourceTree source, RelPath rel, Entry before, long copied, Path temp,
+                              byte[] expectedMd5, Work work) throws IOException {
+        SourceChangedException.requireUnchangedSince(source, rel, before, copied);
+        if (expectedMd5 != null && !Arrays.equals(md5(temp, work), expectedMd5)) {
+            throw new SourceChangedException("copy does not match the source's MD5");
         }
     }
 

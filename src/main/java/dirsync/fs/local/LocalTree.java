@@ -49,12 +49,15 @@ public final class LocalTree implements ReplicaTree {
     private final Capabilities capabilities;
     private final AttributeWriter attributes;
     private final boolean extendedAttributes;
-    private final AtomicInstall install = new AtomicInstall(this);
+    private final Durability durability;
+    private final AtomicInstall install;
     private final TreeDeleter deleter = new TreeDeleter(this);
     private final BackupMover backups = new BackupMover(this);
 
-    private LocalTree(Path root, Ownership ownership, boolean extendedAttributes) {
+    private LocalTree(Path root, Ownership ownership, boolean extendedAttributes, Durability durability) {
         this.root = root;
+        this.durability = durability;
+        this.install = new AtomicInstall(this, durability);
         this.extendedAttributes = extendedAttributes;
         this.fs = root.getFileSystem();
         this.codec = NameCodec.of(fs);
@@ -78,7 +81,15 @@ public final class LocalTree implements ReplicaTree {
      * extended attributes if {@code extendedAttributes}.
      */
     public static LocalTree at(Path root, Ownership ownership, boolean extendedAttributes) {
-        return new LocalTree(root, ownership, extendedAttributes);
+        boolean platform = root.getFileSystem() == FileSystems.getDefault();
+        return new LocalTree(root, ownership, extendedAttributes,
+                platform ? GroupSync.forThisSystem() : Durability.EACH_FILE);
+    }
+
+    /** As many as the way files reach the disk makes the most of: many when they share one sync, else a few. */
+    @Override
+    public int concurrentWrites() {
+        return durability.filesAtOnce();
     }
 
     /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
@@ -250,7 +261,6 @@ public final class LocalTree implements ReplicaTree {
             Files.getFileAttributeView(path(dir), PosixFileAttributeView.class, NOFOLLOW).setPermissions(writable);
         }
     }
-
 
     @Override
     public void delete(RelPath path) throws IOException {

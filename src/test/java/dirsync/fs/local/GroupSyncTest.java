@@ -1,0 +1,186 @@
+package dirsync.fs.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files made durable together: how many file-system syncs a group of written files costs, which sync each one
+ * waits for, and that a failed sync falls back to each file's own fsync. The files are real (in a directory on
+ * this machine's ext4 or other disk file system); the sync is the real command behind a counter.
+ */
+class GroupSyncTest {
+
+    @TempDir
+    Path dir;
+
+    final ExecutorService writers = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        writers.shutdownNow();
+    }
+
+    /** The real sync command, counted; an optional gate holds the first call until the test opens it. */
+    static final class CountedSync implements FileSystemSync {
+        final AtomicInteger calls = new AtomicInteger();
+        final CountDownLatch firstStarted = new CountDownLatch(1);
+        final CountDownLatch releaseFirst;
+        final boolean fail;
+
+        CountedSync(boolean holdFirst, boolean fail) {
+            this.releaseFirst = new CountDownLatch(holdFirst ? 1 : 0);
+            this.fail = fail;
+        }
+
+        @Override
+        public void sync(Path onDevice) throws IOException {
+            int call = calls.incrementAndGet();
+            if (call == 1) {
+                firstStarted.countDown();
+                try {
+                    releaseFirst.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            if (fail) {
+                throw new IOException("sync: refused");
+            }
+            FileSystemSync.command().orElseThrow().sync(onDevice);
+        }
+    }
+
+    private GroupSync group(CountedSync sync) throws IOException {
+        assertThat(new SyncTargets().of(Files.createFile(dir.resolve("probe"))))
+                .as("the test directory is on a disk file system whose syncfs is trusted").isPresent();
+        return new GroupSync(new SyncTargets(), sync);
+    }
+
+    /** Writes a file and waits until the durability says it may take its name. */
+    private Future<Path> write(Durability durability, String name) {
+        return writers.submit(() -> {
+            Path file = dir.resolve(name);
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
+                durability.written(file, out).await();
+            }
+            return file;
+        });
+    }
+
+    @Test
+    void filesWrittenTogetherShareOneSync() throws Exception {
+        CountedSync sync = new CountedSync(false, false);
+        GroupSync group = group(sync);
+        CountDownLatch allWritten = new CountDownLatch(40);
+        List<Future<Path>> files = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String name = "f" + i;
+            files.add(writers.submit(() -> {
+                Path file = dir.resolve(name);
+                try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
+                    Durability.Pending pending = group.written(file, out);
+                    allWritten.countDown();
+                    allWritten.await();
+                    pending.await();
+                }
+                return file;
+            }));
+        }
+        for (Future<Path> file : files) {
+            assertThat(file.get(30, TimeUnit.SECONDS)).exists();
+        }
+        assertThat(sync.calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileWrittenWhileASyncRunsWaitsForTheNextOne() throws Exception {
+        CountedSync sync = new CountedSync(true, false);
+        GroupSync group = group(sync);
+        Future<Path> first = write(group, "first");
+        assertThat(sync.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<Path> second = write(group, "second");
+        Thread.sleep(200); // the second file's bytes are written and it waits, while the first sync is held
+        assertThat(second.isDone()).isFalse();
+        sync.releaseFirst.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertThat(sync.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedSyncMakesEachFileForceItselfFromThenOn() throws Exception {
+        CountedSync sync = new CountedSync(false, true);
+        GroupSync group = group(sync);
+        assertThat(write(group, "first").get(10, TimeUnit.SECONDS)).exists();
+        assertThat(write(group, "second").get(10, TimeUnit.SECONDS)).exists();
+        assertThat(sync.calls.get()).as("no second try after a failure").isEqualTo(1);
+    }
+
+    @Test
+    void anAbandonedFileDoesNotHoldTheOthersSync() throws Exception {
+        CountedSync sync = new CountedSync(false, false);
+        GroupSync group = group(sync);
+        Path abandoned = dir.resolve("abandoned");
+        try (FileChannel out = FileChannel.open(abandoned, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            group.written(abandoned, out).abandon();
+        }
+        assertThat(write(group, "kept").get(10, TimeUnit.SECONDS)).exists();
+        assertThat(sync.calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileOnTmpfsIsForcedAloneWithoutASync() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"),
+                "needs a tmpfs at /dev/shm");
+        Path tmpfsDir = Files.createTempDirectory(shm, "groupsync");
+        try {
+            Path file = tmpfsDir.resolve("f");
+            assertThat(new SyncTargets().of(Files.createFile(file))).isEqualTo(Optional.empty());
+        } finally {
+            Files.deleteIfExists(tmpfsDir.resolve("f"));
+            Files.delete(tmpfsDir);
+        }
+    }
+
+    @Test
+    void aDirectoryWithANameTheCommandCannotTakeIsNamedByAPlainParent() throws Exception {
+        Path odd = Files.createDirectory(dir.resolve("caf\u00e9 \n"));
+        Optional<SyncTargets.Target> target = new SyncTargets().of(Files.createFile(odd.resolve("f")));
+        assertThat(target).isPresent();
+        assertThat(target.get().path()).isEqualTo(dir);
+        assertThat(FileSystemSync.plain(target.get().path())).isTrue();
+    }
+
+    @Test
+    void groupSyncsNeedLinux58OrLater() {
+        assertThat(GroupSync.kernelReportsSyncErrors("Linux", "6.18.44-fc-v669")).isTrue();
+        assertThat(GroupSync.kernelReportsSyncErrors("Linux", "5.8.0")).isTrue();
+        assertThat(GroupSync.kernelReportsSyncErrors("Linux", "5.15.0-91-generic")).isTrue();
+        assertThat(GroupSync.kernelReportsSyncErrors("Linux", "5.7.19")).isFalse();
+        assertThat(GroupSync.kernelReportsSyncErrors("Linux", "4.19.0-18-amd64")).isFalse();
+        assertThat(GroupSync.kernelReportsSyncErrors("Linux", "")).isFalse();
+        assertThat(GroupSync.kernelReportsSyncErrors("Mac OS X", "23.1.0")).isFalse();
+    }
+}
