@@ -3,7 +3,6 @@ package dirsync.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.filter.Filter;
@@ -12,7 +11,6 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.util.Duration;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LoggingSetup {
 
+    /** The line format, for reference: {@link LogLineEncoder} writes it without parsing it. */
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %msg%n";
     /** The logger of periodic progress lines, which the console never shows. */
     static final String PROGRESS_LOGGER = "dirsync.progress";
@@ -90,11 +89,9 @@ final class LoggingSetup {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    private static LogLineEncoder encoder(LoggerContext context) {
+        LogLineEncoder encoder = new LogLineEncoder();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
         return encoder;
     }

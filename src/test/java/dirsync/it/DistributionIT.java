@@ -11,8 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DistributionIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern ARCHIVE_NAME = Pattern.compile("dirsync-(.+)\\.tar\\.gz");
     private static final String INSTALL_PREFIX = "/opt/dirsync/";
 
     @TempDir
@@ -41,44 +38,23 @@ class DistributionIT {
     private static String version;
     /** The unpacked {@code dirsync-VERSION} directory, as an install directory such as /opt/dirsync. */
     private static Path home;
+    /** The launcher's cache directory (DIRSYNC_CACHE_DIR) for every run of this class. */
+    private static Path cacheDir;
 
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
 
     @BeforeAll
     static void unpack() throws IOException {
-        Path archive = archive();
-        Matcher name = ARCHIVE_NAME.matcher(archive.getFileName().toString());
-        assertThat(name.matches()).as("archive name %s", archive).isTrue();
-        version = name.group(1);
-        Path into = Files.createDirectories(unpackRoot.resolve("dist"));
-        try (JarRuns tar = new JarRuns(unpackRoot.resolve("tar-output"))) {
-            JarRuns.Finished run = tar.run("tar", TIMEOUT, List.of("tar", "-xzf", archive.toString(), "-C", into.toString()));
-            assertThat(run.exitCode()).as(run.describe()).isZero();
-        }
-        try (Stream<Path> top = Files.list(into)) {
-            assertThat(top.map(path -> path.getFileName().toString()).toList())
-                    .as("the archive's top level").containsExactly("dirsync-" + version);
-        }
-        home = into.resolve("dirsync-" + version).toRealPath();
+        UnpackedDist dist = UnpackedDist.unpack(unpackRoot);
+        version = dist.version();
+        home = dist.home();
+        // The launcher keeps its class-data-sharing archive here, not in the home of whoever runs the tests.
+        cacheDir = unpackRoot.resolve("cache");
     }
 
-    /** The archive Failsafe names in {@code dirsync.dist}; else the one {@code target/dirsync-*.tar.gz}. */
     private static Path archive() throws IOException {
-        String property = System.getProperty("dirsync.dist");
-        Path archive;
-        if (property != null) {
-            archive = Path.of(property).toAbsolutePath();
-        } else {
-            try (Stream<Path> found = Files.list(Path.of("target"))) {
-                List<Path> archives = found
-                        .filter(path -> ARCHIVE_NAME.matcher(path.getFileName().toString()).matches()).toList();
-                assertThat(archives).as("archives in target/: run 'mvn package' first").hasSize(1);
-                archive = archives.get(0).toAbsolutePath();
-            }
-        }
-        assertThat(archive).as("the distribution archive: run 'mvn package' first").isRegularFile();
-        return archive;
+        return UnpackedDist.archive();
     }
 
     /** dirsync's commands in this class run the unpacked launcher, not the jar. */
@@ -125,7 +101,7 @@ class DistributionIT {
     void findsJavaOnThePathWithoutJavaHome() throws Exception {
         Path javaBin = javaHome().resolve("bin");
         JarRuns.Finished run = jar.run("path-java", TIMEOUT, List.of("env", "-u", "JAVA_HOME",
-                "PATH=" + javaBin + ":/usr/bin:/bin", home.resolve("bin/dirsync").toString(), "--version"));
+                "PATH=" + javaBin + ":/usr/bin:/bin", "DIRSYNC_CACHE_DIR=" + cacheDir, home.resolve("bin/dirsync").toString(), "--version"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdout()).as(run.describe()).isEqualTo("dirsync " + version + "\n");
@@ -312,18 +288,14 @@ class DistributionIT {
 
     /** {@code launcher args...} run with JAVA_HOME set to the Java the tests use (dirsync.java, if set). */
     private static List<String> launcher(Path launcher, String... args) {
-        List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + javaHome(), launcher.toString()));
+        List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + javaHome(),
+                "DIRSYNC_CACHE_DIR=" + cacheDir, launcher.toString()));
         command.addAll(List.of(args));
         return command;
     }
 
     private static Path javaHome() {
-        Path java = Path.of(DirsyncJar.java());
-        Path bin = java.getParent();
-        if (java.isAbsolute() && bin != null && bin.getFileName().toString().equals("bin")) {
-            return bin.getParent();
-        }
-        return Path.of(System.getProperty("java.home"));
+        return UnpackedDist.javaHome();
     }
 
     /** A JAVA_HOME whose bin/java prints {@code versionLine} for -version and otherwise runs {@code body}. */

@@ -1,0 +1,62 @@
+package dirsync.app;
+
+import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.encoder.EncoderBase;
+import ch.qos.logback.core.util.CachingDateFormatter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * dirsync's log line, {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %msg%n} in UTF-8, written out by hand: a
+ * {@code PatternLayoutEncoder} parses that pattern and makes its converters by reflection at every start. A line
+ * with a throwable is followed by its stack trace as the pattern layout adds it (its {@code %ex} converter).
+ */
+final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
+
+    static final String TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+
+    /** Formats a millisecond time in the JVM's time zone, the text of the last second cached (as %d does). */
+    private final CachingDateFormatter time = new CachingDateFormatter(TIME_FORMAT, null);
+    private ThrowableProxyConverter stackTrace;
+
+    private static final byte[] NONE = new byte[0];
+
+    @Override
+    public byte[] headerBytes() {
+        return NONE;
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+        String level = event.getLevel().toString();
+        StringBuilder line = new StringBuilder(128)
+                .append(time.format(event.getTimeStamp()))
+                .append(' ')
+                .append(level);
+        for (int pad = level.length(); pad < 5; pad++) {
+            line.append(' ');
+        }
+        line.append(' ').append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+        if (event.getThrowableProxy() != null) {
+            line.append(stackTrace().convert(event));
+        }
+        return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] footerBytes() {
+        return NONE;
+    }
+
+    /** Made on the first throwable: most runs log none. Appends happen one at a time (the appenders lock). */
+    private synchronized ThrowableProxyConverter stackTrace() {
+        if (stackTrace == null) {
+            ThrowableProxyConverter converter = new ThrowableProxyConverter();
+            converter.setContext(getContext());
+            converter.start();
+            stackTrace = converter;
+        }
+        return stackTrace;
+    }
+}

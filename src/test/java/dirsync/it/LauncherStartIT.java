@@ -1,0 +1,267 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How {@code bin/dirsync} of the unpacked distribution starts Java: the version from the release file of the Java's
+ * home (no JVM started to ask it), {@code java -version} only without one; and the class-data-sharing archive it
+ * has the first run write and the later runs map, which must never cost a run its exit code or a line on stderr.
+ * Whether a run mapped the archive is read from the JVM's own class-loading log (dirsync's main class comes from
+ * "shared objects file (top)", the dynamic archive, only then).
+ */
+class LauncherStartIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String MAIN_SHARED = "dirsync.cli.Main source: shared objects file (top)";
+
+    @TempDir
+    static Path unpackRoot;
+    private static UnpackedDist dist;
+
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
+
+    private Path cache;
+    private Path classLog;
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        dist = UnpackedDist.unpack(unpackRoot);
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cache = jar.tmp().resolve("cache");
+        classLog = jar.tmp().resolve("classes.txt");
+        Trees.at(jar.source()).file("a.txt", "alpha").file("docs/b.txt", "beta").link("latest", "a.txt");
+    }
+
+    @Test
+    void versionComesFromTheReleaseFileWithoutStartingJavaToAskIt() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
+
+        JarRuns.Finished run = jar.run("release-21", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
+                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        // One start of java, with the jar; and no sharing options for a Java without a base archive.
+        assertThat(Files.readAllLines(calls)).as(run.describe()).containsExactly(
+                "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar "
+                        + dist.home().resolve("lib/dirsync.jar") + " --version");
+    }
+
+    @Test
+    void oldJavaIsRefusedFromItsReleaseFileThroughTheJavaOnPath() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        // Its -version would claim 21: only the release file can make it refused.
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"11.0.2\"", calls);
+        Path pathDir = Files.createDirectories(jar.tmp().resolve("path"));
+        Files.createSymbolicLink(pathDir.resolve("java"), fakeHome.resolve("bin/java"));
+
+        JarRuns.Finished run = jar.run("release-11", TIMEOUT, List.of("env", "-u", "JAVA_HOME",
+                "PATH=" + pathDir + ":/usr/bin:/bin", dist.launcher().toString(), "--version"));
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
+        assertThat(run.stderr().lines().toList()).as(run.describe()).containsExactly(
+                "dirsync: needs Java 17 or newer, found 11.0.2 at " + pathDir.resolve("java"));
+        assertThat(calls).as("java is never started").doesNotExist();
+    }
+
+    @Test
+    void releaseFileWithoutAVersionFallsBackToJavaVersion() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "IMPLEMENTOR=\"Nobody\"", calls);
+
+        JarRuns.Finished run = jar.run("release-none", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
+                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(Files.readAllLines(calls)).as(run.describe()).hasSize(2).first().isEqualTo("-version");
+    }
+
+    @Test
+    void firstRunLeavesAnArchiveThatTheSecondRunMaps() throws Exception {
+        assumeBaseArchive();
+        JarRuns.Finished first = once("first");
+        assertThat(Files.readString(classLog)).as("the first run has no archive yet").doesNotContain(MAIN_SHARED);
+        assertThat(names(cache)).as("the first run's dump, under a name of its own")
+                .singleElement().asString().matches("dirsync-java[0-9]+-[0-9]+\\.jsa\\.[0-9]+\\.tmp");
+
+        JarRuns.Finished second = once("second");
+
+        assertThat(Files.readString(classLog)).as(second.describe()).contains(MAIN_SHARED);
+        assertThat(names(cache)).singleElement().asString().matches("dirsync-java[0-9]+-[0-9]+\\.jsa");
+        assertThat(first.stderr() + second.stderr()).isEmpty();
+    }
+
+    @Test
+    void offMeansNoArchive() throws Exception {
+        assumeBaseArchive();
+        once("first", "DIRSYNC_CDS=off");
+        once("second", "DIRSYNC_CDS=off");
+
+        assertThat(Files.readString(classLog)).doesNotContain(MAIN_SHARED);
+        assertThat(cache).doesNotExist();
+    }
+
+    @Test
+    void cacheThatCannotBeMadeMeansNoArchiveAndNoNoise() throws Exception {
+        assumeBaseArchive();
+        Files.writeString(jar.tmp().resolve("a-file"), "not a directory");
+        cache = jar.tmp().resolve("a-file/cache");
+
+        once("first");
+        once("second");
+
+        assertThat(Files.readString(classLog)).doesNotContain(MAIN_SHARED);
+    }
+
+    /** systemd's ProtectSystem=strict: a read-only bind mount, here in a user and mount namespace of its own. */
+    @Test
+    void readOnlyCacheDirectoryMeansNoArchiveAndNoNoise() throws Exception {
+        assumeBaseArchive();
+        Files.createDirectories(cache);
+        JarRuns.Finished probe = jar.run("unshare", TIMEOUT, List.of("unshare", "-rm", "true"));
+        Assumptions.assumeTrue(probe.exitCode() == 0, () -> "no user namespaces here: " + probe.describe());
+        List<String> readOnly = List.of("unshare", "-rm", "sh", "-c",
+                "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && shift && exec \"$@\"", "sh",
+                cache.toString());
+
+        for (String label : List.of("first", "second")) {
+            List<String> command = new ArrayList<>(readOnly);
+            command.addAll(launcherOnce());
+            JarRuns.Finished run = jar.run(label, TIMEOUT, command);
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+            assertThat(run.stderr()).as(run.describe()).isEmpty();
+        }
+        assertThat(names(cache)).isEmpty();
+        assertThat(Files.readString(classLog)).doesNotContain(MAIN_SHARED);
+        Trees.assertSameTree(jar.source(), jar.replica());
+    }
+
+    @Test
+    void garbageArchiveIsIgnoredSilently() throws Exception {
+        assumeBaseArchive();
+        once("first");
+        once("second");
+        Path archive = names(cache).stream().map(cache::resolve).findFirst().orElseThrow();
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(archive, "garbage, not an archive\n".repeat(100));
+
+        once("third");
+
+        assertThat(Files.readString(classLog)).doesNotContain(MAIN_SHARED);
+    }
+
+    /** A dump cut short (no header): removed, remembered, and no run of the same key dumps again. */
+    @Test
+    void unfinishedDumpIsRemovedAndNotRetried() throws Exception {
+        assumeBaseArchive();
+        once("first");
+        Path dump = names(cache).stream().map(cache::resolve).findFirst().orElseThrow();
+        // A process id above the kernel's largest: that writer is surely gone.
+        Path cut = dump.resolveSibling(dump.getFileName().toString().replaceAll("\\.[0-9]+\\.tmp$", ".4194999.tmp"));
+        Files.move(dump, cut);
+        Files.write(cut, new byte[64 * 1024]);
+
+        once("second");
+        once("third");
+
+        String archive = cut.getFileName().toString().replace(".4194999.tmp", "");
+        assertThat(names(cache)).containsExactly(archive + ".failed");
+        assertThat(Files.readString(classLog)).doesNotContain(MAIN_SHARED);
+    }
+
+    @Test
+    void runsStartedTogetherEachFinishAndLeaveOneArchive() throws Exception {
+        assumeBaseArchive();
+        List<JarRuns.Running> running = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path replica = jar.tmp().resolve("replica-" + i);
+            running.add(jar.start("together-" + i, launcher(List.of(), "--once", jar.source().toString(),
+                    replica.toString(), "1", jar.tmp().resolve("log-" + i).toString())));
+        }
+        for (JarRuns.Running run : running) {
+            JarRuns.Finished finished = run.awaitExit(TIMEOUT);
+            assertThat(finished.exitCode()).as(finished.describe()).isZero();
+            assertThat(finished.stderr()).as(finished.describe()).isEmpty();
+        }
+
+        once("after");
+        once("later");
+
+        assertThat(names(cache)).singleElement().asString().endsWith(".jsa");
+        assertThat(Files.readString(classLog)).contains(MAIN_SHARED);
+    }
+
+    /** {@code bin/dirsync --once} on this test's tree: exit 0, nothing on stderr, the replica a mirror. */
+    private JarRuns.Finished once(String label, String... environment) throws IOException {
+        JarRuns.Finished run = jar.run(label, TIMEOUT, launcher(List.of(environment), "--once",
+                jar.source().toString(), jar.replica().toString(), "1", jar.logFile().toString()));
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.stderr()).as(run.describe()).isEmpty();
+        Trees.assertSameTree(jar.source(), jar.replica());
+        return run;
+    }
+
+    private List<String> launcherOnce() {
+        return launcher(List.of(), "--once", jar.source().toString(), jar.replica().toString(), "1",
+                jar.logFile().toString());
+    }
+
+    /** The launcher with the test's Java, cache directory and a class-loading log (the same options each run). */
+    private List<String> launcher(List<String> environment, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + UnpackedDist.javaHome(),
+                "DIRSYNC_CACHE_DIR=" + cache, "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog));
+        command.addAll(environment);
+        command.add(dist.launcher().toString());
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    private static void assumeBaseArchive() {
+        Path base = UnpackedDist.javaHome().resolve("lib/server/classes.jsa");
+        Assumptions.assumeTrue(Files.isRegularFile(base), () -> "this Java has no base CDS archive: " + base);
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * A Java home with {@code releaseLine} in its release file, whose bin/java appends its arguments to
+     * {@code calls}, one line per start, and says 21 to {@code -version}.
+     */
+    private static Path recordingJava(Path fakeHome, String releaseLine, Path calls) throws IOException {
+        Path java = Files.createDirectories(fakeHome.resolve("bin")).resolve("java");
+        Files.writeString(fakeHome.resolve("release"), "IMPLEMENTOR=\"Test\"\n" + releaseLine + "\n");
+        Files.writeString(java, String.join("\n",
+                "#!/bin/sh",
+                "echo \"$*\" >> '" + calls + "'",
+                "if [ \"$1\" = -version ]; then",
+                "  echo 'openjdk version \"21.0.1\" 2023-10-17' >&2",
+                "fi",
+                ""));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return fakeHome;
+    }
+}
