@@ -54,24 +54,23 @@ final class AtomicInstall {
         try {
             Entry before = SourceChangedException.requireAsListed(source, rel, expected);
             long copied;
+            Durability.Copy durable = durability.begin();
+            boolean onDisk = false;
             try (SeekableByteChannel in = source.open(rel);
                  FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
                          : FileChannel.open(temp, NEW_TEMP_FILE)) {
-                copied = transfer(in, out, work);
+                copied = transfer(in, out, before.size(), work);
                 in.close(); // read: the source need not stay open while the copy waits for the disk
-                Durability.Pending onItsWay = durability.written(temp, out);
-                boolean checked = false;
-                try {
-                    check(source, rel, before, copied, temp, expectedMd5, work);
-                    tree.extendedAttributesOfCopy(source, rel, temp);
-                    tree.setAttributes(temp, expected);
-                    checked = true;
-                } finally {
-                    if (!checked) {
-                        onItsWay.abandon();
-                    }
+                durable.written(temp, out);
+                check(source, rel, before, copied, temp, expectedMd5, work);
+                tree.extendedAttributesOfCopy(source, rel, temp);
+                tree.setAttributes(temp, expected);
+                durable.await(); // its content is on disk before it takes the name
+                onDisk = true;
+            } finally {
+                if (!onDisk) {
+                    durable.abandon();
                 }
-                onItsWay.await(); // its content is on disk before it takes the name
             }
             replace(temp, target);
             installed = true;
@@ -98,18 +97,24 @@ final class AtomicInstall {
         }
     }
 
-    private static long transfer(SeekableByteChannel in, FileChannel out, Work work) throws IOException {
+    /**
+     * Copies the source, of {@code size} bytes as listed. From a file it stops at that size, without a call to
+     * find the end: a source that grew meanwhile has another size and time after the copy, which the check after
+     * the copy refuses.
+     */
+    private static long transfer(SeekableByteChannel in, FileChannel out, long size, Work work) throws IOException {
         long position = 0;
         if (in instanceof FileChannel file) {
-            while (true) {
+            while (position < size) {
                 work.cancellation().check();
-                long moved = file.transferTo(position, TRANSFER_CHUNK, out);
+                long moved = file.transferTo(position, Math.min(TRANSFER_CHUNK, size - position), out);
                 if (moved <= 0) {
-                    return position;
+                    return position; // shorter than listed: the check after the copy refuses it
                 }
                 position += moved;
                 work.progress().copied(moved);
             }
+            return position;
         }
         ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
         while (true) {

@@ -6,17 +6,16 @@ import java.nio.file.Path;
 
 /**
  * How a file written under a temporary name gets to disk before it takes its name. The one promise: once
- * {@link Pending#await} returns, the file's content survives a crash or a power loss, so the rename that follows
+ * {@link Copy#await} returns, the file's content survives a crash or a power loss, so the rename that follows
  * can never leave a name with torn or missing content.
  */
 interface Durability {
 
-    /** One fsync per file, at once: right for every file system, and slow for many small files. */
+    /** One fsync per file, as soon as it is written: right for every file system, slow for many small files. */
     Durability EACH_FILE = new Durability() {
         @Override
-        public Pending written(Path temp, FileChannel out) throws IOException {
-            out.force(true);
-            return Pending.DURABLE;
+        public Copy begin() {
+            return FORCED_ALONE;
         }
 
         @Override
@@ -25,33 +24,42 @@ interface Durability {
         }
     };
 
-    /**
-     * Called once every byte of {@code temp} is written through {@code out}, which stays open until the pending
-     * write is awaited or abandoned.
-     */
-    Pending written(Path temp, FileChannel out) throws IOException;
+    /** A copy forced to disk by its own fsync when written. */
+    Copy FORCED_ALONE = new Copy() {
+        @Override
+        public void written(Path temp, FileChannel out) throws IOException {
+            out.force(true);
+        }
+
+        @Override
+        public void await() {
+        }
+
+        @Override
+        public void abandon() {
+        }
+    };
+
+    /** A copy begins (before its first byte is written), so that others may wait for it to share their flush. */
+    Copy begin();
 
     /** How many files a pass should write at once to make the most of this way to disk. */
     int filesAtOnce();
 
-    /** A written file on its way to disk. Exactly one of its methods is called, once. */
-    interface Pending {
+    /**
+     * One file's way to disk, used by one thread: {@link #written} once all its bytes are, then {@link #await}
+     * before the rename; or {@link #abandon} at any point, if the file will not be renamed into place (a later
+     * call of abandon, after await, does nothing).
+     */
+    interface Copy {
 
-        /** A file that is durable already. */
-        Pending DURABLE = new Pending() {
-            @Override
-            public void await() {
-            }
-
-            @Override
-            public void abandon() {
-            }
-        };
+        /** Every byte of {@code temp} is written through {@code out}, which stays open until awaited. */
+        void written(Path temp, FileChannel out) throws IOException;
 
         /** Returns once the file's content is durable; throws if it cannot be made so. */
         void await() throws IOException;
 
-        /** The file will not be renamed into place (it failed a check): it need not be waited for. */
+        /** The file will not be renamed into place: nothing waits for it any more. */
         void abandon();
     }
 }

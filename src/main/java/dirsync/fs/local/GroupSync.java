@@ -7,11 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Files made durable in groups: one file-system sync for every file written meanwhile, instead of one fsync a
- * file, whose latency bounds a tree of small files. A group commit: the first file to wait leads; it gives files
- * still being written up to {@link #GATHER_NANOS} to join, then syncs the file systems of all that wait. A file
+ * file, whose latency bounds a tree of small files. A group commit: the first file to wait leads; it gives the
+ * copies begun and still being written up to {@link #GATHER_NANOS} to join, then syncs the file systems of all
+ * that wait. A file
  * whose last byte was written while a sync ran waits for the next one, which certainly covers it. Files a sync
  * cannot serve ({@link SyncTargets}) are forced one by one; after a sync fails, the files it was for, and every
  * file after them, are forced one by one as well, so a failure costs speed and never durability.
@@ -25,7 +28,11 @@ final class GroupSync implements Durability {
 
     private final SyncTargets targets;
     private final FileSystemSync sync;
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a file starts waiting or settles: only the leader, while it gathers, waits for it. */
+    private final Condition arrived = lock.newCondition();
+    /** Signalled to all when a sync ends: the files it covered go on, and one of the others leads the next. */
+    private final Condition ended = lock.newCondition();
     // Guarded by lock:
     private int open; // pending files neither settled nor abandoned
     private int waiting; // files waiting for a sync that has not started yet
@@ -36,9 +43,17 @@ final class GroupSync implements Durability {
     private long failedSync = -1;
     private boolean broken;
 
+    private final long gatherNanos;
+
     GroupSync(SyncTargets targets, FileSystemSync sync) {
+        this(targets, sync, GATHER_NANOS);
+    }
+
+    /** With another gathering time: for tests, which need it long enough to be sure what joins a sync. */
+    GroupSync(SyncTargets targets, FileSystemSync sync, long gatherNanos) {
         this.targets = targets;
         this.sync = sync;
+        this.gatherNanos = gatherNanos;
     }
 
     /**
@@ -69,33 +84,47 @@ final class GroupSync implements Durability {
     }
 
     @Override
-    public Pending written(Path temp, FileChannel out) throws IOException {
-        Optional<SyncTargets.Target> target = targets.of(temp);
-        synchronized (lock) {
-            if (target.isPresent() && !broken) {
-                open++;
-                return new Waiting(target.get(), out);
+    public Copy begin() {
+        lock.lock();
+        try {
+            if (broken) {
+                return FORCED_ALONE;
             }
+            open++;
+            return new Waiting();
+        } finally {
+            lock.unlock();
         }
-        return EACH_FILE.written(temp, out);
     }
 
-    private final class Waiting implements Pending {
-        private final SyncTargets.Target target;
-        private final FileChannel out;
+    /** A copy that counts as open (a leader waits for it) from its beginning until it is synced or abandoned. */
+    private final class Waiting implements Copy {
+        private SyncTargets.Target target;
+        private FileChannel out;
+        private boolean settled;
 
-        Waiting(SyncTargets.Target target, FileChannel out) {
-            this.target = target;
+        @Override
+        public void written(Path temp, FileChannel out) throws IOException {
+            Optional<SyncTargets.Target> where = targets.of(temp);
+            if (where.isEmpty()) {
+                settle(); // a file system a sync cannot serve: forced alone, at once
+                out.force(true);
+                return;
+            }
+            this.target = where.get();
             this.out = out;
         }
 
         @Override
         public void await() throws IOException {
+            if (target == null) {
+                return; // forced alone already
+            }
             boolean synced;
             try {
                 synced = awaitSync(target);
             } finally {
-                settled();
+                settle();
             }
             if (!synced) {
                 out.force(true);
@@ -104,75 +133,82 @@ final class GroupSync implements Durability {
 
         @Override
         public void abandon() {
-            settled();
+            settle();
         }
-    }
 
-    private void settled() {
-        synchronized (lock) {
-            open--;
-            lock.notifyAll(); // a leader may be gathering until every open file waits
+        private void settle() {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            lock.lock();
+            try {
+                open--;
+                arrived.signal(); // a leader may be gathering until every open file waits
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
     /** Waits until a sync that started after this call has finished; false if the file must be forced instead. */
     private boolean awaitSync(SyncTargets.Target target) throws IOException {
-        long needed;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (broken) {
                 return false;
             }
-            needed = started + 1;
+            long needed = started + 1;
             nextSync.putIfAbsent(target.device(), target);
             waiting++;
-            lock.notifyAll();
-        }
-        while (true) {
-            long number;
-            Map<Object, SyncTargets.Target> batch;
-            synchronized (lock) {
+            arrived.signal();
+            while (true) {
                 while (finished < needed && leading) {
-                    waitInterruptibly(0);
+                    awaitInterruptibly(ended, 0);
                 }
                 if (finished >= needed) {
                     return failedSync != needed;
                 }
-                leading = true;
-                try {
-                    gather();
-                } catch (IOException interrupted) {
-                    leading = false;
-                    lock.notifyAll();
-                    throw interrupted;
-                }
-                number = ++started;
-                batch = nextSync;
-                nextSync = new HashMap<>();
-                waiting = 0;
+                lead();
             }
-            boolean ok = false;
-            try {
-                ok = syncAll(batch.values());
-            } finally {
-                synchronized (lock) {
-                    finished = number;
-                    leading = false;
-                    if (!ok) {
-                        failedSync = number;
-                        broken = true;
-                    }
-                    lock.notifyAll();
-                }
-            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** With the lock held: gives the files still being written a little time to join the sync about to start. */
-    private void gather() throws IOException {
-        long deadline = System.nanoTime() + GATHER_NANOS;
-        long left;
-        while (waiting < open && (left = deadline - System.nanoTime()) > 0) {
-            waitInterruptibly(left);
+    /** With the lock held: gathers the files still being written, then runs the next sync without the lock. */
+    private void lead() throws IOException {
+        leading = true;
+        long number;
+        Map<Object, SyncTargets.Target> batch;
+        try {
+            long deadline = System.nanoTime() + gatherNanos;
+            long left;
+            while (waiting < open && (left = deadline - System.nanoTime()) > 0) {
+                awaitInterruptibly(arrived, left);
+            }
+        } catch (IOException interrupted) {
+            leading = false;
+            ended.signalAll();
+            throw interrupted;
+        }
+        number = ++started;
+        batch = nextSync;
+        nextSync = new HashMap<>();
+        waiting = 0;
+        boolean ok = false;
+        lock.unlock();
+        try {
+            ok = syncAll(batch.values());
+        } finally {
+            lock.lock();
+            finished = number;
+            leading = false;
+            if (!ok) {
+                failedSync = number;
+                broken = true;
+            }
+            ended.signalAll();
         }
     }
 
@@ -190,12 +226,12 @@ final class GroupSync implements Durability {
         }
     }
 
-    private void waitInterruptibly(long nanos) throws IOException {
+    private static void awaitInterruptibly(Condition condition, long nanos) throws IOException {
         try {
             if (nanos > 0) {
-                TimeUnit.NANOSECONDS.timedWait(lock, nanos);
+                condition.awaitNanos(nanos);
             } else {
-                lock.wait();
+                condition.await();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

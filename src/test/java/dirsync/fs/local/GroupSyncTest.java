@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,38 +80,43 @@ class GroupSyncTest {
     private Future<Path> write(Durability durability, String name) {
         return writers.submit(() -> {
             Path file = dir.resolve(name);
+            Durability.Copy copy = durability.begin();
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
-                durability.written(file, out).await();
+                copy.written(file, out);
+                copy.await();
             }
             return file;
         });
     }
 
     @Test
-    void filesWrittenTogetherShareOneSync() throws Exception {
+    void aCopyBegunBeforeTheSyncStartsIsWaitedForThoughItIsWrittenLater() throws Exception {
         CountedSync sync = new CountedSync(false, false);
-        GroupSync group = group(sync);
-        CountDownLatch allWritten = new CountDownLatch(40);
-        List<Future<Path>> files = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            String name = "f" + i;
-            files.add(writers.submit(() -> {
-                Path file = dir.resolve(name);
-                try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
-                    Durability.Pending pending = group.written(file, out);
-                    allWritten.countDown();
-                    allWritten.await();
-                    pending.await();
-                }
-                return file;
-            }));
+        GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30));
+        Durability.Copy late = group.begin();
+        AtomicReference<Thread> leader = new AtomicReference<>();
+        Future<Path> first = writers.submit(() -> {
+            leader.set(Thread.currentThread());
+            return writeAndAwait(group.begin(), "first");
+        });
+        while (leader.get() == null || leader.get().getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1); // the first file waits, gathering, for the copy begun before it
         }
-        for (Future<Path> file : files) {
-            assertThat(file.get(30, TimeUnit.SECONDS)).exists();
-        }
+        assertThat(sync.calls.get()).isZero();
+        writeAndAwait(late, "late");
+        assertThat(first.get(10, TimeUnit.SECONDS)).exists();
         assertThat(sync.calls.get()).isEqualTo(1);
+    }
+
+    private Path writeAndAwait(Durability.Copy copy, String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
+            copy.written(file, out);
+            copy.await();
+        }
+        return file;
     }
 
     @Test
@@ -141,10 +147,15 @@ class GroupSyncTest {
     void anAbandonedFileDoesNotHoldTheOthersSync() throws Exception {
         CountedSync sync = new CountedSync(false, false);
         GroupSync group = group(sync);
-        Path abandoned = dir.resolve("abandoned");
-        try (FileChannel out = FileChannel.open(abandoned, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            group.written(abandoned, out).abandon();
+        Durability.Copy abandoned = group.begin();
+        abandoned.abandon();
+        Durability.Copy failedAfterWriting = group.begin();
+        Path half = dir.resolve("half");
+        try (FileChannel out = FileChannel.open(half, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            failedAfterWriting.written(half, out);
         }
+        failedAfterWriting.abandon();
+        failedAfterWriting.abandon(); // twice, as after a failed await: no effect
         assertThat(write(group, "kept").get(10, TimeUnit.SECONDS)).exists();
         assertThat(sync.calls.get()).isEqualTo(1);
     }
