@@ -4,6 +4,7 @@ import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
 import dirsync.fs.Entry;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +180,42 @@ class HashMemoryTest {
 
         assertThat(next.importHashMemory(saved)).isTrue();
         assertThat(hashedBy(next)).isZero();
+    }
+
+    @Test
+    void aSourceFileRewrittenAfterItsListingIsNotRememberedThoughItsContentIsTheSame() {
+        assertThat(factsAfterRewritingBeforeHashing(source)).isEqualTo(2L);
+    }
+
+    @Test
+    void aReplicaFileRewrittenAfterItsListingIsNotRememberedThoughItsContentIsTheSame() {
+        assertThat(factsAfterRewritingBeforeHashing(replica)).isEqualTo(2L);
+    }
+
+    /**
+     * Verifies the three pairs while "d/b" of {@code side} is rewritten with its own content and time between
+     * the listing and the hashing: each side is examined again once read, so that pair's listed state, which
+     * is not the state that was read, is not remembered. Returns how many facts the pass kept.
+     */
+    private long factsAfterRewritingBeforeHashing(Path side) {
+        src.mtime("a", LAST_YEAR).mtime("d/b", LAST_YEAR).mtime("d/e/c", LAST_YEAR);
+        hashedBy(Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD)); // copies
+        AtomicBoolean rewritten = new AtomicBoolean();
+        PassHooks rewriteAfterListing = new PassHooks() {
+            @Override
+            public void afterPlanning(RelPath dir) {
+                if (dir.toString().equals("d")) {
+                    Trees.at(side).file("d/b", "beta").mtime("d/b", LAST_YEAR); // only the change time tells
+                    rewritten.set(true);
+                }
+            }
+        };
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD, rewriteAfterListing);
+
+        assertThat(hashedBy(synchronizer)).isEqualTo(2 * (5 + 4 + 5));
+        assertThat(rewritten).isTrue();
+        assertSameTree(source, replica);
+        return java.nio.ByteBuffer.wrap(synchronizer.exportHashMemory()).getLong(Long.BYTES);
     }
 
     @Test
