@@ -1,11 +1,11 @@
 package dirsync.sync;
 
-import dirsync.fs.Entry;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +34,7 @@ final class ChecksumCheck implements ContentCheck {
     @Override
     public Prepared prepare(PassContext pass, RelPath dir, List<Action> actions) {
         Set<Name> verified = new HashSet<>();
+        Map<Name, long[]> fingerprints = new HashMap<>();
         List<Hashing.Job> jobs = new ArrayList<>();
         for (Action action : actions) {
             if (action instanceof Action.CompareContent pair) {
@@ -41,17 +42,20 @@ final class ChecksumCheck implements ContentCheck {
                 if (fingerprint != null && memory.recall(fingerprint)) {
                     verified.add(pair.name());
                 } else {
+                    if (fingerprint != null) {
+                        fingerprints.put(pair.name(), fingerprint);
+                    }
                     jobs.add(new Hashing.Job(pair.name(), dir.resolve(pair.name()), pair.source(), pair.replica(),
                             fingerprint != null));
                 }
             }
         }
         Map<Name, Hashing.Pair> hashes = hashing.start(pass.source(), pass.replica(), jobs, pass.cancellation());
-        return (pair, path) -> compare(pass, pair, path, verified, hashes);
+        return (pair, path) -> compare(pass, pair, path, verified, hashes, fingerprints.get(pair.name()));
     }
 
     private Verdict compare(PassContext pass, Action.CompareContent pair, RelPath path, Set<Name> verified,
-                            Map<Name, Hashing.Pair> hashes) throws IOException {
+                            Map<Name, Hashing.Pair> hashes, long[] fingerprint) throws IOException {
         if (verified.contains(pair.name())) {
             return Verdict.trusted(Texts.UNCHANGED_VERIFIED);
         }
@@ -62,15 +66,10 @@ final class ChecksumCheck implements ContentCheck {
         if (!Arrays.equals(source.md5(), replica.md5())) {
             return Verdict.differs(source.md5());
         }
-        if (source.unchanged() && replica.unchanged()) {
-            remember(pair.source(), pair.replica(), pass);
+        if (fingerprint != null && source.unchanged() && replica.unchanged()) {
+            // Each side was examined again once read, and found as listed: this state was verified.
+            memory.learn(fingerprint, pair.source(), pair.replica(), pass.startedAt());
         }
         return Verdict.same(Texts.UNCHANGED_SAME_MD5);
-    }
-
-    /** Remembers a pair found equal, each side examined again after it was read and found as listed. */
-    private void remember(Entry source, Entry replica, PassContext pass) {
-        long[] fingerprint = memory.fingerprint(source, replica);
-        memory.learn(fingerprint, source, replica, pass.startedAt());
     }
 }

@@ -85,7 +85,7 @@ final class Hashing {
 
         private boolean stillAsListed() {
             try {
-                return tree.examine(file).equals(listed);
+                return tree.unchanged(file, listed);
             } catch (IOException goneOrChanged) {
                 return false;
             }

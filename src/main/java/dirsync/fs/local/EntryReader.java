@@ -25,6 +25,8 @@ final class EntryReader {
 
     /** What an Entry needs, no more: the permissions come from the mode (asking for them builds a set per entry). */
     private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,uid,gid,nlink";
+    /** What the hash memory knows a file's state by. */
+    private static final String STATE = "unix:size,lastModifiedTime,ctime,ino,dev";
     private static final int S_IFMT = 0170000;
     private static final int S_IFLNK = 0120000;
     private static final int S_IFDIR = 0040000;
@@ -77,6 +79,24 @@ final class EntryReader {
             sets.add(Set.copyOf(set));
         }
         return List.copyOf(sets);
+    }
+
+    /**
+     * Whether the entry at {@code path} is still in the state the hash memory knows {@code listed} by: the same
+     * file (device and inode), size, modification time and change time, read in one call without following a
+     * link (any chmod, chown or link moves the change time too). For regular files, which alone are hashed (an
+     * entry of another kind is listed with size 0, and may count as changed). Without a unix view: equal in every
+     * attribute.
+     */
+    boolean unchanged(Path path, Entry listed) throws IOException {
+        if (!unixView) {
+            return examinePosix(path, listed.name()).equals(listed);
+        }
+        Map<String, Object> unix = Files.readAttributes(path, STATE, LocalTree.NOFOLLOW);
+        Entry.Identity identity = listed.identity();
+        return number(unix.get("dev")) == identity.device() && number(unix.get("ino")) == identity.inode()
+                && identity.changed().equals(unix.get("ctime")) && listed.modified().equals(unix.get("lastModifiedTime"))
+                && listed.size() == (Long) unix.get("size");
     }
 
     private static long number(Object attribute) {

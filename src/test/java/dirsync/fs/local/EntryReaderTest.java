@@ -53,4 +53,40 @@ class EntryReaderTest {
                 Entry.Owner.SETUID));
         assertThat(entry.permissions()).isEqualTo(unix.get("permissions"));
     }
+
+    @Test
+    void aFileIsUnchangedUntilItsContentModeOrNameChangesEvenWithItsSizeAndTimeKept() throws IOException {
+        Path file = temp.resolve("f");
+        Files.writeString(file, "content");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        LocalTree tree = LocalTree.at(temp);
+        RelPath f = RelPath.of("f");
+        Entry listed = tree.examine(f);
+        pauseForTheClock();
+
+        assertThat(tree.unchanged(f, listed)).as("untouched").isTrue();
+        Files.writeString(file, "CONTENT");
+        Files.setLastModifiedTime(file, listed.modified());
+        assertThat(tree.unchanged(f, listed)).as("rewritten, same size and time").isFalse();
+
+        listed = tree.examine(f);
+        pauseForTheClock();
+        Files.setAttribute(file, "unix:mode", 0600, LinkOption.NOFOLLOW_LINKS);
+        assertThat(tree.unchanged(f, listed)).as("chmod").isFalse();
+
+        listed = tree.examine(f);
+        Files.writeString(temp.resolve("g"), "content");
+        Files.setLastModifiedTime(temp.resolve("g"), listed.modified());
+        Files.move(temp.resolve("g"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(tree.unchanged(f, listed)).as("replaced by another file").isFalse();
+    }
+
+    /** Lets the file system's coarse clock move on, so that a change gets a change time of its own. */
+    private static void pauseForTheClock() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
