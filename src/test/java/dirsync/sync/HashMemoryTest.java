@@ -272,6 +272,38 @@ class HashMemoryTest {
         }
     }
 
+    @Test
+    void afterAnIncompletePassEveryFactIsKeptAndSavedForTheNextRun() {
+        VerifiedPairs pairs = new VerifiedPairs();
+        List<long[]> facts = new ArrayList<>();
+        Instant later = Instant.now().plusSeconds(60);
+        for (int i = 0; i < 6000; i++) {
+            Entry sourceFile = file(i, 1);
+            Entry replicaFile = file(i, 2);
+            facts.add(pairs.fingerprint(sourceFile, replicaFile));
+            if (i < 5000) {
+                pairs.learn(facts.get(i), sourceFile, replicaFile, later);
+            }
+        }
+        pairs.passEnded(true);
+        for (int i = 0; i < 2500; i++) { // stopped after half of the old facts were met, and 1,000 new ones
+            assertThat(pairs.recall(facts.get(i))).isTrue();
+        }
+        for (int i = 5000; i < 6000; i++) {
+            pairs.learn(facts.get(i), file(i, 1), file(i, 2), later);
+        }
+        pairs.passEnded(false);
+        VerifiedPairs nextRun = new VerifiedPairs();
+
+        assertThat(nextRun.fromBytes(pairs.toBytes())).isTrue();
+
+        assertThat(nextRun.size()).isEqualTo(6000);
+        for (int i = 0; i < 6000; i++) {
+            assertThat(nextRun.recall(facts.get(i))).as("fact %d", i).isTrue();
+        }
+        assertThat(nextRun.recall(pairs.fingerprint(file(6000, 1), file(6000, 2)))).isFalse();
+    }
+
     private static Entry file(int inode, int device) {
         return Entry.file(dirsync.fs.Name.of("f" + inode), 10, FileTime.fromMillis(1_000), Set.of())
                 .withIdentity(new Entry.Identity(device, inode, FileTime.fromMillis(2_000)));
