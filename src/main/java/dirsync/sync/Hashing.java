@@ -46,7 +46,7 @@ final class Hashing {
 
     /**
      * One pair to hash: its name in the directory, its path in both trees, and the two entries as listed. With
-     * {@code recheck}, each side is examined again right after it is hashed, and {@link Side#unchanged} says
+     * {@code recheck}, each side is examined again right after it is hashed, and {@link Hashed#unchanged} says
      * whether it was still exactly as listed (so that a side changed while it was read is never remembered).
      */
     record Job(Name name, RelPath file, Entry source, Entry replica, boolean recheck) {
