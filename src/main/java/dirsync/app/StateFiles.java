@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -42,6 +43,8 @@ public final class StateFiles {
     private static final FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    /** How many names of its own a run tries for the memory's temporary file before giving up. */
+    private static final int TEMPORARY_NAMES = 100;
 
     private final String replica;
     private final String replicaUri;
@@ -118,17 +121,34 @@ public final class StateFiles {
      * that a reader sees the old memory or the new one, never a part.
      */
     public void writeMemory(byte[] saved) throws IOException {
-        Path temp = Files.createTempFile(memoryFile.getParent(), memoryFile.getFileName() + ".", ".tmp", OWNER_ONLY);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer bytes = ByteBuffer.wrap(saved);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
+        for (int attempt = 0; ; attempt++) {
+            // Named after this process, not by Files.createTempFile, whose SecureRandom costs a short run ~40 ms
+            // to seed. The name is predictable, so it is created new (never opened if there, never through a
+            // link): a file planted there only moves this run on to the next name.
+            Path temp = memoryFile.resolveSibling(memoryFile.getFileName() + "." + ProcessHandle.current().pid()
+                    + "-" + attempt + ".tmp");
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt < TEMPORARY_NAMES) {
+                    continue;
                 }
+                throw taken;
             }
-            Files.move(temp, memoryFile, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
+            try {
+                try (channel) {
+                    ByteBuffer bytes = ByteBuffer.wrap(saved);
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                }
+                Files.move(temp, memoryFile, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return;
         }
     }
 

@@ -20,6 +20,14 @@ public interface SourceTree {
     /** Reads one entry's attributes without following a link at its last name ({@link RelPath#ROOT}: the root). */
     Entry examine(RelPath path) throws IOException;
 
+    /**
+     * Whether the entry at {@code path} is still in the state {@code listed} describes, as far as the verified-hash
+     * memory trusts it: by default, examined again and equal in every attribute.
+     */
+    default boolean unchanged(RelPath path, Entry listed) throws IOException {
+        return examine(path).equals(listed);
+    }
+
     /** Opens a regular file for reading, refusing (never following) a symbolic link. */
     SeekableByteChannel open(RelPath file) throws IOException;
 

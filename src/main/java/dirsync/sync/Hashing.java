@@ -1,6 +1,7 @@
 package dirsync.sync;
 
 import dirsync.fs.Cancellation;
+import dirsync.fs.Entry;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.Progress;
@@ -13,74 +14,132 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * MD5 on every core: the pass thread hashes the source side of each pair while helper threads hash the replica
- * side of a whole directory's pairs ahead of it, in batches (one task per file would cost more than hashing a
- * small file). Each thread has its own digest and buffer. Idle helper threads end after a few seconds, so a
- * synchronizer needs no closing.
+ * MD5 on every core. Each side of each pair of a directory is one task, hashed by whichever thread claims it
+ * first: helper threads work through batches of pairs from the end of each batch (replica side first), while
+ * the pass thread, coming to the pairs in name order from the front, claims what no helper has begun. So the
+ * work splits itself between the threads, whatever else the pass thread has to do (its source listing, the
+ * extended attributes), and each side is hashed exactly once. A batch is one task of the pool: one task per
+ * file would cost more than hashing a small file. Each thread has its own digest and buffer. Idle helper
+ * threads end after a few seconds, so a synchronizer needs no closing.
  */
 final class Hashing {
 
-    /** A batch is cut at this many bytes or files, whichever comes first. */
+    /** A batch is cut at this many bytes or pairs, whichever comes first. */
     private static final long BATCH_BYTES = 4L << 20;
-    private static final int BATCH_FILES = 64;
+    private static final int BATCH_PAIRS = 64;
+    /** A small file hashes in microseconds: a short spin before sleeping on a helper's result. */
+    private static final int SPINS = 1 << 12;
 
     private final ThreadLocal<Md5> perHelper;
     private final ThreadPoolExecutor helpers;
     private final int helperCount;
 
-    /** @param helperCount how many replica files are hashed at once: what the replica tree asks for */
+    /** @param helperCount how many helper threads hash at once: what the replica tree asks for */
     Hashing(Progress progress, int helperCount) {
         this.perHelper = ThreadLocal.withInitial(() -> new Md5(progress));
         this.helperCount = helperCount;
         this.helpers = Pools.daemons("dirsync-hash", helperCount);
     }
 
-    /** One file to hash aside: its name in the directory, its path in the tree, and its size (for batching). */
-    record Job(Name name, RelPath file, long size) {
+    /**
+     * One pair to hash: its name in the directory, its path in both trees, and the two entries as listed. With
+     * {@code recheck}, each side is examined again right after it is hashed, and {@link Hashed#unchanged} says
+     * whether it was still exactly as listed (so that a side changed while it was read is never remembered).
+     */
+    record Job(Name name, RelPath file, Entry source, Entry replica, boolean recheck) {
+    }
+
+    /** A hash and whether its file, examined again once read, was still as listed (always false unasked). */
+    record Hashed(byte[] md5, boolean unchanged) {
+    }
+
+    /** One side of one pair: hashed once, by whichever thread claims it first. */
+    static final class Side {
+        private final SourceTree tree;
+        private final RelPath file;
+        private final Entry listed;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CompletableFuture<Hashed> result = new CompletableFuture<>();
+
+        private Side(SourceTree tree, RelPath file, Entry listed) {
+            this.tree = tree;
+            this.file = file;
+            this.listed = listed;
+        }
+
+        /** Hashes this side with {@code md5} unless another thread has claimed it. */
+        void runIfUnclaimed(Md5 md5, Cancellation cancellation) {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                byte[] hash = tree.md5(file, md5, cancellation);
+                result.complete(new Hashed(hash, listed != null && stillAsListed()));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        private boolean stillAsListed() {
+            try {
+                return tree.unchanged(file, listed);
+            } catch (IOException goneOrChanged) {
+                return false;
+            }
+        }
+
+        /** The hash, computed here with {@code md5} unless a helper has claimed it (then awaited). */
+        Hashed get(Md5 md5, Cancellation cancellation) throws IOException {
+            runIfUnclaimed(md5, cancellation);
+            for (int i = 0; i < SPINS && !result.isDone(); i++) {
+                Thread.onSpinWait();
+            }
+            return Pools.await(result);
+        }
+    }
+
+    /** The two sides of one pair. */
+    record Pair(Side source, Side replica) {
     }
 
     /**
-     * Starts hashing {@code jobs} of {@code tree} on the helper threads; the returned map gives each name's hash
-     * once ready.
+     * Starts hashing the pairs of {@code jobs} on the helper threads; the returned map gives each name's two
+     * sides, for the pass thread to hash itself what no helper has begun.
      */
-    Map<Name, CompletableFuture<byte[]>> aside(SourceTree tree, List<Job> jobs, Cancellation cancellation) {
+    Map<Name, Pair> start(SourceTree source, SourceTree replica, List<Job> jobs, Cancellation cancellation) {
         // Enough batches for every helper (a remote tree's reads wait on the network, not on a core).
-        int batchFiles = Math.max(1, Math.min(BATCH_FILES, (jobs.size() + helperCount - 1) / helperCount));
-        Map<Name, CompletableFuture<byte[]>> results = new HashMap<>();
-        List<Job> batch = new ArrayList<>();
+        int batchPairs = Math.max(1, Math.min(BATCH_PAIRS, (jobs.size() + helperCount - 1) / helperCount));
+        Map<Name, Pair> pairs = new HashMap<>();
+        List<Pair> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Job job : jobs) {
-            results.put(job.name(), new CompletableFuture<>());
-            batch.add(job);
-            batchBytes += job.size();
-            if (batchBytes >= BATCH_BYTES || batch.size() >= batchFiles) {
-                submit(tree, batch, results, cancellation);
+            Pair pair = new Pair(new Side(source, job.file(), job.recheck() ? job.source() : null),
+                    new Side(replica, job.file(), job.recheck() ? job.replica() : null));
+            pairs.put(job.name(), pair);
+            batch.add(pair);
+            batchBytes += 2 * job.replica().size();
+            if (batchBytes >= BATCH_BYTES || batch.size() >= batchPairs) {
+                submit(batch, cancellation);
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
         }
         if (!batch.isEmpty()) {
-            submit(tree, batch, results, cancellation);
+            submit(batch, cancellation);
         }
-        return results;
+        return pairs;
     }
 
-    private void submit(SourceTree tree, List<Job> batch, Map<Name, CompletableFuture<byte[]>> results,
-                        Cancellation cancellation) {
-        List<CompletableFuture<byte[]>> futures = new ArrayList<>(batch.size());
-        for (Job job : batch) {
-            futures.add(results.get(job.name()));
-        }
+    private void submit(List<Pair> batch, Cancellation cancellation) {
         helpers.execute(() -> {
             Md5 md5 = perHelper.get();
-            for (int i = 0; i < batch.size(); i++) {
-                try {
-                    futures.get(i).complete(tree.md5(batch.get(i).file(), md5, cancellation));
-                } catch (IOException | RuntimeException e) {
-                    futures.get(i).completeExceptionally(e);
-                }
+            // From the end: the pass thread comes from the front, and the two meet once, not at every pair.
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                batch.get(i).replica().runIfUnclaimed(md5, cancellation);
+                batch.get(i).source().runIfUnclaimed(md5, cancellation);
             }
         });
     }

@@ -5,9 +5,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Verified-hash memory, kept as compactly as a periodic mirror of millions of files needs: the fact "this
@@ -96,9 +93,7 @@ final class VerifiedPairs {
         if (completed) {
             previous = current;
         } else {
-            for (long[] fact : current.all()) {
-                previous = previous.with(fact);
-            }
+            previous = previous.withAll(current);
         }
         current = new Table(Math.max(1024, previous.size * 2));
     }
@@ -111,15 +106,9 @@ final class VerifiedPairs {
 
     /** The facts kept after the last pass, for the next run (a --once run from cron, or a restarted service). */
     byte[] toBytes() {
-        List<long[]> facts = new ArrayList<>();
-        for (long[] fact : previous.all()) {
-            facts.add(fact);
-        }
-        ByteBuffer bytes = ByteBuffer.allocate(2 * Long.BYTES + facts.size() * 2 * Long.BYTES);
-        bytes.putLong(MAGIC).putLong(facts.size());
-        for (long[] fact : facts) {
-            bytes.putLong(fact[0]).putLong(fact[1]);
-        }
+        ByteBuffer bytes = ByteBuffer.allocate(2 * Long.BYTES + previous.size * 2 * Long.BYTES);
+        bytes.putLong(MAGIC).putLong(previous.size);
+        previous.copyTo(bytes);
         return bytes.array();
     }
 
@@ -195,20 +184,42 @@ final class VerifiedPairs {
 
         private Table grown() {
             Table bigger = new Table((mask + 1) * 2);
-            for (long[] value : all()) {
-                bigger.insert(value);
-            }
+            bigger.insertAll(this);
             return bigger;
         }
 
-        Iterable<long[]> all() {
-            java.util.List<long[]> values = new java.util.ArrayList<>(size);
-            for (int i = 0; i <= mask; i++) {
-                if (slots[2 * i] != 0 || slots[2 * i + 1] != 0) {
-                    values.add(Arrays.copyOfRange(slots, 2 * i, 2 * i + 2));
+        /** This table with all of {@code other}'s values added. */
+        Table withAll(Table other) {
+            Table table = this;
+            for (int i = 0; i <= other.mask; i++) {
+                long hi = other.slots[2 * i];
+                long lo = other.slots[2 * i + 1];
+                if (hi != 0 || lo != 0) {
+                    table = table.with(new long[] {hi, lo});
                 }
             }
-            return values;
+            return table;
+        }
+
+        /** Inserts the values of {@code other}, none of which this table holds, without copying each. */
+        private void insertAll(Table other) {
+            long[] value = new long[2];
+            for (int i = 0; i <= other.mask; i++) {
+                value[0] = other.slots[2 * i];
+                value[1] = other.slots[2 * i + 1];
+                if (value[0] != 0 || value[1] != 0) {
+                    insert(value);
+                }
+            }
+        }
+
+        /** Puts every value, high then low long, into {@code bytes}. */
+        void copyTo(ByteBuffer bytes) {
+            for (int i = 0; i <= mask; i++) {
+                if (slots[2 * i] != 0 || slots[2 * i + 1] != 0) {
+                    bytes.putLong(slots[2 * i]).putLong(slots[2 * i + 1]);
+                }
+            }
         }
 
         private int index(long[] value) {

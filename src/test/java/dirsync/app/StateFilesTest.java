@@ -128,6 +128,22 @@ class StateFilesTest {
     }
 
     @Test
+    void aFilePlantedUnderTheTemporaryNameIsNeitherWrittenNorFollowed() throws Exception {
+        String first = files.memoryFile().getFileName() + "." + ProcessHandle.current().pid() + "-0.tmp";
+        Path planted = files.memoryFile().resolveSibling(first);
+        Files.createSymbolicLink(planted, victim);
+
+        files.writeMemory(new byte[] {42});
+
+        assertThat(victim).hasContent("precious");
+        assertThat(Files.isSymbolicLink(planted)).as("left as it was").isTrue();
+        assertThat(files.readMemory()).hasValueSatisfying(read -> assertThat(read).containsExactly(42));
+        try (Stream<Path> left = Files.list(shared)) {
+            assertThat(left).as("no temporary file of ours left").containsExactlyInAnyOrder(files.memoryFile(), planted);
+        }
+    }
+
+    @Test
     void bothFilesAreNamedAfterTheReplicasRealPath() {
         StateFiles same = new StateFiles(shared, elsewhere.resolve("replica"));
         StateFiles other = new StateFiles(shared, elsewhere.resolve("other"));

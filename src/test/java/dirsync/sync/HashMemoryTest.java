@@ -4,6 +4,7 @@ import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
 import dirsync.fs.Entry;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,6 +183,42 @@ class HashMemoryTest {
     }
 
     @Test
+    void aSourceFileRewrittenAfterItsListingIsNotRememberedThoughItsContentIsTheSame() {
+        assertThat(factsAfterRewritingBeforeHashing(source)).isEqualTo(2L);
+    }
+
+    @Test
+    void aReplicaFileRewrittenAfterItsListingIsNotRememberedThoughItsContentIsTheSame() {
+        assertThat(factsAfterRewritingBeforeHashing(replica)).isEqualTo(2L);
+    }
+
+    /**
+     * Verifies the three pairs while "d/b" of {@code side} is rewritten with its own content and time between
+     * the listing and the hashing: each side is examined again once read, so that pair's listed state, which
+     * is not the state that was read, is not remembered. Returns how many facts the pass kept.
+     */
+    private long factsAfterRewritingBeforeHashing(Path side) {
+        src.mtime("a", LAST_YEAR).mtime("d/b", LAST_YEAR).mtime("d/e/c", LAST_YEAR);
+        hashedBy(Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD)); // copies
+        AtomicBoolean rewritten = new AtomicBoolean();
+        PassHooks rewriteAfterListing = new PassHooks() {
+            @Override
+            public void afterPlanning(RelPath dir) {
+                if (dir.toString().equals("d")) {
+                    Trees.at(side).file("d/b", "beta").mtime("d/b", LAST_YEAR); // only the change time tells
+                    rewritten.set(true);
+                }
+            }
+        };
+        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD, rewriteAfterListing);
+
+        assertThat(hashedBy(synchronizer)).isEqualTo(2 * (5 + 4 + 5));
+        assertThat(rewritten).isTrue();
+        assertSameTree(source, replica);
+        return java.nio.ByteBuffer.wrap(synchronizer.exportHashMemory()).getLong(Long.BYTES);
+    }
+
+    @Test
     void withTheMemoryOffThereIsNothingToExportOrImport() {
         Synchronizer remembering = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
         hashedBy(remembering);
@@ -232,6 +270,38 @@ class HashMemoryTest {
         for (int i = 0; i < 5000; i++) {
             assertThat(pairs.recall(facts.get(i))).as("fact %d", i).isEqualTo(i % 2 == 0);
         }
+    }
+
+    @Test
+    void afterAnIncompletePassEveryFactIsKeptAndSavedForTheNextRun() {
+        VerifiedPairs pairs = new VerifiedPairs();
+        List<long[]> facts = new ArrayList<>();
+        Instant later = Instant.now().plusSeconds(60);
+        for (int i = 0; i < 6000; i++) {
+            Entry sourceFile = file(i, 1);
+            Entry replicaFile = file(i, 2);
+            facts.add(pairs.fingerprint(sourceFile, replicaFile));
+            if (i < 5000) {
+                pairs.learn(facts.get(i), sourceFile, replicaFile, later);
+            }
+        }
+        pairs.passEnded(true);
+        for (int i = 0; i < 2500; i++) { // stopped after half of the old facts were met, and 1,000 new ones
+            assertThat(pairs.recall(facts.get(i))).isTrue();
+        }
+        for (int i = 5000; i < 6000; i++) {
+            pairs.learn(facts.get(i), file(i, 1), file(i, 2), later);
+        }
+        pairs.passEnded(false);
+        VerifiedPairs nextRun = new VerifiedPairs();
+
+        assertThat(nextRun.fromBytes(pairs.toBytes())).isTrue();
+
+        assertThat(nextRun.size()).isEqualTo(6000);
+        for (int i = 0; i < 6000; i++) {
+            assertThat(nextRun.recall(facts.get(i))).as("fact %d", i).isTrue();
+        }
+        assertThat(nextRun.recall(pairs.fingerprint(file(6000, 1), file(6000, 2)))).isFalse();
     }
 
     private static Entry file(int inode, int device) {

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,12 +23,17 @@ import java.util.Set;
  */
 final class EntryReader {
 
-    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,permissions,uid,gid,nlink";
+    /** What an Entry needs, no more: the permissions come from the mode (asking for them builds a set per entry). */
+    private static final String UNIX_ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev,uid,gid,nlink";
+    /** What the hash memory knows a file's state by. */
+    private static final String STATE = "unix:size,lastModifiedTime,ctime,ino,dev";
     private static final int S_IFMT = 0170000;
     private static final int S_IFLNK = 0120000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int SPECIAL_BITS = 07000;
+    /** The nine permission bits as sets, one shared immutable set per combination. */
+    private static final List<Set<PosixFilePermission>> PERMISSIONS = permissionSets();
 
     private final NameCodec codec;
     private final boolean unixView;
@@ -35,7 +43,6 @@ final class EntryReader {
         this.unixView = unixView;
     }
 
-    @SuppressWarnings("unchecked")
     Entry examine(Path path, Name name) throws IOException {
         if (!unixView) {
             return examinePosix(path, name);
@@ -52,11 +59,44 @@ final class EntryReader {
         return new Entry(name, kind, kind == EntryKind.FILE ? (Long) unix.get("size") : 0,
                 (FileTime) unix.get("lastModifiedTime"),
                 kind == EntryKind.SYMLINK || kind == EntryKind.SPECIAL ? Set.of()
-                        : (Set<PosixFilePermission>) unix.get("permissions"),
+                        : PERMISSIONS.get(mode & 0777),
                 kind == EntryKind.SYMLINK ? target(path) : null,
                 new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")), (FileTime) unix.get("ctime"),
                         (Integer) unix.get("nlink")),
                 new Entry.Owner((Integer) unix.get("uid"), (Integer) unix.get("gid"), mode & SPECIAL_BITS));
+    }
+
+    private static List<Set<PosixFilePermission>> permissionSets() {
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
+        List<Set<PosixFilePermission>> sets = new ArrayList<>(512);
+        for (int mode = 0; mode < 512; mode++) {
+            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+            for (int i = 0; i < bits.length; i++) {
+                if ((mode & (0400 >> i)) != 0) {
+                    set.add(bits[i]);
+                }
+            }
+            sets.add(Set.copyOf(set));
+        }
+        return List.copyOf(sets);
+    }
+
+    /**
+     * Whether the entry at {@code path} is still in the state the hash memory knows {@code listed} by: the same
+     * file (device and inode), size, modification time and change time, read in one call without following a
+     * link (any chmod, chown or link moves the change time too). For regular files, which alone are hashed (an
+     * entry of another kind is listed with size 0, and may count as changed). Without a unix view: equal in every
+     * attribute.
+     */
+    boolean unchanged(Path path, Entry listed) throws IOException {
+        if (!unixView) {
+            return examinePosix(path, listed.name()).equals(listed);
+        }
+        Map<String, Object> unix = Files.readAttributes(path, STATE, LocalTree.NOFOLLOW);
+        Entry.Identity identity = listed.identity();
+        return number(unix.get("dev")) == identity.device() && number(unix.get("ino")) == identity.inode()
+                && identity.changed().equals(unix.get("ctime")) && listed.modified().equals(unix.get("lastModifiedTime"))
+                && listed.size() == (Long) unix.get("size");
     }
 
     private static long number(Object attribute) {

@@ -172,6 +172,11 @@ public final class LocalTree implements ReplicaTree {
     }
 
     @Override
+    public boolean unchanged(RelPath rel, Entry listed) throws IOException {
+        return reader.unchanged(path(rel), listed);
+    }
+
+    @Override
     public SeekableByteChannel open(RelPath file) throws IOException {
         return FileChannel.open(path(file), StandardOpenOption.READ, NOFOLLOW);
     }
