@@ -20,6 +20,7 @@ JAR="$REPO/target/dirsync.jar"
 WARM=1
 KEEP=0
 JAVA_OPTS=""
+LAUNCHER=""
 OUT=""
 
 usage() {
@@ -41,6 +42,9 @@ usage: src/bench/run.sh [options]
       --jar PATH          dirsync jar (default target/dirsync.jar)
       --java-opts "O..."  JVM options for dirsync, split on blanks (default none: java -jar's defaults;
                           bin/dirsync's are "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30")
+      --launcher DIR      run dirsync as bin/dirsync of the unpacked distribution DIR (its JVM options, its
+                          class-data archive in WORK/cds, made by two untimed runs first) instead of java -jar;
+                          --jar and --java-opts are then not used
       --cold              do not re-read the trees before each run (the page cache is whatever it is)
       --keep              keep the trees under the work directory at the end (default: delete them)
   -o, --out FILE.csv      raw results (default WORK/results-<time>.csv)
@@ -61,6 +65,7 @@ while [[ $# -gt 0 ]]; do
         --trash-max) TRASH_MAX_GB=$2; shift ;;
         --jar) JAR=$2; shift ;;
         --java-opts) JAVA_OPTS=$2; shift ;;
+        --launcher) LAUNCHER=$2; shift ;;
         --cold) WARM=0 ;;
         --keep) KEEP=1 ;;
         -o|--out) OUT=$2; shift ;;
@@ -73,6 +78,11 @@ done
 for cmd in rsync java javac /usr/bin/time cp find; do
     command -v "$cmd" >/dev/null || { echo "missing: $cmd (apt-get install -y rsync time)" >&2; exit 2; }
 done
+if [[ -n "$LAUNCHER" ]]; then
+    [[ -x "$LAUNCHER/bin/dirsync" ]] || { echo "no $LAUNCHER/bin/dirsync: unpack target/dirsync-*.tar.gz there" >&2; exit 2; }
+    LAUNCHER=$(cd "$LAUNCHER" && pwd)
+    JAR="$LAUNCHER/lib/dirsync.jar"
+fi
 [[ -f "$JAR" ]] || { echo "no $JAR: run mvn -B -q package -DskipTests first" >&2; exit 2; }
 JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
 REMOTE=0
@@ -278,6 +288,9 @@ CMD=()
 tool_cmd() { # sets CMD
     local tool=$1 src=$2 rep=$3 logf=$4
     local dirsync=(java $JAVA_OPTS "-Djava.io.tmpdir=$JTMP" -jar "$JAR")
+    if [[ -n "$LAUNCHER" ]]; then
+        dirsync=(env "DIRSYNC_JAVA_OPTS=-Djava.io.tmpdir=$JTMP" "DIRSYNC_CACHE_DIR=$WORK/cds" "$LAUNCHER/bin/dirsync")
+    fi
     local remote=(--ssh-key "$SSH_KEY" --known-hosts "$SSH_KNOWN")
     case "$tool" in
         dirsync-once|dirsync-once-primed) CMD=("${dirsync[@]}" --once -q "$src" "$rep" 1 "$logf") ;;
@@ -423,7 +436,21 @@ run_periodic() {
 # ------------------------------------------------------------------------------------------------- main
 
 START=$(date +%s)
-log "jar: $JAR ${JAVA_OPTS:+(java options: $JAVA_OPTS)}"
+log "jar: $JAR ${JAVA_OPTS:+(java options: $JAVA_OPTS)}${LAUNCHER:+ through $LAUNCHER/bin/dirsync}"
+if [[ -n "$LAUNCHER" ]]; then
+    # Two untimed runs, as the first two from cron: the first writes the class-data archive at its exit, the second
+    # takes it up; they copy one file and compare another, so that the classes of both are in it.
+    warm="$WORK/launcher-warmup"
+    rm -rf "$warm" "$WORK/cds"
+    mkdir -p "$warm/src" "$warm/rep" && echo same >"$warm/src/a" && echo new >"$warm/src/b" && cp -a "$warm/src/a" "$warm/rep/a"
+    for n in 1 2; do
+        fresh_jtmp
+        tool_cmd dirsync-once "$warm/src" "$warm/rep" "$warm/log"
+        "${CMD[@]}" >/dev/null 2>&1 || { echo "the launcher failed: see $warm/log" >&2; exit 2; }
+        rm -f "$warm/rep/b"
+    done
+    log "launcher's class-data archive: $(ls "$WORK/cds" 2>/dev/null | tr '\n' ' ')"
+fi
 log "results: $OUT; trees: $TREES; scenarios: $SCENARIOS; tools: $TOOLS; runs: $RUNS; scale: $SCALE"
 ((REMOTE)) && log "sftp targets: $(sftp_uri "$WORK")/<tree>/replica, sshd in $SSH_DIR"
 log "$(uptime)"
