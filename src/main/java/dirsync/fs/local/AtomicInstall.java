@@ -47,6 +47,11 @@ final class AtomicInstall {
         this.durability = durability;
     }
 
+    /** How many files are best written at once, for the way they are made durable. */
+    int filesAtOnce() {
+        return durability.filesAtOnce();
+    }
+
     long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
         Path target = tree.path(rel);
         Path temp = temporarySibling(target);

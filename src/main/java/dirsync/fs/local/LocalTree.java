@@ -49,21 +49,18 @@ public final class LocalTree implements ReplicaTree {
     private final Capabilities capabilities;
     private final AttributeWriter attributes;
     private final boolean extendedAttributes;
-    private final Durability durability;
     private final AtomicInstall install;
     private final TreeDeleter deleter = new TreeDeleter(this);
     private final BackupMover backups = new BackupMover(this);
 
     private LocalTree(Path root, Ownership ownership, boolean extendedAttributes, Durability durability) {
         this.root = root;
-        this.durability = durability;
         this.install = new AtomicInstall(this, durability);
         this.extendedAttributes = extendedAttributes;
         this.fs = root.getFileSystem();
         this.codec = NameCodec.of(fs);
         Set<String> views = fs.supportedFileAttributeViews();
-        // Only the platform's "unix" view gives the file type in its mode and a change time that every write
-        // moves (jimfs's has neither): identities are trusted from it alone.
+        // Only the platform's "unix" view has the type in the mode and a ctime every write moves: identities.
         boolean unixView = fs == FileSystems.getDefault() && views.contains("unix");
         this.reader = new EntryReader(codec, unixView);
         boolean posix = views.contains("posix");
@@ -86,10 +83,9 @@ public final class LocalTree implements ReplicaTree {
                 platform ? GroupSync.forThisSystem() : Durability.EACH_FILE);
     }
 
-    /** As many as the way files reach the disk makes the most of: many when they share one sync, else a few. */
     @Override
-    public int concurrentWrites() {
-        return durability.filesAtOnce();
+    public int concurrentWrites() { // as many as the way files reach the disk (its Durability) makes best use of
+        return install.filesAtOnce();
     }
 
     /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
