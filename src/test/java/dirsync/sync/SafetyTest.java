@@ -269,6 +269,29 @@ class SafetyTest {
     }
 
     @Test
+    void aFullExt4DiskWhereCopiesShareSyncsKeepsTheOldFileAndTheOthersArrive() throws Exception {
+        mountSmallExt4(); // ext4: the copies are made durable together, by group syncs (README "Group syncs")
+        for (int i = 0; i < 40; i++) {
+            src.file("d/f" + i, new byte[64 << 10]);
+        }
+        src.file("d/huge", new byte[24 << 20]); // more than the 16 MiB disk holds
+        Trees.at(replica).file("d/huge", "old version");
+
+        PassSummary full = sync();
+
+        assertThat(full.errors()).isEqualTo(1);
+        assertThat(full.count(Operation.COPIED)).isEqualTo(40);
+        assertThat(replica.resolve("d/huge")).hasContent("old version");
+        assertThat(temporaryFiles()).isEmpty();
+
+        src.file("d/huge", "fits now");
+        PassSummary retried = sync();
+
+        assertThat(retried.errors()).isZero();
+        assertSameTree(source, replica);
+    }
+
+    @Test
     void aSourcePathPastPathMaxIsReportedAndTheRestSyncs() throws Exception {
         src.file("a", "1").file("z", "2");
         // Built with relative mkdir and cd, as no absolute path that long can be used.
@@ -293,6 +316,20 @@ class SafetyTest {
         Assumptions.assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
                 "cannot mount a 2 MiB tmpfs here (needs root and CAP_SYS_ADMIN): " + output.strip());
         mountPoint = replica;
+    }
+
+    /** REPLICA on a 16 MiB ext4 of its own, through a loop device. */
+    private void mountSmallExt4() throws Exception {
+        Path image = temp.resolve("disk.img");
+        replica = temp.resolve("small-ext4");
+        Files.createDirectories(replica);
+        Process made = new ProcessBuilder("sh", "-c", "mkfs.ext4 -q -F \"$0\" 16M && mount -o loop \"$0\" \"$1\"",
+                image.toString(), replica.toString()).redirectErrorStream(true).start();
+        String output = new String(made.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(made.waitFor(30, TimeUnit.SECONDS) && made.exitValue() == 0,
+                "cannot make and mount a 16 MiB ext4 here (needs root, mkfs.ext4, a loop device): " + output.strip());
+        mountPoint = replica;
+        assertThat(Files.getFileStore(replica).type()).isEqualTo("ext4");
     }
 
     private static long sizeOf(Path file) {

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Files made durable in groups: one file-system sync for every file written meanwhile, instead of one fsync a
  * file, whose latency bounds a tree of small files. A group commit: the first file to wait leads; it gives the
  * copies begun and still being written up to {@link #GATHER_NANOS} to join, then syncs the file systems of all
- * that wait. A file
+ * that wait (or, if they are fewer than {@link #SMALLEST_GROUP}, lets each force itself). A file
  * whose last byte was written while a sync ran waits for the next one, which certainly covers it. Files a sync
  * cannot serve ({@link SyncTargets}) are forced one by one; after a sync fails, the files it was for, and every
  * file after them, are forced one by one as well, so a failure costs speed and never durability.
@@ -25,6 +25,11 @@ final class GroupSync implements Durability {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Enough writers for a whole directory of small files to share one sync. */
     private static final int FILES_AT_ONCE = 128;
+    /**
+     * Fewer files than this are forced one by one, each by its own thread, all at once: starting the sync command
+     * costs more CPU than their fsyncs (a tree of many directories of a few files each).
+     */
+    private static final int SMALLEST_GROUP = 16;
 
     private final SyncTargets targets;
     private final FileSystemSync sync;
@@ -40,20 +45,22 @@ final class GroupSync implements Durability {
     private long started; // syncs started so far
     private long finished; // syncs finished so far (they run one at a time)
     private boolean leading; // a file is gathering others for a sync, or running it
-    private long failedSync = -1;
+    private long unsynced = -1; // the last round whose files force themselves: too few, or its sync failed
     private boolean broken;
 
     private final long gatherNanos;
+    private final int smallestGroup;
 
     GroupSync(SyncTargets targets, FileSystemSync sync) {
-        this(targets, sync, GATHER_NANOS);
+        this(targets, sync, GATHER_NANOS, SMALLEST_GROUP);
     }
 
-    /** With another gathering time: for tests, which need it long enough to be sure what joins a sync. */
-    GroupSync(SyncTargets targets, FileSystemSync sync, long gatherNanos) {
+    /** With other limits: for tests, which need to be sure what joins a sync, and syncs of a file or two. */
+    GroupSync(SyncTargets targets, FileSystemSync sync, long gatherNanos, int smallestGroup) {
         this.targets = targets;
         this.sync = sync;
         this.gatherNanos = gatherNanos;
+        this.smallestGroup = smallestGroup;
     }
 
     /**
@@ -167,7 +174,7 @@ final class GroupSync implements Durability {
                     awaitInterruptibly(ended, 0);
                 }
                 if (finished >= needed) {
-                    return failedSync != needed;
+                    return unsynced != needed;
                 }
                 lead();
             }
@@ -195,18 +202,19 @@ final class GroupSync implements Durability {
         number = ++started;
         batch = nextSync;
         nextSync = new HashMap<>();
+        boolean few = waiting < smallestGroup;
         waiting = 0;
         boolean ok = false;
         lock.unlock();
         try {
-            ok = syncAll(batch.values());
+            ok = !few && syncAll(batch.values());
         } finally {
             lock.lock();
             finished = number;
             leading = false;
             if (!ok) {
-                failedSync = number;
-                broken = true;
+                unsynced = number;
+                broken |= !few; // a failed sync: every file from now on is forced alone
             }
             ended.signalAll();
         }

@@ -73,7 +73,7 @@ class GroupSyncTest {
     private GroupSync group(CountedSync sync) throws IOException {
         assertThat(new SyncTargets().of(Files.createFile(dir.resolve("probe"))))
                 .as("the test directory is on a disk file system whose syncfs is trusted").isPresent();
-        return new GroupSync(new SyncTargets(), sync);
+        return new GroupSync(new SyncTargets(), sync, TimeUnit.MILLISECONDS.toNanos(20), 1);
     }
 
     /** Writes a file and waits until the durability says it may take its name. */
@@ -93,7 +93,7 @@ class GroupSyncTest {
     @Test
     void aCopyBegunBeforeTheSyncStartsIsWaitedForThoughItIsWrittenLater() throws Exception {
         CountedSync sync = new CountedSync(false, false);
-        GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30));
+        GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30), 1);
         Durability.Copy late = group.begin();
         AtomicReference<Thread> leader = new AtomicReference<>();
         Future<Path> first = writers.submit(() -> {
@@ -117,6 +117,28 @@ class GroupSyncTest {
             copy.await();
         }
         return file;
+    }
+
+    @Test
+    void fewerFilesThanTheSmallestGroupForceThemselvesWithoutASync() throws Exception {
+        CountedSync sync = new CountedSync(false, false);
+        GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30), 3);
+        Durability.Copy second = group.begin();
+        Future<Path> first = writers.submit(() -> writeAndAwait(group.begin(), "first"));
+        assertThat(writeAndAwait(second, "second")).exists();
+        assertThat(first.get(10, TimeUnit.SECONDS)).exists();
+        assertThat(sync.calls.get()).isZero();
+        List<Future<Path>> three = new ArrayList<>();
+        List<Durability.Copy> begun = List.of(group.begin(), group.begin(), group.begin());
+        for (int i = 0; i < 3; i++) {
+            Durability.Copy copy = begun.get(i);
+            String name = "group" + i;
+            three.add(writers.submit(() -> writeAndAwait(copy, name)));
+        }
+        for (Future<Path> file : three) {
+            assertThat(file.get(10, TimeUnit.SECONDS)).exists();
+        }
+        assertThat(sync.calls.get()).as("three ready together: one sync, and the group is not given up").isEqualTo(1);
     }
 
     @Test
