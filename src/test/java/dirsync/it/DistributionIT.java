@@ -64,13 +64,13 @@ class DistributionIT {
     }
 
     @Test
-    void archiveHoldsLauncherJarUnitCompletionAndDocs() throws Exception {
+    void archiveHoldsLauncherJarJitDirectivesUnitCompletionAndDocs() throws Exception {
         List<String> files;
         try (Stream<Path> walk = Files.walk(home)) {
             files = walk.filter(Files::isRegularFile).map(path -> home.relativize(path).toString()).sorted().toList();
         }
         assertThat(files).containsExactly("LICENSE", "README.md", "bin/dirsync", "completion/dirsync.bash",
-                "lib/dirsync.jar", "systemd/dirsync@.service", "systemd/example.conf");
+                "lib/dirsync.jar", "lib/jit-directives.json", "systemd/dirsync@.service", "systemd/example.conf");
 
         Path launcher = home.resolve("bin/dirsync");
         assertThat(Files.isExecutable(launcher)).as("%s is executable", launcher).isTrue();

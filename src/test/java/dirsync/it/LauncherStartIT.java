@@ -97,6 +97,49 @@ class LauncherStartIT {
     }
 
     @Test
+    void aHotSpotServerVmKeepsC2ForMd5AloneThroughTheShippedDirectives() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
+        Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
+
+        JarRuns.Finished run = jar.run("jit", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
+                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(Files.readAllLines(calls)).as(run.describe()).containsExactly(
+                "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 "
+                        + "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="
+                        + dist.home().resolve("lib/jit-directives.json") + " -XX:-DisplayVMOutput -jar "
+                        + dist.home().resolve("lib/dirsync.jar") + " --version");
+        assertThat(dist.home().resolve("lib/jit-directives.json")).content().contains("sun/security/provider/MD5");
+    }
+
+    @Test
+    void jitOffOrAJitOptionOfTheUsersLeavesTheJvmsOwnChoice() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
+        Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
+
+        jar.run("jit-off", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_JIT=off",
+                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+        jar.run("jit-users", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_JAVA_OPTS=-XX:TieredStopAtLevel=1",
+                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+
+        assertThat(Files.readAllLines(calls)).hasSize(2).noneMatch(line -> line.contains("CompilerDirectivesFile"));
+    }
+
+    @Test
+    void theRealJvmTakesTheDirectivesWithoutAWordOnStdout() throws Exception {
+        JarRuns.Finished run = jar.run("jit-real", TIMEOUT, launcher(List.of("DIRSYNC_CDS=off"), "--once",
+                jar.source().toString(), jar.replica().toString(), "1", jar.logFile().toString()));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.stderr()).as(run.describe()).isEmpty();
+        assertThat(run.stdout()).as(run.describe()).doesNotContain("directives").contains("pass 1 finished");
+        Trees.assertSameTree(jar.source(), jar.replica());
+    }
+
+    @Test
     void firstRunLeavesAnArchiveThatTheSecondRunMaps() throws Exception {
         assumeBaseArchive();
         JarRuns.Finished first = once("first");
