@@ -57,8 +57,7 @@ class LauncherStartIT {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
 
-        JarRuns.Finished run = jar.run("release-21", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
-                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+        JarRuns.Finished run = versionWith("release-21", fakeHome);
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         // One start of java, with the jar; and no sharing options for a Java without a base archive.
@@ -89,8 +88,7 @@ class LauncherStartIT {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "IMPLEMENTOR=\"Nobody\"", calls);
 
-        JarRuns.Finished run = jar.run("release-none", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
-                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+        JarRuns.Finished run = versionWith("release-none", fakeHome);
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(Files.readAllLines(calls)).as(run.describe()).hasSize(2).first().isEqualTo("-version");
@@ -102,8 +100,7 @@ class LauncherStartIT {
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
         Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
 
-        JarRuns.Finished run = jar.run("jit", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
-                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+        JarRuns.Finished run = versionWith("jit", fakeHome);
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(Files.readAllLines(calls)).as(run.describe()).containsExactly(
@@ -120,10 +117,8 @@ class LauncherStartIT {
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
         Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
 
-        jar.run("jit-off", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_JIT=off",
-                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
-        jar.run("jit-users", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_JAVA_OPTS=-XX:TieredStopAtLevel=1",
-                "DIRSYNC_CACHE_DIR=" + cache, dist.launcher().toString(), "--version"));
+        versionWith("jit-off", fakeHome, "DIRSYNC_JIT=off");
+        versionWith("jit-users", fakeHome, "DIRSYNC_JAVA_OPTS=-XX:TieredStopAtLevel=1");
 
         assertThat(Files.readAllLines(calls)).hasSize(2).noneMatch(line -> line.contains("CompilerDirectivesFile"));
     }
@@ -252,6 +247,14 @@ class LauncherStartIT {
 
         assertThat(names(cache)).singleElement().asString().endsWith(".jsa");
         assertThat(Files.readString(classLog)).contains(MAIN_SHARED);
+    }
+
+    /** {@code bin/dirsync --version} with the Java home {@code fakeHome} and this test's cache directory. */
+    private JarRuns.Finished versionWith(String label, Path fakeHome, String... environment) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_CACHE_DIR=" + cache));
+        command.addAll(List.of(environment));
+        command.addAll(List.of(dist.launcher().toString(), "--version"));
+        return jar.run(label, TIMEOUT, command);
     }
 
     /** {@code bin/dirsync --once} on this test's tree: exit 0, nothing on stderr, the replica a mirror. */

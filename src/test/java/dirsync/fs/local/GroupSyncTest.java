@@ -78,16 +78,7 @@ class GroupSyncTest {
 
     /** Writes a file and waits until the durability says it may take its name. */
     private Future<Path> write(Durability durability, String name) {
-        return writers.submit(() -> {
-            Path file = dir.resolve(name);
-            Durability.Copy copy = durability.begin();
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
-                copy.written(file, out);
-                copy.await();
-            }
-            return file;
-        });
+        return writers.submit(() -> writeAndAwait(durability.begin(), name));
     }
 
     @Test
