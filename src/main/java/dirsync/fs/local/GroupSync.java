@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Files made durable in groups: one file-system sync for every file written meanwhile, instead of one fsync a
@@ -25,6 +27,7 @@ final class GroupSync implements Durability {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Enough writers for a whole directory of small files to share one sync. */
     private static final int FILES_AT_ONCE = 128;
+    private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)");
     /**
      * Fewer files than this are forced one by one, each by its own thread, all at once: starting the sync command
      * costs more CPU than their fsyncs (a tree of many directories of a few files each).
@@ -76,7 +79,7 @@ final class GroupSync implements Durability {
     }
 
     static boolean kernelReportsSyncErrors(String os, String version) {
-        java.util.regex.Matcher release = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        Matcher release = RELEASE.matcher(version);
         if (!os.equals("Linux") || !release.find()) {
             return false;
         }

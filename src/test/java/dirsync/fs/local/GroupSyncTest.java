@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,15 +177,40 @@ class GroupSyncTest {
     @Test
     void aFileOnTmpfsIsForcedAloneWithoutASync() throws Exception {
         Path shm = Path.of("/dev/shm");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"),
+        Assumptions.assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"),
                 "needs a tmpfs at /dev/shm");
+        CountedSync sync = new CountedSync(false, false);
+        GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30), 1);
+        Durability.Copy waitsForADisk = group.begin(); // a copy to ext4 begun and not written: a sync would wait
         Path tmpfsDir = Files.createTempDirectory(shm, "groupsync");
+        Path file = tmpfsDir.resolve("f");
         try {
-            Path file = tmpfsDir.resolve("f");
             assertThat(new SyncTargets().of(Files.createFile(file))).isEqualTo(Optional.empty());
+            Files.delete(file);
+            Durability.Copy copy = group.begin();
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(new byte[] {1}));
+                copy.written(file, out);
+                copy.await(); // at once: forced alone, neither gathering nor waiting for the other copy
+            }
+            assertThat(sync.calls.get()).isZero();
         } finally {
-            Files.deleteIfExists(tmpfsDir.resolve("f"));
+            waitsForADisk.abandon();
+            Files.deleteIfExists(file);
             Files.delete(tmpfsDir);
+        }
+    }
+
+    @Test
+    void aCopyThatIsNeverWrittenHoldsTheOthersNoLongerThanTheGathering() throws Exception {
+        CountedSync sync = new CountedSync(false, false);
+        GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.MILLISECONDS.toNanos(200), 1);
+        Durability.Copy stuck = group.begin(); // a large file still being written, say
+        try {
+            assertThat(write(group, "ready").get(10, TimeUnit.SECONDS)).exists();
+            assertThat(sync.calls.get()).as("synced without the copy still being written").isEqualTo(1);
+        } finally {
+            stuck.abandon();
         }
     }
 
