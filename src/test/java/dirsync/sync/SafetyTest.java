@@ -271,20 +271,22 @@ class SafetyTest {
     @Test
     void aFullExt4DiskWhereCopiesShareSyncsKeepsTheOldFileAndTheOthersArrive() throws Exception {
         mountSmallExt4(); // ext4: the copies are made durable together, by group syncs (README "Group syncs")
+        // "later/" is copied after the top directory's copies are done (and the failed one cleaned up): copied at
+        // the same time, a small file could meet the full disk too.
         for (int i = 0; i < 40; i++) {
-            src.file("d/f" + i, new byte[64 << 10]);
+            src.file("later/f" + i, new byte[64 << 10]);
         }
-        src.file("d/huge", new byte[24 << 20]); // more than the 16 MiB disk holds
-        Trees.at(replica).file("d/huge", "old version");
+        src.file("huge", new byte[24 << 20]); // more than the 16 MiB disk holds
+        Trees.at(replica).file("huge", "old version");
 
         PassSummary full = sync();
 
         assertThat(full.errors()).isEqualTo(1);
         assertThat(full.count(Operation.COPIED)).isEqualTo(40);
-        assertThat(replica.resolve("d/huge")).hasContent("old version");
+        assertThat(replica.resolve("huge")).hasContent("old version");
         assertThat(temporaryFiles()).isEmpty();
 
-        src.file("d/huge", "fits now");
+        src.file("huge", "fits now");
         PassSummary retried = sync();
 
         assertThat(retried.errors()).isZero();
