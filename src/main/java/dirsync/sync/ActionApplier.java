@@ -44,9 +44,9 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     @Override
     public Descent copyNew(Action.CopyNew action) throws IOException {
         RelPath path = path(action);
-        if (!linkedToAnEarlierName(action.source(), null, path)) {
+        if (!linkedToAnEarlierName(action.source(), null, path) && !copies.runsAside(action.name())) {
             changes.install(action.source(), null, path, Operation.COPIED, Texts.copiedNew(action.source().kind()),
-                    null, copies.claim(action.name()));
+                    null);
             settledAfterChange(action.source(), path);
         }
         return null;
@@ -55,9 +55,9 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     @Override
     public Descent update(Action.Update action) throws IOException {
         RelPath path = path(action);
-        if (!linkedToAnEarlierName(action.source(), action.replica(), path)) {
+        if (!linkedToAnEarlierName(action.source(), action.replica(), path) && !copies.runsAside(action.name())) {
             changes.install(action.source(), action.replica(), path, Operation.UPDATED,
-                    Texts.updated(action.source().kind()), null, copies.claim(action.name()));
+                    Texts.updated(action.source().kind()), null);
             settledAfterChange(action.source(), path);
         }
         return null;
@@ -73,7 +73,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
         }
         if (pass.hardLinks().sharedWithAnother(source, replica)) {
             // One replica file under the names of two source files: this name gets a copy of its own.
-            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, null, null);
+            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, null);
             settledAfterChange(source, path);
             return null;
         }
@@ -82,7 +82,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
             changes.sameContent(source, replica, path, verdict);
             pass.hardLinks().settled(source, path, replica);
         } else {
-            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, verdict.sourceMd5(), null);
+            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, verdict.sourceMd5());
             settledAfterChange(source, path);
         }
         return null;

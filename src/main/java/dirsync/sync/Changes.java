@@ -6,7 +6,6 @@ import dirsync.fs.ExtendedAttributesUnsupportedException;
 import dirsync.fs.RelPath;
 import dirsync.fs.TreeDeletion;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The changes a pass makes to the replica, each logged as it is made: installing files and links (keeping the
@@ -23,26 +22,19 @@ final class Changes {
 
     /**
      * Installs a file or link over {@code replaced} (null if nothing is there), which goes to the backup first if
-     * there is one. {@code aside} is the copy already running on a copier thread, or null to copy here;
-     * {@code sourceMd5}, if this pass hashed the source, must match the copy.
+     * there is one. {@code sourceMd5}, if this pass hashed the source, must match the copy. (Copies running on a
+     * copier thread are reported by their directory's {@link CopyScheduler.DirectoryCopies}.)
      */
-    void install(Entry source, Entry replaced, RelPath path, Operation operation, String what, byte[] sourceMd5,
-                 CompletableFuture<Long> aside) throws IOException {
+    void install(Entry source, Entry replaced, RelPath path, Operation operation, String what, byte[] sourceMd5)
+            throws IOException {
         if (source.is(EntryKind.SYMLINK)) {
             boolean kept = pass.backups().keepBeforeReplacing(path, replaced);
             pass.replica().installSymlink(path, source);
             pass.report().record(operation, what, path, Texts.linkDetail(source.linkTarget(), kept));
             return;
         }
-        long bytes;
-        boolean kept;
-        if (aside != null) {
-            bytes = Pools.await(aside);
-            kept = replaced != null && pass.backups().active();
-        } else {
-            kept = pass.backups().keepBeforeReplacing(path, replaced);
-            bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
-        }
+        boolean kept = pass.backups().keepBeforeReplacing(path, replaced);
+        long bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
         copied(operation, what, path, bytes, kept);
     }
 
@@ -78,7 +70,7 @@ final class Changes {
         String what = Texts.replaced(replica.kind(), source.kind());
         if (!replica.is(EntryKind.DIRECTORY) && !source.is(EntryKind.DIRECTORY)) {
             // A file or link is renamed over the old non-directory in one step.
-            install(source, replica, path, Operation.REPLACED, what, null, null);
+            install(source, replica, path, Operation.REPLACED, what, null);
             return null;
         }
         if (remove(replica, path) == null) {
@@ -89,7 +81,7 @@ final class Changes {
             pass.report().record(Operation.REPLACED, what, path);
             return new Descent(source, null);
         }
-        install(source, null, path, Operation.REPLACED, what, null, null);
+        install(source, null, path, Operation.REPLACED, what, null);
         return null;
     }
 

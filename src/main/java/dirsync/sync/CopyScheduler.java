@@ -9,16 +9,17 @@ import dirsync.fs.RelPath;
 import dirsync.fs.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Copies a directory's new and resized regular files several at a time: each copy ends in an fsync, whose
- * latency, not bandwidth, bounds a tree of small files. Their results are reported in name order as the actions
- * come up, and no copy outlives its directory's turn. (Copies of files whose hash the pass computed stay on the
+ * latency, not bandwidth, bounds a tree of small files. Their results are reported in name order when the
+ * directory is settled, before its attributes are set. (Copies of files whose hash the pass computed stay on the
  * pass thread, which verifies them against that hash.)
  */
 final class CopyScheduler {
@@ -33,35 +34,69 @@ final class CopyScheduler {
     }
 
     /**
-     * The copies started for one directory, by name. Each is reported by its own action when the pass thread comes
-     * to it ({@link #claim}); {@link #finish} waits for all of them and reports those no action came to (the pass
-     * was stopped first), so that every file installed in the replica has its log line.
+     * The copies started for one directory, in name order. The pass thread goes on while they run, into the
+     * directory's subdirectories and the next directories ({@link Trail}); {@link #settle} waits for them and
+     * reports each in name order: its line once installed, or what went wrong. A copy whose action never came up
+     * (the pass was stopped first) is still logged if it was installed, so that every file installed in the
+     * replica has its line.
      */
     static final class DirectoryCopies {
+        static final DirectoryCopies NONE = new DirectoryCopies(Map.of());
+
         private final Map<Name, Started> started;
 
         private DirectoryCopies(Map<Name, Started> started) {
             this.started = started;
         }
 
-        /** The copy of this name running aside, or null if it is the pass thread's to do; its action reports it. */
-        CompletableFuture<Long> claim(Name name) {
+        /** Whether the copy of this name runs aside (then it is reported by {@link #settle}); marks it come up. */
+        boolean runsAside(Name name) {
             Started copy = started.get(name);
             if (copy == null) {
-                return null;
+                return false;
             }
             copy.claimed = true;
-            return copy.future;
+            return true;
         }
 
-        /** Waits for every copy, whatever its outcome, and logs each installed copy that no action claimed. */
-        void finish(PassContext pass, Changes changes) {
+        int count() {
+            return started.size();
+        }
+
+        /** Whether every copy has ended, so that {@link #settle} would not wait. */
+        boolean ended() {
+            for (Started copy : started.values()) {
+                if (!copy.future.isDone()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Waits for every copy, whatever its outcome, and reports each in name order: installed ones by their line,
+         * failed ones whose action came up as that action's failure, unless the pass is being stopped or has lost
+         * its replica (a lost connection is one error, reported for the pass, not one for each copy it broke).
+         */
+        void settle(PassContext pass, Changes changes) {
             for (Started copy : started.values()) {
                 Long bytes = copy.future.handle((copied, failure) -> copied).join();
-                if (!copy.claimed && bytes != null) {
+                if (bytes != null) {
                     changes.copied(copy.file.operation(), copy.file.what(), copy.path, bytes,
                             copy.file.replaced() != null && pass.backups().active());
+                } else if (copy.claimed && !pass.cancellation().isRequested()) {
+                    reportFailure(pass, copy);
                 }
+            }
+        }
+
+        private static void reportFailure(PassContext pass, Started copy) {
+            try {
+                Pools.await(copy.future);
+            } catch (CancellationException stopped) {
+                // stopped with the pass: nothing went wrong with this file
+            } catch (IOException | RuntimeException e) {
+                Failures.report(pass, copy.file.action(), copy.path, e);
             }
         }
     }
@@ -81,7 +116,7 @@ final class CopyScheduler {
     }
 
     DirectoryCopies start(PassContext pass, RelPath dir, List<Action> actions) {
-        Map<Name, Started> started = new HashMap<>();
+        Map<Name, Started> started = new LinkedHashMap<>(); // the actions' order: by name
         for (Action action : actions) {
             FileCopy copy = action.accept(FILE_COPIES);
             if (copy == null || pass.hardLinks().tracks(copy.source())) {
@@ -102,7 +137,7 @@ final class CopyScheduler {
     }
 
     /** A regular file to copy aside, the replica entry it replaces (null if none), and how its line reads. */
-    private record FileCopy(Entry source, Entry replaced, Operation operation, String what) {
+    private record FileCopy(Action action, Entry source, Entry replaced, Operation operation, String what) {
     }
 
     /** The actions whose regular file is copied without a hash to verify against: new files and resized ones. */
@@ -117,12 +152,12 @@ final class CopyScheduler {
 
         public FileCopy copyNew(Action.CopyNew action) {
             return action.source().is(EntryKind.FILE)
-                    ? new FileCopy(action.source(), null, Operation.COPIED, Texts.copiedNew(EntryKind.FILE)) : null;
+                    ? new FileCopy(action, action.source(), null, Operation.COPIED, Texts.copiedNew(EntryKind.FILE)) : null;
         }
 
         public FileCopy update(Action.Update action) {
             return action.source().is(EntryKind.FILE)
-                    ? new FileCopy(action.source(), action.replica(), Operation.UPDATED, Texts.updated(EntryKind.FILE))
+                    ? new FileCopy(action, action.source(), action.replica(), Operation.UPDATED, Texts.updated(EntryKind.FILE))
                     : null;
         }
 

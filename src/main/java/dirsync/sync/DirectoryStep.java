@@ -11,8 +11,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * The step for one directory: list both sides, leave out what is excluded, let the {@link Planner} decide, then
- * carry out every action but the deletions, which wait for the end of the walk. What it found and did is handed
- * back as an {@link OpenedDirectory}; the step itself keeps nothing between directories.
+ * carry out every action but the deletions, which wait for the end of the walk. New and resized files are copied
+ * on copier threads, which may still run when the step returns. What it found and started is handed back as an
+ * {@link OpenedDirectory}; the step itself keeps nothing between directories.
  */
 final class DirectoryStep {
 
@@ -104,12 +105,13 @@ final class DirectoryStep {
                     descents.add(descent);
                 }
             }
-        } finally {
-            copies.finish(pass, changes); // no copy outlives its directory's turn, and each one installed is logged
+        } catch (RuntimeException stop) {
+            copies.settle(pass, changes); // each copy installed before the pass stopped is logged
+            throw stop;
         }
         return new OpenedDirectory(rel, sourceDir, replicaDir, listAhead
                 ? new ListingsAhead(descents, pass.replica(), rel, lister, listersAhead) : descents.iterator(), deletions,
-                sourceEntries.isEmpty() && !replicaEntries.isEmpty());
+                copies, sourceEntries.isEmpty() && !replicaEntries.isEmpty());
     }
 
     /** Carries out one action; a failure is reported and counted, and the pass goes on. */

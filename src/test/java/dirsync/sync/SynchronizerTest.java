@@ -560,6 +560,38 @@ class SynchronizerTest {
     }
 
     @Test
+    void aStopWhileThePassWaitsForItsLastCopiesEndsItUnfinished() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            src.file("f" + i, "content " + i);
+        }
+        Thread passThread = Thread.currentThread();
+        AtomicBoolean stop = new AtomicBoolean();
+        // The walk is over and the pass thread waits for the copies still running: only then does the stop come.
+        Cancellation stopOnceThePassWaitsForTheCopies = () -> {
+            if (!stop.get() && Thread.currentThread().getName().startsWith("dirsync-copy")) {
+                awaitWaiting(passThread);
+                stop.set(true);
+            }
+            return stop.get();
+        };
+
+        PassSummary summary = Mirrors.of(source, replicaTree(replica), false).runPass(stopOnceThePassWaitsForTheCopies);
+
+        assertThat(summary.completed()).isFalse();
+        assertThat(summary.count(Operation.COPIED)).isLessThan(20);
+        assertThat(temporaryFiles(replica)).isEmpty();
+        sync();
+        assertSameTree(source, replica);
+    }
+
+    private static void awaitWaiting(Thread thread) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void aStopDuringATreeDeletionIsNotReportedAsADeletion() {
         src.file("keep", "k");
         for (int i = 0; i < 10; i++) {

@@ -1,0 +1,61 @@
+package dirsync.sync;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The walked directories whose copies may still be running on copier threads. The walk goes on into the next
+ * directories meanwhile, so that the copiers are never left without work (and copies that share a file-system
+ * sync are not held to one directory); a directory is settled, in the order the walk left them, once its copies
+ * have ended: their lines are logged, then its attributes are set (a rename into a directory moves its time), or,
+ * if it has deletions, it joins those that wait for the deletion phase. Only so many copies may trail: past that
+ * the walk waits for the oldest directory.
+ */
+final class Trail {
+
+    /** Enough to keep every copier of a group sync busy across directories, and little memory. */
+    static final int MAX_COPIES = 4096;
+    static final int MAX_DIRECTORIES = 256;
+
+    private final PassContext pass;
+    private final Changes changes;
+    private final List<OpenedDirectory> withDeletions;
+    private final Deque<OpenedDirectory> waiting = new ArrayDeque<>();
+    private int copies;
+
+    /** @param withDeletions where settled directories with deletions go, to wait for the deletion phase */
+    Trail(PassContext pass, Changes changes, List<OpenedDirectory> withDeletions) {
+        this.pass = pass;
+        this.changes = changes;
+        this.withDeletions = withDeletions;
+    }
+
+    /** A directory the walk has left: settled now if nothing of it runs, else once its copies end. */
+    void add(OpenedDirectory dir) {
+        waiting.add(dir);
+        copies += dir.copies().count();
+        while (!waiting.isEmpty() && (copies > MAX_COPIES || waiting.size() > MAX_DIRECTORIES
+                || waiting.peek().copies().ended())) {
+            settleOldest();
+        }
+    }
+
+    /** Settles every directory left, waiting for their copies: before the deletion phase, or when the pass stops. */
+    void drain() {
+        while (!waiting.isEmpty()) {
+            settleOldest();
+        }
+    }
+
+    private void settleOldest() {
+        OpenedDirectory dir = waiting.remove();
+        copies -= dir.copies().count();
+        dir.copies().settle(pass, changes);
+        if (dir.deletions().isEmpty()) {
+            changes.finishDirectory(dir);
+        } else {
+            withDeletions.add(dir);
+        }
+    }
+}
