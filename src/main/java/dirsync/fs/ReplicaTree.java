@@ -1,6 +1,7 @@
 package dirsync.fs;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The tree a pass writes to: the reading half plus every change a pass can make. Only implementations of this
@@ -60,6 +61,17 @@ public interface ReplicaTree extends SourceTree {
      */
     long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException;
+
+    /**
+     * {@link #installFile} begun on this thread and perhaps ended on another: the copy is written and verified
+     * here (what goes wrong so far is thrown), and the stage completes with the bytes copied once the file has its
+     * name, or fails as installFile would throw. A tree that makes files durable together renames them once their
+     * shared sync is done, while this thread goes on to the next file. By default, installFile itself.
+     */
+    default CompletableFuture<Long> installFileAside(SourceTree source, RelPath path, Entry expected, Work work)
+            throws IOException {
+        return CompletableFuture.completedFuture(installFile(source, path, expected, null, work));
+    }
 
     /** Creates, or atomically puts in place of a non-directory, a symbolic link like {@code expected}. */
     void installSymlink(RelPath path, Entry expected) throws IOException;

@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
 
 /**
- * Copies a directory's new and resized regular files several at a time: each copy ends in an fsync, whose
- * latency, not bandwidth, bounds a tree of small files. Their results are reported in name order when the
+ * Copies a directory's new and resized regular files several at a time, as many as the replica asks for: each is
+ * made durable before it takes its name (by an fsync of its own, or a sync shared with others, after which the
+ * replica renames it while the copier goes on to the next file). Their results are reported in name order when the
  * directory is settled, before its attributes are set. (Copies of files whose hash the pass computed stay on the
  * pass thread, which verifies them against that hash.)
  */
@@ -123,15 +125,16 @@ final class CopyScheduler {
                 continue; // a file with several names waits for its turn: it may become a link to an earlier one
             }
             RelPath path = dir.resolve(copy.source().name());
+            // Written on a copier thread, installed perhaps later by the replica (after a sync it shares).
             started.put(copy.source().name(), new Started(copy, path, CompletableFuture.supplyAsync(() -> {
                 try {
                     pass.backups().keepBeforeReplacing(path, copy.replaced());
                     Work work = new Work(pass.cancellation(), digests.get(), pass.work().progress());
-                    return pass.replica().installFile(pass.source(), path, copy.source(), null, work);
+                    return pass.replica().installFileAside(pass.source(), path, copy.source(), work);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, copiers)));
+            }, copiers).thenCompose(Function.identity())));
         }
         return new DirectoryCopies(started);
     }

@@ -22,6 +22,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Puts files and links into a local tree so that a name always shows its old or its complete new content: each
@@ -53,37 +55,75 @@ final class AtomicInstall {
     }
 
     long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
+        return installed(fileAside(source, rel, expected, expectedMd5, work));
+    }
+
+    /**
+     * Writes and verifies the copy on this thread, then hands it to the durability: the stage completes once the
+     * file has its name (perhaps on another thread, after a sync shared with other files), or fails; either way no
+     * temporary file is left. Throws what goes wrong before the hand-over.
+     */
+    CompletableFuture<Long> fileAside(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException {
         Path target = tree.path(rel);
         Path temp = temporarySibling(target);
-        boolean installed = false;
+        CompletableFuture<Long> installed = null;
         try {
             Entry before = SourceChangedException.requireAsListed(source, rel, expected);
-            long copied;
             Durability.Copy durable = durability.begin();
-            boolean onDisk = false;
-            try (SeekableByteChannel in = source.open(rel);
-                 FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
-                         : FileChannel.open(temp, NEW_TEMP_FILE)) {
-                copied = transfer(in, out, before.size(), work);
-                in.close(); // read: the source need not stay open while the copy waits for the disk
-                durable.written(temp, out);
-                check(source, rel, before, copied, temp, expectedMd5, work);
-                tree.extendedAttributesOfCopy(source, rel, temp);
-                tree.setAttributes(temp, expected);
-                durable.await(); // its content is on disk before it takes the name
-                onDisk = true;
+            try {
+                long copied;
+                try (SeekableByteChannel in = source.open(rel);
+                     FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
+                             : FileChannel.open(temp, NEW_TEMP_FILE)) {
+                    copied = transfer(in, out, before.size(), work);
+                    in.close(); // read: the source need not stay open while the copy waits for the disk
+                    durable.written(temp, out);
+                    check(source, rel, before, copied, temp, expectedMd5, work);
+                    tree.extendedAttributesOfCopy(source, rel, temp);
+                    tree.setAttributes(temp, expected);
+                }
+                installed = durable.whenDurable(() -> {
+                    replace(temp, target); // its content is on disk before it takes the name
+                    return copied;
+                }).whenComplete((bytes, failure) -> {
+                    if (failure != null) {
+                        deleteQuietly(temp);
+                    }
+                });
             } finally {
-                if (!onDisk) {
+                if (installed == null) {
                     durable.abandon();
                 }
             }
-            replace(temp, target);
-            installed = true;
-            return copied;
+            return installed;
         } finally {
-            if (!installed) {
+            if (installed == null) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** What an installation ended with, as if it had run on this thread. */
+    private static long installed(CompletableFuture<Long> installation) throws IOException {
+        try {
+            return installation.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // a leftover temporary file is an extra entry the next pass removes
         }
     }
 

@@ -3,9 +3,13 @@ package dirsync.fs.local;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.LinkTarget;
+import dirsync.fs.Listing;
 import dirsync.fs.Name;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -17,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads one entry's attributes in one call, never following a link: with the platform's "unix" view, also the
+ * Lists directories and reads one entry's attributes in one call, never following a link: with the platform's "unix" view, also the
  * identity (device, inode, change time) that the verified-hash memory trusts; otherwise the POSIX attributes
  * alone, and no identity.
  */
@@ -41,6 +45,39 @@ final class EntryReader {
     EntryReader(NameCodec codec, boolean unixView) {
         this.codec = codec;
         this.unixView = unixView;
+    }
+
+    /** A directory's entries, sorted by name; an entry that cannot be examined is listed as a problem. */
+    Listing list(Path dir) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        List<Listing.Problem> problems = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : children(stream)) {
+                Path element = child.getFileName();
+                Name name = Name.of(codec.bytes(element), element);
+                try {
+                    entries.add(examine(child, name));
+                } catch (NoSuchFileException vanished) {
+                    // Gone between readdir and stat: it is simply not part of this listing.
+                } catch (IOException e) {
+                    entries.add(Entry.unreadable(name));
+                    problems.add(new Listing.Problem(name, e));
+                }
+            }
+        }
+        entries.sort((a, b) -> a.name().compareTo(b.name()));
+        return new Listing(entries, problems);
+    }
+
+    // A read error in the middle of a listing surfaces as DirectoryIteratorException; unwrap it to IOException.
+    private static List<Path> children(DirectoryStream<Path> stream) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try {
+            stream.forEach(children::add);
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return children;
     }
 
     Entry examine(Path path, Name name) throws IOException {

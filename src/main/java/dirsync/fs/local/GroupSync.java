@@ -2,10 +2,17 @@ package dirsync.fs.local;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,45 +21,44 @@ import java.util.regex.Pattern;
 
 /**
  * Files made durable in groups: one file-system sync for every file written meanwhile, instead of one fsync a
- * file, whose latency bounds a tree of small files. A group commit: the first file to wait leads; it gives the
- * copies begun and still being written up to {@link #GATHER_NANOS} to join, then syncs the file systems of all
- * that wait (or, if they are fewer than {@link #SMALLEST_GROUP}, lets each force itself). A file
- * whose last byte was written while a sync ran waits for the next one, which certainly covers it. Files a sync
- * cannot serve ({@link SyncTargets}) are forced one by one; after a sync fails, the files it was for, and every
- * file after them, are forced one by one as well, so a failure costs speed and never durability.
+ * file, whose latency bounds a tree of small files. A group commit, pipelined: a writer hands its written file
+ * over and goes on to the next one; a committer thread gives the copies still being written up to
+ * {@link #GATHER_NANOS} to join, syncs the file systems of all handed over, then renames each into place (or, if
+ * they are fewer than {@link #SMALLEST_GROUP}, forces each with its own fsync first). A file handed over while a
+ * sync runs waits for the next one, which certainly covers it. Files a sync cannot serve ({@link SyncTargets}) are
+ * forced by their writer; after a sync fails, the files it was for are forced one by one, and every file after them
+ * by its writer, so a failure costs speed and never durability.
  */
 final class GroupSync implements Durability {
 
-    /** How long the leader of a sync waits for files still being written (a large one may take much longer). */
+    /** How long the committer waits for files still being written (a large one may take much longer). */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /** Enough writers for a whole directory of small files to share one sync. */
-    private static final int FILES_AT_ONCE = 128;
+    /** Writers never wait for a sync: enough to keep two cores busy, and reads of a cold source under way. */
+    private static final int FILES_AT_ONCE = 16;
+    /** Past this many files handed over and not yet synced, writers wait: the page cache is not a queue. */
+    private static final int MOST_WAITING = 2048;
     private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)");
     /**
-     * Fewer files than this are forced one by one, each by its own thread, all at once: starting the sync command
-     * costs more CPU than their fsyncs (a tree of many directories of a few files each).
+     * Fewer files than this are forced one by one: starting the sync command costs more CPU than their fsyncs (a
+     * pass of a few changed files).
      */
     private static final int SMALLEST_GROUP = 16;
 
     private final SyncTargets targets;
     private final FileSystemSync sync;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when a file starts waiting or settles: only the leader, while it gathers, waits for it. */
-    private final Condition arrived = lock.newCondition();
-    /** Signalled to all when a sync ends: the files it covered go on, and one of the others leads the next. */
-    private final Condition ended = lock.newCondition();
-    // Guarded by lock:
-    private int open; // pending files neither settled nor abandoned
-    private int waiting; // files waiting for a sync that has not started yet
-    private Map<Object, SyncTargets.Target> nextSync = new HashMap<>();
-    private long started; // syncs started so far
-    private long finished; // syncs finished so far (they run one at a time)
-    private boolean leading; // a file is gathering others for a sync, or running it
-    private long unsynced = -1; // the last round whose files force themselves: too few, or its sync failed
-    private boolean broken;
-
     private final long gatherNanos;
     private final int smallestGroup;
+    private final ThreadPoolExecutor committer;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a file is handed over or abandoned: the committer, while it gathers, waits for it. */
+    private final Condition arrived = lock.newCondition();
+    /** Signalled when the committer takes the files waiting: writers held by {@link #MOST_WAITING} go on. */
+    private final Condition taken = lock.newCondition();
+    // Guarded by lock:
+    private int writing; // copies begun and neither handed over nor abandoned
+    private List<HandedOver> waiting = new ArrayList<>();
+    private boolean committing; // the committer has been started and has not seen an empty round since
+    private boolean broken; // a sync failed: every file from now on is forced by its writer
 
     GroupSync(SyncTargets targets, FileSystemSync sync) {
         this(targets, sync, GATHER_NANOS, SMALLEST_GROUP);
@@ -64,6 +70,12 @@ final class GroupSync implements Durability {
         this.sync = sync;
         this.gatherNanos = gatherNanos;
         this.smallestGroup = smallestGroup;
+        this.committer = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "dirsync-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.committer.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -100,132 +112,163 @@ final class GroupSync implements Durability {
             if (broken) {
                 return FORCED_ALONE;
             }
-            open++;
-            return new Waiting();
+            writing++;
+            return new Writing();
         } finally {
             lock.unlock();
         }
     }
 
-    /** A copy that counts as open (a leader waits for it) from its beginning until it is synced or abandoned. */
-    private final class Waiting implements Copy {
+    /** A written file waiting for a sync, and what runs once it is durable. */
+    private record HandedOver(SyncTargets.Target target, Path temp, Install install, CompletableFuture<Long> done) {
+    }
+
+    /** A copy that counts as being written (the committer waits for it) until handed over or abandoned. */
+    private final class Writing implements Copy {
         private SyncTargets.Target target;
-        private FileChannel out;
-        private boolean settled;
+        private Path temp;
+        private boolean left;
 
         @Override
         public void written(Path temp, FileChannel out) throws IOException {
             Optional<SyncTargets.Target> where = targets.of(temp);
             if (where.isEmpty()) {
-                settle(); // a file system a sync cannot serve: forced alone, at once
+                leave(); // a file system a sync cannot serve: forced alone, at once
                 out.force(true);
                 return;
             }
             this.target = where.get();
-            this.out = out;
+            this.temp = temp;
         }
 
         @Override
-        public void await() throws IOException {
+        public CompletableFuture<Long> whenDurable(Install install) {
             if (target == null) {
-                return; // forced alone already
+                leave();
+                return Durability.now(install); // forced alone already
             }
-            boolean synced;
-            try {
-                synced = awaitSync(target);
-            } finally {
-                settle();
-            }
-            if (!synced) {
-                out.force(true);
-            }
+            HandedOver file = new HandedOver(target, temp, install, new CompletableFuture<>());
+            handOver(this, file);
+            return file.done();
         }
 
         @Override
         public void abandon() {
-            settle();
+            leave();
         }
 
-        private void settle() {
-            if (settled) {
-                return;
-            }
-            settled = true;
+        /** With the lock held or not: this copy is no longer being written. Once only. */
+        private void leave() {
             lock.lock();
             try {
-                open--;
-                arrived.signal(); // a leader may be gathering until every open file waits
+                left();
             } finally {
                 lock.unlock();
             }
         }
-    }
 
-    /** Waits until a sync that started after this call has finished; false if the file must be forced instead. */
-    private boolean awaitSync(SyncTargets.Target target) throws IOException {
-        lock.lock();
-        try {
-            if (broken) {
+        /** With the lock held. */
+        private boolean left() {
+            if (left) {
                 return false;
             }
-            long needed = started + 1;
-            nextSync.putIfAbsent(target.device(), target);
-            waiting++;
+            left = true;
+            writing--;
             arrived.signal();
-            while (true) {
-                while (finished < needed && leading) {
-                    awaitInterruptibly(ended, 0);
-                }
-                if (finished >= needed) {
-                    return unsynced != needed;
-                }
-                lead();
+            return true;
+        }
+    }
+
+    private void handOver(Writing copy, HandedOver file) {
+        boolean start;
+        lock.lock();
+        try {
+            copy.left();
+            while (waiting.size() >= MOST_WAITING) {
+                taken.awaitUninterruptibly();
             }
+            waiting.add(file);
+            arrived.signal();
+            start = !committing;
+            committing = true;
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            committer.execute(this::commitRounds);
+        }
+    }
+
+    /** The committer: round after round, the files handed over meanwhile are made durable and installed. */
+    private void commitRounds() {
+        while (true) {
+            List<HandedOver> round;
+            lock.lock();
+            try {
+                long deadline = System.nanoTime() + gatherNanos;
+                long left;
+                while (writing > 0 && waiting.size() < MOST_WAITING && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        arrived.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        break; // nobody interrupts this thread; if it happens, the round goes ahead
+                    }
+                }
+                if (waiting.isEmpty()) {
+                    committing = false;
+                    return;
+                }
+                round = waiting;
+                waiting = new ArrayList<>();
+                taken.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            commit(round);
+        }
+    }
+
+    private void commit(List<HandedOver> round) {
+        boolean synced = false;
+        if (round.size() >= smallestGroup && !isBroken()) {
+            synced = syncAll(round);
+            if (!synced) {
+                lock.lock();
+                try {
+                    broken = true;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        for (HandedOver file : round) {
+            try {
+                if (!synced) {
+                    forceAlone(file.temp());
+                }
+                file.done().complete(file.install().run());
+            } catch (IOException | RuntimeException e) {
+                file.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    private boolean isBroken() {
+        lock.lock();
+        try {
+            return broken;
         } finally {
             lock.unlock();
         }
     }
 
-    /** With the lock held: gathers the files still being written, then runs the next sync without the lock. */
-    private void lead() throws IOException {
-        leading = true;
-        long number;
-        Map<Object, SyncTargets.Target> batch;
-        try {
-            long deadline = System.nanoTime() + gatherNanos;
-            long left;
-            while (waiting < open && (left = deadline - System.nanoTime()) > 0) {
-                awaitInterruptibly(arrived, left);
-            }
-        } catch (IOException interrupted) {
-            leading = false;
-            ended.signalAll();
-            throw interrupted;
+    private boolean syncAll(List<HandedOver> round) {
+        Map<Object, SyncTargets.Target> fileSystems = new LinkedHashMap<>();
+        for (HandedOver file : round) {
+            fileSystems.putIfAbsent(file.target().device(), file.target());
         }
-        number = ++started;
-        batch = nextSync;
-        nextSync = new HashMap<>();
-        boolean few = waiting < smallestGroup;
-        waiting = 0;
-        boolean ok = false;
-        lock.unlock();
         try {
-            ok = !few && syncAll(batch.values());
-        } finally {
-            lock.lock();
-            finished = number;
-            leading = false;
-            if (!ok) {
-                unsynced = number;
-                broken |= !few; // a failed sync: every file from now on is forced alone
-            }
-            ended.signalAll();
-        }
-    }
-
-    private boolean syncAll(Iterable<SyncTargets.Target> fileSystems) {
-        try {
-            for (SyncTargets.Target target : fileSystems) {
+            for (SyncTargets.Target target : fileSystems.values()) {
                 if (!SyncTargets.stillThere(target)) {
                     return false; // another file system is mounted there now
                 }
@@ -237,16 +280,10 @@ final class GroupSync implements Durability {
         }
     }
 
-    private static void awaitInterruptibly(Condition condition, long nanos) throws IOException {
-        try {
-            if (nanos > 0) {
-                condition.awaitNanos(nanos);
-            } else {
-                condition.await();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the disk");
+    /** Forces a file already closed by its writer: an fsync through a descriptor of its own. */
+    private static void forceAlone(Path temp) throws IOException {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            channel.force(true);
         }
     }
 }

@@ -16,21 +16,17 @@ import dirsync.fs.Work;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A tree under a directory of any {@link java.nio.file.FileSystem} provider: the platform's own file system in
@@ -131,35 +127,7 @@ public final class LocalTree implements ReplicaTree {
 
     @Override
     public Listing list(RelPath dir) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        List<Listing.Problem> problems = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(path(dir))) {
-            for (Path child : children(stream)) {
-                Path element = child.getFileName();
-                Name name = nameOf(element);
-                try {
-                    entries.add(reader.examine(child, name));
-                } catch (NoSuchFileException vanished) {
-                    // Gone between readdir and stat: it is simply not part of this listing.
-                } catch (IOException e) {
-                    entries.add(Entry.unreadable(name));
-                    problems.add(new Listing.Problem(name, e));
-                }
-            }
-        }
-        entries.sort((a, b) -> a.name().compareTo(b.name()));
-        return new Listing(entries, problems);
-    }
-
-    // A read error in the middle of a listing surfaces as DirectoryIteratorException; unwrap it to IOException.
-    private static List<Path> children(DirectoryStream<Path> stream) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try {
-            stream.forEach(children::add);
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
-        }
-        return children;
+        return reader.list(path(dir));
     }
 
     @Override
@@ -203,6 +171,12 @@ public final class LocalTree implements ReplicaTree {
     public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         return install.file(source, path, expected, expectedMd5, work);
+    }
+
+    @Override
+    public CompletableFuture<Long> installFileAside(SourceTree source, RelPath path, Entry expected, Work work)
+            throws IOException {
+        return install.fileAside(source, path, expected, null, work);
     }
 
     @Override

@@ -8,17 +8,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files made durable together: how many file-system syncs a group of written files costs, which sync each one
- * waits for, and that a failed sync falls back to each file's own fsync. The files are real (in a directory on
+ * waits for, that a writer does not wait for it, that a file is installed only once durable, and that a failed
+ * sync falls back to each file's own fsync. The files are real (in a directory on
  * this machine's ext4 or other disk file system); the sync is the real command behind a counter.
  */
 class GroupSyncTest {
@@ -77,7 +79,7 @@ class GroupSyncTest {
         return new GroupSync(new SyncTargets(), sync, TimeUnit.MILLISECONDS.toNanos(20), 1);
     }
 
-    /** Writes a file and waits until the durability says it may take its name. */
+    /** Writes a file and waits until the durability has installed it (renamed it into place). */
     private Future<Path> write(Durability durability, String name) {
         return writers.submit(() -> writeAndAwait(durability.begin(), name));
     }
@@ -87,28 +89,61 @@ class GroupSyncTest {
         CountedSync sync = new CountedSync(false, false);
         GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30), 1);
         Durability.Copy late = group.begin();
-        AtomicReference<Thread> leader = new AtomicReference<>();
-        Future<Path> first = writers.submit(() -> {
-            leader.set(Thread.currentThread());
-            return writeAndAwait(group.begin(), "first");
-        });
-        while (leader.get() == null || leader.get().getState() != Thread.State.TIMED_WAITING) {
-            Thread.sleep(1); // the first file waits, gathering, for the copy begun before it
-        }
+        CompletableFuture<Long> first = handOver(group.begin(), "first");
+        Thread.sleep(200); // the committer gathers, waiting for the copy begun before "first" was handed over
+        assertThat(first).isNotDone();
         assertThat(sync.calls.get()).isZero();
         writeAndAwait(late, "late");
-        assertThat(first.get(10, TimeUnit.SECONDS)).exists();
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(dir.resolve("first")).exists();
         assertThat(sync.calls.get()).isEqualTo(1);
     }
 
-    private Path writeAndAwait(Durability.Copy copy, String name) throws IOException {
-        Path file = dir.resolve(name);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    @Test
+    void aWriterGoesOnWhileTheFileItHandedOverWaitsForTheSync() throws Exception {
+        CountedSync sync = new CountedSync(true, false);
+        GroupSync group = group(sync);
+        CompletableFuture<Long> first = handOver(group.begin(), "first");
+        assertThat(sync.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Long> second = handOver(group.begin(), "second"); // returns while the sync is held
+        assertThat(first).isNotDone();
+        assertThat(dir.resolve("first")).doesNotExist();
+        sync.releaseFirst.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertThat(dir.resolve("first")).exists();
+        assertThat(dir.resolve("second")).exists();
+    }
+
+    @Test
+    void aFileThatCannotBeMadeDurableIsNeverInstalled() throws Exception {
+        CountedSync sync = new CountedSync(true, true);
+        GroupSync group = group(sync);
+        CompletableFuture<Long> lost = handOver(group.begin(), "lost");
+        assertThat(sync.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        Files.delete(dir.resolve("lost.tmp")); // the sync fails, and the file cannot be forced alone either
+        sync.releaseFirst.countDown();
+        assertThat(lost).failsWithin(10, TimeUnit.SECONDS);
+        assertThat(dir.resolve("lost")).doesNotExist();
+    }
+
+    /** Writes {@code name}.tmp and hands it over; once durable it is renamed to {@code name}. */
+    private CompletableFuture<Long> handOver(Durability.Copy copy, String name) throws IOException {
+        Path temp = dir.resolve(name + ".tmp");
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             out.write(ByteBuffer.wrap(name.getBytes(StandardCharsets.US_ASCII)));
-            copy.written(file, out);
-            copy.await();
+            copy.written(temp, out);
         }
-        return file;
+        return copy.whenDurable(() -> {
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            return name.length();
+        });
+    }
+
+    private Path writeAndAwait(Durability.Copy copy, String name) throws Exception {
+        handOver(copy, name).get(10, TimeUnit.SECONDS);
+        assertThat(dir.resolve(name)).hasContent(name);
+        return dir.resolve(name);
     }
 
     @Test
@@ -169,7 +204,7 @@ class GroupSyncTest {
             failedAfterWriting.written(half, out);
         }
         failedAfterWriting.abandon();
-        failedAfterWriting.abandon(); // twice, as after a failed await: no effect
+        failedAfterWriting.abandon(); // twice: no effect
         assertThat(write(group, "kept").get(10, TimeUnit.SECONDS)).exists();
         assertThat(sync.calls.get()).isEqualTo(1);
     }
@@ -191,8 +226,9 @@ class GroupSyncTest {
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 out.write(ByteBuffer.wrap(new byte[] {1}));
                 copy.written(file, out);
-                copy.await(); // at once: forced alone, neither gathering nor waiting for the other copy
             }
+            // At once, on this thread: forced alone, neither gathering nor waiting for the other copy.
+            assertThat(copy.whenDurable(() -> 1L)).isCompletedWithValue(1L);
             assertThat(sync.calls.get()).isZero();
         } finally {
             waitsForADisk.abandon();
