@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Function;
 
@@ -78,41 +79,96 @@ final class CopyScheduler {
         /**
          * Waits for every copy, whatever its outcome, and reports each in name order: installed ones by their line,
          * failed ones whose action came up as that action's failure, unless the pass is being stopped or has lost
-         * its replica (a lost connection is one error, reported for the pass, not one for each copy it broke).
+         * its replica (a lost connection is one error, reported for the pass, not one for each copy it broke). A
+         * copy that found no space left is not reported but added to {@code outOfSpace}, to be tried again once
+         * every copy has ended ({@link #retry}): the space may have been taken by the temporary files of others.
          */
-        void settle(PassContext pass, Changes changes) {
+        void settle(PassContext pass, Changes changes, List<SpaceRetry> outOfSpace) {
             for (Started copy : started.values()) {
                 Long bytes = copy.future.handle((copied, failure) -> copied).join();
                 if (bytes != null) {
                     changes.copied(copy.file.operation(), copy.file.what(), copy.path, bytes,
                             copy.file.replaced() != null && pass.backups().active());
                 } else if (copy.claimed && !pass.cancellation().isRequested()) {
-                    reportFailure(pass, copy);
+                    Exception failure = failureOf(copy);
+                    if (failure != null && SpaceRetry.lackOfSpace(failure)) {
+                        outOfSpace.add(new SpaceRetry(copy.file, copy.path, copy.kept.get()));
+                    } else if (failure != null) {
+                        Failures.report(pass, copy.file.action(), copy.path, failure);
+                    }
                 }
             }
         }
 
-        private static void reportFailure(PassContext pass, Started copy) {
+        /** What a copy failed with, as if it had run on this thread; null if it was only stopped. */
+        private static Exception failureOf(Started copy) {
             try {
                 Pools.await(copy.future);
+                return null;
             } catch (CancellationException stopped) {
-                // stopped with the pass: nothing went wrong with this file
+                return null; // stopped with the pass: nothing went wrong with this file
             } catch (IOException | RuntimeException e) {
-                Failures.report(pass, copy.file.action(), copy.path, e);
+                return e;
             }
         }
     }
 
-    /** One copy under way; {@code claimed} is read and written by the pass thread only. */
+    /**
+     * A copy that found the disk full, to try once more on the pass thread; {@code kept} whether the file it
+     * replaces went to the backup already.
+     */
+    record SpaceRetry(FileCopy file, RelPath path, boolean kept) {
+
+        /** ENOSPC or EDQUOT, as the platform words them (in another language, no second try: an error as before). */
+        static boolean lackOfSpace(Throwable failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                String message = cause.getMessage();
+                if (message != null && (message.contains("No space left on device")
+                        || message.contains("Disk quota exceeded"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Copies again, alone, a file whose copy found no space left: the copies that shared the disk with it have
+     * ended. Returns whether it is installed now; if not, its failure is reported.
+     */
+    static boolean retry(PassContext pass, Changes changes, SpaceRetry retry) {
+        FileCopy file = retry.file();
+        try {
+            if (!retry.kept()) {
+                pass.backups().keepBeforeReplacing(retry.path(), file.replaced());
+            }
+            long bytes = pass.replica().installFile(pass.source(), retry.path(), file.source(), null, pass.work());
+            changes.copied(file.operation(), file.what(), retry.path(), bytes,
+                    file.replaced() != null && pass.backups().active());
+            return true;
+        } catch (CancellationException stop) {
+            throw stop;
+        } catch (IOException | RuntimeException e) {
+            Failures.report(pass, file.action(), retry.path(), e);
+            return false;
+        }
+    }
+
+    /**
+     * One copy under way; {@code claimed} is read and written by the pass thread only; {@code kept} is set by the
+     * copier once the file it replaces is in the backup (if there is one).
+     */
     private static final class Started {
         private final FileCopy file;
         private final RelPath path;
+        private final AtomicBoolean kept;
         private final CompletableFuture<Long> future;
         private boolean claimed;
 
-        Started(FileCopy file, RelPath path, CompletableFuture<Long> future) {
+        Started(FileCopy file, RelPath path, AtomicBoolean kept, CompletableFuture<Long> future) {
             this.file = file;
             this.path = path;
+            this.kept = kept;
             this.future = future;
         }
     }
@@ -126,13 +182,15 @@ final class CopyScheduler {
             }
             RelPath path = dir.resolve(copy.source().name());
             // Written on a copier thread, installed perhaps later by the replica (after a sync it shares).
-            started.put(copy.source().name(), new Started(copy, path, CompletableFuture.supplyAsync(() -> {
+            AtomicBoolean kept = new AtomicBoolean();
+            started.put(copy.source().name(), new Started(copy, path, kept, CompletableFuture.supplyAsync(() -> {
                 try {
                     pass.backups().keepBeforeReplacing(path, copy.replaced());
+                    kept.set(true);
                     Work work = new Work(pass.cancellation(), digests.get(), pass.work().progress());
                     return pass.replica().installFileAside(pass.source(), path, copy.source(), work);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new UncheckedIOException(Failures.asSeenWhenItFailed(pass.source(), copy.source(), path, e));
                 }
             }, copiers).thenCompose(Function.identity())));
         }
@@ -140,7 +198,7 @@ final class CopyScheduler {
     }
 
     /** A regular file to copy aside, the replica entry it replaces (null if none), and how its line reads. */
-    private record FileCopy(Action action, Entry source, Entry replaced, Operation operation, String what) {
+    record FileCopy(Action action, Entry source, Entry replaced, Operation operation, String what) {
     }
 
     /** The actions whose regular file is copied without a hash to verify against: new files and resized ones. */

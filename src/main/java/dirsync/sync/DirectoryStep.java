@@ -106,7 +106,7 @@ final class DirectoryStep {
                 }
             }
         } catch (RuntimeException stop) {
-            copies.settle(pass, changes); // each copy installed before the pass stopped is logged
+            copies.settle(pass, changes, new ArrayList<>()); // each copy installed before the pass stopped is logged
             throw stop;
         }
         return new OpenedDirectory(rel, sourceDir, replicaDir, listAhead

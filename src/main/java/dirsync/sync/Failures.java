@@ -18,10 +18,29 @@ final class Failures {
     static void report(PassContext pass, Action action, RelPath path, Exception e) {
         if (e instanceof SourceChangedException changed) {
             pass.report().record(Operation.CHANGING, Texts.SOURCE_CHANGING, path, " (" + changed.getMessage() + ")");
-        } else if (action instanceof Action.FromSource fromSource && changedSince(pass.source(), fromSource.source(), path)) {
+        } else if (e instanceof Vanished || action instanceof Action.FromSource fromSource
+                && changedSince(pass.source(), fromSource.source(), path)) {
             pass.report().record(Operation.VANISHED, Texts.VANISHED_BEFORE_COPY, path);
         } else {
             pass.report().error(action.accept(VERB), path, e);
+        }
+    }
+
+    /**
+     * What a copy on another thread failed with, sorted when it failed rather than when it is reported (the source
+     * may be back by then): a {@link Vanished} if the source entry was gone or of another kind.
+     */
+    static IOException asSeenWhenItFailed(SourceTree source, Entry listed, RelPath path, IOException e) {
+        if (!(e instanceof SourceChangedException) && changedSince(source, listed, path)) {
+            return new Vanished(e);
+        }
+        return e;
+    }
+
+    /** A failure whose source entry was found gone, or of another kind, when it happened. */
+    static final class Vanished extends IOException {
+        Vanished(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

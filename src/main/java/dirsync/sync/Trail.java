@@ -1,8 +1,12 @@
 package dirsync.sync;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The walked directories whose copies may still be running on copier threads. The walk goes on into the next
@@ -10,7 +14,7 @@ import java.util.List;
  * sync are not held to one directory); a directory is settled, in the order the walk left them, once its copies
  * have ended: their lines are logged, then its attributes are set (a rename into a directory moves its time), or,
  * if it has deletions, it joins those that wait for the deletion phase. Only so many copies may trail: past that
- * the walk waits for the oldest directory.
+ * the walk waits for the oldest directory. Copies that found the disk full are tried once more at the end, alone.
  */
 final class Trail {
 
@@ -22,7 +26,12 @@ final class Trail {
     private final Changes changes;
     private final List<OpenedDirectory> withDeletions;
     private final Deque<OpenedDirectory> waiting = new ArrayDeque<>();
+    private final List<Retry> outOfSpace = new ArrayList<>();
     private int copies;
+
+    /** A copy that found no space left, and the directory it goes into. */
+    private record Retry(OpenedDirectory dir, CopyScheduler.SpaceRetry copy) {
+    }
 
     /** @param withDeletions where settled directories with deletions go, to wait for the deletion phase */
     Trail(PassContext pass, Changes changes, List<OpenedDirectory> withDeletions) {
@@ -48,10 +57,33 @@ final class Trail {
         }
     }
 
+    /**
+     * After {@link #drain}: copies each file that found no space left once more, alone, now that the temporary
+     * files of the others are gone, and sets again the attributes of the directories it went into.
+     */
+    void retryOutOfSpace() {
+        Set<OpenedDirectory> renamedInto = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Retry retry : outOfSpace) {
+            pass.cancellation().check();
+            if (CopyScheduler.retry(pass, changes, retry.copy())) {
+                renamedInto.add(retry.dir());
+            }
+        }
+        for (OpenedDirectory dir : renamedInto) {
+            if (dir.deletions().isEmpty()) {
+                changes.finishDirectory(dir); // a rename moved its time; those with deletions are finished later
+            }
+        }
+    }
+
     private void settleOldest() {
         OpenedDirectory dir = waiting.remove();
         copies -= dir.copies().count();
-        dir.copies().settle(pass, changes);
+        List<CopyScheduler.SpaceRetry> full = new ArrayList<>();
+        dir.copies().settle(pass, changes, full);
+        for (CopyScheduler.SpaceRetry copy : full) {
+            outOfSpace.add(new Retry(dir, copy));
+        }
         if (dir.deletions().isEmpty()) {
             changes.finishDirectory(dir);
         } else {

@@ -75,6 +75,7 @@ final class Walk {
             trail.drain(); // also when the pass stops: every copy installed is logged
         }
         pass.cancellation().check(); // a stop while the last copies ran: they may have ended early, and no deletion follows
+        trail.retryOutOfSpace();
         // Deepest first, whichever directory of the scope each was found from.
         withDeletions.sort(Comparator.comparingInt((OpenedDirectory dir) -> dir.relative().depth()).reversed());
         DeletionPhase.run(pass, changes, guards, new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
@@ -104,7 +105,7 @@ final class Walk {
             }
         } catch (RuntimeException stop) {
             for (OpenedDirectory left : stack) {
-                left.copies().settle(pass, changes); // left unfinished, but each copy installed is logged
+                left.copies().settle(pass, changes, new ArrayList<>()); // left unfinished; each copy installed is logged
             }
             throw stop;
         }

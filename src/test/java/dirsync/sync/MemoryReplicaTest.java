@@ -521,6 +521,31 @@ class MemoryReplicaTest {
     }
 
     @Test
+    void aCopyThatFoundNoSpaceIsCopiedAgainOnceTheOthersHaveEnded() {
+        src.file("d/a", "alpha").file("d/b", "beta").file("e/c", "gamma");
+        memory.noSpaceFor("d/b", 1);
+
+        PassSummary pass = sync();
+
+        assertThat(pass.errors()).isZero();
+        assertThat(pass.count(Operation.COPIED)).isEqualTo(3);
+        assertMirrored();
+    }
+
+    @Test
+    void aCopyThatFindsNoSpaceAgainIsOneErrorAndTheNextPassCopiesIt() {
+        src.file("d/a", "alpha").file("d/b", "beta");
+        memory.noSpaceFor("d/b", 2);
+
+        PassSummary pass = sync();
+
+        assertThat(pass.errors()).isEqualTo(1);
+        assertThat(pass.count(Operation.COPIED)).isEqualTo(1);
+        assertThat(sync().errors()).isZero();
+        assertMirrored();
+    }
+
+    @Test
     void aReplicaLostMidPassEndsThePassEarlyAndTheNextPassCompletesIt() {
         for (int i = 0; i < 20; i++) {
             src.file("d" + (i % 4) + "/f" + i, "content " + i);

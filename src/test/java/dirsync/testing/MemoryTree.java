@@ -76,6 +76,8 @@ public final class MemoryTree implements ReplicaTree {
     private volatile IOException lost;
     private final java.util.concurrent.atomic.AtomicInteger installsBeforeLoss =
             new java.util.concurrent.atomic.AtomicInteger(-1);
+    /** Paths whose next installs find no space left, and how many more times. */
+    private final Map<String, Integer> fullFor = new java.util.concurrent.ConcurrentHashMap<>();
 
     private MemoryTree(boolean withRoot) {
         this.root = withRoot ? new Dir(DIRECTORY_MODE, now()) : null;
@@ -97,6 +99,12 @@ public final class MemoryTree implements ReplicaTree {
     /** From now on beginPass cannot connect (false) or can again (true). */
     public MemoryTree reachable(boolean on) {
         reachable = on;
+        return this;
+    }
+
+    /** The next {@code times} installs of the file at {@code path} fail as on a full disk (ENOSPC). */
+    public MemoryTree noSpaceFor(String path, int times) {
+        fullFor.put(path, times);
         return this;
     }
 
@@ -191,6 +199,10 @@ public final class MemoryTree implements ReplicaTree {
     public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         connected();
+        if (fullFor.computeIfPresent(path.toString(), (full, left) -> left - 1) != null
+                && fullFor.get(path.toString()) >= 0) {
+            throw new IOException("No space left on device");
+        }
         if (installsBeforeLoss.getAndDecrement() == 0) {
             lost = new java.net.SocketException("Connection reset by peer");
             connected();
