@@ -19,8 +19,8 @@ import java.util.Set;
 final class Trail {
 
     /** Enough to keep every copier of a group sync busy across directories, and little memory. */
-    static final int MAX_COPIES = 4096;
-    static final int MAX_DIRECTORIES = 256;
+    private static final int MAX_COPIES = 4096;
+    private static final int MAX_DIRECTORIES = 256;
 
     private final PassContext pass;
     private final Changes changes;

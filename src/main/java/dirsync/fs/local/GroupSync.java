@@ -247,8 +247,8 @@ final class GroupSync implements Durability {
                     forceAlone(file.temp());
                 }
                 file.done().complete(file.install().run());
-            } catch (IOException | RuntimeException e) {
-                file.done().completeExceptionally(e);
+            } catch (IOException | RuntimeException | Error e) {
+                file.done().completeExceptionally(e); // whatever it is, its copier hears of it: none waits forever
             }
         }
     }
@@ -275,7 +275,7 @@ final class GroupSync implements Durability {
                 sync.sync(target.path());
             }
             return true;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
