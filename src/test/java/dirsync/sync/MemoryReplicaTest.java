@@ -533,6 +533,24 @@ class MemoryReplicaTest {
     }
 
     @Test
+    void aCopyThatFoundNoSpaceIsCopiedAgainWithoutKeepingTheOldFileTwice() {
+        Instant start = Instant.parse("2026-01-02T03:04:05.678Z");
+        Path backupDir = temp.resolve("backups");
+        src.file("changed", "new content");
+        memory.file("changed", "old");
+        memory.noSpaceFor("changed", 1);
+
+        PassSummary pass = new Synchronizer(LocalTree.at(source), memory, SyncOptions.defaults().withBackupDir(backupDir),
+                Clock.fixed(start, ZoneOffset.UTC)).runPass(Cancellation.NEVER);
+
+        assertThat(pass.errors()).isZero();
+        assertThat(pass.count(Operation.UPDATED)).isEqualTo(1);
+        String kept = Backup.forPass(backupDir, start).passDirectory() + "/changed";
+        assertThat(memory.backups()).containsOnlyKeys(kept);
+        assertMirrored();
+    }
+
+    @Test
     void aCopyThatFindsNoSpaceAgainIsOneErrorAndTheNextPassCopiesIt() {
         src.file("d/a", "alpha").file("d/b", "beta");
         memory.noSpaceFor("d/b", 2);

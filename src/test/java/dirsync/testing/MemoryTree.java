@@ -433,7 +433,11 @@ public final class MemoryTree implements ReplicaTree {
             if (node instanceof Dir) {
                 throw new FileSystemException(where(path), null, "only files and links are kept before a replacement");
             }
-            putInBackup(backupKey(backup, path), node.copy());
+            String key = backupKey(backup, path);
+            if (backups.containsKey(key)) {
+                throw new FileAlreadyExistsException(key); // as a local tree's link or copy into the backup refuses
+            }
+            putInBackup(key, node.copy());
         }
     }
 

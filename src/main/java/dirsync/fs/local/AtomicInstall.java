@@ -55,7 +55,7 @@ final class AtomicInstall {
     }
 
     long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
-        return installed(fileAside(source, rel, expected, expectedMd5, work));
+        return awaitInstalled(fileAside(source, rel, expected, expectedMd5, work));
     }
 
     /**
@@ -105,7 +105,7 @@ final class AtomicInstall {
     }
 
     /** What an installation ended with, as if it had run on this thread. */
-    private static long installed(CompletableFuture<Long> installation) throws IOException {
+    private static long awaitInstalled(CompletableFuture<Long> installation) throws IOException {
         try {
             return installation.join();
         } catch (CompletionException e) {

@@ -157,7 +157,7 @@ final class GroupSync implements Durability {
             leave();
         }
 
-        /** With the lock held or not: this copy is no longer being written. Once only. */
+        /** This copy is no longer being written (once only; later calls do nothing). */
         private void leave() {
             lock.lock();
             try {
@@ -167,15 +167,13 @@ final class GroupSync implements Durability {
             }
         }
 
-        /** With the lock held. */
-        private boolean left() {
-            if (left) {
-                return false;
+        /** The same, with the lock held. */
+        private void left() {
+            if (!left) {
+                left = true;
+                writing--;
+                arrived.signal();
             }
-            left = true;
-            writing--;
-            arrived.signal();
-            return true;
         }
     }
 
