@@ -13,11 +13,14 @@ import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.util.Duration;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * Configures Logback in code, because the log file is a command-line argument: every line goes to the
  * console and is appended to the log file, in one form (ISO-8601 time with offset, level, message). The file
- * rolls over by size into compressed numbered files; progress lines go to the file only.
+ * rolls over by size into compressed numbered files; progress lines, and errors also said on stderr, go to the
+ * file only.
  */
 final class LoggingSetup {
 
@@ -25,6 +28,11 @@ final class LoggingSetup {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %msg%n";
     /** The logger of periodic progress lines, which the console never shows. */
     static final String PROGRESS_LOGGER = "dirsync.progress";
+    /**
+     * Marks a line for the log file only: an error that ends the run is also said once on stderr, and the console
+     * must not show it twice (under cron, both would be mailed).
+     */
+    static final Marker NOT_ON_CONSOLE = MarkerFactory.getMarker("dirsync-not-on-console");
 
     private LoggingSetup() {
     }
@@ -64,7 +72,9 @@ final class LoggingSetup {
         terminal.addFilter(new Filter<>() {
             @Override
             public FilterReply decide(ILoggingEvent event) {
-                return event.getLoggerName().equals(PROGRESS_LOGGER) ? FilterReply.DENY : FilterReply.NEUTRAL;
+                boolean fileOnly = event.getLoggerName().equals(PROGRESS_LOGGER)
+                        || event.getMarkerList() != null && event.getMarkerList().contains(NOT_ON_CONSOLE);
+                return fileOnly ? FilterReply.DENY : FilterReply.NEUTRAL;
             }
         });
         if (quiet) {

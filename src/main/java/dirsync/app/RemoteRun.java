@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a run with an sftp:// replica does besides its passes: it connects (the replica reconnects per pass
- * through it), holds the replica's lock on the server and renews it every third of its lease, and tells the log
- * what each connection offers. At the start it refuses, with its own exit code, what only the user can fix.
+ * through it), lets its {@link SameHostGuard} look at each connection before anything is written, holds the
+ * replica's lock on the server and renews it every third of its lease, and tells the log what each connection
+ * offers. At the start it refuses, with its own exit code, what only the user can fix.
  */
 final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listener, AutoCloseable {
 
@@ -33,6 +34,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
 
     private final Replica.Remote remote;
     private final boolean dryRun;
+    private final SameHostGuard guard;
     private final SshConnector connector = new SshConnector();
     private final RemoteReplica replica;
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -42,10 +44,15 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     });
     private volatile RemoteLock lock;
     private volatile IOException lockLost;
+    /** Between {@link #open} and {@link #start}: the connection made before the log was open, or why there is none. */
+    private RemoteConnection opened;
+    private IOException openFailure;
+    private volatile boolean started;
 
-    RemoteRun(Replica.Remote remote, boolean dryRun) {
+    RemoteRun(Replica.Remote remote, boolean dryRun, SameHostGuard guard) {
         this.remote = remote;
         this.dryRun = dryRun;
+        this.guard = guard;
         this.replica = new RemoteReplica(remote.location(), this, this);
     }
 
@@ -55,23 +62,48 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     }
 
     /**
-     * Connects at the start. Returns the exit code to end with if the run must not go on: 3 if another dirsync
-     * holds the replica, 5 if the host or the key was refused. A host that cannot be reached now is not a reason
-     * to stop: each pass tries again (and a --once pass fails with it).
+     * Connects before anything else is written, the log file included, and finds out whether the replica is a
+     * directory of this machine. Returns the exit code to end with if that directory is refused (2, with the
+     * message a local replica there gets) or held by a local run (3). Any other failure is the start's to tell.
+     */
+    OptionalInt open(StartFailure fail) {
+        try {
+            opened = connect();
+        } catch (SameHostGuard.Refusal refused) {
+            return OptionalInt.of(fail.stop(refused.getMessage(), refused.exitCode()));
+        } catch (IOException e) {
+            openFailure = e;
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Once the log is open: takes the lock on the server and gets the replica ready. Returns the exit code to end
+     * with if the run must not go on: 3 if another dirsync holds the replica, 5 if the host or the key was refused.
+     * A host that cannot be reached now is not a reason to stop: each pass tries again (and a --once pass fails
+     * with it).
      */
     OptionalInt start(StartFailure fail) {
+        started = true;
+        guard.tell();
         try {
+            if (openFailure != null) {
+                throw openFailure;
+            }
             replica.connect();
             return OptionalInt.empty();
         } catch (RemoteLock.HeldElsewhereException e) {
             return OptionalInt.of(fail.stop(e.getMessage(), ExitCode.ALREADY_RUNNING));
         } catch (SshSetupException e) {
-            LOG.error("cannot use replica '{}': {}", remote.display(), LogText.reason(e));
+            LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot use replica '{}': {}", remote.display(),
+                    LogText.reason(e));
             return OptionalInt.of(fail.stop(e.getMessage(), ExitCode.REMOTE_REFUSED));
         } catch (IOException e) {
             LOG.warn("cannot reach replica '{}' now ({}): each pass tries again", remote.display(),
                     LogText.reason(e));
             return OptionalInt.empty();
+        } finally {
+            openFailure = null;
         }
     }
 
@@ -81,9 +113,30 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
         int stop(String message, int exitCode);
     }
 
+    /** A connection the guard has let through: the one {@link #open} made, once, and new ones after it. */
     @Override
     public RemoteConnection connect() throws IOException {
-        return connector.connect(remote.location(), remote.ssh());
+        RemoteConnection made = opened;
+        opened = null;
+        if (made != null && made.isOpen()) {
+            return made;
+        }
+        made = connector.connect(remote.location(), remote.ssh());
+        try {
+            guard.admit(made.sftp());
+        } catch (IOException | RuntimeException e) {
+            made.close();
+            throw e;
+        }
+        if (started) {
+            guard.tell();
+        }
+        return made;
+    }
+
+    /** Why this run must not go on with its replica (a connection found it is a refused directory of this host). */
+    Optional<SameHostGuard.Refusal> refusal() {
+        return guard.refusal();
     }
 
     @Override
@@ -146,7 +199,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
         }
     }
 
-    /** Releases the lock and closes the connection. */
+    /** Releases the locks and closes the connection. */
     @Override
     public void close() {
         renewals.shutdownNow();
@@ -155,6 +208,12 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             held.close();
         }
         replica.disconnect();
+        RemoteConnection unused = opened;
+        opened = null;
+        if (unused != null) {
+            unused.close();
+        }
+        guard.close();
     }
 
     /** Who holds a lock: this host, its boot and a pid, so that a run on the same host can tell a dead holder. */

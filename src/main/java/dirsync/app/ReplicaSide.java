@@ -32,7 +32,7 @@ final class ReplicaSide implements AutoCloseable {
 
     static ReplicaSide of(Settings settings) {
         if (settings.replica() instanceof Replica.Remote remote) {
-            RemoteRun run = new RemoteRun(remote, settings.dryRun());
+            RemoteRun run = new RemoteRun(remote, settings.dryRun(), new SameHostGuard(settings, remote.location()));
             return new ReplicaSide(settings, run.replica(), run);
         }
         Replica.Local local = (Replica.Local) settings.replica();
@@ -46,8 +46,16 @@ final class ReplicaSide implements AutoCloseable {
     }
 
     /**
-     * Gets the replica ready before the first pass: connected (remote) and its root created. Returns the exit code
-     * to end the run with, if it cannot go on.
+     * Before anything is written, the log file included: a remote replica is connected to and, if it is a
+     * directory of this host, checked as a local one. Returns the exit code to end the run with, if it is refused.
+     */
+    OptionalInt open(RemoteRun.StartFailure fail) {
+        return remote == null ? OptionalInt.empty() : remote.open(fail);
+    }
+
+    /**
+     * Once the log is open, gets the replica ready before the first pass: connected (remote) and its root created.
+     * Returns the exit code to end the run with, if it cannot go on.
      */
     OptionalInt start(RemoteRun.StartFailure fail) {
         if (remote != null) {
@@ -61,7 +69,8 @@ final class ReplicaSide implements AutoCloseable {
             return OptionalInt.empty();
         } catch (IOException e) {
             // The lock and the log file were written: not "nothing was touched", but nothing in the replica.
-            LOG.error("cannot create replica '{}': {}", LogText.escape(settings.replica().display()),
+            LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot create replica '{}': {}",
+                    LogText.escape(settings.replica().display()),
                     LogText.reason(e));
             return OptionalInt.of(fail.stop("cannot create replica '" + LogText.escape(settings.asGiven().replica())
                     + "': " + LogText.reason(e), ExitCode.REPLICA_UNUSABLE));
@@ -71,6 +80,14 @@ final class ReplicaSide implements AutoCloseable {
     /** Why the run no longer holds the replica (another run took its remote lock over), if so. */
     Optional<IOException> lost() {
         return remote == null ? Optional.empty() : remote.lockLost();
+    }
+
+    /**
+     * Why the run must stop: a connection made after the start found the replica to be a refused directory of this
+     * host (one made at the start refuses it in {@link #open}).
+     */
+    Optional<SameHostGuard.Refusal> refusal() {
+        return remote == null ? Optional.empty() : remote.refusal();
     }
 
     @Override

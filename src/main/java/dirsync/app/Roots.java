@@ -10,36 +10,47 @@ import java.nio.file.Path;
  * The three paths a run works with, checked before anything is written. The roots themselves are resolved
  * (a source given as a symlink to a directory is that directory); links inside the trees are never followed.
  *
- * @param source  real path of the source directory
- * @param replica real path of the replica directory, or where it will be created; null for a replica on
- *                another host (nothing local can be inside it)
- * @param logFile real path of the log file, or where it will be created
+ * @param source       real path of the source directory
+ * @param replica      real path of the replica directory, or where it will be created; null for a replica on
+ *                     another host (nothing local can be inside it)
+ * @param replicaShown the replica as messages quote it
+ * @param logFile      real path of the log file, or where it will be created
  */
-record Roots(Path source, Path replica, Path logFile) {
+record Roots(Path source, Path replica, String replicaShown, Path logFile) {
 
     static Roots validate(Path source, Path replica, Path logFile) throws InvalidSettingsException {
+        return validate(source, replica, quote(replica), logFile);
+    }
+
+    /**
+     * The same, with the replica quoted in messages as {@code replicaShown}: an sftp:// replica found to be a
+     * directory of this machine is named as the user wrote it.
+     */
+    static Roots validate(Path source, Path replica, String replicaShown, Path logFile)
+            throws InvalidSettingsException {
         Path realSource = existingDirectory(source);
-        Path realReplica = replica(replica);
+        Path realReplica = replica(replica, replicaShown);
         if (realSource.equals(realReplica)) {
-            throw new InvalidSettingsException("source and replica are the same directory: " + quote(realSource));
+            throw new InvalidSettingsException("source and replica are the same directory: " + quote(realSource)
+                    + (replicaShown.equals(quote(replica)) ? "" : " (replica " + replicaShown + ")"));
         }
         if (realReplica.startsWith(realSource)) {
-            throw new InvalidSettingsException("replica " + quote(replica) + " is inside the source " + quote(source)
+            throw new InvalidSettingsException("replica " + replicaShown + " is inside the source " + quote(source)
                     + ": it would copy itself forever");
         }
         if (realSource.startsWith(realReplica)) {
-            throw new InvalidSettingsException("source " + quote(source) + " is inside the replica " + quote(replica)
+            throw new InvalidSettingsException("source " + quote(source) + " is inside the replica " + replicaShown
                     + ": the mirror would delete it");
         }
-        Roots roots = new Roots(realSource, realReplica, null);
-        return new Roots(realSource, realReplica, roots.outsideFile(logFile, "log file"));
+        Roots roots = new Roots(realSource, realReplica, replicaShown, null);
+        return new Roots(realSource, realReplica, replicaShown, roots.outsideFile(logFile, "log file"));
     }
 
     /** The source and the log file of a run whose replica is on another host. */
     static Roots validateWithRemoteReplica(Path source, Path logFile) throws InvalidSettingsException {
         Path realSource = existingDirectory(source);
-        Roots roots = new Roots(realSource, null, null);
-        return new Roots(realSource, null, roots.outsideFile(logFile, "log file"));
+        Roots roots = new Roots(realSource, null, null, null);
+        return new Roots(realSource, null, null, roots.outsideFile(logFile, "log file"));
     }
 
     /**
@@ -62,6 +73,16 @@ record Roots(Path source, Path replica, Path logFile) {
             real = realPathOfFuture(file, role);
         }
         return outside(file, real, role);
+    }
+
+    /**
+     * Checks what dirsync writes besides the trees, other than the log file: the status file (if any; its real path
+     * is returned, else null) and the state directory, where the lock and the hash memory live.
+     */
+    Path besidesTheTrees(Path statusFile, Path stateDirectory) throws InvalidSettingsException {
+        Path realStatusFile = statusFile == null ? null : outsideFile(statusFile, "status file");
+        outsideDirectory(stateDirectory, "state directory (the lock and the hash memory, java.io.tmpdir)");
+        return realStatusFile;
     }
 
     /** Checks a directory dirsync writes besides the replica (backups): outside both roots. */
@@ -95,7 +116,7 @@ record Roots(Path source, Path replica, Path logFile) {
 
     private Path outside(Path given, Path real, String role) throws InvalidSettingsException {
         if (replica != null && real.startsWith(replica)) {
-            throw new InvalidSettingsException(role + " " + quote(given) + " is inside the replica " + quote(replica)
+            throw new InvalidSettingsException(role + " " + quote(given) + " is inside the replica " + replicaShown
                     + ": the mirror would delete it");
         }
         if (real.startsWith(source)) {
@@ -115,15 +136,15 @@ record Roots(Path source, Path replica, Path logFile) {
         return realPath(source, "source");
     }
 
-    private static Path replica(Path replica) throws InvalidSettingsException {
+    private static Path replica(Path replica, String shown) throws InvalidSettingsException {
         if (Files.exists(replica)) {
             if (!Files.isDirectory(replica)) {
-                throw new InvalidSettingsException("replica " + quote(replica) + " exists but is not a directory");
+                throw new InvalidSettingsException("replica " + shown + " exists but is not a directory");
             }
             return realPath(replica, "replica");
         }
         if (Files.isSymbolicLink(replica)) {
-            throw new InvalidSettingsException("replica " + quote(replica) + " is a symbolic link to nothing");
+            throw new InvalidSettingsException("replica " + shown + " is a symbolic link to nothing");
         }
         return realPathOfFuture(replica, "replica");
     }
@@ -157,7 +178,7 @@ record Roots(Path source, Path replica, Path logFile) {
         }
     }
 
-    private static String quote(Path path) {
+    static String quote(Path path) {
         return "'" + LogText.escape(path) + "'";
     }
 }

@@ -70,8 +70,13 @@ public final class Session {
                         ExitCode.USAGE);
             }
         }
-        try {
-            return locked();
+        try (ReplicaSide replica = ReplicaSide.of(settings)) {
+            // Before the log file is opened: a remote replica that is a refused directory of this host touches nothing.
+            OptionalInt refused = replica.open(this::fail);
+            if (refused.isPresent()) {
+                return refused.getAsInt();
+            }
+            return locked(replica);
         } finally {
             release(lock);
         }
@@ -87,7 +92,7 @@ public final class Session {
         }
     }
 
-    private int locked() throws InterruptedException {
+    private int locked(ReplicaSide replica) throws InterruptedException {
         try {
             openForAppend(settings.logFile());
         } catch (IOException e) {
@@ -98,50 +103,55 @@ public final class Session {
         LoggingSetup.configure(settings.logFile(), console, settings.verbose(), settings.quiet(),
                 settings.logRolling());
         try {
-            return logged(console);
+            return logged(console, replica);
         } finally {
             LoggingSetup.shutdown();
         }
     }
 
-    private int logged(ConsoleLine console) throws InterruptedException {
+    private int logged(ConsoleLine console, ReplicaSide replica) throws InterruptedException {
         // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
-        try (ReplicaSide replica = ReplicaSide.of(settings)) {
-            LocalTree source = LocalTree.at(settings.source());
-            SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
-            Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(),
-                    replica.tree(), settings.options());
-            try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
-                    settings.interactive() ? console : null)) {
-                OptionalInt refused = replica.start(this::fail);
-                if (refused.isPresent()) {
-                    return refused.getAsInt();
-                }
-                LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
-                        LogText.escape(settings.source()), LogText.escape(settings.replica().display()),
-                        settings.interval().toSeconds(), settings.once() ? ", one pass"
-                                : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
-                        settings.dryRun() ? ", dry run" : "");
-                StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
-                        settings.replica().display(), watcher == null ? null : watcher::figures)).orElse(null);
-                if (settings.options().rememberHashes()) {
-                    recallVerifiedPairs(synchronizer);
-                }
-                Supplier<PassSummary> pass = () -> stopIfLost(replica, runPass(synchronizer, progress, status));
-                int exitCode = settings.once() ? exitCodeOf(pass.get())
-                        : watcher != null ? runWatching(watcher, pass, scope -> stopIfLost(replica,
-                        runPartialPass(synchronizer, progress, status, scope))) : runPeriodically(pass);
-                if (settings.options().rememberHashes() && !settings.dryRun()) {
-                    keepVerifiedPairs(synchronizer);
-                }
-                return replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode;
+        LocalTree source = LocalTree.at(settings.source());
+        SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
+        Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(),
+                replica.tree(), settings.options());
+        try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
+                settings.interactive() ? console : null)) {
+            OptionalInt refused = replica.start(this::fail);
+            if (refused.isPresent()) {
+                return refused.getAsInt();
             }
+            LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
+                    LogText.escape(settings.source()), LogText.escape(settings.replica().display()),
+                    settings.interval().toSeconds(), settings.once() ? ", one pass"
+                            : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
+                    settings.dryRun() ? ", dry run" : "");
+            StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
+                    settings.replica().display(), watcher == null ? null : watcher::figures)).orElse(null);
+            if (settings.options().rememberHashes()) {
+                recallVerifiedPairs(synchronizer);
+            }
+            Supplier<PassSummary> pass = () -> stopIfLost(replica, runPass(synchronizer, progress, status));
+            int exitCode = settings.once() ? exitCodeOf(pass.get())
+                    : watcher != null ? runWatching(watcher, pass, scope -> stopIfLost(replica,
+                    runPartialPass(synchronizer, progress, status, scope))) : runPeriodically(pass);
+            if (settings.options().rememberHashes() && !settings.dryRun()) {
+                keepVerifiedPairs(synchronizer);
+            }
+            return replica.refusal().map(SameHostGuard.Refusal::exitCode)
+                    .orElse(replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode);
         }
     }
 
-    /** A run whose remote lock another run took over stops after the pass that learnt it. */
+    /**
+     * A run whose remote lock another run took over, or whose replica a later connection found to be a refused
+     * directory of this host, stops after the pass that learnt it.
+     */
     private PassSummary stopIfLost(ReplicaSide replica, PassSummary summary) {
-        if (replica.lost().isPresent()) {
+        if (replica.refusal().isPresent()) {
+            LOG.error("stopping: {}", replica.refusal().get().getMessage());
+            stop.raise();
+        } else if (replica.lost().isPresent()) {
             LOG.error("stopping: another dirsync took this replica over");
             stop.raise();
         }

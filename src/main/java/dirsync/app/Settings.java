@@ -53,7 +53,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
     static final Duration SHORTEST_WATCH_DELAY = Duration.ofMillis(100), LONGEST_WATCH_DELAY = Duration.ofSeconds(60);
 
     /** Paths as given on the command line (the status file: null if none). */
-    public record AsGiven(String replica, Path logFile, Path statusFile) {
+    public record AsGiven(Path source, String replica, Path logFile, Path statusFile) {
     }
 
     public Settings {
@@ -99,9 +99,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                 roots = Roots.validate(request.source, Path.of(request.replica), request.logFile);
                 replica = new Replica.Local(roots.replica());
             }
-            if (request.statusFile != null) {
-                realStatusFile = roots.outsideFile(request.statusFile, "status file");
-            }
+            realStatusFile = roots.besidesTheTrees(request.statusFile, surroundings.stateDirectory());
             if (request.backupDir != null) {
                 realBackupDir = roots.outsideDirectory(request.backupDir, "backup directory");
             }
@@ -140,7 +138,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
-                new AsGiven(request.replica, request.logFile, request.statusFile),
+                new AsGiven(request.source, request.replica, request.logFile, request.statusFile),
                 request.watch ? Optional.of(request.watchDelay) : Optional.empty());
     }
 

@@ -258,6 +258,7 @@ class DirsyncCommandTest {
                 .contains("File name too long");
         assertThat(Files.readAllLines(log)).singleElement().asString()
                 .matches(TIMESTAMPED_LINE).contains("ERROR cannot create replica '", "File name too long");
+        assertThat(run.out()).as("said once on the console: on stderr, not again as a log line").isEmpty();
         assertThat(run.err()).doesNotContain("Exception");
     }
 
@@ -508,6 +509,33 @@ class DirsyncCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.errLines()).singleElement().asString().contains("not dirsync's own lock file",
                 "it is not a regular file");
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void aStateDirectoryInsideTheSourceIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path state = Files.createDirectories(source.resolve("sub/state"));
+        surroundings = new Surroundings(state, java.time.Duration.ofSeconds(10), false);
+        Map<String, String> before = Trees.snapshot(temp);
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().contains("state directory", "'" + state + "'",
+                "is inside the source");
+        assertThat(Trees.snapshot(temp)).containsExactlyEntriesOf(before);
+    }
+
+    @Test
+    void aStateDirectoryInsideTheReplicaIsRefusedForTheMirrorWouldDeleteTheLock() throws IOException {
+        Path state = Files.createDirectories(replica.resolve("state"));
+        surroundings = new Surroundings(state, java.time.Duration.ofSeconds(10), false);
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().contains("state directory", "is inside the replica",
+                "the mirror would delete it");
         assertThat(log).doesNotExist();
     }
 

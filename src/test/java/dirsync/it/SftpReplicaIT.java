@@ -74,8 +74,31 @@ class SftpReplicaIT {
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
         assertThat(refused.stderr().lines().toList()).singleElement().asString()
                 .startsWith("dirsync: ").contains(sshd.hostKeyFingerprint(), "ssh-keyscan");
+        assertThat(refused.stdout()).as("said once on the console: on stderr, not again as a log line").isEmpty();
+        assertThat(JarRuns.lines(jar.logFile())).as("the log file keeps its line")
+                .anyMatch(line -> line.contains("ERROR cannot use replica '") && line.contains("ssh-keyscan"));
         assertThat(jar.tmp().resolve("remote")).doesNotExist();
         assertThat(Files.readString(emptyKnownHosts)).isEmpty();
+    }
+
+    @Test
+    void aKeyTheServerRefusesIsSaidOnceOnTheConsoleEvenQuietAndKeptInTheLog() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        Path strangerKey = jar.tmp().resolve("stranger_ed25519");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", strangerKey.toString())
+                .redirectErrorStream(true).start();
+        assertThat(keygen.waitFor()).as("ssh-keygen").isZero();
+        List<String> command = once("-q").stream().map(arg -> arg.equals(sshd.clientKey().toString())
+                ? strangerKey.toString() : arg).toList();
+
+        JarRuns.Finished refused = run("refused", command);
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
+        assertThat(refused.stderr().lines().toList()).singleElement().asString().startsWith("dirsync: ");
+        assertThat(refused.stdout()).isEmpty();
+        assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("ERROR")).singleElement()
+                .asString().contains("cannot use replica '");
+        assertThat(jar.tmp().resolve("remote")).doesNotExist();
     }
 
     @Test
