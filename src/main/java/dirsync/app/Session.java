@@ -95,16 +95,20 @@ public final class Session {
                     + LogText.reason(e), ExitCode.USAGE);
         }
         ConsoleLine console = new ConsoleLine(out);
+        LogWrites logWrites = new LogWrites(err, settings.asGiven().logFile().toString());
         LoggingSetup.configure(settings.logFile(), console, settings.verbose(), settings.quiet(),
-                settings.logRolling());
+                settings.logRolling(), logWrites);
         try {
-            return logged(console);
+            int exitCode = logged(console, logWrites);
+            // A log with lines missing is a failed run, as a failed entry is: it needs someone to look.
+            return settings.once() && exitCode == ExitCode.OK && logWrites.failures() > 0 ? ExitCode.ENTRIES_FAILED
+                    : exitCode;
         } finally {
             LoggingSetup.shutdown();
         }
     }
 
-    private int logged(ConsoleLine console) throws InterruptedException {
+    private int logged(ConsoleLine console, LogWrites logWrites) throws InterruptedException {
         // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
         try (ReplicaSide replica = ReplicaSide.of(settings)) {
             LocalTree source = LocalTree.at(settings.source());
@@ -123,7 +127,8 @@ public final class Session {
                                 : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
                         settings.dryRun() ? ", dry run" : "");
                 StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
-                        settings.replica().display(), watcher == null ? null : watcher::figures)).orElse(null);
+                        settings.replica().display(), watcher == null ? null : watcher::figures, logWrites))
+                        .orElse(null);
                 if (settings.options().rememberHashes()) {
                     recallVerifiedPairs(synchronizer);
                 }
