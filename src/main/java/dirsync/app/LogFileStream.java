@@ -8,8 +8,8 @@ import java.io.RandomAccessFile;
 
 /**
  * The log file as the file appender writes it, one line a call, in place of Logback's own stream
- * ({@code ResilientFileOutputStream}), which tells of a failed write only to Logback's status manager (which
- * nobody here reads) and tries again after a delay that grows to five minutes.
+ * ({@code ResilientFileOutputStream}), which tells of a failed write only to Logback's status manager, which
+ * nobody here reads.
  *
  * <p>A write never throws (an appender whose stream throws stops for good): a line that cannot be written is
  * dropped and reported to {@link LogWrites}, and the file is opened again for the next line. The first line that
