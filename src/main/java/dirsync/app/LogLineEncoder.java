@@ -1,5 +1,6 @@
 package dirsync.app;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.CoreConstants;
@@ -29,19 +30,28 @@ final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        String level = event.getLevel().toString();
-        StringBuilder line = new StringBuilder(128)
-                .append(time.format(event.getTimeStamp()))
-                .append(' ')
-                .append(level);
-        for (int pad = level.length(); pad < 5; pad++) {
-            line.append(' ');
-        }
-        line.append(' ').append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+        StringBuilder line = line(event.getTimeStamp(), event.getLevel(), event.getFormattedMessage());
         if (event.getThrowableProxy() != null) {
             line.append(stackTrace().convert(event));
         }
         return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A line of the log's form that no logger wrote: the log file's own note that it is written again. */
+    byte[] encode(long time, Level level, String message) {
+        return line(time, level, message).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private StringBuilder line(long timeStamp, Level level, String message) {
+        String name = level.toString();
+        StringBuilder line = new StringBuilder(128)
+                .append(time.format(timeStamp))
+                .append(' ')
+                .append(name);
+        for (int pad = name.length(); pad < 5; pad++) {
+            line.append(' ');
+        }
+        return line.append(' ').append(message).append(CoreConstants.LINE_SEPARATOR);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.slf4j.MarkerFactory;
  * Configures Logback in code, because the log file is a command-line argument: every line goes to the
  * console and is appended to the log file, in one form (ISO-8601 time with offset, level, message). The file
  * rolls over by size into compressed numbered files; progress lines, and errors also said on stderr, go to the
- * file only.
+ * file only. A line the file cannot take is not lost in silence ({@link LogFileStream}).
  */
 final class LoggingSetup {
 
@@ -37,16 +37,25 @@ final class LoggingSetup {
     private LoggingSetup() {
     }
 
-    static void configure(Path logFile, ConsoleLine console, boolean verbose, boolean quiet, LogRolling rolling) {
+    /** @param writes told of each line the log file takes or not (see {@link LogFileStream}) */
+    static void configure(Path logFile, ConsoleLine console, boolean verbose, boolean quiet, LogRolling rolling,
+                          LogWrites writes) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
 
-        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+        LogLineEncoder lines = encoder(context);
+        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>() {
+            @Override
+            public void openFile(String name) {
+                // At the start and after each roll-over: the stream that never fails in silence.
+                setOutputStream(new LogFileStream(name, writes, lines));
+            }
+        };
         file.setContext(context);
         file.setName("file");
         file.setFile(logFile.toString());
         file.setAppend(true);
-        file.setEncoder(encoder(context));
+        file.setEncoder(lines);
 
         FixedWindowRollingPolicy window = new FixedWindowRollingPolicy();
         window.setContext(context);

@@ -100,16 +100,20 @@ public final class Session {
                     + LogText.reason(e), ExitCode.USAGE);
         }
         ConsoleLine console = new ConsoleLine(out);
+        LogWrites logWrites = new LogWrites(err, settings.asGiven().logFile().toString());
         LoggingSetup.configure(settings.logFile(), console, settings.verbose(), settings.quiet(),
-                settings.logRolling());
+                settings.logRolling(), logWrites);
         try {
-            return logged(console, replica);
+            int exitCode = logged(console, replica, logWrites);
+            // A log with lines missing is a failed run, as a failed entry is: it needs someone to look.
+            return settings.once() && exitCode == ExitCode.OK && logWrites.failures() > 0 ? ExitCode.ENTRIES_FAILED
+                    : exitCode;
         } finally {
             LoggingSetup.shutdown();
         }
     }
 
-    private int logged(ConsoleLine console, ReplicaSide replica) throws InterruptedException {
+    private int logged(ConsoleLine console, ReplicaSide replica, LogWrites logWrites) throws InterruptedException {
         // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
         LocalTree source = LocalTree.at(settings.source());
         SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
@@ -127,7 +131,8 @@ public final class Session {
                             : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
                     settings.dryRun() ? ", dry run" : "");
             StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
-                    settings.replica().display(), watcher == null ? null : watcher::figures)).orElse(null);
+                    settings.replica().display(), watcher == null ? null : watcher::figures, logWrites))
+                    .orElse(null);
             if (settings.options().rememberHashes()) {
                 recallVerifiedPairs(synchronizer);
             }

@@ -33,6 +33,8 @@ final class StatusFile {
     private final String replicaLabel;
     /** The watch's figures in watch mode, else null. */
     private final Supplier<SourceWatcher.Figures> watch;
+    /** The log file's writes, or null (for tests of the rest). */
+    private final LogWrites log;
     private Instant lastSuccess;
     private PassSummary lastFull;
     private Instant lastPartial;
@@ -44,9 +46,15 @@ final class StatusFile {
 
     /** The same, in watch mode: {@code watch} gives the watch's figures for each write. */
     StatusFile(Path file, String replica, Supplier<SourceWatcher.Figures> watch) {
+        this(file, replica, watch, null);
+    }
+
+    /** The same, with the figures of the log file's writes. */
+    StatusFile(Path file, String replica, Supplier<SourceWatcher.Figures> watch, LogWrites log) {
         this.file = file;
         this.replicaLabel = "replica=\"" + labelValue(replica) + "\"";
         this.watch = watch;
+        this.log = log;
         this.lastSuccess = previousSuccess(file);
     }
 
@@ -89,6 +97,12 @@ final class StatusFile {
         gauge(text, "dirsync_last_success_time_seconds",
                 "Start of the last pass that completed without errors, in Unix time (0: none yet).",
                 lastSuccess == null ? "0" : seconds(lastSuccess));
+        if (log != null) {
+            gauge(text, "dirsync_log_writable", "0 while lines cannot be written to the log file, else 1.",
+                    log.writable() ? "1" : "0");
+            gauge(text, "dirsync_log_write_failures",
+                    "Lines that could not be written to the log file since dirsync started.", log.failures());
+        }
         if (watch != null) {
             SourceWatcher.Figures figures = watch.get();
             gauge(text, "dirsync_watched_directories", "Source directories watched for changes.", figures.watched());

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
-            "1:--once: the pass finished, but some entries failed or a guard refused its deletions (or it was interrupted)",
+            "1:--once: the pass finished, but some entries failed, a guard refused its deletions or the log file could not "
+                + "take a line (or it was interrupted)",
             "2:usage or validation error; nothing was touched",
             "3:another dirsync is already running on the same replica; nothing was touched",
             "4:the run started but could not use the replica: nothing in it was changed",

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.sync.Operation;
 import dirsync.sync.PassSummary;
 import dirsync.watch.SourceWatcher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +60,23 @@ class StatusFileTest {
                 "dirsync_watched_directories{replica=\"/r\"} 584\n",
                 "dirsync_unwatched_directories{replica=\"/r\"} 2\n",
                 "dirsync_pending_events{replica=\"/r\"} 7\n");
+    }
+
+    @Test
+    void theLogFilesFailedWritesAreInTheStatusFile() throws Exception {
+        Path file = temp.resolve("dirsync.prom");
+        LogWrites log = new LogWrites(new PrintWriter(new StringWriter()), "dirsync.log");
+        StatusFile status = new StatusFile(file, "/r", null, log);
+        status.record(new PassSummary(Instant.EPOCH, Map.of(), 0, Duration.ZERO, true));
+        assertThat(Files.readString(file)).contains("dirsync_log_writable{replica=\"/r\"} 1\n",
+                "dirsync_log_write_failures{replica=\"/r\"} 0\n");
+
+        log.failed(new IOException("No space left on device"));
+        log.failed(new IOException("No space left on device"));
+        status.record(new PassSummary(Instant.EPOCH, Map.of(), 0, Duration.ZERO, true));
+
+        assertThat(Files.readString(file)).contains("dirsync_log_writable{replica=\"/r\"} 0\n",
+                "dirsync_log_write_failures{replica=\"/r\"} 2\n");
     }
 
     @Test
