@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -723,6 +724,69 @@ class DirsyncCommandTest {
         assertThat(run.errLines().get(0)).startsWith("dirsync: ").contains(words).doesNotContain("Exception");
         assertThat(run.out()).isEmpty();
         assertThat(Trees.snapshot(temp)).as("nothing touched").isEqualTo(before);
+    }
+
+    /**
+     * A REPLICA that scp or rsync would read as a remote address, and the sftp:// form the error offers. Taken as
+     * a relative path it would be a directory under the working directory (./ftp:/host/x): none may appear.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ftp://host/x, an ftp:// address, sftp://host/x", "ssh://host/x, an ssh:// address, sftp://host/x",
+        "scp://host/x, an scp:// address, sftp://host/x", "sftp:/host/x, an sftp address without '//', sftp://host/x",
+        "host:/x, '''/x'' on host ''host'', as scp and rsync read it', sftp://host/x",
+        "root@host:/x, '''/x'' on host ''host'' as user ''root'', as scp and rsync read it', sftp://root@host/x"})
+    void aReplicaThatReadsAsAnotherRemoteAddressIsRefusedAndNothingIsCreated(String address, String understood,
+                                                                          String sftp) {
+        Path firstName = Path.of(address.substring(0, address.indexOf('/'))); // ftp:, sftp:, host:, root@host:
+        assertThat(firstName).as("left over in the working directory").doesNotExist();
+        Map<String, String> before = Trees.snapshot(temp);
+
+        Run run = run("--once", source.toString(), address, "5", log.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: replica '" + address + "' reads as "
+                + understood + ": dirsync reaches another host only by sftp://; write " + sftp + " for a remote "
+                + "replica, or ./" + address + " for a local directory");
+        assertThat(firstName).as("created in the working directory").doesNotExist();
+        assertThat(Trees.snapshot(temp)).as("nothing touched").isEqualTo(before);
+    }
+
+    @Test
+    void aFileUrlIsRefusedWithItsPlainPath() {
+        String url = "file://" + replica;
+
+        Run run = run("--once", source.toString(), url, "5", log.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: replica '" + url
+                + "' is a file:// URL, and dirsync takes plain paths: write " + replica);
+        assertThat(replica).doesNotExist();
+        assertThat(log).doesNotExist();
+        assertThat(Path.of("file:")).as("created in the working directory").doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sftp://host/x, an sftp:// address", "ftp://host/x, an ftp:// address",
+        "host:/x, '''/x'' on host ''host'', as scp and rsync read it'"})
+    void aSourceOnAnotherHostIsRefusedWhateverTheAddress(String address, String understood) {
+        Run run = run("--once", address, replica.toString(), "5", log.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: source '" + address + "' reads as "
+                + understood + ": a source on another host is not supported (only the replica may be); write ./"
+                + address + " for a local directory");
+        assertThat(replica).doesNotExist();
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void aColonAfterTheFirstSlashIsPartOfALocalName() {
+        Path colons = temp.resolve("host:").resolve("x");
+
+        Run run = run(once(source, colons, "60", log));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertSameTree(source, colons);
     }
 
     private static void awaitTrue(Check check) throws Exception {
