@@ -645,6 +645,22 @@ class DirsyncCommandTest {
                         t.resolve("replica/s.prom").toString()), "status file", "inside the replica"),
                 mistake("status file is a directory", t -> withOptions(t, "--status-file", t.toString()),
                         "status file", "is a directory"),
+                mistake("log is a FIFO", t -> once(t.resolve("source"), t.resolve("replica"), "5", fifo(t, "pipe")),
+                        "log file '", "pipe' is a FIFO (named pipe), not a regular file"),
+                mistake("log is a character device", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/dev/null")), "log file '/dev/null' is a character device, not a regular file"),
+                mistake("log is a kernel file under /proc", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/proc/self/status")), "log file '/proc/self/status' is on a proc file system"),
+                mistake("log would be created under /proc", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/proc/dirsync-test/sync.log")),
+                        "log file '/proc/dirsync-test/sync.log' would be created on a proc file system"),
+                mistake("log would be created under /sys", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/sys/dirsync-test.log")), "log file '/sys/dirsync-test.log' would be created on a "
+                        + "sysfs file system"),
+                mistake("status file under /proc", t -> withOptions(t, "--status-file", "/proc/self/status"),
+                        "status file '/proc/self/status' is on a proc file system"),
+                mistake("backup directory under /proc", t -> withOptions(t, "--backup-dir", "/proc/dirsync-test"),
+                        "backup directory '/proc/dirsync-test' would be created on a proc file system"),
                 mistake("bad exclude pattern", t -> withOptions(t, "--exclude", "[oops"), "exclude pattern", "'[oops'"),
                 mistake("missing exclude file", t -> withOptions(t, "--exclude-from", t.resolve("nope").toString()),
                         "cannot read exclude file"),
@@ -699,6 +715,21 @@ class DirsyncCommandTest {
             throw new java.io.UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** A FIFO (named pipe) at {@code name} in {@code temp}. */
+    private static Path fifo(Path temp, String name) {
+        Path fifo = temp.resolve(name);
+        try {
+            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+            assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return fifo;
     }
 
     private static Path link(Path temp, String name, Path target) {
@@ -787,6 +818,40 @@ class DirsyncCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertSameTree(source, colons);
+    }
+
+    /** /dev is a devtmpfs on a host (a container may give a tmpfs instead: nothing to refuse there). */
+    @Test
+    void aLogFileThatWouldBeCreatedAmongTheDevicesIsRefused() throws IOException {
+        Path underDev = Path.of("/dev/dirsync-test-" + ProcessHandle.current().pid() + ".log");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(Path.of("/dev")).type().equals("devtmpfs"),
+                "/dev is a devtmpfs");
+
+        Run run = run(once(source, replica, "60", underDev));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: log file '" + underDev
+                + "' would be created on a devtmpfs file system (its entries are devices, not files to write to)");
+        assertThat(underDev).doesNotExist();
+        assertThat(replica).doesNotExist();
+    }
+
+    /** tmpfs holds files like a disk: /dev/shm is one, though it is under /dev. */
+    @Test
+    void aLogFileOnTmpfsIsAFile() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm)
+                && Files.getFileStore(shm).type().equals("tmpfs"), "/dev/shm is a tmpfs");
+        Path onTmpfs = Files.createTempDirectory(shm, "dirsync-test-").resolve("sync.log");
+        try {
+            Run run = run(once(source, replica, "60", onTmpfs));
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(Files.readString(onTmpfs)).contains("pass 1 finished");
+        } finally {
+            Files.deleteIfExists(onTmpfs);
+            Files.delete(onTmpfs.getParent());
+        }
     }
 
     private static void awaitTrue(Check check) throws Exception {

@@ -84,14 +84,15 @@ class CliProcessIT {
 
     /**
      * Run from the test's directory with relative paths, as a user types them: a REPLICA that scp and rsync read as
-     * a remote address is refused before anything is created (no ./ftp:/host/x).
+     * a remote address, or a LOG_FILE on procfs, is refused before anything is created (no ./ftp:/host/x).
      */
     @ParameterizedTest(name = "REPLICA {0}, LOG_FILE {1}")
     @CsvSource({
         "ftp://host/x, logs/dirsync.log,  'reads as an ftp:// address',                            'write sftp://host/x'",
-        "host:/x,      logs/dirsync.log,  'reads as ''/x'' on host ''host''',                       'write sftp://host/x'"})
-    void aForeignAddressIsOneLineExit2AndNothingIsCreated(String replica, String logFile, String understood,
-                                                          String advice)
+        "host:/x,      logs/dirsync.log,  'reads as ''/x'' on host ''host''',                       'write sftp://host/x'",
+        "replica,      /proc/self/status, 'log file ''/proc/self/status'' is on a proc file system', 'kernel'"})
+    void aForeignAddressOrALogOnProcIsOneLineExit2AndNothingIsCreated(String replica, String logFile,
+                                                                      String understood, String advice)
             throws IOException {
         Trees.at(jar.source()).file("a.txt", "alpha").file("sub/b.txt", "beta");
         Map<String, String> before = besideTheOutput(jar.tmp());
