@@ -54,8 +54,9 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
     }
 
     /**
-     * Checks a file dirsync writes besides the replica (log, status): not a directory, and outside both roots,
-     * where the mirror would delete it or copy it while it changes. Returns its real path.
+     * Checks a file dirsync writes besides the replica (log, status): a regular file or none yet, on a file system
+     * that holds files (see {@link FileHome}), and outside both roots, where the mirror would delete it or copy it
+     * while it changes. Returns its real path.
      */
     Path outsideFile(Path file, String role) throws InvalidSettingsException {
         if (Files.isDirectory(file)) {
@@ -63,14 +64,15 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
         }
         Path real;
         if (Files.exists(file)) {
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidSettingsException(role + " " + quote(file) + " is not a regular file");
-            }
             real = realPath(file, role);
         } else if (Files.isSymbolicLink(file)) {
             throw new InvalidSettingsException(role + " " + quote(file) + " is a symbolic link to nothing");
         } else {
             real = realPathOfFuture(file, role);
+        }
+        String problem = FileHome.problemWithFile(real);
+        if (problem != null) {
+            throw new InvalidSettingsException(role + " " + quote(file) + " " + problem);
         }
         return outside(file, real, role);
     }
@@ -85,12 +87,16 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
         return realStatusFile;
     }
 
-    /** Checks a directory dirsync writes besides the replica (backups): outside both roots. */
+    /** Checks a directory dirsync writes besides the replica (backups): on a file system of files, outside both. */
     Path outsideDirectory(Path dir, String role) throws InvalidSettingsException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InvalidSettingsException(role + " " + quote(dir) + " exists but is not a directory");
         }
         Path real = Files.exists(dir) ? realPath(dir, role) : realPathOfFuture(dir, role);
+        String problem = FileHome.problemWithFileSystem(real);
+        if (problem != null) {
+            throw new InvalidSettingsException(role + " " + quote(dir) + " " + problem);
+        }
         return outside(dir, real, role);
     }
 

@@ -1,7 +1,6 @@
 package dirsync.app;
 
 import ch.qos.logback.core.util.FileSize;
-import dirsync.fs.sftp.SftpLocation;
 import dirsync.fs.sftp.SshOptions;
 import dirsync.sync.Excludes;
 import dirsync.sync.LogText;
@@ -86,7 +85,8 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         Path realStatusFile = null;
         Path realBackupDir = null;
         try {
-            if (SftpLocation.looksRemote(request.replica)) {
+            Path source = Address.localSource(request.source);
+            if (Address.remoteReplica(request.replica)) {
                 if (request.backupDir != null) {
                     throw new InvalidSettingsException("--backup-dir cannot be used with an sftp:// replica: the "
                             + "backups would have to be kept on the other host");
@@ -94,9 +94,9 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                 replica = Replica.Remote.parse(request.replica, SshOptions.defaults(surroundings.home())
                         .withAcceptNewHostKey(request.acceptNewHostKey), request.sshKey, request.knownHosts,
                         request.sshConfig);
-                roots = Roots.validateWithRemoteReplica(request.source, request.logFile);
+                roots = Roots.validateWithRemoteReplica(source, request.logFile);
             } else {
-                roots = Roots.validate(request.source, Path.of(request.replica), request.logFile);
+                roots = Roots.validate(source, Path.of(request.replica), request.logFile);
                 replica = new Replica.Local(roots.replica());
             }
             realStatusFile = roots.besidesTheTrees(request.statusFile, surroundings.stateDirectory());
@@ -138,7 +138,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
-                new AsGiven(request.source, request.replica, request.logFile, request.statusFile),
+                new AsGiven(Path.of(request.source), request.replica, request.logFile, request.statusFile),
                 request.watch ? Optional.of(request.watchDelay) : Optional.empty());
     }
 
@@ -161,7 +161,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
      * default until set.
      */
     public static final class Request {
-        private final Path source;
+        private final String source;
         private final String replica;
         private final Duration interval;
         private final Path logFile;
@@ -191,8 +191,8 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         private Path sshConfig;
         private boolean acceptNewHostKey;
 
-        /** @param replica a local path, or {@code sftp://[user@]host[:port]/path} */
-        public Request(Path source, String replica, Duration interval, Path logFile) {
+        /** The four arguments, SOURCE and REPLICA as given (REPLICA may be {@code sftp://[user@]host[:port]/path}). */
+        public Request(String source, String replica, Duration interval, Path logFile) {
             this.source = Objects.requireNonNull(source, "source");
             this.replica = Objects.requireNonNull(replica, "replica");
             this.interval = Objects.requireNonNull(interval, "interval");

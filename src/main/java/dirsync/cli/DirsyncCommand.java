@@ -48,12 +48,14 @@ import picocli.CommandLine.Spec;
         })
 public final class DirsyncCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory to mirror. It is only ever read.")
-    private Path source;
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory on this machine to mirror. It is only "
+            + "ever read.")
+    private Path source; // a Path for the shell's completion; the run reads the text as typed (see request())
 
     @Parameters(index = "1", paramLabel = "REPLICA",
             description = "Directory to keep identical to SOURCE; created if missing. Must not overlap SOURCE. Or "
-                    + "one on another host: sftp://[user@]host[:port]/absolute/path (keys and known hosts as ssh).")
+                    + "one on another host: sftp://[user@]host[:port]/absolute/path (keys and known hosts as ssh). "
+                    + "Other remote forms (host:/path, ssh://...) are refused: write ./host:path for a local name.")
     private String replica;
 
     @Parameters(index = "2", paramLabel = "INTERVAL", converter = Converters.IntervalConverter.class,
@@ -212,7 +214,10 @@ public final class DirsyncCommand implements Callable<Integer> {
     }
 
     private Settings.Request request() {
-        return new Settings.Request(source, replica, interval, logFile)
+        // As typed: a Path folds "sftp://h/x" into "sftp:/h/x", and the two are refused with different advice.
+        String sourceAsTyped = spec.commandLine().getParseResult().matchedPositional(0).originalStringValues()
+                .get(0);
+        return new Settings.Request(sourceAsTyped, replica, interval, logFile)
                 .once(once)
                 .watch(watch, watchDelay)
                 .ssh(sshKey, knownHosts, sshConfig, acceptNewHostKey)

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -672,6 +673,22 @@ class DirsyncCommandTest {
                         t.resolve("replica/s.prom").toString()), "status file", "inside the replica"),
                 mistake("status file is a directory", t -> withOptions(t, "--status-file", t.toString()),
                         "status file", "is a directory"),
+                mistake("log is a FIFO", t -> once(t.resolve("source"), t.resolve("replica"), "5", fifo(t, "pipe")),
+                        "log file '", "pipe' is a FIFO (named pipe), not a regular file"),
+                mistake("log is a character device", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/dev/null")), "log file '/dev/null' is a character device, not a regular file"),
+                mistake("log is a kernel file under /proc", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/proc/self/status")), "log file '/proc/self/status' is on a proc file system"),
+                mistake("log would be created under /proc", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/proc/dirsync-test/sync.log")),
+                        "log file '/proc/dirsync-test/sync.log' would be created on a proc file system"),
+                mistake("log would be created under /sys", t -> once(t.resolve("source"), t.resolve("replica"), "5",
+                        Path.of("/sys/dirsync-test.log")), "log file '/sys/dirsync-test.log' would be created on a "
+                        + "sysfs file system"),
+                mistake("status file under /proc", t -> withOptions(t, "--status-file", "/proc/self/status"),
+                        "status file '/proc/self/status' is on a proc file system"),
+                mistake("backup directory under /proc", t -> withOptions(t, "--backup-dir", "/proc/dirsync-test"),
+                        "backup directory '/proc/dirsync-test' would be created on a proc file system"),
                 mistake("bad exclude pattern", t -> withOptions(t, "--exclude", "[oops"), "exclude pattern", "'[oops'"),
                 mistake("missing exclude file", t -> withOptions(t, "--exclude-from", t.resolve("nope").toString()),
                         "cannot read exclude file"),
@@ -728,6 +745,21 @@ class DirsyncCommandTest {
         return file;
     }
 
+    /** A FIFO (named pipe) at {@code name} in {@code temp}. */
+    private static Path fifo(Path temp, String name) {
+        Path fifo = temp.resolve(name);
+        try {
+            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+            assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return fifo;
+    }
+
     private static Path link(Path temp, String name, Path target) {
         try {
             return Files.createSymbolicLink(temp.resolve(name), target);
@@ -751,6 +783,103 @@ class DirsyncCommandTest {
         assertThat(run.errLines().get(0)).startsWith("dirsync: ").contains(words).doesNotContain("Exception");
         assertThat(run.out()).isEmpty();
         assertThat(Trees.snapshot(temp)).as("nothing touched").isEqualTo(before);
+    }
+
+    /**
+     * A REPLICA that scp or rsync would read as a remote address, and the sftp:// form the error offers. Taken as
+     * a relative path it would be a directory under the working directory (./ftp:/host/x): none may appear.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ftp://host/x, an ftp:// address, sftp://host/x", "ssh://host/x, an ssh:// address, sftp://host/x",
+        "scp://host/x, an scp:// address, sftp://host/x", "sftp:/host/x, an sftp address without '//', sftp://host/x",
+        "host:/x, '''/x'' on host ''host'', as scp and rsync read it', sftp://host/x",
+        "root@host:/x, '''/x'' on host ''host'' as user ''root'', as scp and rsync read it', sftp://root@host/x"})
+    void aReplicaThatReadsAsAnotherRemoteAddressIsRefusedAndNothingIsCreated(String address, String understood,
+                                                                          String sftp) {
+        Path firstName = Path.of(address.substring(0, address.indexOf('/'))); // ftp:, sftp:, host:, root@host:
+        assertThat(firstName).as("left over in the working directory").doesNotExist();
+        Map<String, String> before = Trees.snapshot(temp);
+
+        Run run = run("--once", source.toString(), address, "5", log.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: replica '" + address + "' reads as "
+                + understood + ": dirsync reaches another host only by sftp://; write " + sftp + " for a remote "
+                + "replica, or ./" + address + " for a local directory");
+        assertThat(firstName).as("created in the working directory").doesNotExist();
+        assertThat(Trees.snapshot(temp)).as("nothing touched").isEqualTo(before);
+    }
+
+    @Test
+    void aFileUrlIsRefusedWithItsPlainPath() {
+        String url = "file://" + replica;
+
+        Run run = run("--once", source.toString(), url, "5", log.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: replica '" + url
+                + "' is a file:// URL, and dirsync takes plain paths: write " + replica);
+        assertThat(replica).doesNotExist();
+        assertThat(log).doesNotExist();
+        assertThat(Path.of("file:")).as("created in the working directory").doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sftp://host/x, an sftp:// address", "ftp://host/x, an ftp:// address",
+        "host:/x, '''/x'' on host ''host'', as scp and rsync read it'"})
+    void aSourceOnAnotherHostIsRefusedWhateverTheAddress(String address, String understood) {
+        Run run = run("--once", address, replica.toString(), "5", log.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: source '" + address + "' reads as "
+                + understood + ": a source on another host is not supported (only the replica may be); write ./"
+                + address + " for a local directory");
+        assertThat(replica).doesNotExist();
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void aColonAfterTheFirstSlashIsPartOfALocalName() {
+        Path colons = temp.resolve("host:").resolve("x");
+
+        Run run = run(once(source, colons, "60", log));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertSameTree(source, colons);
+    }
+
+    /** /dev is a devtmpfs on a host (a container may give a tmpfs instead: nothing to refuse there). */
+    @Test
+    void aLogFileThatWouldBeCreatedAmongTheDevicesIsRefused() throws IOException {
+        Path underDev = Path.of("/dev/dirsync-test-" + ProcessHandle.current().pid() + ".log");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(Path.of("/dev")).type().equals("devtmpfs"),
+                "/dev is a devtmpfs");
+
+        Run run = run(once(source, replica, "60", underDev));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.errLines()).singleElement().asString().isEqualTo("dirsync: log file '" + underDev
+                + "' would be created on a devtmpfs file system (its entries are devices, not files to write to)");
+        assertThat(underDev).doesNotExist();
+        assertThat(replica).doesNotExist();
+    }
+
+    /** tmpfs holds files like a disk: /dev/shm is one, though it is under /dev. */
+    @Test
+    void aLogFileOnTmpfsIsAFile() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm)
+                && Files.getFileStore(shm).type().equals("tmpfs"), "/dev/shm is a tmpfs");
+        Path onTmpfs = Files.createTempDirectory(shm, "dirsync-test-").resolve("sync.log");
+        try {
+            Run run = run(once(source, replica, "60", onTmpfs));
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(Files.readString(onTmpfs)).contains("pass 1 finished");
+        } finally {
+            Files.deleteIfExists(onTmpfs);
+            Files.delete(onTmpfs.getParent());
+        }
     }
 
     private static void awaitTrue(Check check) throws Exception {

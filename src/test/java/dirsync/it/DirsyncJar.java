@@ -100,6 +100,12 @@ final class DirsyncJar implements BeforeEachCallback, AfterEachCallback {
         return runs.run(label, timeout, command);
     }
 
+    /** Runs {@code command} to its end in {@code workingDirectory}, where its relative paths are. */
+    JarRuns.Finished runIn(Path workingDirectory, String label, Duration timeout, List<String> command)
+            throws IOException {
+        return runs.start(label, command, workingDirectory).awaitExit(timeout);
+    }
+
     /**
      * From now on in this test, commands start with {@code launcher} (e.g. a wrapper, then java -jar some copy
      * of the jar; or the distribution's bin/dirsync) instead of {@code java -jar dirsync.jar}.

@@ -50,11 +50,16 @@ final class JarRuns implements AutoCloseable {
 
     /** Starts {@code command}; its output goes to {@code <label>-<n>.out} and {@code .err} in the output dir. */
     Running start(String label, List<String> command) throws IOException {
+        return start(label, command, outputDir);
+    }
+
+    /** The same with {@code workingDirectory} as the child's working directory (the output dir above). */
+    Running start(String label, List<String> command, Path workingDirectory) throws IOException {
         int number = ++counter;
         Path out = outputDir.resolve(label + "-" + number + ".out");
         Path err = outputDir.resolve(label + "-" + number + ".err");
         Process process = new ProcessBuilder(command)
-                .directory(outputDir.toFile())
+                .directory(workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
