@@ -32,7 +32,7 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
         Path realReplica = replica(replica, replicaShown);
         if (realSource.equals(realReplica)) {
             throw new InvalidSettingsException("source and replica are the same directory: " + quote(realSource)
-                    + (replicaShown.equals(quote(replica)) ? "" : " (replica " + replicaShown + ")"));
+                    + (replicaShown.equals(quote(replica)) ? "" : ", given as replica " + replicaShown));
         }
         if (realReplica.startsWith(realSource)) {
             throw new InvalidSettingsException("replica " + replicaShown + " is inside the source " + quote(source)
