@@ -33,6 +33,8 @@ final class RunningWatch implements AutoCloseable {
     private final Thread thread;
     final List<PassSummary> fullPasses = new CopyOnWriteArrayList<>();
     final List<PassScope> partialScopes = new CopyOnWriteArrayList<>();
+    /** The summaries of the partial passes, each added once its pass has ended. */
+    final List<PassSummary> partialPasses = new CopyOnWriteArrayList<>();
 
     private RunningWatch(SourceWatcher watcher, Path replica, SyncOptions options) {
         this.watcher = watcher;
@@ -78,7 +80,7 @@ final class RunningWatch implements AutoCloseable {
                 @Override
                 public void partial(PassScope scope) {
                     partialScopes.add(scope);
-                    synchronizer.runPass(Cancellation.of(stop::get), scope);
+                    partialPasses.add(synchronizer.runPass(Cancellation.of(stop::get), scope));
                 }
             });
         } catch (InterruptedException e) {

@@ -255,6 +255,34 @@ class WatchModeTest {
     }
 
     @Test
+    void afterARefusalALaterSmallerBurstInAnotherDirectoryDeletesNothing() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            trees.src().file("a/" + i, "x");
+        }
+        trees.src().file("b/0", "x").file("b/1", "x");
+        SyncOptions options = SyncOptions.defaults().withMaxDelete(5).withDeleteWindow(Duration.ofHours(1));
+        try (RunningWatch watch = RunningWatch.start(trees.source(), trees.replica(), Duration.ofHours(1),
+                Duration.ofMillis(300), options, null)) {
+            Trees.deleteRecursively(trees.source().resolve("a"));
+            watch.await(SOON, "the refusal of 9 deletions",
+                    () -> watch.partialPasses.stream().anyMatch(pass -> pass.errors() > 0));
+            int before = watch.partialPasses.size();
+
+            Files.delete(trees.source().resolve("b/0"));
+            trees.src().file("b/marker", "the pass over b has run");
+            watch.await(SOON, "a pass that copied the marker", () -> watch.partialPasses.stream().skip(before)
+                    .anyMatch(pass -> pass.count(Operation.COPIED) > 0));
+
+            assertThat(trees.replica().resolve("b/marker")).exists();
+            assertThat(trees.replica().resolve("b/0")).as("1 is within 5, but the refusal holds deletions")
+                    .exists();
+            assertThat(trees.replica().resolve("a/7")).exists();
+            assertThat(watch.partialPasses).allSatisfy(pass -> assertThat(pass.count(Operation.DELETED)
+                    + pass.count(Operation.DELETED_DIRECTORY)).isZero());
+        }
+    }
+
+    @Test
     void aSourceWhoseMountDisappearsIsCaughtByTheEmptySourceGuard() throws Exception {
         Assumptions.assumeTrue(isRoot(), "mounting a tmpfs needs root");
         Path source = trees.source();
