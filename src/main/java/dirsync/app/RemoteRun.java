@@ -1,5 +1,6 @@
 package dirsync.app;
 
+import dirsync.fs.local.KernelFiles;
 import dirsync.fs.sftp.RemoteConnection;
 import dirsync.fs.sftp.RemoteLock;
 import dirsync.fs.sftp.RemoteReplica;
@@ -7,8 +8,6 @@ import dirsync.fs.sftp.SshConnector;
 import dirsync.fs.sftp.SshSetupException;
 import dirsync.sync.LogText;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -243,7 +242,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
 
         private static String read(String file) {
             try {
-                String text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+                String text = KernelFiles.read(Path.of(file)).strip();
                 return text.isEmpty() || text.contains(" ") ? "?" : text;
             } catch (IOException | RuntimeException unknown) {
                 return "?";

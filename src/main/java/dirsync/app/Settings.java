@@ -46,7 +46,10 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                        boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
                        AsGiven asGiven, Optional<Duration> watchDelay) {
 
-    /** In watch mode, --max-delete counts the deletions of all passes of the last hour together. */
+    /**
+     * In watch mode, --max-delete counts the deletions of all passes of the last hour together, and a refusal holds
+     * every deletion back for an hour.
+     */
     public static final Duration WATCH_DELETE_WINDOW = Duration.ofHours(1);
     /** The shortest and longest --watch-delay. */
     static final Duration SHORTEST_WATCH_DELAY = Duration.ofMillis(100), LONGEST_WATCH_DELAY = Duration.ofSeconds(60);

@@ -73,7 +73,8 @@ public final class DirsyncCommand implements Callable<Integer> {
 
     @Option(names = "--watch", description = "Also watch SOURCE (inotify) and copy its changes within seconds, by "
             + "passes over just the changed directories; the full pass every INTERVAL stays as the safety net. "
-            + "--max-delete then counts the deletions of the last hour together.")
+            + "--max-delete then counts the deletions of the last hour together, and after a refusal deletes "
+            + "nothing for an hour.")
     private boolean watch;
 
     @Option(names = "--watch-delay", paramLabel = "SECONDS", converter = Converters.DelayConverter.class, defaultValue = "1",

@@ -49,13 +49,18 @@ interface DeletionGuard {
 
     /**
      * More deletions than the user allows, the contents of doomed directories included: in one pass, or, with a
-     * window, in all the passes that started within it (so that many small passes cannot add up to more).
+     * window, in all the passes that started less than the window before this one (so that many small passes
+     * cannot add up to more). With a window a refusal also holds every later deletion back until the window has
+     * passed since the refused pass started: an {@code rm -rf} that goes on in bursts gets nothing more through,
+     * whatever the size of its later bursts; the refused deletions themselves never count as deleted.
      */
     final class MaxDelete implements DeletionGuard {
         private final long limit;
         private final Duration window;
-        /** The deletions each recent pass was allowed, oldest first: {start, count}. Only with a window. */
+        /** The deletions each recent pass was allowed, oldest first. Only with a window. */
         private final Deque<Allowed> recent = new ArrayDeque<>();
+        /** The start of the pass whose refusal holds deletions back, or null. Only with a window. */
+        private Instant refusedAt;
 
         MaxDelete(long limit, Duration window) {
             this.limit = limit;
@@ -79,17 +84,26 @@ interface DeletionGuard {
             if (window.isZero()) {
                 return total > limit ? Optional.of(Texts.overTheLimit(total, limit)) : Optional.empty();
             }
-            Instant since = pass.startedAt().minus(window);
-            while (!recent.isEmpty() && recent.peekFirst().passStart().isBefore(since)) {
+            Instant now = pass.startedAt();
+            if (refusedAt != null && within(refusedAt, now)) {
+                return Optional.of(Texts.heldAfterRefusal(total, limit, window, Duration.between(refusedAt, now)));
+            }
+            refusedAt = null;
+            while (!recent.isEmpty() && !within(recent.peekFirst().passStart(), now)) {
                 recent.removeFirst();
             }
             long earlier = recent.stream().mapToLong(Allowed::count).sum();
             if (earlier + total > limit) {
-                return Optional.of(earlier == 0 ? Texts.overTheLimit(total, limit)
-                        : Texts.overTheWindowLimit(total, earlier, limit, window));
+                refusedAt = now;
+                return Optional.of(Texts.overTheWindowLimit(total, earlier, limit, window));
             }
-            recent.addLast(new Allowed(pass.startedAt(), total));
+            recent.addLast(new Allowed(now, total));
             return Optional.empty();
+        }
+
+        /** Whether a pass that started at {@code then} is less than the window before one starting {@code now}. */
+        private boolean within(Instant then, Instant now) {
+            return now.isBefore(then.plus(window));
         }
     }
 

@@ -21,8 +21,9 @@ import java.util.OptionalLong;
  * @param compare          how two files of the same size are judged
  * @param hardLinks        source files that share an inode share one in the replica too (where it can)
  * @param deleteWindow     how far back {@code maxDelete} counts: zero for each pass alone; else the deletions of
- *                         all passes that started within this long count together (watch mode, where one
- *                         {@code rm -rf} arrives as many small passes)
+ *                         all passes that started less than this long ago count together, and a refusal holds
+ *                         every deletion back until this long after the refused pass started (watch mode, where
+ *                         one {@code rm -rf} arrives as many small passes)
  */
 public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
                           boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare,

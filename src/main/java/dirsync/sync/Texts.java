@@ -96,9 +96,22 @@ final class Texts {
         return "it would delete " + total + " entries, more than --max-delete " + limit + " allows";
     }
 
+    /** The refusal that holds deletions back for {@code window}. */
     static String overTheWindowLimit(long total, long earlier, long limit, java.time.Duration window) {
-        return "it would delete " + total + " entries, and the passes of the last " + window.toSeconds()
-                + " s deleted " + earlier + ": more than --max-delete " + limit + " allows in that time";
+        return (earlier == 0 ? "it would delete " + total + " entries"
+                : "it would delete " + total + " entries, and the passes of the last " + window.toSeconds()
+                + " s deleted " + earlier) + ": more than --max-delete " + limit + " allows in " + window.toSeconds()
+                + " s; nothing is deleted for the next " + window.toSeconds() + " s (a restart with a higher "
+                + "--max-delete lets them through)";
+    }
+
+    /** A pass within the window after a refusal: {@code since} is the time from the refused pass's start. */
+    static String heldAfterRefusal(long total, long limit, java.time.Duration window, java.time.Duration since) {
+        java.time.Duration left = window.minus(since);
+        long leftSeconds = left.toSeconds() + (left.toNanosPart() == 0 ? 0 : 1);
+        return "it would delete " + total + " entries, but deletions are held: a pass " + since.toSeconds()
+                + " s earlier was refused (more than --max-delete " + limit + " allows in " + window.toSeconds()
+                + " s), and nothing is deleted for " + leftSeconds + " s more";
     }
 
     /** The detail of a copy's line: " (12 bytes)", or " (12 bytes, old version kept in backup)". */

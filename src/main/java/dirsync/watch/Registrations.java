@@ -5,12 +5,11 @@ import dirsync.fs.SourceTree;
 import dirsync.fs.local.DirectoryWatch;
 import dirsync.sync.LogText;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,23 +23,28 @@ import org.slf4j.LoggerFactory;
 final class Registrations {
 
     private static final Logger LOG = LoggerFactory.getLogger("dirsync");
-    static final String LIMIT_SYSCTL = "fs.inotify.max_user_watches";
-    private static final Path LIMIT_FILE = Path.of("/proc/sys/fs/inotify/max_user_watches");
 
     private final SourceTree source;
     private final DirectoryWatch watch;
     private final WatchLoop loop;
     private final long intervalSeconds;
+    private final Supplier<Optional<WatchLimit>> limit;
     // Guarded by this.
     private final Set<RelPath> unwatched = new HashSet<>();
     private IOException firstFailure;
     private boolean warned;
 
-    Registrations(SourceTree source, DirectoryWatch watch, WatchLoop loop, long intervalSeconds) {
+    /**
+     * @param limit reads the kernel's limit on watches when the warning needs it ({@link WatchLimit#current}, or
+     *              a test's stand-in)
+     */
+    Registrations(SourceTree source, DirectoryWatch watch, WatchLoop loop, long intervalSeconds,
+                  Supplier<Optional<WatchLimit>> limit) {
         this.source = source;
         this.watch = watch;
         this.loop = loop;
         this.intervalSeconds = intervalSeconds;
+        this.limit = limit;
     }
 
     /**
@@ -85,32 +89,33 @@ final class Registrations {
             count = unwatched.size();
             cause = firstFailure;
         }
+        String which = count + " of " + (watch.watched() + count) + " source directories";
         String reason = LogText.reason(cause);
-        if (isWatchLimit(cause)) {
-            OptionalLong limit = currentLimit();
-            String needed = limit.isPresent() ? String.valueOf(limit.getAsLong() + count) : "a higher value";
-            LOG.warn("cannot watch {} source {}: the kernel's limit {}{} is reached ({}); their changes wait for "
-                            + "the full pass every {} s. To watch them all: sysctl -w {}={} (at least)", count,
-                    count == 1 ? "directory" : "directories", LIMIT_SYSCTL,
-                    limit.isPresent() ? " (" + limit.getAsLong() + ")" : "", reason, intervalSeconds,
-                    LIMIT_SYSCTL, needed);
-        } else {
-            LOG.warn("cannot watch {} source {} ({}); their changes wait for the full pass every {} s", count,
-                    count == 1 ? "directory" : "directories", reason, intervalSeconds);
+        if (!isWatchLimit(cause)) {
+            LOG.warn("cannot watch {} ({}); changes in them wait for the full pass every {} s", which, reason,
+                    intervalSeconds);
+            return;
         }
+        Optional<WatchLimit> known = limit.get();
+        if (known.isEmpty()) {
+            LOG.warn("cannot watch {}: the kernel's limit {} is reached ({}), and its value cannot be read. Changes "
+                            + "in them wait for the full pass every {} s. To watch them all, raise {} by at least {}, "
+                            + "and more for new directories and other programs of this user", which,
+                    WatchLimit.SYSTEM_WIDE, reason, intervalSeconds, WatchLimit.SYSTEM_WIDE, count);
+            return;
+        }
+        WatchLimit reached = known.get();
+        LOG.warn("cannot watch {}: the kernel's limit {}={}{} is reached ({}); it counts the inotify watches of "
+                        + "all programs of this user. Changes in them wait for the full pass every {} s. To watch "
+                        + "them all: sysctl -w {}={} (at least {}: the {} in use plus {}; the rest is room for new "
+                        + "directories and other programs)", which, reached.sysctl(), reached.value(),
+                reached.namespace() ? " of this user namespace" : "", reason, intervalSeconds, reached.sysctl(),
+                reached.advised(count), reached.needed(count), reached.value(), count);
     }
 
     /** inotify's ENOSPC: "User limit of inotify watches reached" (or the errno's own text). */
     static boolean isWatchLimit(IOException cause) {
         String message = String.valueOf(cause.getMessage());
         return message.contains("inotify watches") || message.contains("No space left on device");
-    }
-
-    private static OptionalLong currentLimit() {
-        try {
-            return OptionalLong.of(Long.parseLong(Files.readString(LIMIT_FILE).trim()));
-        } catch (IOException | RuntimeException unknown) {
-            return OptionalLong.empty();
-        }
     }
 }

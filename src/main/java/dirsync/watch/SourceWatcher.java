@@ -8,6 +8,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +44,12 @@ public final class SourceWatcher implements Closeable {
     private final Thread events;
     private final Duration delay;
 
-    private SourceWatcher(LocalTree tree, DirectoryWatch watch, Duration interval, Duration delay) {
+    private SourceWatcher(LocalTree tree, DirectoryWatch watch, Duration interval, Duration delay,
+                          Supplier<Optional<WatchLimit>> limit) {
         this.watch = watch;
         this.delay = delay;
         this.loop = new WatchLoop(interval, delay, System::nanoTime);
-        this.registrations = new Registrations(tree, watch, loop, interval.toSeconds());
+        this.registrations = new Registrations(tree, watch, loop, interval.toSeconds(), limit);
         this.source = new WatchedSource(tree, registrations);
         this.router = new EventRouter(tree, watch, loop);
         this.events = new Thread(this::takeEvents, "dirsync-watch");
@@ -55,13 +58,19 @@ public final class SourceWatcher implements Closeable {
 
     /** Watch mode over the local source {@code tree}, with a full pass every {@code interval}. */
     public static SourceWatcher over(LocalTree tree, Duration interval, Duration delay) throws IOException {
-        return new SourceWatcher(tree, DirectoryWatch.over(tree), interval, delay);
+        return new SourceWatcher(tree, DirectoryWatch.over(tree), interval, delay, WatchLimit::current);
     }
 
     /** The same, with directories registered by {@code registrar}: a seam for tests of failed registrations. */
     public static SourceWatcher over(LocalTree tree, Duration interval, Duration delay,
                                      DirectoryWatch.Registrar registrar) throws IOException {
-        return new SourceWatcher(tree, DirectoryWatch.over(tree, registrar), interval, delay);
+        return new SourceWatcher(tree, DirectoryWatch.over(tree, registrar), interval, delay, WatchLimit::current);
+    }
+
+    /** The same, with the kernel's limit on watches as {@code limit} says: a seam for tests of the warning. */
+    static SourceWatcher over(LocalTree tree, Duration interval, Duration delay, DirectoryWatch.Registrar registrar,
+                              Supplier<Optional<WatchLimit>> limit) throws IOException {
+        return new SourceWatcher(tree, DirectoryWatch.over(tree, registrar), interval, delay, limit);
     }
 
     /** The source for the synchronizer: listing a directory watches it first. */

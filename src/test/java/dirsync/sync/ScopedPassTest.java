@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
+import dirsync.testing.LogCapture;
 import dirsync.testing.TwoTrees;
 import dirsync.testing.Trees;
 import java.io.IOException;
@@ -175,6 +176,126 @@ class ScopedPassTest {
         PassSummary later = pass(mirror, PassScope.builder().directory(RelPath.of("b")));
         assertThat(later.errors()).isZero();
         trees.assertSame();
+    }
+
+    @Test
+    void afterARefusalALaterSmallerBurstDeletesNothingWithinTheWindow() {
+        trees.src().file("a/1", "x").file("a/2", "x").file("a/3", "x").file("a/4", "x").file("b/1", "x")
+                .file("b/2", "x");
+        MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00Z"));
+        Synchronizer mirror = Mirrors.of(trees.source(), trees.replica(), windowOf(3), clock);
+        mirror.runPass(Cancellation.NEVER);
+        clock.advance(Duration.ofMinutes(1));
+        deleteFiles("a/1", "a/2", "a/3", "a/4");
+        assertThat(pass(mirror, PassScope.builder().directory(RelPath.of("a"))).errors()).as("4 are more than 3")
+                .isEqualTo(1);
+
+        clock.advance(Duration.ofHours(1).minusSeconds(1));
+        deleteFiles("b/1");
+        PassSummary held;
+        try (LogCapture log = new LogCapture()) {
+            held = pass(mirror, PassScope.builder().directory(RelPath.of("b")));
+            assertThat(log.messages()).anySatisfy(line -> assertThat(line).contains("deleted nothing this pass",
+                    "it would delete 1 entries, but deletions are held: a pass 3599 s earlier was refused (more "
+                            + "than --max-delete 3 allows in 3600 s), and nothing is deleted for 1 s more"));
+        }
+
+        assertThat(held.errors()).as("1 alone is within 3, but a refusal holds deletions for the hour")
+                .isEqualTo(1);
+        assertThat(held.count(Operation.DELETED)).isZero();
+        assertThat(trees.replica().resolve("b/1")).exists();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(pass(mirror, PassScope.builder().directory(RelPath.of("b"))).count(Operation.DELETED))
+                .as("an hour after the refused pass").isEqualTo(1);
+    }
+
+    @Test
+    void theTotalDeletedWithinTheWindowNeverExceedsTheLimit() {
+        // An rm -rf in bursts of irregular sizes at irregular times over three hours, each burst in the next
+        // directory, as rm walks the tree: {minute, files}.
+        int[][] bursts = {{1, 2}, {3, 5}, {10, 1}, {12, 7}, {20, 1}, {30, 1}, {45, 2}, {58, 4}, {62, 1}, {70, 3},
+                {80, 1}, {95, 6}, {121, 1}, {130, 2}, {150, 8}, {170, 1}, {185, 3}};
+        int files = 0;
+        for (int d = 0; d < bursts.length; d++) {
+            for (int i = 0; i < 10; i++, files++) {
+                trees.src().file("d" + d + "/" + i, "x");
+            }
+        }
+        MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00Z"));
+        Synchronizer mirror = Mirrors.of(trees.source(), trees.replica(), windowOf(10), clock);
+        mirror.runPass(Cancellation.NEVER);
+        Instant start = clock.instant();
+        Map<Instant, Long> deletedAt = new java.util.TreeMap<>();
+        for (int d = 0; d < bursts.length; d++) {
+            clock.advance(Duration.between(clock.instant(), start.plus(Duration.ofMinutes(bursts[d][0]))));
+            for (int i = 0; i < bursts[d][1]; i++) {
+                deleteFiles("d" + d + "/" + i);
+            }
+            deletedAt.put(clock.instant(), pass(mirror, PassScope.builder().directory(RelPath.of("d" + d)))
+                    .count(Operation.DELETED));
+        }
+
+        for (Instant passStart : deletedAt.keySet()) {
+            long inWindow = deletedAt.entrySet().stream()
+                    .filter(other -> !other.getKey().isAfter(passStart)
+                            && other.getKey().isAfter(passStart.minus(Duration.ofHours(1))))
+                    .mapToLong(Map.Entry::getValue).sum();
+            assertThat(inWindow).as("deleted in the hour up to %s", passStart).isLessThanOrEqualTo(10);
+        }
+        long deleted = deletedAt.values().stream().mapToLong(Long::longValue).sum();
+        assertThat(deleted).as("the first bursts within the limit were deleted").isGreaterThanOrEqualTo(8);
+        assertThat(Trees.snapshot(trees.replica()).keySet()).filteredOn(path -> path.contains("/"))
+                .hasSize((int) (files - deleted));
+    }
+
+    @Test
+    void aFullPassWithinTheWindowAfterARefusalCopiesButDeletesNothing() {
+        trees.src().file("a/1", "x").file("a/2", "x").file("a/3", "x").file("a/4", "x").file("b/1", "x")
+                .file("b/2", "old");
+        MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00Z"));
+        Synchronizer mirror = Mirrors.of(trees.source(), trees.replica(), windowOf(3), clock);
+        mirror.runPass(Cancellation.NEVER);
+        clock.advance(Duration.ofMinutes(1));
+        deleteFiles("a/1", "a/2", "a/3", "a/4");
+        assertThat(pass(mirror, PassScope.builder().directory(RelPath.of("a"))).errors()).isEqualTo(1);
+        trees.src().file("a/1", "x").file("a/2", "x").file("a/3", "x").file("a/4", "x"); // put back
+        deleteFiles("b/1");
+        trees.src().file("b/2", "new content").file("b/new", "n");
+        clock.advance(Duration.ofMinutes(30));
+
+        PassSummary full = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(full.errors()).as("1 deletion is within 3, but the refusal holds deletions").isEqualTo(1);
+        assertThat(full.count(Operation.DELETED)).isZero();
+        assertThat(trees.replica().resolve("b/1")).exists();
+        assertThat(trees.replica().resolve("b/2")).hasContent("new content");
+        assertThat(trees.replica().resolve("b/new")).hasContent("n");
+    }
+
+    @Test
+    void aFullPassAfterTheWindowMeetsTheLimitAgainWithAllThatIsLeftToDelete() {
+        trees.src().file("a/1", "x").file("a/2", "x").file("a/3", "x").file("a/4", "x").file("b/1", "x");
+        MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00Z"));
+        Synchronizer mirror = Mirrors.of(trees.source(), trees.replica(), windowOf(3), clock);
+        mirror.runPass(Cancellation.NEVER);
+        clock.advance(Duration.ofMinutes(1));
+        deleteFiles("a/1", "a/2", "a/3", "a/4");
+        assertThat(pass(mirror, PassScope.builder().directory(RelPath.of("a"))).errors()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(61));
+
+        PassSummary full = mirror.runPass(Cancellation.NEVER);
+        assertThat(full.errors()).as("the 4 are still more than 3").isEqualTo(1);
+        deleteFiles("b/1");
+        clock.advance(Duration.ofMinutes(10));
+        PassSummary later = pass(mirror, PassScope.builder().directory(RelPath.of("b")));
+
+        assertThat(later.errors()).as("that refusal holds deletions for another hour").isEqualTo(1);
+        assertThat(trees.replica().resolve("a/1")).exists();
+        assertThat(trees.replica().resolve("b/1")).exists();
+    }
+
+    private static SyncOptions windowOf(long maxDelete) {
+        return SyncOptions.defaults().withMaxDelete(maxDelete).withDeleteWindow(Duration.ofHours(1));
     }
 
     @Test

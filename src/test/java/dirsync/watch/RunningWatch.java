@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Watch mode in this process, as the application runs it: a {@link SourceWatcher} over a real source directory
@@ -31,6 +33,8 @@ final class RunningWatch implements AutoCloseable {
     private final Thread thread;
     final List<PassSummary> fullPasses = new CopyOnWriteArrayList<>();
     final List<PassScope> partialScopes = new CopyOnWriteArrayList<>();
+    /** The summaries of the partial passes, each added once its pass has ended. */
+    final List<PassSummary> partialPasses = new CopyOnWriteArrayList<>();
 
     private RunningWatch(SourceWatcher watcher, Path replica, SyncOptions options) {
         this.watcher = watcher;
@@ -42,8 +46,18 @@ final class RunningWatch implements AutoCloseable {
     static RunningWatch start(Path source, Path replica, Duration interval, Duration delay, SyncOptions options,
                               DirectoryWatch.Registrar registrar) throws IOException {
         LocalTree tree = LocalTree.at(source);
-        SourceWatcher watcher = registrar == null ? SourceWatcher.over(tree, interval, delay)
-                : SourceWatcher.over(tree, interval, delay, registrar);
+        return start(replica, options, registrar == null ? SourceWatcher.over(tree, interval, delay)
+                : SourceWatcher.over(tree, interval, delay, registrar));
+    }
+
+    /** The same, with the kernel's limit on watches as {@code limit} says. */
+    static RunningWatch start(Path source, Path replica, Duration interval, Duration delay, SyncOptions options,
+                              DirectoryWatch.Registrar registrar, Supplier<Optional<WatchLimit>> limit)
+            throws IOException {
+        return start(replica, options, SourceWatcher.over(LocalTree.at(source), interval, delay, registrar, limit));
+    }
+
+    private static RunningWatch start(Path replica, SyncOptions options, SourceWatcher watcher) {
         RunningWatch running = new RunningWatch(watcher, replica, options);
         running.thread.start();
         running.await(Duration.ofSeconds(20), "the first full pass", () -> !running.fullPasses.isEmpty());
@@ -66,7 +80,7 @@ final class RunningWatch implements AutoCloseable {
                 @Override
                 public void partial(PassScope scope) {
                     partialScopes.add(scope);
-                    synchronizer.runPass(Cancellation.of(stop::get), scope);
+                    partialPasses.add(synchronizer.runPass(Cancellation.of(stop::get), scope));
                 }
             });
         } catch (InterruptedException e) {

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -190,7 +192,39 @@ class WatchModeTest {
             watch.awaitSameTree(trees.source(), trees.replica(), SOON);
 
             assertThat(log.messages()).filteredOn(line -> line.contains("cannot watch")).singleElement()
-                    .asString().contains("fs.inotify.max_user_watches", "sysctl -w", "1 source directory");
+                    .asString().contains("cannot watch 1 of 3 source directories", "fs.inotify.max_user_watches=",
+                            "sysctl -w");
+        }
+    }
+
+    @Test
+    void theWarningAtTheWatchLimitGivesTheLimitAndAValueThatCoversTheTree() throws Exception {
+        for (int i = 0; i < 11; i++) {
+            trees.src().file("d" + i + "/f", "x");
+        }
+        int limit = 4; // as the kernel does: the fifth watch of this user fails, and so does each one after it
+        AtomicInteger inUse = new AtomicInteger();
+        DirectoryWatch.Registrar kernel = (dir, service) -> {
+            if (inUse.get() >= limit) {
+                throw new IOException("User limit of inotify watches reached");
+            }
+            inUse.incrementAndGet();
+            return dir.register(service, DirectoryWatch.kinds());
+        };
+        WatchLimit reached = new WatchLimit(WatchLimit.SYSTEM_WIDE, limit, false);
+        try (LogCapture log = new LogCapture();
+             RunningWatch watch = RunningWatch.start(trees.source(), trees.replica(), Duration.ofHours(1),
+                     Duration.ofMillis(300), SyncOptions.defaults(), kernel, () -> Optional.of(reached))) {
+            watch.await(SOON, "the full pass that follows the warning", () -> watch.fullPasses.size() >= 2);
+            assertThat(watch.figures().unwatched()).isEqualTo(8);
+
+            assertThat(log.messages()).filteredOn(line -> line.contains("cannot watch")).singleElement()
+                    .isEqualTo("cannot watch 8 of 12 source directories: the kernel's limit "
+                            + "fs.inotify.max_user_watches=4 is reached (User limit of inotify watches reached); it "
+                            + "counts the inotify watches of all programs of this user. Changes in them wait for the "
+                            + "full pass every 3600 s. To watch them all: sysctl -w fs.inotify.max_user_watches=15 "
+                            + "(at least 12: the 4 in use plus 8; the rest is room for new directories and other "
+                            + "programs)");
         }
     }
 
@@ -217,6 +251,34 @@ class WatchModeTest {
             for (int i = 4; i < 8; i++) {
                 assertThat(trees.replica().resolve("d/" + i)).as("4 + 4 are more than 5 in an hour").exists();
             }
+        }
+    }
+
+    @Test
+    void afterARefusalALaterSmallerBurstInAnotherDirectoryDeletesNothing() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            trees.src().file("a/" + i, "x");
+        }
+        trees.src().file("b/0", "x").file("b/1", "x");
+        SyncOptions options = SyncOptions.defaults().withMaxDelete(5).withDeleteWindow(Duration.ofHours(1));
+        try (RunningWatch watch = RunningWatch.start(trees.source(), trees.replica(), Duration.ofHours(1),
+                Duration.ofMillis(300), options, null)) {
+            Files.move(trees.source().resolve("a"), trees.outside()); // all 9 at once, as no rm -rf could
+            watch.await(SOON, "the refusal of 9 deletions",
+                    () -> watch.partialPasses.stream().anyMatch(pass -> pass.errors() > 0));
+            int before = watch.partialPasses.size();
+
+            Files.delete(trees.source().resolve("b/0"));
+            trees.src().file("b/marker", "the pass over b has run");
+            watch.await(SOON, "a pass that copied the marker", () -> watch.partialPasses.stream().skip(before)
+                    .anyMatch(pass -> pass.count(Operation.COPIED) > 0));
+
+            assertThat(trees.replica().resolve("b/marker")).exists();
+            assertThat(trees.replica().resolve("b/0")).as("1 is within 5, but the refusal holds deletions")
+                    .exists();
+            assertThat(trees.replica().resolve("a/7")).exists();
+            assertThat(watch.partialPasses).allSatisfy(pass -> assertThat(pass.count(Operation.DELETED)
+                    + pass.count(Operation.DELETED_DIRECTORY)).isZero());
         }
     }
 

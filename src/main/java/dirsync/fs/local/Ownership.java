@@ -2,7 +2,6 @@ package dirsync.fs.local;
 
 import dirsync.fs.Entry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -40,7 +39,7 @@ public final class Ownership {
         int uid = -1;
         Set<Integer> mine = new HashSet<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : KernelFiles.read(Path.of("/proc/self/status")).split("\n")) {
                 String[] fields = line.split("\\s+");
                 if (line.startsWith("Uid:") && fields.length > 2) {
                     uid = Integer.parseInt(fields[2]); // the effective uid
