@@ -132,7 +132,12 @@ final class RunningWatch implements AutoCloseable {
     public void close() throws Exception {
         stop.set(true);
         watcher.stop();
-        thread.join(Duration.ofSeconds(10).toMillis());
+        // The pass under way ends at its next stop check; on a loaded machine that can take a while, and the test's
+        // directories must not be deleted under it (that would be an error of the fixture, not of dirsync).
+        thread.join(Duration.ofSeconds(120).toMillis());
         watcher.close();
+        if (thread.isAlive()) {
+            fail("the passes did not stop within 120 s of the stop request");
+        }
     }
 }
