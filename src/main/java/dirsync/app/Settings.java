@@ -6,11 +6,8 @@ import dirsync.sync.Excludes;
 import dirsync.sync.LogText;
 import dirsync.sync.SyncOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -106,7 +103,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
             if (request.backupDir != null) {
                 realBackupDir = roots.outsideDirectory(request.backupDir, "backup directory");
             }
-            rules = Excludes.of(excludePatterns(request));
+            rules = Excludes.of(ExcludeFiles.patterns(request.excludes, request.excludeFiles));
         } catch (InvalidSettingsException | IllegalArgumentException e) {
             throw new InvalidSettingsException(LogText.escape(e.getMessage()));
         } catch (IOException e) {
@@ -143,20 +140,6 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
                 new AsGiven(Path.of(request.source), request.replica, request.logFile, request.statusFile),
                 request.watch ? Optional.of(request.watchDelay) : Optional.empty());
-    }
-
-    /** The --exclude patterns, then those of each --exclude-from file. */
-    private static List<String> excludePatterns(Request request) throws IOException {
-        List<String> patterns = new ArrayList<>(request.excludes);
-        for (Path file : request.excludeFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String pattern = line.strip();
-                if (!pattern.isEmpty() && !pattern.startsWith("#")) {
-                    patterns.add(pattern);
-                }
-            }
-        }
-        return patterns;
     }
 
     /**
