@@ -278,6 +278,16 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
     }
 
     /**
+     * Kills (SIGKILL) every session of this server as it runs now, the deepest processes first (each SFTP
+     * channel's process, then its connection's), and leaves the listener running: clients see their channels and
+     * connections drop, as when an administrator or the OOM killer ends them, and can connect again at once.
+     * One round: a session accepted meanwhile is not looked for (see {@link #stopAll()} for that).
+     */
+    public synchronized void endSessions() {
+        killDeepestFirst(sessionProcesses());
+    }
+
+    /**
      * The processes serving this server's sessions now (running, not zombies): the listener's descendants, every
      * process holding a connection on its port, and what those started.
      */
@@ -397,12 +407,17 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 throw new AssertionError("sessions of sshd on port " + port + " still run after " + KILL_ROUNDS
                         + " rounds of SIGKILL: " + sessions.stream().map(ProcessHandle::pid).toList());
             }
-            for (List<ProcessHandle> level : deepestFirst(sessions)) {
-                level.forEach(ProcessHandle::destroyForcibly);
-                long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-                while (level.stream().anyMatch(OpenSshServer::running) && System.nanoTime() - deadline < 0) {
-                    pause();
-                }
+            killDeepestFirst(sessions);
+        }
+    }
+
+    /** Kills {@code processes}, level by level from the deepest, each level ended before the next is killed. */
+    private static void killDeepestFirst(List<ProcessHandle> processes) {
+        for (List<ProcessHandle> level : deepestFirst(processes)) {
+            level.forEach(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+            while (level.stream().anyMatch(OpenSshServer::running) && System.nanoTime() - deadline < 0) {
+                pause();
             }
         }
     }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
@@ -20,6 +21,10 @@ import org.apache.sshd.sftp.common.SftpException;
  * The SFTP requests an {@link SftpTree} makes, on wire paths (see {@link SftpNames}), each failure mapped by
  * {@link SftpErrors}. The OpenSSH extensions whose MINA helpers encode paths as UTF-8 Strings (posix-rename) or
  * do not exist (lsetstat) are sent here as raw requests with the paths' exact bytes.
+ * <p>
+ * A request that fails without an answer from the server (no SFTP status: the channel or the session closed, a
+ * timeout, a reply that makes no sense) means the connection is gone: {@code lost} is told before the failure is
+ * thrown, so that whoever sees the failure can already see the loss.
  */
 final class RemoteCalls {
 
@@ -32,10 +37,24 @@ final class RemoteCalls {
 
     private final FullAccessSftpClient client;
     private final Set<String> extensions;
+    private final Consumer<IOException> lost;
 
-    RemoteCalls(FullAccessSftpClient client) {
+    /** @param lost told of each failure that had no answer from the server, before it is thrown */
+    RemoteCalls(FullAccessSftpClient client, Consumer<IOException> lost) {
         this.client = client;
         this.extensions = Set.copyOf(client.getServerExtensions().keySet());
+        this.lost = lost;
+    }
+
+    /**
+     * {@code failure} of a request on {@code path} as {@link SftpErrors#map} gives it; one that carries no SFTP
+     * status (the connection failed) is first told to {@code lost}.
+     */
+    IOException failed(IOException failure, String path, Doing doing) {
+        if (!SftpErrors.answered(failure)) {
+            lost.accept(failure);
+        }
+        return SftpErrors.map(failure, path, doing);
     }
 
     FullAccessSftpClient client() {
@@ -50,7 +69,7 @@ final class RemoteCalls {
         try {
             return client.lstat(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
     }
 
@@ -58,7 +77,7 @@ final class RemoteCalls {
         try {
             return client.readLink(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
     }
 
@@ -75,7 +94,7 @@ final class RemoteCalls {
                 }
             }
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
         return entries;
     }
@@ -84,7 +103,7 @@ final class RemoteCalls {
         try {
             return client.read(path, 1 << 16);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
     }
 
@@ -92,7 +111,19 @@ final class RemoteCalls {
         try {
             client.mkdir(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.OTHER);
+            throw failed(e, path, Doing.OTHER);
+        }
+    }
+
+    /** Makes {@code wire} and its missing parents (mkdir -p), as {@link #makeDirectories(SftpClient, String)}. */
+    void makeDirectories(String wire) throws IOException {
+        try {
+            makeDirectories(client, wire);
+        } catch (IOException e) {
+            if (!SftpErrors.answered(e)) {
+                lost.accept(e);
+            }
+            throw e;
         }
     }
 
@@ -123,7 +154,7 @@ final class RemoteCalls {
         try {
             client.rmdir(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.OTHER);
+            throw failed(e, path, Doing.OTHER);
         }
     }
 
@@ -132,7 +163,7 @@ final class RemoteCalls {
         try {
             client.remove(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.OTHER);
+            throw failed(e, path, Doing.OTHER);
         }
     }
 
@@ -140,7 +171,7 @@ final class RemoteCalls {
         try {
             client.symLink(link, target); // MINA sends target first on v3, the order OpenSSH's server reads
         } catch (IOException e) {
-            throw SftpErrors.map(e, link, Doing.OTHER);
+            throw failed(e, link, Doing.OTHER);
         }
     }
 
@@ -150,7 +181,7 @@ final class RemoteCalls {
             return client.open(path, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
                     SftpClient.OpenMode.Exclusive);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw failed(e, path, Doing.WRITING);
         }
     }
 
@@ -158,7 +189,7 @@ final class RemoteCalls {
         try {
             client.getExtension(OpenSSHFsyncExtension.class).fsync(handle);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw failed(e, path, Doing.WRITING);
         }
     }
 
@@ -166,7 +197,7 @@ final class RemoteCalls {
         try {
             client.close(handle);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw failed(e, path, Doing.WRITING);
         }
     }
 
@@ -218,7 +249,7 @@ final class RemoteCalls {
         try {
             checkStatus(type, client.receive(client.send(type, request)));
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, doing);
+            throw failed(e, path, doing);
         }
     }
 

@@ -54,6 +54,14 @@ final class SftpErrors {
         return mapped;
     }
 
+    /**
+     * Whether {@code failure} (as a request threw it, or as {@link #map} made it) is the server's answer, an SFTP
+     * status; if not, the request got no answer: the connection failed.
+     */
+    static boolean answered(IOException failure) {
+        return failure instanceof SftpException || failure.getCause() instanceof SftpException;
+    }
+
     /** Whether {@code failure} says the entry is not there. */
     static boolean missing(IOException failure) {
         return failure instanceof NoSuchFileException
