@@ -193,12 +193,31 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
      * characters a URI would carry percent-encoded: a test of such a path writes its URI itself.
      */
     public String uri(Path remoteDir) {
+        return uri(USER, remoteDir);
+    }
+
+    /** The same for logging in as {@code user} (see {@link #letOtherUsersLogIn()}). */
+    public String uri(String user, Path remoteDir) {
         String path = remoteDir.toAbsolutePath().normalize().toString();
         if (!URI_SAFE_PATH.matcher(path).matches()) {
             throw new IllegalArgumentException("a path with characters outside [A-Za-z0-9._~/-] would need "
                     + "percent-encoding in a URI: " + path);
         }
-        return "sftp://" + USER + "@" + ADDRESS + ":" + port + path;
+        return "sftp://" + user + "@" + ADDRESS + ":" + port + path;
+    }
+
+    /**
+     * Lets any user of this machine log in with the client key, not only root: sshd reads the authorized_keys file
+     * as the user logging in, so it and the directories to it become readable by all (the private keys stay
+     * private). A user whose shell is nologin still gets SFTP: the server's own (internal-sftp) needs no shell.
+     */
+    public void letOtherUsersLogIn() throws IOException {
+        requireInTest();
+        for (Path directory : List.of(dir, serverDir())) {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(serverDir().resolve("authorized_keys"),
+                PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     /** The listener's pid while it runs. */

@@ -54,7 +54,7 @@ final class RemoteCalls {
         if (!SftpErrors.answered(failure)) {
             lost.accept(failure);
         }
-        return SftpErrors.map(failure, path, doing);
+        return SftpErrors.map(failure, path, doing, client);
     }
 
     FullAccessSftpClient client() {
@@ -127,26 +127,45 @@ final class RemoteCalls {
         }
     }
 
-    /** Makes {@code wire} and its missing parents (mkdir -p); one made meanwhile by someone else is fine. */
+    /**
+     * Makes {@code wire} and its missing parents (mkdir -p); one there already, or made meanwhile by someone else, is
+     * fine. A failure is mapped (looked into over {@code client}: see {@link SftpErrors#map}) and names the
+     * directory that could not be made.
+     */
     static void makeDirectories(SftpClient client, String wire) throws IOException {
-        try {
-            client.mkdir(wire);
-        } catch (IOException e) {
-            IOException mapped = SftpErrors.map(e, wire, Doing.OTHER);
-            int slash = wire.lastIndexOf('/');
-            if (mapped instanceof java.nio.file.NoSuchFileException && slash > 0) {
-                makeDirectories(client, wire.substring(0, slash));
-                makeDirectories(client, wire);
+        IOException failure = mkdir(client, wire);
+        if (failure == null) {
+            return;
+        }
+        int slash = wire.lastIndexOf('/');
+        if (SftpErrors.missing(failure) && slash > 0) {
+            makeDirectories(client, wire.substring(0, slash));
+            failure = mkdir(client, wire); // once more, now that its parent is there: a second failure is final
+            if (failure == null) {
                 return;
             }
-            try {
-                if (client.lstat(wire).isDirectory()) {
-                    return;
-                }
-            } catch (IOException stillMissing) {
-                // the first failure says why
-            }
-            throw mapped;
+        }
+        if (isDirectory(client, wire)) {
+            return;
+        }
+        throw SftpErrors.map(failure, wire, Doing.OTHER, client);
+    }
+
+    /** Makes one directory; what it failed with, or null. */
+    private static IOException mkdir(SftpClient client, String wire) {
+        try {
+            client.mkdir(wire);
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    private static boolean isDirectory(SftpClient client, String wire) {
+        try {
+            return client.lstat(wire).isDirectory();
+        } catch (IOException missingOrUnreachable) {
+            return false; // the failure of the mkdir says why
         }
     }
 
