@@ -4,6 +4,7 @@ import dirsync.fs.local.KernelFiles;
 import dirsync.fs.sftp.RemoteConnection;
 import dirsync.fs.sftp.RemoteLock;
 import dirsync.fs.sftp.RemoteReplica;
+import dirsync.fs.sftp.ReplicaNotCreatedException;
 import dirsync.fs.sftp.SshConnector;
 import dirsync.fs.sftp.SshSetupException;
 import dirsync.sync.LogText;
@@ -78,7 +79,8 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
 
     /**
      * Once the log is open: takes the lock on the server and gets the replica ready. Returns the exit code to end
-     * with if the run must not go on: 3 if another dirsync holds the replica, 5 if the host or the key was refused.
+     * with if the run must not go on: 3 if another dirsync holds the replica, 4 if the server refused to create its
+     * lock or the directories to it, 5 if the host or the key was refused.
      * A host that cannot be reached now is not a reason to stop: each pass tries again (and a --once pass fails
      * with it).
      */
@@ -97,6 +99,13 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot use replica '{}': {}", remote.display(),
                     LogText.reason(e));
             return OptionalInt.of(fail.stop(e.getMessage(), ExitCode.REMOTE_REFUSED));
+        } catch (ReplicaNotCreatedException e) {
+            // As for a local replica that cannot be created: the run started, nothing in the replica was changed.
+            String reason = LogText.escape(LogText.reason(e));
+            LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot create replica '{}': {}", LogText.escape(remote.display()),
+                    reason);
+            return OptionalInt.of(fail.stop("cannot create replica '" + LogText.escape(remote.display()) + "': "
+                    + reason, ExitCode.REPLICA_UNUSABLE));
         } catch (IOException e) {
             LOG.warn("cannot reach replica '{}' now ({}): each pass tries again", remote.display(),
                     LogText.reason(e));

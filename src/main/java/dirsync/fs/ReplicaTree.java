@@ -37,7 +37,9 @@ public interface ReplicaTree extends SourceTree {
 
     /**
      * Why this tree can take no more requests in this pass (a remote tree whose connection was lost), or empty.
-     * The pass then ends early, with this cause, instead of failing entry after entry.
+     * The pass then ends early, with this cause as its one error, instead of failing entry after entry. Once
+     * present it stays so for the pass, and it is present before any failure that the loss caused is thrown: so a
+     * failure met while it is present is the loss again, and is not counted.
      */
     default java.util.Optional<IOException> broken() {
         return java.util.Optional.empty();

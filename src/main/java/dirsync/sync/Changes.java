@@ -161,7 +161,7 @@ final class Changes {
      * it moved its time, and it may have been made writable for the copies).
      */
     void restoreDirectory(OpenedDirectory dir) {
-        if (dir.replicaDir() == null) {
+        if (dir.replicaDir() == null || pass.replicaLost()) {
             return;
         }
         try {
@@ -176,10 +176,10 @@ final class Changes {
 
     /**
      * A directory's subtree (and its deletions) are done: its permissions and modification time are set now,
-     * since filling or emptying a directory changes its time.
+     * since filling or emptying a directory changes its time. Not on a lost replica: the next pass sets them.
      */
     void finishDirectory(OpenedDirectory dir) {
-        if (dir.sourceDir() == null) {
+        if (dir.sourceDir() == null || pass.replicaLost()) {
             return;
         }
         try {

@@ -184,6 +184,7 @@ final class CopyScheduler {
             // Written on a copier thread, installed perhaps later by the replica (after a sync it shares).
             AtomicBoolean kept = new AtomicBoolean();
             started.put(copy.source().name(), new Started(copy, path, kept, CompletableFuture.supplyAsync(() -> {
+                pass.cancellation().check(); // not begun once the pass is stopped or has lost its replica
                 try {
                     pass.backups().keepBeforeReplacing(path, copy.replaced());
                     kept.set(true);

@@ -136,8 +136,9 @@ final class Hashing {
     private void submit(List<Pair> batch, Cancellation cancellation) {
         helpers.execute(() -> {
             Md5 md5 = perHelper.get();
-            // From the end: the pass thread comes from the front, and the two meet once, not at every pair.
-            for (int i = batch.size() - 1; i >= 0; i--) {
+            // From the end: the pass thread comes from the front, and the two meet once, not at every pair. A pass
+            // that stops (or lost its replica) leaves the rest unclaimed: the pass thread never asks for them.
+            for (int i = batch.size() - 1; i >= 0 && !cancellation.isRequested(); i--) {
                 batch.get(i).replica().runIfUnclaimed(md5, cancellation);
                 batch.get(i).source().runIfUnclaimed(md5, cancellation);
             }

@@ -13,4 +13,9 @@ import java.time.Instant;
  */
 record PassContext(SourceTree source, ReplicaTree replica, SyncOptions options, PassReport report,
                    Cancellation cancellation, Instant startedAt, Backups backups, HardLinks hardLinks, Work work) {
+
+    /** Whether the replica was lost (its connection broke): the pass then ends, and asks nothing more of it. */
+    boolean replicaLost() {
+        return replica.broken().isPresent();
+    }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,19 +13,29 @@ import org.slf4j.LoggerFactory;
  * Logs each operation of one pass as one line and counts it in the same breath, so the summary can never
  * disagree with the log. File names and messages are escaped before they reach a log line. Safe for the copier
  * threads too (they report nothing themselves today, but counting is cheap to make safe).
+ *
+ * <p>Once the replica is lost (its connection broke: {@link dirsync.fs.ReplicaTree#broken()}), a failure of an
+ * entry is that loss again, whatever it says: it is logged at debug level only, and not counted. The pass reports
+ * the loss itself once, with its cause ({@link #passFailure}).
  */
 final class PassReport {
 
     private static final Logger LOG = LoggerFactory.getLogger("dirsync");
 
     private final String prefix;
+    /** Whether the replica has been lost, asked before each failure is reported. */
+    private final BooleanSupplier replicaLost;
     private final Map<Operation, Long> counts = new EnumMap<>(Operation.class);
     private long bytesCopied;
     private final java.util.Set<String> warnedOnce = new java.util.HashSet<>();
 
-    /** @param prefix put in front of every line, e.g. "(dry run) " */
-    PassReport(String prefix) {
+    /**
+     * @param prefix      put in front of every line, e.g. "(dry run) "
+     * @param replicaLost whether the replica is lost now: failures reported from then on are not counted
+     */
+    PassReport(String prefix, BooleanSupplier replicaLost) {
         this.prefix = prefix;
+        this.replicaLost = replicaLost;
     }
 
     void record(Operation operation, String what, RelPath relative) {
@@ -33,8 +44,12 @@ final class PassReport {
 
     /** One operation line: {@code <what> <path><detail>}, e.g. "copied new file docs/a.txt (12 bytes)". */
     synchronized void record(Operation operation, String what, RelPath relative, String detail) {
+        String line = line(what, relative, detail);
+        if (isFailure(operation) && replicaLost.getAsBoolean()) {
+            LOG.debug(line + Texts.AFTER_LOSS);
+            return;
+        }
         counts.merge(operation, 1L, Long::sum);
-        String line = prefix + what + " " + LogText.escape(relative) + LogText.escape(detail);
         switch (operation) {
             case SKIPPED, VANISHED, CHANGING -> LOG.warn(line);
             case ERROR -> LOG.error(line);
@@ -46,9 +61,27 @@ final class PassReport {
         record(Operation.ERROR, Texts.error(what), relative, ": " + LogText.reason(cause));
     }
 
+    /** What went wrong with an entry, as opposed to what was done to it. */
+    private static boolean isFailure(Operation operation) {
+        return operation == Operation.ERROR || operation == Operation.VANISHED || operation == Operation.CHANGING;
+    }
+
+    /**
+     * The one error of a pass that could not use its replica at all, or lost it: counted even though the replica is
+     * lost, since it is the loss.
+     */
+    synchronized void passFailure(String what, Throwable cause) {
+        counts.merge(Operation.ERROR, 1L, Long::sum);
+        LOG.error(line(Texts.error(what), RelPath.ROOT, ": " + LogText.reason(cause)));
+    }
+
+    private String line(String what, RelPath relative, String detail) {
+        return prefix + what + " " + LogText.escape(relative) + LogText.escape(detail);
+    }
+
     /** A change a stop cut short: logged, since it happened, but not counted as the operation it did not finish. */
     void unfinished(String what, RelPath relative, String detail) {
-        LOG.warn(prefix + what + " " + LogText.escape(relative) + LogText.escape(detail));
+        LOG.warn(line(what, relative, detail));
     }
 
     /** A warning logged at most once a pass for each {@code key}, however many entries meet it. */

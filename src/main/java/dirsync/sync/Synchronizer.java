@@ -4,7 +4,6 @@ import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Md5;
 import dirsync.fs.Progress;
-import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.Work;
@@ -93,10 +92,12 @@ public final class Synchronizer {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         progress.restart();
-        PassReport report = new PassReport(replica.reportPrefix());
+        PassReport report = new PassReport(replica.reportPrefix(), () -> replica.broken().isPresent());
         boolean completed = true;
+        boolean reached = false;
         try {
             replica.beginPass();
+            reached = true;
             // A lost connection ends the pass as a stop request would, instead of failing entry after entry.
             Cancellation stopOrLost = () -> cancellation.isRequested() || replica.broken().isPresent();
             Optional<Backup> backup = options.backupDir().map(dir -> Backup.forPass(dir, started));
@@ -106,14 +107,15 @@ public final class Synchronizer {
                     new Work(stopOrLost, md5, progress));
             Walk.run(pass, step, guards, scope);
         } catch (IOException unreachable) {
-            report.error(Texts.CANNOT_REACH_REPLICA, RelPath.ROOT, unreachable);
+            report.passFailure(Texts.CANNOT_REACH_REPLICA, unreachable);
             completed = false;
         } catch (CancellationException stop) {
             completed = false;
         }
-        Optional<IOException> lost = replica.broken();
+        // The one error of a lost replica: whatever failed after the loss was not counted (see PassReport).
+        Optional<IOException> lost = reached ? replica.broken() : Optional.empty();
         if (lost.isPresent()) {
-            report.error(Texts.LOST_REPLICA, RelPath.ROOT, lost.get());
+            report.passFailure(Texts.LOST_REPLICA, lost.get());
             completed = false;
         }
         if (verified != null) {

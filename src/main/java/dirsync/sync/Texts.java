@@ -35,6 +35,8 @@ final class Texts {
     static final String CANNOT_USE_REPLICA_ROOT = "cannot use replica directory";
     static final String CANNOT_REACH_REPLICA = "cannot reach replica";
     static final String LOST_REPLICA = "lost the connection to replica";
+    /** After a failure that was not counted, since the replica was lost by then (debug level). */
+    static final String AFTER_LOSS = " (not counted: the replica was lost)";
     static final String CANNOT_LIST_SOURCE = "cannot list source directory";
     static final String CANNOT_LIST_REPLICA = "cannot list replica directory";
     static final String CANNOT_MAKE_WRITABLE = "cannot make replica directory writable";

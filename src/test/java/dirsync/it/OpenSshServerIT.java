@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dirsync.testing.OpenSshServer;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,7 +21,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -50,10 +57,13 @@ class OpenSshServerIT {
     Path tmp;
 
     private JarRuns runs;
-    /** The pids of this test's server's processes: listeners and sessions. */
-    private final Set<Long> pids = new LinkedHashSet<>();
+    /**
+     * This test's server's processes as seen: listeners and sessions. Handles, not pids: a handle knows its
+     * process's start, so a pid that a new process took after the old one ended is not taken for it.
+     */
+    private final Set<ProcessHandle> seen = new LinkedHashSet<>();
 
-    private record Seen(String test, Path directory, Set<Long> pids) {
+    private record Seen(String test, Path directory, Set<ProcessHandle> processes) {
     }
 
     @BeforeEach
@@ -69,7 +79,7 @@ class OpenSshServerIT {
             return; // skipped before setUp
         }
         observe();
-        SEEN.add(new Seen(info.getDisplayName(), sshd.directory(), Set.copyOf(pids)));
+        SEEN.add(new Seen(info.getDisplayName(), sshd.directory(), Set.copyOf(seen)));
         runs.close();
     }
 
@@ -142,12 +152,13 @@ class OpenSshServerIT {
     void stopRefusesConnectionsAndStartComesBackOnTheSamePortWithTheSameHostKey() throws Exception {
         int port = sshd.port();
         String hostKey = sshd.knownHostsLine();
-        long firstPid = sshd.pid().orElseThrow();
+        // A handle knows its process's start: a pid taken again by a new process is not taken for the old one.
+        ProcessHandle first = ProcessHandle.of(sshd.pid().orElseThrow()).orElseThrow();
         assertThat(ssh(sshd.knownHosts(), sshd.clientKey(), "true").exitCode()).isZero();
 
         sshd.stop();
         assertThat(sshd.isRunning()).isFalse();
-        assertThat(ProcessHandle.of(firstPid)).isEmpty();
+        assertThat(first.isAlive()).isFalse();
         assertThat(accepts(port)).isFalse();
         JarRuns.Finished refused = ssh(sshd.knownHosts(), sshd.clientKey(), "true");
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(255);
@@ -157,7 +168,7 @@ class OpenSshServerIT {
         sshd.start();
         observe();
         assertThat(sshd.port()).isEqualTo(port);
-        assertThat(sshd.pid().orElseThrow()).isNotEqualTo(firstPid);
+        assertThat(ProcessHandle.of(sshd.pid().orElseThrow())).as("a new listener").isNotEqualTo(Optional.of(first));
         assertThat(sshd.knownHostsLine()).isEqualTo(hostKey);
         assertThat(scannedHostKey()).isEqualTo(hostKey);
         JarRuns.Finished again = ssh(sshd.knownHosts(), sshd.clientKey(), "true");
@@ -165,31 +176,35 @@ class OpenSshServerIT {
         assertThatThrownBy(sshd::start).isInstanceOf(IllegalStateException.class);
     }
 
+    /**
+     * Whether a session lives is asked of the session itself, through its own connection (it echoes a line), not
+     * of a process listing: sshd's processes come and go (the login shell's start-up files run commands of their
+     * own, pyenv's a {@code sleep}), and a listing compared with an earlier one can miss or gain one at any time.
+     */
     @Test
     void stopLeavesEstablishedSessionsAndStopAllEndsThem() throws Exception {
-        JarRuns.Running client = runs.start("ssh-sleep", sshCommand(sshd.knownHosts(), sshd.clientKey(),
-                "sleep", "120"));
-        List<ProcessHandle> sessions = awaitRemoteSleep(client);
+        try (EchoSession session = new EchoSession()) {
+            assertThat(session.echoes("before the stop")).as(session.describe()).isTrue();
 
-        sshd.stop();
-        assertThat(accepts(sshd.port())).isFalse();
-        assertThat(client.process().isAlive()).as("the client of a session through a stop()").isTrue();
-        assertThat(sessions).allMatch(ProcessHandle::isAlive);
-        assertThat(sshd.sessionProcesses()).containsAll(sessions);
+            sshd.stop();
+            assertThat(accepts(sshd.port())).isFalse();
+            assertThat(session.echoes("through the stop")).as("the session through a stop()\n%s",
+                    session.describe()).isTrue();
 
-        // The old session still holds a connection on the port: the new listener binds it all the same.
-        sshd.start();
-        observe();
-        JarRuns.Finished meanwhile = ssh(sshd.knownHosts(), sshd.clientKey(), "true");
-        assertThat(meanwhile.exitCode()).as(meanwhile.describe()).isZero();
+            // The old session still holds a connection on the port: the new listener binds it all the same.
+            sshd.start();
+            observe();
+            JarRuns.Finished meanwhile = ssh(sshd.knownHosts(), sshd.clientKey(), "true");
+            assertThat(meanwhile.exitCode()).as(meanwhile.describe()).isZero();
+            assertThat(session.echoes("beside a new listener")).as(session.describe()).isTrue();
 
-        sshd.stopAll();
-        JarRuns.Finished dropped = client.awaitExit(Duration.ofSeconds(10));
-        assertThat(dropped.exitCode()).as(dropped.describe()).isEqualTo(255);
-        assertThat(sessions).noneMatch(OpenSshServerIT::running);
-        assertThat(sshd.sessionProcesses()).isEmpty();
-        assertThat(sshd.isRunning()).isFalse();
-        assertThat(accepts(sshd.port())).isFalse();
+            sshd.stopAll();
+            assertThat(session.awaitExit()).as("the client of the session after stopAll()\n%s", session.describe())
+                    .isEqualTo(255);
+            assertThat(sshd.sessionProcesses()).isEmpty();
+            assertThat(sshd.isRunning()).isFalse();
+            assertThat(accepts(sshd.port())).isFalse();
+        }
 
         sshd.start();
         observe();
@@ -218,10 +233,9 @@ class OpenSshServerIT {
     /** Leaves an SFTP session and a shell session open, past a stop(): the clean-up after the test must end them. */
     @Test
     void sessionsLeftOpenAreEndedByTheCleanUp() throws Exception {
-        Process client = new ProcessBuilder(sshCommand(sshd.knownHosts(), sshd.clientKey(), "sleep", "120"))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        LEFT_CONNECTED.add(client);
+        EchoSession shell = new EchoSession(); // left open: the clean-up ends it
+        LEFT_CONNECTED.add(shell.client);
+        assertThat(shell.echoes("open")).as(shell.describe()).isTrue();
         List<String> sftp = new ArrayList<>(List.of("sftp", "-P", String.valueOf(sshd.port())));
         sftp.addAll(clientOptions(sshd.knownHosts(), sshd.clientKey()));
         sftp.add(OpenSshServer.USER + "@" + OpenSshServer.ADDRESS);
@@ -232,10 +246,10 @@ class OpenSshServerIT {
         // OpenSSH 9.x logs "Starting session: subsystem 'sftp'", older ones "subsystem request for sftp".
         JarRuns.await(Duration.ofSeconds(10), "the sftp session", () -> sshd.log().contains("subsystem 'sftp'")
                 || sshd.log().contains("subsystem request for sftp"), sshd::log);
-        awaitRemoteSleep(null);
+        observe();
         sshd.stop();
         observe();
-        assertThat(pids).isNotEmpty();
+        assertThat(seen).isNotEmpty();
     }
 
     /** After every test and its server's clean-up: no process and no directory of any server is left. */
@@ -254,8 +268,8 @@ class OpenSshServerIT {
                 continue; // skipped: no server was started
             }
             assertThat(seen.directory()).as(seen.test()).doesNotExist();
-            assertThat(seen.pids()).as(seen.test() + ": processes of its server still running")
-                    .noneMatch(pid -> ProcessHandle.of(pid).map(OpenSshServerIT::running).orElse(false));
+            assertThat(seen.processes()).as(seen.test() + ": processes of its server still running")
+                    .noneMatch(OpenSshServerIT::running);
             // The listener's command line names its configuration, under the server's directory.
             Process pgrep = new ProcessBuilder("pgrep", "-a", "-f", seen.directory().toString().replace(".", "\\."))
                     .redirectErrorStream(true).start();
@@ -270,36 +284,83 @@ class OpenSshServerIT {
 
     // ---- helpers
 
-    /** Notes the pids of the server's listener and sessions now. */
+    /** Notes the server's listener and sessions as they are now, for the check after all tests. */
     private void observe() {
-        sshd.pid().ifPresent(pids::add);
-        sshd.sessionProcesses().forEach(handle -> pids.add(handle.pid()));
+        sshd.pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(seen::add));
+        seen.addAll(sshd.sessionProcesses());
     }
 
     /**
-     * Waits until a session runs {@code sleep}; then the remote sleeps and their parents (the sessions). Fails if
-     * {@code client} exits.
+     * An ssh session of this test's own whose remote command is {@code cat}: it is alive while a line sent through
+     * it comes back. What the login shell prints besides (its start-up files) is passed over.
      */
-    private List<ProcessHandle> awaitRemoteSleep(JarRuns.Running client) {
-        JarRuns.await(Duration.ofSeconds(10), "a remote sleep", () -> {
-            if (client != null && !client.process().isAlive()) {
-                throw new AssertionError("the ssh client ended:\n" + client.describe());
+    private final class EchoSession implements AutoCloseable {
+        private static final String END = "\0end of output";
+
+        private final Process client;
+        private final BufferedWriter toRemote;
+        private final BlockingQueue<String> fromRemote = new LinkedBlockingQueue<>();
+        private final Path stderr;
+
+        EchoSession() throws IOException {
+            stderr = Files.createTempFile(tmp, "ssh-cat", ".err");
+            client = new ProcessBuilder(sshCommand(sshd.knownHosts(), sshd.clientKey(), "cat"))
+                    .redirectError(stderr.toFile()).start();
+            toRemote = new BufferedWriter(new OutputStreamWriter(client.getOutputStream(), StandardCharsets.UTF_8));
+            Thread reader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        fromRemote.add(line);
+                    }
+                } catch (IOException ended) {
+                    // the client is gone: its output ends here
+                }
+                fromRemote.add(END);
+            }, "echo-session-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Sends {@code line}; whether it came back through the session (false once the session has ended). */
+        boolean echoes(String line) throws IOException, InterruptedException {
+            try {
+                toRemote.write(line + "\n");
+                toRemote.flush();
+            } catch (IOException closed) {
+                return false;
             }
-            return sshd.sessionProcesses().stream().anyMatch(OpenSshServerIT::isSleep);
-        }, () -> sshd.log() + (client != null ? client.describe() : ""));
-        List<ProcessHandle> sessions = new ArrayList<>();
-        for (ProcessHandle handle : sshd.sessionProcesses()) {
-            if (isSleep(handle)) {
-                sessions.add(handle);
-                handle.parent().ifPresent(sessions::add);
+            for (String back = fromRemote.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS); back != null;
+                 back = fromRemote.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                if (back.equals(line)) {
+                    return true;
+                }
+                if (back.equals(END)) {
+                    fromRemote.add(END);
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        /** The client's exit code, once its connection has ended (within 30 s, or the test fails). */
+        int awaitExit() throws InterruptedException {
+            assertThat(client.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as(describe()).isTrue();
+            return client.exitValue();
+        }
+
+        String describe() {
+            return "ssh client " + (client.isAlive() ? "running" : "exited with " + client.exitValue())
+                    + "; its stderr:\n" + JarRuns.readString(stderr) + "--- sshd log ---\n" + sshd.log();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (client.isAlive()) {
+                client.destroyForcibly();
+                client.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
         }
-        sessions.forEach(handle -> pids.add(handle.pid()));
-        return sessions;
-    }
-
-    private static boolean isSleep(ProcessHandle handle) {
-        return handle.info().command().orElse("").endsWith("/sleep");
     }
 
     private JarRuns.Finished ssh(Path knownHosts, Path key, String... remoteCommand) throws IOException {

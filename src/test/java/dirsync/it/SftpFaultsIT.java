@@ -90,6 +90,46 @@ class SftpFaultsIT {
     }
 
     @Test
+    void sessionsKilledMidPassAreOneErrorNamingTheLossAndTheNextPassCompletesTheReplica() throws Exception {
+        layOutManyFiles();
+        JarRuns.Running dirsync = jar.start("periodic", command("1"));
+        JarRuns.await(Duration.ofSeconds(60), "some copies", () -> copiedLines() > 200, dirsync::describe);
+
+        sshd.endSessions(); // every SFTP channel's process, then the connection's; the listener stays
+
+        JarRuns.await(Duration.ofSeconds(60), "the end of pass 1", () -> passOneEnd().isPresent(),
+                dirsync::describe);
+        List<String> passOne = passOneEnd().orElseThrow();
+        String summary = passOne.get(passOne.size() - 1);
+        // Killed after 200 of 3,000 copies: if pass 1 finished all the same, the kill came too late to test
+        // anything, and the tree must grow (more files, or larger ones) rather than this test pass.
+        assertThat(summary).as("pass 1, cut off by the kill (a finished pass 1 means the kill came too late)")
+                .contains("pass 1 ended early: ");
+        assertThat(summary).contains(" errors=1 ");
+        assertThat(passOne.stream().filter(line -> line.contains(" ERROR "))).singleElement().asString()
+                .contains("error: lost the connection to replica .: the connection to root@127.0.0.1:"
+                        + sshd.port() + " was lost: ");
+        JarRuns.await(Duration.ofSeconds(120), "a pass after the kill", () -> JarRuns.lines(jar.logFile())
+                .stream().anyMatch(line -> line.matches(".* pass [2-9] finished: .* errors=0 .*")), dirsync::describe);
+
+        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        dirsync.process().destroy();
+        assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
+    }
+
+    /** The log's lines up to pass 1's summary line (the last), once it is written. */
+    private java.util.Optional<List<String>> passOneEnd() {
+        List<String> log = JarRuns.lines(jar.logFile());
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).matches(".* pass 1 (finished|ended early|interrupted by a stop request): .*")) {
+                return java.util.Optional.of(log.subList(0, i + 1));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Test
     void anUnreachableHostAtTheStartIsRetriedByEachPassAndTheStatusFileShowsIt() throws Exception {
         Trees.at(jar.source()).file("a.txt", "alpha");
         Path status = jar.tmp().resolve("status.prom");

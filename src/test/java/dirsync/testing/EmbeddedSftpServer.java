@@ -52,7 +52,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * symbolic links whose target is absolute or leaves the root, and rewrites the targets it reads back; OpenSSH
  * stores and returns a link's target as it is.
  * <p>
- * {@link #fillDisk} makes every write on the server fail as a full disk does.
+ * {@link #fillDisk} makes every write on the server fail as a full disk does; {@link #dropSessionAtOpen} ends a
+ * client's session abruptly in the middle of its work, as a server killed mid-pass does.
  * <p>
  * For connection tests: {@link #hostKey()} and {@link #knownHostsLine()} tell the server's host key,
  * {@link #authorize} accepts another client key, and exec channels run their command with {@code /bin/sh -c}
@@ -64,6 +65,8 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
 
     private final String openSshExtensions;
     private final AtomicBoolean diskFull = new AtomicBoolean();
+    /** Files still to be opened before the session that opens the next one is dropped; negative: never. */
+    private final AtomicInteger opensBeforeDrop = new AtomicInteger(-1);
     private final List<SftpClient> clients = new ArrayList<>();
     private final List<PublicKey> authorized = new CopyOnWriteArrayList<>();
     private final AtomicInteger keyChecks = new AtomicInteger();
@@ -108,7 +111,7 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
                 .createShell(channel));
         server.setFileSystemFactory(new NativeFileSystemFactory());
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(new FullDiskAccessor(diskFull)).build()));
+                .withFileSystemAccessor(new FullDiskAccessor(diskFull, opensBeforeDrop)).build()));
         if (openSshExtensions != null) {
             SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, openSshExtensions);
         }
@@ -136,6 +139,15 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
     /** While true, every write into a file on the server fails with ENOSPC's message. */
     public void fillDisk(boolean full) {
         diskFull.set(full);
+    }
+
+    /**
+     * After {@code opens} more files have been opened on the server (for reading or writing), the session that
+     * opens the next one is closed at once, without a word to its client: its TCP connection just ends, as when the
+     * server's session process is killed. Once only.
+     */
+    public void dropSessionAtOpen(int opens) {
+        opensBeforeDrop.set(opens);
     }
 
     public int port() {
@@ -170,6 +182,7 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
         diskFull.set(false);
+        opensBeforeDrop.set(-1);
         synchronized (clients) {
             for (SftpClient sftp : clients) {
                 sftp.close();
@@ -195,18 +208,24 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         }
     }
 
-    /** The server's file access, with writes that fail while the disk is "full". */
+    /** The server's file access, with writes that fail while the disk is "full", and a session dropped on cue. */
     private static final class FullDiskAccessor implements SftpFileSystemAccessor {
         private final AtomicBoolean full;
+        private final AtomicInteger opensBeforeDrop;
 
-        FullDiskAccessor(AtomicBoolean full) {
+        FullDiskAccessor(AtomicBoolean full, AtomicInteger opensBeforeDrop) {
             this.full = full;
+            this.opensBeforeDrop = opensBeforeDrop;
         }
 
         @Override
         public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file,
                                             String handle, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
                 throws IOException {
+            if (opensBeforeDrop.getAndUpdate(left -> left >= 0 ? left - 1 : left) == 0) {
+                subsystem.getServerSession().close(true); // no reply: the connection just ends
+                throw new java.io.EOFException("session dropped by the test");
+            }
             SeekableByteChannel channel = SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle,
                     options, attrs);
             return full.get() ? new FullDiskChannel(channel, file) : channel;

@@ -22,6 +22,12 @@ public final class LogCapture implements AutoCloseable {
         return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The messages logged at ERROR level so far, formatted. */
+    public List<String> errors() {
+        return appender.list.stream().filter(event -> event.getLevel() == ch.qos.logback.classic.Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);

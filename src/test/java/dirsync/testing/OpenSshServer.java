@@ -193,12 +193,31 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
      * characters a URI would carry percent-encoded: a test of such a path writes its URI itself.
      */
     public String uri(Path remoteDir) {
+        return uri(USER, remoteDir);
+    }
+
+    /** The same for logging in as {@code user} (see {@link #letOtherUsersLogIn()}). */
+    public String uri(String user, Path remoteDir) {
         String path = remoteDir.toAbsolutePath().normalize().toString();
         if (!URI_SAFE_PATH.matcher(path).matches()) {
             throw new IllegalArgumentException("a path with characters outside [A-Za-z0-9._~/-] would need "
                     + "percent-encoding in a URI: " + path);
         }
-        return "sftp://" + USER + "@" + ADDRESS + ":" + port + path;
+        return "sftp://" + user + "@" + ADDRESS + ":" + port + path;
+    }
+
+    /**
+     * Lets any user of this machine log in with the client key, not only root: sshd reads the authorized_keys file
+     * as the user logging in, so it and the directories to it become readable by all (the private keys stay
+     * private). A user whose shell is nologin still gets SFTP: the server's own (internal-sftp) needs no shell.
+     */
+    public void letOtherUsersLogIn() throws IOException {
+        requireInTest();
+        for (Path directory : List.of(dir, serverDir())) {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(serverDir().resolve("authorized_keys"),
+                PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     /** The listener's pid while it runs. */
@@ -275,6 +294,16 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
         killSessions();
         stop();
         killSessions();
+    }
+
+    /**
+     * Kills (SIGKILL) every session of this server as it runs now, the deepest processes first (each SFTP
+     * channel's process, then its connection's), and leaves the listener running: clients see their channels and
+     * connections drop, as when an administrator or the OOM killer ends them, and can connect again at once.
+     * One round: a session accepted meanwhile is not looked for (see {@link #stopAll()} for that).
+     */
+    public synchronized void endSessions() {
+        killDeepestFirst(sessionProcesses());
     }
 
     /**
@@ -397,12 +426,17 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 throw new AssertionError("sessions of sshd on port " + port + " still run after " + KILL_ROUNDS
                         + " rounds of SIGKILL: " + sessions.stream().map(ProcessHandle::pid).toList());
             }
-            for (List<ProcessHandle> level : deepestFirst(sessions)) {
-                level.forEach(ProcessHandle::destroyForcibly);
-                long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-                while (level.stream().anyMatch(OpenSshServer::running) && System.nanoTime() - deadline < 0) {
-                    pause();
-                }
+            killDeepestFirst(sessions);
+        }
+    }
+
+    /** Kills {@code processes}, level by level from the deepest, each level ended before the next is killed. */
+    private static void killDeepestFirst(List<ProcessHandle> processes) {
+        for (List<ProcessHandle> level : deepestFirst(processes)) {
+            level.forEach(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+            while (level.stream().anyMatch(OpenSshServer::running) && System.nanoTime() - deadline < 0) {
+                pause();
             }
         }
     }

@@ -26,13 +26,15 @@ final class PipelinedWrite {
     /** Requests in flight: 1 MiB, within MINA's default channel window of 2 MiB. */
     static final int IN_FLIGHT = 16;
 
+    private final RemoteCalls calls;
     private final FullAccessSftpClient client;
     private final SftpClient.Handle handle;
     private final String path;
     private final Deque<Integer> pending = new ArrayDeque<>();
 
-    PipelinedWrite(FullAccessSftpClient client, SftpClient.Handle handle, String path) {
-        this.client = client;
+    PipelinedWrite(RemoteCalls calls, SftpClient.Handle handle, String path) {
+        this.calls = calls;
+        this.client = calls.client();
         this.handle = handle;
         this.path = path;
     }
@@ -87,7 +89,7 @@ final class PipelinedWrite {
         try {
             return client.send(SftpConstants.SSH_FXP_WRITE, request);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw calls.failed(e, path, Doing.WRITING);
         }
     }
 
@@ -96,13 +98,16 @@ final class PipelinedWrite {
         try {
             RemoteCalls.checkStatus(SftpConstants.SSH_FXP_WRITE, client.receive(id));
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw calls.failed(e, path, Doing.WRITING);
         }
     }
 
     /** Collects the replies still due after a failure, so the client keeps none of them; their status no longer matters. */
     private void forgetPending() {
         for (Integer id : pending) {
+            if (!client.isOpen()) {
+                return; // no reply comes on a closed channel: waiting for one would only take the time out
+            }
             try {
                 client.receive(id, Duration.ofSeconds(10));
             } catch (IOException | RuntimeException e) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
@@ -20,6 +21,10 @@ import org.apache.sshd.sftp.common.SftpException;
  * The SFTP requests an {@link SftpTree} makes, on wire paths (see {@link SftpNames}), each failure mapped by
  * {@link SftpErrors}. The OpenSSH extensions whose MINA helpers encode paths as UTF-8 Strings (posix-rename) or
  * do not exist (lsetstat) are sent here as raw requests with the paths' exact bytes.
+ * <p>
+ * A request that fails without an answer from the server (no SFTP status: the channel or the session closed, a
+ * timeout, a reply that makes no sense) means the connection is gone: {@code lost} is told before the failure is
+ * thrown, so that whoever sees the failure can already see the loss.
  */
 final class RemoteCalls {
 
@@ -32,10 +37,24 @@ final class RemoteCalls {
 
     private final FullAccessSftpClient client;
     private final Set<String> extensions;
+    private final Consumer<IOException> lost;
 
-    RemoteCalls(FullAccessSftpClient client) {
+    /** @param lost told of each failure that had no answer from the server, before it is thrown */
+    RemoteCalls(FullAccessSftpClient client, Consumer<IOException> lost) {
         this.client = client;
         this.extensions = Set.copyOf(client.getServerExtensions().keySet());
+        this.lost = lost;
+    }
+
+    /**
+     * {@code failure} of a request on {@code path} as {@link SftpErrors#map} gives it; one that carries no SFTP
+     * status (the connection failed) is first told to {@code lost}.
+     */
+    IOException failed(IOException failure, String path, Doing doing) {
+        if (!SftpErrors.answered(failure)) {
+            lost.accept(failure);
+        }
+        return SftpErrors.map(failure, path, doing, client);
     }
 
     FullAccessSftpClient client() {
@@ -50,7 +69,7 @@ final class RemoteCalls {
         try {
             return client.lstat(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
     }
 
@@ -58,7 +77,7 @@ final class RemoteCalls {
         try {
             return client.readLink(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
     }
 
@@ -75,7 +94,7 @@ final class RemoteCalls {
                 }
             }
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
         return entries;
     }
@@ -84,7 +103,7 @@ final class RemoteCalls {
         try {
             return client.read(path, 1 << 16);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.READING);
+            throw failed(e, path, Doing.READING);
         }
     }
 
@@ -92,30 +111,61 @@ final class RemoteCalls {
         try {
             client.mkdir(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.OTHER);
+            throw failed(e, path, Doing.OTHER);
         }
     }
 
-    /** Makes {@code wire} and its missing parents (mkdir -p); one made meanwhile by someone else is fine. */
-    static void makeDirectories(SftpClient client, String wire) throws IOException {
+    /** Makes {@code wire} and its missing parents (mkdir -p), as {@link #makeDirectories(SftpClient, String)}. */
+    void makeDirectories(String wire) throws IOException {
         try {
-            client.mkdir(wire);
+            makeDirectories(client, wire);
         } catch (IOException e) {
-            IOException mapped = SftpErrors.map(e, wire, Doing.OTHER);
-            int slash = wire.lastIndexOf('/');
-            if (mapped instanceof java.nio.file.NoSuchFileException && slash > 0) {
-                makeDirectories(client, wire.substring(0, slash));
-                makeDirectories(client, wire);
+            if (!SftpErrors.answered(e)) {
+                lost.accept(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Makes {@code wire} and its missing parents (mkdir -p); one there already, or made meanwhile by someone else, is
+     * fine. A failure is mapped (looked into over {@code client}: see {@link SftpErrors#map}) and names the
+     * directory that could not be made.
+     */
+    static void makeDirectories(SftpClient client, String wire) throws IOException {
+        IOException failure = mkdir(client, wire);
+        if (failure == null) {
+            return;
+        }
+        int slash = wire.lastIndexOf('/');
+        if (SftpErrors.missing(failure) && slash > 0) {
+            makeDirectories(client, wire.substring(0, slash));
+            failure = mkdir(client, wire); // once more, now that its parent is there: a second failure is final
+            if (failure == null) {
                 return;
             }
-            try {
-                if (client.lstat(wire).isDirectory()) {
-                    return;
-                }
-            } catch (IOException stillMissing) {
-                // the first failure says why
-            }
-            throw mapped;
+        }
+        if (isDirectory(client, wire)) {
+            return;
+        }
+        throw SftpErrors.map(failure, wire, Doing.OTHER, client);
+    }
+
+    /** Makes one directory; what it failed with, or null. */
+    private static IOException mkdir(SftpClient client, String wire) {
+        try {
+            client.mkdir(wire);
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    private static boolean isDirectory(SftpClient client, String wire) {
+        try {
+            return client.lstat(wire).isDirectory();
+        } catch (IOException missingOrUnreachable) {
+            return false; // the failure of the mkdir says why
         }
     }
 
@@ -123,7 +173,7 @@ final class RemoteCalls {
         try {
             client.rmdir(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.OTHER);
+            throw failed(e, path, Doing.OTHER);
         }
     }
 
@@ -132,7 +182,7 @@ final class RemoteCalls {
         try {
             client.remove(path);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.OTHER);
+            throw failed(e, path, Doing.OTHER);
         }
     }
 
@@ -140,7 +190,7 @@ final class RemoteCalls {
         try {
             client.symLink(link, target); // MINA sends target first on v3, the order OpenSSH's server reads
         } catch (IOException e) {
-            throw SftpErrors.map(e, link, Doing.OTHER);
+            throw failed(e, link, Doing.OTHER);
         }
     }
 
@@ -150,7 +200,7 @@ final class RemoteCalls {
             return client.open(path, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
                     SftpClient.OpenMode.Exclusive);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw failed(e, path, Doing.WRITING);
         }
     }
 
@@ -158,7 +208,7 @@ final class RemoteCalls {
         try {
             client.getExtension(OpenSSHFsyncExtension.class).fsync(handle);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw failed(e, path, Doing.WRITING);
         }
     }
 
@@ -166,7 +216,7 @@ final class RemoteCalls {
         try {
             client.close(handle);
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, Doing.WRITING);
+            throw failed(e, path, Doing.WRITING);
         }
     }
 
@@ -218,7 +268,7 @@ final class RemoteCalls {
         try {
             checkStatus(type, client.receive(client.send(type, request)));
         } catch (IOException e) {
-            throw SftpErrors.map(e, path, doing);
+            throw failed(e, path, doing);
         }
     }
 

@@ -14,16 +14,23 @@ import java.util.Optional;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.sftp.client.SftpClient;
 
 /**
  * One open, authenticated SSH connection made by {@link SshConnector}: its client, its session and one SFTP
  * channel (protocol version 3, a {@code DefaultSftpClient} as {@link SftpTree#over} needs). Commands run on
  * further exec channels of the same session. Closing closes all three, quietly.
+ * <p>
+ * It is lost once the session or any of its SFTP channels has closed (MINA marks them closed before a request on
+ * them fails), or once a request failed without an answer from the server ({@link #lost}): from then on it is
+ * not open, and {@link #whyLost} says why.
  */
 public final class RemoteConnection implements Closeable {
 
@@ -35,7 +42,11 @@ public final class RemoteConnection implements Closeable {
     private final String description;
     private final Optional<String> addedHostKey;
     /** SFTP channels opened besides the first (see {@link #sftpChannels}). */
-    private final List<SftpClient> extra = new ArrayList<>();
+    private final List<SftpClient> extra = new CopyOnWriteArrayList<>();
+    /** What the session met that closed it (an I/O error, a disconnect), as MINA told it; null if nothing. */
+    private volatile String sessionEnd;
+    /** Why the connection was declared lost ({@link #lost}), or null. */
+    private volatile String lost;
 
     RemoteConnection(SshClient client, ClientSession session, SftpClient sftp, String description,
                      Optional<String> addedHostKey) {
@@ -44,6 +55,27 @@ public final class RemoteConnection implements Closeable {
         this.sftp = sftp;
         this.description = description;
         this.addedHostKey = addedHostKey;
+        session.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionException(Session closing, Throwable t) {
+                noteSessionEnd(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+            }
+
+            @Override
+            public void sessionDisconnect(Session closing, int reason, String message, String language,
+                                          boolean initiator) {
+                if (!initiator) {
+                    boolean said = message != null && !message.isBlank();
+                    noteSessionEnd("the server disconnected" + (said ? " (" + message + ")" : ""));
+                }
+            }
+        });
+    }
+
+    private synchronized void noteSessionEnd(String why) {
+        if (sessionEnd == null) {
+            sessionEnd = why;
+        }
     }
 
     /** The SFTP channel (version 3). */
@@ -66,9 +98,49 @@ public final class RemoteConnection implements Closeable {
         return channels;
     }
 
-    /** Whether the session and the SFTP channel are still open (false once the connection dropped). */
+    /** Whether the session and every SFTP channel are still open (false once the connection dropped). */
     public boolean isOpen() {
-        return session.isOpen() && sftp.isOpen();
+        return whyLost().isEmpty();
+    }
+
+    /**
+     * Declares the connection lost: a request failed with {@code failure} and no answer of the server (it timed
+     * out, the channel or the session closed, the bytes did not make sense). The connection is closed at once, so
+     * that no other request waits on it; it stays lost whatever happens next.
+     */
+    public void lost(IOException failure) {
+        synchronized (this) {
+            if (lost == null) {
+                // A closed session or channel is the cause, if there is one: the failure only followed from it.
+                lost = closedBecause().orElse(failure.getMessage() != null ? failure.getMessage()
+                        : failure.getClass().getSimpleName());
+            }
+        }
+        session.close(true);
+    }
+
+    /** Why this connection can take no more requests (in words for a log line), or empty while it can. */
+    public Optional<String> whyLost() {
+        String declared = lost;
+        return declared != null ? Optional.of(declared) : closedBecause();
+    }
+
+    /** What closed the session or one of the SFTP channels, or empty if all are open. */
+    private Optional<String> closedBecause() {
+        if (!session.isOpen()) {
+            String noted = sessionEnd;
+            return Optional.of(noted != null ? noted : "the server closed the connection");
+        }
+        List<SftpClient> channels = new ArrayList<>(extra);
+        channels.add(0, sftp);
+        for (SftpClient channel : channels) {
+            if (!channel.isOpen()) {
+                String signal = channel.getClientChannel().getExitSignal();
+                return Optional.of("the server closed an SFTP channel" + (signal == null ? "" : " (its process "
+                        + "ended by signal " + signal + ")"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code user@host:port}, the host as connected to (after the ssh config's HostName). */

@@ -48,7 +48,7 @@ final class RemoteInstall {
                 SftpClient.CloseableHandle handle = calls().createExclusive(temp);
                 created = true;
                 try {
-                    copied = new PipelinedWrite(calls().client(), handle, temp).from(in, digest, work);
+                    copied = new PipelinedWrite(calls(), handle, temp).from(in, digest, work);
                     calls().fsync(handle, temp);
                 } catch (IOException | RuntimeException | Error e) {
                     closeQuietly(handle, temp);

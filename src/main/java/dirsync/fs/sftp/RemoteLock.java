@@ -74,6 +74,9 @@ public final class RemoteLock implements Closeable {
     /**
      * The same; {@code holderIsGone} may also declare a fresh lock's holder dead from its owner text (a run on this
      * very host whose process is gone: no need to wait out its lease).
+     *
+     * @throws ReplicaNotCreatedException if the server refuses to create the lock's directory (the replica's
+     *                                    parent) or the lock file in it: a read-only file system, no permission
      */
     public static RemoteLock acquire(SftpClient client, String root, String owner, Duration lease,
                                      java.util.function.Predicate<String> holderIsGone) throws IOException {
@@ -85,7 +88,12 @@ public final class RemoteLock implements Closeable {
         byte[] content = ("dirsync lock\ntoken " + token + "\nowner " + owner + "\n").getBytes(StandardCharsets.UTF_8);
         RemoteLock lock = new RemoteLock(client, path, directory, token, content);
         if (directory.length() > 1) {
-            RemoteCalls.makeDirectories(client, directory.substring(0, directory.length() - 1));
+            String parent = directory.substring(0, directory.length() - 1);
+            try {
+                RemoteCalls.makeDirectories(client, parent);
+            } catch (IOException e) {
+                throw refused(e, "directory " + ReplicaNotCreatedException.pathOf(e, SftpNames.text(parent)));
+            }
         }
         lock.take(lease, holderIsGone);
         return lock;
@@ -94,7 +102,11 @@ public final class RemoteLock implements Closeable {
     private void take(Duration lease, java.util.function.Predicate<String> holderIsGone) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             String candidate = directory + ".dirsync-lock-" + token + ".tmp";
-            write(candidate, true);
+            try {
+                write(candidate, true);
+            } catch (IOException e) {
+                throw refused(e, "the lock file " + SftpNames.text(path));
+            }
             long serverNow = client.lstat(candidate).getModifyTime().toInstant().getEpochSecond();
             try {
                 client.rename(candidate, path); // SFTP's plain RENAME: fails if the lock exists
@@ -126,6 +138,11 @@ public final class RemoteLock implements Closeable {
         }
         throw new HeldElsewhereException("cannot take the lock " + SftpNames.text(path)
                 + ": other runs keep taking it");
+    }
+
+    /** {@code failure} of creating {@code what}: the server's refusal as such, a failed connection as it is. */
+    private static IOException refused(IOException failure, String what) {
+        return SftpErrors.answered(failure) ? ReplicaNotCreatedException.creating(what, failure) : failure;
     }
 
     /**
@@ -163,7 +180,7 @@ public final class RemoteLock implements Closeable {
         try (OutputStream out = client.write(target, modes)) {
             out.write(content);
         } catch (IOException e) {
-            throw SftpErrors.map(e, target, SftpErrors.Doing.WRITING);
+            throw SftpErrors.map(e, target, SftpErrors.Doing.WRITING, client);
         }
     }
 

@@ -16,17 +16,30 @@ final class RemoteReadChannel implements SeekableByteChannel {
 
     private final InputStream in;
     private final long size;
+    private final RemoteCalls calls;
+    private final String path;
     private long position;
     private boolean open = true;
     private byte[] chunk; // for buffers without an array (the digest's direct buffer)
 
-    RemoteReadChannel(InputStream in, long size) {
+    /** {@code in} read from the file at {@code path} over {@code calls}' channel, {@code size} bytes long. */
+    RemoteReadChannel(InputStream in, long size, RemoteCalls calls, String path) {
         this.in = in;
         this.size = size;
+        this.calls = calls;
+        this.path = path;
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        try {
+            return readInto(dst);
+        } catch (IOException e) {
+            throw calls.failed(e, path, SftpErrors.Doing.READING);
+        }
+    }
+
+    private int readInto(ByteBuffer dst) throws IOException {
         if (!open) {
             throw new ClosedChannelException();
         }

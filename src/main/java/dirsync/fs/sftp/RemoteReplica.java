@@ -81,7 +81,8 @@ public final class RemoteReplica implements ReplicaTree {
                 }
                 return result.stdout();
             });
-            SftpTree tree = SftpTree.over(remote.sftpChannels(CHANNELS), where.pathText(), where.toString(), md5);
+            SftpTree tree = SftpTree.over(remote.sftpChannels(CHANNELS), where.pathText(), where.toString(), md5,
+                    remote::lost);
             Connection made = new Connection(remote, tree, md5.isPresent());
             current = made;
             listener.connected(made, !connectedBefore);
@@ -109,13 +110,18 @@ public final class RemoteReplica implements ReplicaTree {
         connect();
     }
 
+    /**
+     * Present once the session or an SFTP channel has closed, or a request failed without an answer (see
+     * {@link RemoteConnection#lost}): in both cases before the failures this caused reach the pass.
+     */
     @Override
     public Optional<IOException> broken() {
         Connection live = current;
-        if (live != null && !live.remote().isOpen()) {
-            return Optional.of(new IOException("the connection to " + live.remote().describe() + " was lost"));
+        if (live == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return live.remote().whyLost().map(why -> new IOException("the connection to " + live.remote().describe()
+                + " was lost: " + why));
     }
 
     /** The tree of the current connection; a call between passes without one connects. */

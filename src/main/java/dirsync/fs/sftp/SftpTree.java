@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 
@@ -50,12 +51,12 @@ public final class SftpTree implements ReplicaTree {
     private final java.util.Optional<RemoteMd5> serverMd5;
 
     private SftpTree(List<FullAccessSftpClient> clients, String root, String description,
-                     java.util.Optional<RemoteMd5> serverMd5) {
+                     java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
         this.serverMd5 = serverMd5;
         List<RemoteCalls> calls = new ArrayList<>();
         for (FullAccessSftpClient client : clients) {
             client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
-            calls.add(new RemoteCalls(client));
+            calls.add(new RemoteCalls(client, lost));
         }
         this.channels = new Channels(calls);
         this.names = new SftpNames(root);
@@ -78,21 +79,17 @@ public final class SftpTree implements ReplicaTree {
      * @param description how log lines name the replica, e.g. {@code sftp://backup@host/srv/mirror}
      */
     public static SftpTree over(SftpClient client, String root, String description) {
-        return over(client, root, description, java.util.Optional.empty());
-    }
-
-    /** The same, hashing files on the server with {@code serverMd5} (see {@link RemoteMd5#detect}). */
-    public static SftpTree over(SftpClient client, String root, String description,
-                                java.util.Optional<RemoteMd5> serverMd5) {
-        return over(List.of(client), root, description, serverMd5);
+        return over(List.of(client), root, description, java.util.Optional.empty(), failure -> { });
     }
 
     /**
      * The same over several SFTP channels of one connection, each thread of a pass keeping to one (see
-     * {@link Channels}).
+     * {@link Channels}), hashing large files on the server with {@code serverMd5} if present (see
+     * {@link RemoteMd5#detect}), and telling {@code lost} of every request that failed without an answer from the
+     * server (the connection is gone) before that failure is thrown.
      */
     public static SftpTree over(List<SftpClient> clients, String root, String description,
-                                java.util.Optional<RemoteMd5> serverMd5) {
+                                java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
         List<FullAccessSftpClient> full = new ArrayList<>();
         for (SftpClient client : clients) {
             if (!(client instanceof FullAccessSftpClient raw)) {
@@ -101,7 +98,7 @@ public final class SftpTree implements ReplicaTree {
             }
             full.add(raw);
         }
-        return new SftpTree(full, root, description, serverMd5);
+        return new SftpTree(full, root, description, serverMd5, lost);
     }
 
     /** Whether files are hashed on the server (md5sum) rather than read over SFTP. */
@@ -151,7 +148,7 @@ public final class SftpTree implements ReplicaTree {
         if (!attributes.isRegularFile()) {
             throw new IOException("not a regular file: " + file);
         }
-        return new RemoteReadChannel(calls().read(path), attributes.getSize());
+        return new RemoteReadChannel(calls().read(path), attributes.getSize(), calls(), path);
     }
 
     /**
@@ -194,7 +191,7 @@ public final class SftpTree implements ReplicaTree {
         try {
             calls().lstat(root);
         } catch (NoSuchFileException missing) {
-            RemoteCalls.makeDirectories(calls().client(), root);
+            calls().makeDirectories(root);
         }
         Entry entry = examine(RelPath.ROOT);
         if (!entry.is(EntryKind.DIRECTORY)) {

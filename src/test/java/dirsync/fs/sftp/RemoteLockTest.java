@@ -109,6 +109,17 @@ class RemoteLockTest {
         }
     }
 
+    /** /proc has the parent it needs and yet refuses the directory ("no such file"): a refusal, said once. */
+    @Test
+    void aLockWhoseDirectoryTheServerRefusesIsAReplicaNotCreatedNamingTheDirectory() {
+        String underProc = "/proc/dirsync-test-" + ProcessHandle.current().pid();
+
+        assertThatThrownBy(() -> RemoteLock.acquire(SERVER.newClient(), underProc + "/replica", "me", LEASE))
+                .isInstanceOf(ReplicaNotCreatedException.class)
+                .hasMessageEndingWith(" (creating directory " + underProc + ")");
+        assertThat(Path.of(underProc)).doesNotExist();
+    }
+
     @Test
     void theServersRootCannotBeAReplica() {
         assertThatThrownBy(() -> RemoteLock.lockPathOf("/")).hasMessageContaining("root directory");
