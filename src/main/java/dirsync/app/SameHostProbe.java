@@ -3,21 +3,15 @@ package dirsync.app;
 import dirsync.fs.local.LocalNames;
 import dirsync.sync.LogText;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,8 +26,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SameHostProbe {
 
-    /** How many names of its own a probe tries before giving up. */
-    private static final int NAMES = 100;
     private static final int TOKEN_BYTES = 16;
     /** The server may log in as another user; the umask may narrow it (then that user cannot tell). */
     private static final FileAttribute<?> READABLE_BY_ALL =
@@ -76,7 +68,7 @@ final class SameHostProbe {
                 .getBytes(StandardCharsets.US_ASCII);
         Path probe;
         try {
-            probe = write(directory, content);
+            probe = StateFiles.writeNew(directory, "dirsync-probe-", content, READABLE_BY_ALL);
         } catch (IOException e) {
             return new CannotTell("cannot write a probe file in '" + LogText.escape(directory) + "': "
                     + LogText.reason(e));
@@ -94,39 +86,6 @@ final class SameHostProbe {
             } catch (IOException leftBehind) {
                 // A stale probe is a few bytes in a shared directory, named as dirsync's; nothing reads it again.
             }
-        }
-    }
-
-    /**
-     * A new file in {@code directory} that anyone may read, created new so that nothing planted under a
-     * predictable name is ever opened or followed.
-     */
-    private static Path write(Path directory, byte[] content) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            byte[] suffix = new byte[6];
-            ThreadLocalRandom.current().nextBytes(suffix);
-            Path probe = directory.resolve("dirsync-probe-" + ProcessHandle.current().pid() + "-"
-                    + HexFormat.of().formatHex(suffix) + ".tmp");
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(probe, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS), READABLE_BY_ALL);
-            } catch (FileAlreadyExistsException taken) {
-                if (attempt < NAMES) {
-                    continue;
-                }
-                throw taken;
-            }
-            try (channel) {
-                ByteBuffer bytes = ByteBuffer.wrap(content);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-            } catch (IOException e) {
-                Files.deleteIfExists(probe);
-                throw e;
-            }
-            return probe;
         }
     }
 }

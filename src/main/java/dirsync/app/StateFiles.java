@@ -43,7 +43,7 @@ public final class StateFiles {
     private static final FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
-    /** How many names of its own a run tries for the memory's temporary file before giving up. */
+    /** How many names of its own a run tries for a new file in the shared directory before giving up. */
     private static final int TEMPORARY_NAMES = 100;
 
     private final String replica;
@@ -121,34 +121,44 @@ public final class StateFiles {
      * that a reader sees the old memory or the new one, never a part.
      */
     public void writeMemory(byte[] saved) throws IOException {
+        Path temp = writeNew(memoryFile.getParent(), memoryFile.getFileName() + ".", saved, OWNER_ONLY);
+        try {
+            Files.move(temp, memoryFile, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Writes {@code content} to a new file in the shared {@code directory}, named {@code <prefix><pid>-<n>.tmp}
+     * after this process, and returns its path. Not by Files.createTempFile, whose SecureRandom costs a short run
+     * ~40 ms to seed. The name is predictable, so the file is created new (never opened if there, never through a
+     * link): a file planted there only moves this run on to the next name. A file that cannot be written in full is
+     * deleted.
+     */
+    static Path writeNew(Path directory, String prefix, byte[] content, FileAttribute<?> mode) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            // Named after this process, not by Files.createTempFile, whose SecureRandom costs a short run ~40 ms
-            // to seed. The name is predictable, so it is created new (never opened if there, never through a
-            // link): a file planted there only moves this run on to the next name.
-            Path temp = memoryFile.resolveSibling(memoryFile.getFileName() + "." + ProcessHandle.current().pid()
-                    + "-" + attempt + ".tmp");
+            Path file = directory.resolve(prefix + ProcessHandle.current().pid() + "-" + attempt + ".tmp");
             FileChannel channel;
             try {
-                channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
+                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS), mode);
             } catch (FileAlreadyExistsException taken) {
                 if (attempt < TEMPORARY_NAMES) {
                     continue;
                 }
                 throw taken;
             }
-            try {
-                try (channel) {
-                    ByteBuffer bytes = ByteBuffer.wrap(saved);
-                    while (bytes.hasRemaining()) {
-                        channel.write(bytes);
-                    }
+            try (channel) {
+                ByteBuffer bytes = ByteBuffer.wrap(content);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
                 }
-                Files.move(temp, memoryFile, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                Files.deleteIfExists(file);
+                throw e;
             }
-            return;
+            return file;
         }
     }
 
