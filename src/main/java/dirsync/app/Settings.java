@@ -7,11 +7,8 @@ import dirsync.sync.Excludes;
 import dirsync.sync.LogText;
 import dirsync.sync.SyncOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,7 +102,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
             if (request.backupDir != null) {
                 realBackupDir = roots.outsideDirectory(request.backupDir, "backup directory");
             }
-            rules = Excludes.of(excludePatterns(request));
+            rules = Excludes.of(ExcludeFiles.patterns(request.excludes, request.excludeFiles));
         } catch (InvalidSettingsException | IllegalArgumentException e) {
             throw new InvalidSettingsException(LogText.escape(e.getMessage()));
         } catch (IOException e) {
@@ -135,27 +132,13 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         }
         SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare,
-                request.hardLinks, request.watch ? WATCH_DELETE_WINDOW : Duration.ZERO);
+                request.hardLinks, request.watch ? WATCH_DELETE_WINDOW : Duration.ZERO, request.copyUnsettled);
         return new Settings(roots.source(), replica, roots.logFile(), request.interval, request.once,
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
                 surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
                 new AsGiven(request.replica, request.logFile, request.statusFile),
                 request.watch ? Optional.of(request.watchDelay) : Optional.empty());
-    }
-
-    /** The --exclude patterns, then those of each --exclude-from file. */
-    private static List<String> excludePatterns(Request request) throws IOException {
-        List<String> patterns = new ArrayList<>(request.excludes);
-        for (Path file : request.excludeFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String pattern = line.strip();
-                if (!pattern.isEmpty() && !pattern.startsWith("#")) {
-                    patterns.add(pattern);
-                }
-            }
-        }
-        return patterns;
     }
 
     /**
@@ -184,6 +167,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         private boolean xattrs = true;
         private boolean groups = true;
         private boolean rememberHashes = true;
+        private boolean copyUnsettled;
         private boolean quiet;
         private boolean verbose;
         private boolean watch;
@@ -282,6 +266,12 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         /** Whether the {@code user.*} extended attributes are carried. */
         public Request xattrs(boolean on) {
             xattrs = on;
+            return this;
+        }
+
+        /** Whether a file found changing during its copy pass after pass is copied as read (with a warning). */
+        public Request copyUnsettled(boolean on) {
+            copyUnsettled = on;
             return this;
         }
 

@@ -38,6 +38,7 @@ public final class Synchronizer {
     private final VerifiedPairs verified;
     private final DirectoryStep step;
     private final List<DeletionGuard> guards;
+    private final Unsettled unsettled = new Unsettled();
     private long passes;
 
     public Synchronizer(SourceTree source, ReplicaTree replica, SyncOptions options) {
@@ -73,6 +74,22 @@ public final class Synchronizer {
         return verified == null ? null : verified.toBytes();
     }
 
+    /**
+     * Starts the streaks of files found changing pass after pass from what an earlier run saved; returns whether
+     * they were taken (they are ignored if damaged).
+     */
+    public boolean importUnsettled(byte[] saved) {
+        return unsettled.fromBytes(saved);
+    }
+
+    /**
+     * The streaks of files found changing pass after pass, for the next run, or null when there are none. Call
+     * between passes only.
+     */
+    public byte[] exportUnsettled() {
+        return unsettled.isEmpty() ? null : unsettled.toBytes();
+    }
+
     /** The live counters of the running pass (or of the last one), for progress reports from another thread. */
     public Progress progress() {
         return progress;
@@ -94,6 +111,7 @@ public final class Synchronizer {
         long startNanos = System.nanoTime();
         progress.restart();
         PassReport report = new PassReport(replica.reportPrefix());
+        Unsettled.Pass settling = unsettled.begin(full, options.copyUnsettled());
         boolean completed = true;
         try {
             replica.beginPass();
@@ -103,7 +121,7 @@ public final class Synchronizer {
             PassContext pass = new PassContext(source, replica, options, report, stopOrLost, started,
                     new Backups(replica, backup, stopOrLost),
                     new HardLinks(options.hardLinks() && replica.capabilities().hardLinks()),
-                    new Work(stopOrLost, md5, progress));
+                    new Work(stopOrLost, md5, progress), settling);
             Walk.run(pass, step, guards, scope);
         } catch (IOException unreachable) {
             report.error(Texts.CANNOT_REACH_REPLICA, RelPath.ROOT, unreachable);
@@ -119,7 +137,9 @@ public final class Synchronizer {
         if (verified != null) {
             verified.passEnded(completed && full);
         }
-        PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed);
+        unsettled.end(settling, completed);
+        PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed,
+                unsettled.count());
         if (full) {
             report.summaryLine(number, summary, cancellation.isRequested());
         } else {
