@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The exclude patterns of a run: those given one by one ({@code --exclude}), then those of {@code --exclude-from} files. */
+/** The exclude patterns of a run: those given one by one ({@code --exclude}), then those of the pattern files. */
 final class ExcludeFiles {
 
     private ExcludeFiles() {

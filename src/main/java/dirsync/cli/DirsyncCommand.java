@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
-            "1:--once: the pass finished, but some entries failed (a file that changed during its copy in 3 passes in a "
-                    + "row among them) or a guard refused its deletions (or it was interrupted)",
+            "1:--once: the pass finished, but some entries failed (a file that changed during its copy in 3 passes "
+                    + "in a row among them) or a guard refused its deletions (or it was interrupted)",
             "2:usage or validation error; nothing was touched",
             "3:another dirsync is already running on the same replica; nothing was touched",
             "4:the run started but could not use the replica: nothing in it was changed",

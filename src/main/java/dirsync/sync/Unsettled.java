@@ -4,6 +4,7 @@ import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -12,8 +13,8 @@ import java.util.Set;
 /**
  * The source files that do not settle: each one's streak of full passes in a row that found it changing during its
  * copy (the copy discarded, so the replica still has no copy of its current content). At {@link #PASSES} passes in
- * a row that is an error, every pass until the file settles; with {@code --copy-unsettled}, a file two passes short
- * of it is instead copied as read.
+ * a row that is an error, every pass until the file settles; with {@code --copy-unsettled}, a file found changing in
+ * the passes just before is instead copied as read from that pass on.
  *
  * <p>What counts as a pass: a full pass only. A pass over changed directories (watch mode) that finds the file
  * changing neither adds to its streak nor breaks it (a file being written raises an event pass every few seconds;
@@ -37,7 +38,7 @@ final class Unsettled {
     /** The streaks after the last pass. */
     private Map<RelPath, Integer> streaks = new HashMap<>();
 
-    /** A pass begins: full (it counts) or over some directories, copying files two passes short as read or not. */
+    /** A pass begins: full (it counts) or over some directories; copying files that do not settle as read or not. */
     synchronized Pass begin(boolean full, boolean copyAsRead) {
         return new Pass(Map.copyOf(streaks), full, copyAsRead);
     }
@@ -113,7 +114,7 @@ final class Unsettled {
         int start = 0;
         for (int i = 0; i <= path.length; i++) {
             if (i == path.length || path[i] == '/') {
-                parsed = parsed.resolve(Name.of(java.util.Arrays.copyOfRange(path, start, i)));
+                parsed = parsed.resolve(Name.of(Arrays.copyOfRange(path, start, i)));
                 start = i + 1;
             }
         }
