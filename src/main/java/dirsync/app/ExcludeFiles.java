@@ -7,23 +7,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The patterns of {@code --exclude-from} files: one a line, blank lines and {@code #} comments skipped. */
+/** The exclude patterns of a run: those given one by one ({@code --exclude}), then those of the pattern files. */
 final class ExcludeFiles {
 
     private ExcludeFiles() {
     }
 
-    /** The {@code --exclude} patterns, then those of each {@code --exclude-from} file, in order. */
-    static List<String> patterns(List<String> given, List<Path> files) throws IOException {
-        List<String> patterns = new ArrayList<>(given);
+    /** {@code patterns}, then the lines of each file in turn; blank lines and {@code #} comments are skipped. */
+    static List<String> patterns(List<String> patterns, List<Path> files) throws IOException {
+        List<String> all = new ArrayList<>(patterns);
         for (Path file : files) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String pattern = line.strip();
                 if (!pattern.isEmpty() && !pattern.startsWith("#")) {
-                    patterns.add(pattern);
+                    all.add(pattern);
                 }
             }
         }
-        return patterns;
+        return all;
     }
 }

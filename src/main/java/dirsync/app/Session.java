@@ -136,12 +136,18 @@ public final class Session {
             if (settings.options().rememberHashes()) {
                 recallVerifiedPairs(synchronizer);
             }
+            if (!settings.dryRun()) {
+                recallUnsettled(synchronizer);
+            }
             Supplier<PassSummary> pass = () -> stopIfLost(replica, runPass(synchronizer, progress, status));
             int exitCode = settings.once() ? exitCodeOf(pass.get())
                     : watcher != null ? runWatching(watcher, pass, scope -> stopIfLost(replica,
                     runPartialPass(synchronizer, progress, status, scope))) : runPeriodically(pass);
             if (settings.options().rememberHashes() && !settings.dryRun()) {
                 keepVerifiedPairs(synchronizer);
+            }
+            if (!settings.dryRun()) {
+                keepUnsettled(synchronizer);
             }
             return replica.refusal().map(SameHostGuard.Refusal::exitCode)
                     .orElse(replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode);
@@ -198,6 +204,33 @@ public final class Session {
         } catch (IOException e) {
             LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
                     LogText.escape(state.memoryFile()), LogText.reason(e));
+        }
+    }
+
+    /** The files found changing pass after pass are kept next to the lock: three --once runs are passes in a row. */
+    private void recallUnsettled(Synchronizer synchronizer) {
+        try {
+            Optional<byte[]> saved = state.readUnsettled();
+            if (saved.isPresent() && !synchronizer.importUnsettled(saved.get())) {
+                throw new IOException("it is damaged");
+            }
+        } catch (IOException e) {
+            LOG.warn("ignored '{}' (files that kept changing start counting again): {}",
+                    LogText.escape(state.unsettledFile()), LogText.reason(e));
+        }
+    }
+
+    private void keepUnsettled(Synchronizer synchronizer) {
+        try {
+            byte[] streaks = synchronizer.exportUnsettled();
+            if (streaks == null) {
+                state.forgetUnsettled();
+            } else {
+                state.writeUnsettled(streaks);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot save the files that kept changing to '{}' (the next run counts them again): {}",
+                    LogText.escape(state.unsettledFile()), LogText.reason(e));
         }
     }
 

@@ -133,7 +133,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         }
         SyncOptions options = new SyncOptions(request.allowEmptySource, request.maxDelete, rules,
                 request.deleteExcluded, Optional.ofNullable(realBackupDir), request.rememberHashes, request.compare,
-                request.hardLinks, request.watch ? WATCH_DELETE_WINDOW : Duration.ZERO);
+                request.hardLinks, request.watch ? WATCH_DELETE_WINDOW : Duration.ZERO, request.copyUnsettled);
         return new Settings(roots.source(), replica, roots.logFile(), request.interval, request.once,
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
@@ -168,6 +168,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         private boolean xattrs = true;
         private boolean groups = true;
         private boolean rememberHashes = true;
+        private boolean copyUnsettled;
         private boolean quiet;
         private boolean verbose;
         private boolean watch;
@@ -266,6 +267,12 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         /** Whether the {@code user.*} extended attributes are carried. */
         public Request xattrs(boolean on) {
             xattrs = on;
+            return this;
+        }
+
+        /** Whether a file found changing during its copy pass after pass is copied as read (with a warning). */
+        public Request copyUnsettled(boolean on) {
+            copyUnsettled = on;
             return this;
         }
 

@@ -24,10 +24,11 @@ import java.util.Set;
 
 /**
  * The files dirsync keeps about a replica outside it, in a shared directory ({@code java.io.tmpdir} by default):
- * the lock file {@code dirsync-<hash>.lock}, which keeps a second dirsync off the replica, and the verified-hash
- * memory {@code dirsync-<hash>.pairs}, which a later run starts from. The hash is of the replica's real path.
+ * the lock file {@code dirsync-<hash>.lock}, which keeps a second dirsync off the replica, the verified-hash
+ * memory {@code dirsync-<hash>.pairs}, which a later run starts from, and {@code dirsync-<hash>.unsettled}, the
+ * files found changing during their copy pass after pass. The hash is of the replica's real path.
  *
- * <p>The names are predictable and the directory is shared, so anyone may have put something there first. Both
+ * <p>The names are predictable and the directory is shared, so anyone may have put something there first. All
  * files are used only if they pass one trust check ({@link #requireTrusted}): a regular file (never a symbolic
  * link, which is not followed either), owned by this user, with exactly one name (not a hard link to a file
  * elsewhere, such as {@code /etc/shadow} when root runs dirsync, which writing the lock would destroy), and not
@@ -50,6 +51,7 @@ public final class StateFiles {
     private final String replicaUri;
     private final Path lockFile;
     private final Path memoryFile;
+    private final Path unsettledFile;
 
     /**
      * @param directory   the shared directory the files live in
@@ -69,6 +71,7 @@ public final class StateFiles {
         this.replicaUri = replicaUri;
         this.lockFile = fileFor(replicaUri, directory, ".lock");
         this.memoryFile = fileFor(replicaUri, directory, ".pairs");
+        this.unsettledFile = fileFor(replicaUri, directory, ".unsettled");
     }
 
     public Path lockFile() {
@@ -77,6 +80,10 @@ public final class StateFiles {
 
     public Path memoryFile() {
         return memoryFile;
+    }
+
+    public Path unsettledFile() {
+        return unsettledFile;
     }
 
     /** Takes the replica's lock: creates the lock file if needed (not writable by others), checks it, locks it. */
@@ -93,13 +100,25 @@ public final class StateFiles {
      * @throws IOException if it is there but fails the trust check (the message says why) or cannot be read
      */
     public Optional<byte[]> readMemory() throws IOException {
-        if (!Files.exists(memoryFile, LinkOption.NOFOLLOW_LINKS)) {
+        return read(memoryFile, "hash memory file");
+    }
+
+    /**
+     * The streaks of files found changing pass after pass that an earlier run saved, if there are any.
+     *
+     * @throws IOException if the file is there but fails the trust check (the message says why) or cannot be read
+     */
+    public Optional<byte[]> readUnsettled() throws IOException {
+        return read(unsettledFile, "record of unsettled files");
+    }
+
+    private static Optional<byte[]> read(Path file, String role) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         FileChannel channel;
         try {
-            channel = openTrusted(memoryFile, "hash memory file", Set.of(StandardOpenOption.READ,
-                    LinkOption.NOFOLLOW_LINKS));
+            channel = openTrusted(file, role, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException goneSince) {
             return Optional.empty();
         }
@@ -121,9 +140,24 @@ public final class StateFiles {
      * that a reader sees the old memory or the new one, never a part.
      */
     public void writeMemory(byte[] saved) throws IOException {
-        Path temp = writeNew(memoryFile.getParent(), memoryFile.getFileName() + ".", saved, OWNER_ONLY);
+        replace(memoryFile, saved);
+    }
+
+    /** Replaces the streaks of files found changing pass after pass, atomically, as {@link #writeMemory} does. */
+    public void writeUnsettled(byte[] saved) throws IOException {
+        replace(unsettledFile, saved);
+    }
+
+    /** Removes the streaks of files found changing pass after pass, when none is left (a link itself, if planted). */
+    public void forgetUnsettled() throws IOException {
+        Files.deleteIfExists(unsettledFile);
+    }
+
+    /** Replaces {@code file} atomically with an owner-only file of {@code saved}, written new beside it. */
+    private static void replace(Path file, byte[] saved) throws IOException {
+        Path temp = writeNew(file.getParent(), file.getFileName() + ".", saved, OWNER_ONLY);
         try {
-            Files.move(temp, memoryFile, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -163,10 +197,10 @@ public final class StateFiles {
     }
 
     /**
-     * The one trust check of both files: a regular file of this user's, with exactly one name, not writable by
+     * The one trust check of all these files: a regular file of this user's, with exactly one name, not writable by
      * group or others, judged without following a link.
      *
-     * @param role what the file is, for the message: "lock file", "hash memory file"
+     * @param role what the file is, for the message: "lock file", "hash memory file", "record of unsettled files"
      * @throws IOException whose message tells the user what is wrong and what to do, if the file fails the check
      */
     static void requireTrusted(Path file, String role) throws IOException {

@@ -94,6 +94,9 @@ final class StatusFile {
             text.append("dirsync_last_pass_operations{").append(replicaLabel).append(",operation=\"")
                     .append(operation.key()).append("\"} ").append(summary.count(operation)).append('\n');
         }
+        gauge(text, "dirsync_unsettled_files", "Source files that changed during their copy in 3 or more full passes "
+                + "in a row: without --copy-unsettled the replica has no copy of their current content.",
+                summary.unsettled());
         gauge(text, "dirsync_last_success_time_seconds",
                 "Start of the last pass that completed without errors, in Unix time (0: none yet).",
                 lastSuccess == null ? "0" : seconds(lastSuccess));

@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
-            "1:--once: the pass finished, but some entries failed, a guard refused its deletions or the log file could not "
-                + "take a line (or it was interrupted)",
+            "1:--once: the pass finished, but some entries failed (a file that changed during its copy in 3 passes "
+                + "in a row among them), a guard refused its deletions or the log file could not take a line (or it "
+                + "was interrupted)",
             "2:usage or validation error; nothing was touched",
             "3:another dirsync is already running on the same replica; nothing was touched",
             "4:the run started but could not use the replica: nothing in it was changed",
@@ -151,6 +152,12 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "equal if neither file changed since (same inode, size, modification and change time).")
     private boolean noHashCache;
 
+    @Option(names = "--copy-unsettled", description = "A file that changed during its copy in the 2 passes before "
+            + "(it is being written all the time) is copied as it was read, the copy checked against what was read, "
+            + "with a warning: it may not match any single moment of the file. Without it such a file is not copied, "
+            + "and from its 3rd pass in a row it is an error (--once exits 1).")
+    private boolean copyUnsettled;
+
     @Option(names = "--no-owner", description = "Leave replica entries owned by the user dirsync runs as. By "
             + "default, run as root, every entry gets the source's numeric owner, as cp -a does (others cannot give "
             + "files away); setuid and setgid are kept only where an entry gets the source's owner and group.")
@@ -230,6 +237,7 @@ public final class DirsyncCommand implements Callable<Integer> {
                 .statusFile(statusFile)
                 .logRolling(logMaxSize, logMaxFiles)
                 .compare(compare, !noHashCache)
+                .copyUnsettled(copyUnsettled)
                 .ownership(!noOwner, !noGroup)
                 .hardLinks(!noHardLinks)
                 .xattrs(!noXattrs)

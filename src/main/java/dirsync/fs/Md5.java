@@ -26,8 +26,13 @@ public final class Md5 {
     /** @param progress counts the bytes hashed, for progress reports */
     public Md5(Progress progress) {
         this.progress = progress;
+        this.digest = newDigest();
+    }
+
+    /** A new MD5 digest, for bytes hashed as they stream past. */
+    public static MessageDigest newDigest() {
         try {
-            digest = MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide MD5", e);
         }

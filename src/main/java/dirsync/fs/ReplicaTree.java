@@ -75,6 +75,25 @@ public interface ReplicaTree extends SourceTree {
         return CompletableFuture.completedFuture(installFile(source, path, expected, null, work));
     }
 
+    /**
+     * {@link #installFile} for a source file that never holds still ({@code --copy-unsettled}): copies what it reads
+     * of the file, at most the size it has when the copy begins, and installs that whatever the source does
+     * meanwhile. The copy is verified against itself instead of against the source: its bytes are hashed as they
+     * are written, and the written file, read back, must have that hash. It takes its name as installFile's copies
+     * do (a temporary name, made durable, renamed), so the name never shows a partly written file; only its content
+     * may match no single moment of the source, which {@link AsRead#sourceChanged} tells.
+     *
+     * @throws SourceChangedException if the source is no longer a regular file; nothing was installed
+     */
+    AsRead installFileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException;
+
+    /**
+     * What {@link #installFileAsRead} installed: {@code bytes}, and whether the source changed while they were read
+     * (if not, the copy is the source as it was, as good as installFile's).
+     */
+    record AsRead(long bytes, boolean sourceChanged) {
+    }
+
     /** Creates, or atomically puts in place of a non-directory, a symbolic link like {@code expected}. */
     void installSymlink(RelPath path, Entry expected) throws IOException;
 

@@ -4,6 +4,7 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.ExtendedAttributesUnsupportedException;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
 import dirsync.fs.TreeDeletion;
 import java.io.IOException;
 
@@ -34,12 +35,26 @@ final class Changes {
             return;
         }
         boolean kept = pass.backups().keepBeforeReplacing(path, replaced);
+        if (pass.unsettled().asRead(path)) {
+            ReplicaTree.AsRead copy = pass.replica().installFileAsRead(pass.source(), path, source, pass.work());
+            line(operation, what, path, copy.bytes(), kept);
+            pass.unsettled().copiedAsRead(pass.report(), path, copy.sourceChanged());
+            return;
+        }
         long bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
         copied(operation, what, path, bytes, kept);
     }
 
-    /** The line of a file copied into place (here, or by a copier thread whose action never came up). */
+    /**
+     * The line of a file copied into place (here, or by a copier thread whose action never came up), its source
+     * unchanged all along: settled.
+     */
     void copied(Operation operation, String what, RelPath path, long bytes, boolean keptOld) {
+        line(operation, what, path, bytes, keptOld);
+        pass.unsettled().settled(path);
+    }
+
+    private void line(Operation operation, String what, RelPath path, long bytes, boolean keptOld) {
         pass.report().copied(bytes);
         pass.report().record(operation, what, path, Texts.bytes(bytes, keptOld));
     }

@@ -181,6 +181,9 @@ final class CopyScheduler {
                 continue; // a file with several names waits for its turn: it may become a link to an earlier one
             }
             RelPath path = dir.resolve(copy.source().name());
+            if (pass.unsettled().asRead(path)) {
+                continue; // copied as read, on the pass thread
+            }
             // Written on a copier thread, installed perhaps later by the replica (after a sync it shares).
             AtomicBoolean kept = new AtomicBoolean();
             started.put(copy.source().name(), new Started(copy, path, kept, CompletableFuture.supplyAsync(() -> {

@@ -17,7 +17,7 @@ final class Failures {
 
     static void report(PassContext pass, Action action, RelPath path, Exception e) {
         if (e instanceof SourceChangedException changed) {
-            pass.report().record(Operation.CHANGING, Texts.SOURCE_CHANGING, path, " (" + changed.getMessage() + ")");
+            pass.unsettled().changing(pass.report(), path, changed.getMessage());
         } else if (e instanceof Vanished || action instanceof Action.FromSource fromSource
                 && changedSince(pass.source(), fromSource.source(), path)) {
             pass.report().record(Operation.VANISHED, Texts.VANISHED_BEFORE_COPY, path);

@@ -8,11 +8,12 @@ import java.time.Instant;
 
 /**
  * What every part of one pass is handed, fixed for the pass: the two trees, the options, the report, the stop
- * request, the pass's start (the one reading of the clock a pass makes), where it keeps backups, the hard links it has met, and the
- * pass thread's own digest and counters.
+ * request, the pass's start (the one reading of the clock a pass makes), where it keeps backups, the hard links it
+ * has met, the pass thread's own digest and counters, and the files that do not settle.
  */
 record PassContext(SourceTree source, ReplicaTree replica, SyncOptions options, PassReport report,
-                   Cancellation cancellation, Instant startedAt, Backups backups, HardLinks hardLinks, Work work) {
+                   Cancellation cancellation, Instant startedAt, Backups backups, HardLinks hardLinks, Work work,
+                   Unsettled.Pass unsettled) {
 
     /** Whether the replica was lost (its connection broke): the pass then ends, and asks nothing more of it. */
     boolean replicaLost() {

@@ -81,6 +81,11 @@ final class PassReport {
 
     /** A change a stop cut short: logged, since it happened, but not counted as the operation it did not finish. */
     void unfinished(String what, RelPath relative, String detail) {
+        warn(what, relative, detail);
+    }
+
+    /** A warning about one entry, not counted: the entry's own line counts what was done with it. */
+    void warn(String what, RelPath relative, String detail) {
         LOG.warn(line(what, relative, detail));
     }
 
@@ -101,8 +106,8 @@ final class PassReport {
         }
     }
 
-    synchronized PassSummary summary(Instant started, Duration duration, boolean completed) {
-        return new PassSummary(started, counts, bytesCopied, duration, completed);
+    synchronized PassSummary summary(Instant started, Duration duration, boolean completed, long unsettled) {
+        return new PassSummary(started, counts, bytesCopied, duration, completed, unsettled);
     }
 
     /** The short line of a pass over some directories: nothing when it changed nothing and met no error. */

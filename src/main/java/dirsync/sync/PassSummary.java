@@ -8,10 +8,17 @@ import java.util.Map;
 
 /**
  * What one pass did: when it started (by the synchronizer's clock), counts per operation, bytes copied, how long
- * it took, and whether it ran to the end.
+ * it took, whether it ran to the end, and how many source files have, after it, changed during their copy in
+ * {@value Unsettled#PASSES} or more full passes in a row.
  */
 public record PassSummary(Instant started, Map<Operation, Long> counts, long bytesCopied, Duration duration,
-                          boolean completed) {
+                          boolean completed, long unsettled) {
+
+    /** A summary with no file unsettled. */
+    public PassSummary(Instant started, Map<Operation, Long> counts, long bytesCopied, Duration duration,
+                       boolean completed) {
+        this(started, counts, bytesCopied, duration, completed, 0);
+    }
 
     public PassSummary {
         EnumMap<Operation, Long> all = new EnumMap<>(Operation.class);

@@ -24,10 +24,12 @@ import java.util.OptionalLong;
  *                         all passes that started less than this long ago count together, and a refusal holds
  *                         every deletion back until this long after the refused pass started (watch mode, where
  *                         one {@code rm -rf} arrives as many small passes)
+ * @param copyUnsettled    a file found changing during its copy in the passes just before (see {@link Unsettled})
+ *                         is copied as read, verified against itself, with a warning, instead of being an error
  */
 public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excludes excludes,
                           boolean deleteExcluded, Optional<Path> backupDir, boolean rememberHashes, Compare compare,
-                          boolean hardLinks, Duration deleteWindow) {
+                          boolean hardLinks, Duration deleteWindow, boolean copyUnsettled) {
 
     /** How two regular files of the same size are judged equal. */
     public enum Compare {
@@ -55,47 +57,53 @@ public record SyncOptions(boolean allowEmptySource, OptionalLong maxDelete, Excl
 
     public static SyncOptions defaults() {
         return new SyncOptions(false, OptionalLong.empty(), Excludes.none(), false, Optional.empty(), true,
-                Compare.CHECKSUM, true, Duration.ZERO);
+                Compare.CHECKSUM, true, Duration.ZERO, false);
     }
 
     public SyncOptions withAllowEmptySource(boolean on) {
         return new SyncOptions(on, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes, compare,
-                hardLinks, deleteWindow);
+                hardLinks, deleteWindow, copyUnsettled);
     }
 
     public SyncOptions withMaxDelete(long limit) {
         return new SyncOptions(allowEmptySource, OptionalLong.of(limit), excludes, deleteExcluded, backupDir,
-                rememberHashes, compare, hardLinks, deleteWindow);
+                rememberHashes, compare, hardLinks, deleteWindow, copyUnsettled);
     }
 
     public SyncOptions withExcludes(Excludes rules, boolean deleteThem) {
         return new SyncOptions(allowEmptySource, maxDelete, rules, deleteThem, backupDir, rememberHashes, compare,
-                hardLinks, deleteWindow);
+                hardLinks, deleteWindow, copyUnsettled);
     }
 
     public SyncOptions withBackupDir(Path dir) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, Optional.of(dir),
                 rememberHashes, compare,
-                hardLinks, deleteWindow);
+                hardLinks, deleteWindow, copyUnsettled);
     }
 
     public SyncOptions withRememberHashes(boolean on) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, on, compare, hardLinks,
-                deleteWindow);
+                deleteWindow, copyUnsettled);
     }
 
     public SyncOptions withHardLinks(boolean on) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes,
-                compare, on, deleteWindow);
+                compare, on, deleteWindow, copyUnsettled);
     }
 
     public SyncOptions withDeleteWindow(Duration window) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes,
-                compare, hardLinks, window);
+                compare, hardLinks, window, copyUnsettled);
+    }
+
+    /** The same, copying files that do not settle as read ({@code --copy-unsettled}), or not. */
+    public SyncOptions withCopyUnsettled(boolean on) {
+        return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir, rememberHashes,
+                compare, hardLinks, deleteWindow, on);
     }
 
     public SyncOptions withCompare(Compare how) {
         return new SyncOptions(allowEmptySource, maxDelete, excludes, deleteExcluded, backupDir,
-                rememberHashes, how, hardLinks, deleteWindow);
+                rememberHashes, how, hardLinks, deleteWindow, copyUnsettled);
     }
 }

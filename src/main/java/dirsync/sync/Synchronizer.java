@@ -37,6 +37,7 @@ public final class Synchronizer {
     private final VerifiedPairs verified;
     private final DirectoryStep step;
     private final List<DeletionGuard> guards;
+    private final Unsettled unsettled = new Unsettled();
     private long passes;
 
     public Synchronizer(SourceTree source, ReplicaTree replica, SyncOptions options) {
@@ -72,6 +73,22 @@ public final class Synchronizer {
         return verified == null ? null : verified.toBytes();
     }
 
+    /**
+     * Starts the streaks of files found changing pass after pass from what an earlier run saved; returns whether
+     * they were taken (they are ignored if damaged).
+     */
+    public boolean importUnsettled(byte[] saved) {
+        return unsettled.fromBytes(saved);
+    }
+
+    /**
+     * The streaks of files found changing pass after pass, for the next run, or null when there are none. Call
+     * between passes only.
+     */
+    public byte[] exportUnsettled() {
+        return unsettled.isEmpty() ? null : unsettled.toBytes();
+    }
+
     /** The live counters of the running pass (or of the last one), for progress reports from another thread. */
     public Progress progress() {
         return progress;
@@ -93,6 +110,7 @@ public final class Synchronizer {
         long startNanos = System.nanoTime();
         progress.restart();
         PassReport report = new PassReport(replica.reportPrefix(), () -> replica.broken().isPresent());
+        Unsettled.Pass settling = unsettled.begin(full, options.copyUnsettled());
         boolean completed = true;
         boolean reached = false;
         try {
@@ -104,7 +122,7 @@ public final class Synchronizer {
             PassContext pass = new PassContext(source, replica, options, report, stopOrLost, started,
                     new Backups(replica, backup, stopOrLost),
                     new HardLinks(options.hardLinks() && replica.capabilities().hardLinks()),
-                    new Work(stopOrLost, md5, progress));
+                    new Work(stopOrLost, md5, progress), settling);
             Walk.run(pass, step, guards, scope);
         } catch (IOException unreachable) {
             report.passFailure(Texts.CANNOT_REACH_REPLICA, unreachable);
@@ -121,7 +139,9 @@ public final class Synchronizer {
         if (verified != null) {
             verified.passEnded(completed && full);
         }
-        PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed);
+        unsettled.end(settling, completed);
+        PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed,
+                unsettled.count());
         if (full) {
             report.summaryLine(number, summary, cancellation.isRequested());
         } else {

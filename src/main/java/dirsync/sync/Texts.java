@@ -25,6 +25,8 @@ final class Texts {
     static final String MOVED_TO_BACKUP = " (moved to backup)";
     static final String DELETED_NOTHING = "error: deleted nothing this pass:";
     static final String SOURCE_CHANGING = "source changed during copy, retried next pass:";
+    static final String COPIED_AS_READ = "warning: copied as read, the copy may not match any single moment of the "
+            + "source:";
     static final String VANISHED_BEFORE_COPY = "vanished from the source (or changed type) before it was copied:";
     static final String SOURCE_DIRECTORY_VANISHED = "source directory vanished or changed type:";
     static final String SOURCE_NOT_A_DIRECTORY = "error: source is no longer a directory:";
@@ -88,6 +90,26 @@ final class Texts {
 
     static String deleted(EntryKind kind) {
         return "deleted " + kind.label();
+    }
+
+    /** The detail of a changing line: " (why)", and from the second full pass in a row on, how many. */
+    static String changingDetail(String reason, int passesInARow) {
+        return " (" + reason + (passesInARow >= 2 ? ", " + passesInARow + " passes in a row" : "") + ")";
+    }
+
+    /** The error of a file that changed during its copy in {@code passes} full passes in a row. */
+    static String neverSettled(int passes) {
+        return "error: changed during its copy in " + passes + " passes in a row, not copied:";
+    }
+
+    /** Why a file that does not settle has no copy, and what the operator can do about it. */
+    static String whatToDoWhenUnsettled(String reason) {
+        return " (" + reason + "; the replica has no copy of its current content: exclude it (--exclude), let "
+                + "dirsync copy it as read (--copy-unsettled), or stop its writer or copy it from a snapshot)";
+    }
+
+    static String copiedAsReadDetail(int passesInARow) {
+        return " (it changed during its copy in " + passesInARow + " passes in a row; --copy-unsettled)";
     }
 
     static String cannotExamine(String side) {

@@ -86,6 +86,41 @@ class StateFilesTest {
         assertThat(otherVictim).hasContent("precious too");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plants")
+    @Timeout(value = 30, unit = TimeUnit.SECONDS) // opening a FIFO to read it would hang
+    void theRecordOfUnsettledFilesRefusesWhatTheMemoryRefuses(String what, Plant plant, String reason) throws Exception {
+        plant.at(files.unsettledFile(), victim);
+
+        assertThatThrownBy(() -> files.readUnsettled()).isInstanceOf(IOException.class)
+                .hasMessage("not dirsync's own record of unsettled files (remove it, or give the runs "
+                        + "-Djava.io.tmpdir=DIR of their own): " + reason);
+        assertThat(victim).hasContent("precious");
+    }
+
+    @Test
+    void theRecordOfUnsettledFilesIsWrittenOwnerOnlyReadBackAndForgotten() throws Exception {
+        assertThat(files.readUnsettled()).as("none yet").isEmpty();
+
+        files.writeUnsettled(new byte[] {7, 8, 9});
+
+        assertThat(files.readUnsettled()).hasValueSatisfying(read -> assertThat(read).containsExactly(7, 8, 9));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.unsettledFile())))
+                .isEqualTo("rw-------");
+        files.forgetUnsettled();
+        assertThat(files.unsettledFile()).doesNotExist();
+    }
+
+    @Test
+    void forgettingTheUnsettledFilesRemovesAPlantedLinkNotWhatItPointsTo() throws Exception {
+        Files.createSymbolicLink(files.unsettledFile(), victim);
+
+        files.forgetUnsettled();
+
+        assertThat(Files.exists(files.unsettledFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(victim).hasContent("precious");
+    }
+
     @Test
     void aFreshLockFilePassesTheCheckAndTellsWhoHoldsIt() throws Exception {
         try (ReplicaLock lock = files.lock()) {
@@ -144,7 +179,7 @@ class StateFilesTest {
     }
 
     @Test
-    void bothFilesAreNamedAfterTheReplicasRealPath() {
+    void everyStateFileIsNamedAfterTheReplicasRealPath() {
         StateFiles same = new StateFiles(shared, elsewhere.resolve("replica"));
         StateFiles other = new StateFiles(shared, elsewhere.resolve("other"));
 
@@ -153,6 +188,8 @@ class StateFilesTest {
         assertThat(files.lockFile().getFileName().toString()).matches("dirsync-[0-9a-f]{16}\\.lock");
         assertThat(files.memoryFile().toString())
                 .isEqualTo(files.lockFile().toString().replaceAll("\\.lock$", ".pairs"));
+        assertThat(files.unsettledFile().toString())
+                .isEqualTo(files.lockFile().toString().replaceAll("\\.lock$", ".unsettled"));
     }
 
     private static Arguments plant(String what, Plant plant, String reason) {

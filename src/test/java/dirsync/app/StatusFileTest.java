@@ -80,6 +80,17 @@ class StatusFileTest {
     }
 
     @Test
+    void theFilesThatHaveNotSettledForThreePassesAreAGauge() throws Exception {
+        Path file = temp.resolve("dirsync.prom");
+
+        new StatusFile(file, "/r").record(new PassSummary(Instant.EPOCH, Map.of(Operation.ERROR, 2L), 0, Duration.ZERO,
+                true, 2));
+
+        assertThat(Files.readString(file)).contains("# TYPE dirsync_unsettled_files gauge\n",
+                "dirsync_unsettled_files{replica=\"/r\"} 2\n");
+    }
+
+    @Test
     void withoutWatchModeThereAreNoWatchFigures() throws Exception {
         Path file = temp.resolve("dirsync.prom");
 

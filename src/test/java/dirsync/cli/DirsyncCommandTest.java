@@ -7,6 +7,7 @@ import dirsync.app.ExitCode;
 import dirsync.app.StateFiles;
 import dirsync.app.StopSignal;
 import dirsync.app.Surroundings;
+import dirsync.testing.AppendOnOpen;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -362,6 +363,47 @@ class DirsyncCommandTest {
         assertThat(started).isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
         assertThat(metrics.get("dirsync_last_success_time_seconds" + replicaLabel)).isEqualTo(started);
         assertThat(metrics.get("dirsync_last_pass_duration_seconds" + replicaLabel)).isNotNegative();
+    }
+
+    /**
+     * Three --once runs are three passes in a row: the count of a file that changed during each copy lives in the
+     * state directory between runs. The file is appended to whenever it is opened ({@link AppendOnOpen}), so each
+     * run's copy finds it grown, whatever the timing.
+     */
+    @Test
+    void aFileWrittenDuringEveryCopyMakesTheThirdOnceRunExit1() throws Exception {
+        Path appLog = Files.writeString(source.resolve("app.log"), "line 1\n");
+        List<Run> runs = new java.util.ArrayList<>();
+        try (AppendOnOpen writer = AppendOnOpen.start(appLog)) {
+            for (int i = 0; i < 3; i++) {
+                runs.add(run(once(source, replica, "60", log)));
+            }
+        }
+
+        assertThat(runs).extracting(Run::exitCode).as(runs.toString()).containsExactly(0, 0, ExitCode.ENTRIES_FAILED);
+        assertThat(runs.get(2).out()).contains("ERROR error: changed during its copy in 3 passes in a row, not copied: "
+                + "app.log");
+        assertThat(replica.resolve("app.log")).doesNotExist();
+    }
+
+    @Test
+    void withCopyUnsettledTheThirdOnceRunCopiesAFileWrittenDuringEveryCopyAsReadAndExits0() throws Exception {
+        Path appLog = Files.writeString(source.resolve("app.log"), "line 1\n");
+        List<Run> runs = new java.util.ArrayList<>();
+        try (AppendOnOpen writer = AppendOnOpen.start(appLog)) {
+            for (int i = 0; i < 3; i++) {
+                runs.add(run("--copy-unsettled", "--once", source.toString(), replica.toString(), "60", log.toString()));
+            }
+        }
+
+        assertThat(runs).extracting(Run::exitCode).as(runs.toString()).containsExactly(0, 0, 0);
+        assertThat(runs.get(2).out()).contains("WARN  warning: copied as read, the copy may not match any single "
+                + "moment of the source: app.log");
+        String copy = Files.readString(replica.resolve("app.log"));
+        assertThat(Files.readString(appLog)).as("the copy is the file as it was when that copy began")
+                .startsWith(copy).isNotEqualTo(copy);
+        assertThat(copy.lines()).as("the line and one append for each run's opening before the third's")
+                .hasSize(3).startsWith("line 1");
     }
 
     @Test

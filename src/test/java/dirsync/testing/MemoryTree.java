@@ -232,6 +232,25 @@ public final class MemoryTree implements ReplicaTree {
         return copy.length;
     }
 
+    /** What a local replica's copy as read does: at most the size the source has as it begins, whatever it does. */
+    @Override
+    public AsRead installFileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
+        connected();
+        Entry before = SourceChangedException.requireRegularFile(source, path);
+        byte[] copy;
+        try (SeekableByteChannel in = source.open(path)) {
+            copy = readAll(in, before.size(), work);
+        }
+        copy = Arrays.copyOf(copy, (int) Math.min(copy.length, before.size()));
+        boolean changed = !sameState(source.examine(path), before) || copy.length != before.size();
+        synchronized (lock) {
+            Dir parent = parentOf(path);
+            requireWritable(parent, path);
+            replaceNonDirectory(parent, path, new FileNode(copy, expected.permissions(), expected.modified()));
+        }
+        return new AsRead(copy.length, changed);
+    }
+
     /** Size, time and identity: what tells a file's content apart without reading it. */
     private static boolean sameState(Entry now, Entry before) {
         return now.is(EntryKind.FILE) && now.size() == before.size() && now.modified().equals(before.modified())

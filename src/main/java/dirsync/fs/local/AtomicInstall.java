@@ -2,13 +2,14 @@ package dirsync.fs.local;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
+import dirsync.fs.Md5;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.SourceTree;
 import dirsync.fs.TemporaryName;
 import dirsync.fs.Work;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,10 +34,6 @@ import java.util.concurrent.CompletionException;
  */
 final class AtomicInstall {
 
-    /** Temporary names start with this; a leftover from a killed run is an extra entry the next pass removes. */
-
-    private static final long TRANSFER_CHUNK = 64L << 20;
-    private static final int COPY_BUFFER = 1 << 20;
     private static final Set<OpenOption> NEW_TEMP_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     // Only the owner may read a file while it is half written; its real permissions are set before the rename.
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
@@ -65,21 +63,60 @@ final class AtomicInstall {
      */
     CompletableFuture<Long> fileAside(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
+        Entry before = SourceChangedException.requireAsListed(source, rel, expected);
+        return aside(source, rel, expected, (in, out, temp, durable) -> {
+            long copied = ByteCopy.transfer(in, out, before.size(), work);
+            in.close(); // read: the source need not stay open while the copy waits for the disk
+            durable.written(temp, out);
+            check(source, rel, before, copied, temp, expectedMd5, work);
+            return copied;
+        });
+    }
+
+    /**
+     * A copy of what is read, at most the size the source has as it begins, installed whatever the source does
+     * meanwhile: its bytes are hashed as they are written, and the file written must read back with that hash.
+     */
+    ReplicaTree.AsRead fileAsRead(SourceTree source, RelPath rel, Entry expected, Work work) throws IOException {
+        Entry before = SourceChangedException.requireRegularFile(source, rel);
+        boolean[] changed = new boolean[1];
+        long bytes = awaitInstalled(aside(source, rel, expected, (in, out, temp, durable) -> {
+            MessageDigest written = Md5.newDigest();
+            long copied = ByteCopy.hashing(in, out, before.size(), written, work);
+            in.close();
+            durable.written(temp, out);
+            if (!Arrays.equals(md5(temp, work), written.digest())) {
+                throw new IOException("the copy does not read back as it was written");
+            }
+            changed[0] = !SourceChangedException.unchangedSince(source, rel, before, copied);
+            return copied;
+        }));
+        return new ReplicaTree.AsRead(bytes, changed[0]);
+    }
+
+    /** How a copy's content gets into its temporary file, made durable, and checked there: returns its size. */
+    @FunctionalInterface
+    private interface Content {
+        long write(SeekableByteChannel in, FileChannel out, Path temp, Durability.Copy durable) throws IOException;
+    }
+
+    /**
+     * The copy written by {@code content} under a temporary name, given the extended attributes and attributes of
+     * the file it copies, and handed to the durability, which renames it once it is durable.
+     */
+    private CompletableFuture<Long> aside(SourceTree source, RelPath rel, Entry expected, Content content)
+            throws IOException {
         Path target = tree.path(rel);
         Path temp = temporarySibling(target);
         CompletableFuture<Long> installed = null;
         try {
-            Entry before = SourceChangedException.requireAsListed(source, rel, expected);
             Durability.Copy durable = durability.begin();
             try {
                 long copied;
                 try (SeekableByteChannel in = source.open(rel);
                      FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
                              : FileChannel.open(temp, NEW_TEMP_FILE)) {
-                    copied = transfer(in, out, before.size(), work);
-                    in.close(); // read: the source need not stay open while the copy waits for the disk
-                    durable.written(temp, out);
-                    check(source, rel, before, copied, temp, expectedMd5, work);
+                    copied = content.write(in, out, temp, durable);
                     tree.extendedAttributesOfCopy(source, rel, temp);
                     tree.setAttributes(temp, expected);
                 }
@@ -139,42 +176,6 @@ final class AtomicInstall {
     private static byte[] md5(Path file, Work work) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LocalTree.NOFOLLOW)) {
             return work.md5().of(channel, work.cancellation());
-        }
-    }
-
-    /**
-     * Copies the source, of {@code size} bytes as listed. From a file it stops at that size, without a call to
-     * find the end: a source that grew meanwhile has another size and time after the copy, which the check after
-     * the copy refuses.
-     */
-    private static long transfer(SeekableByteChannel in, FileChannel out, long size, Work work) throws IOException {
-        long position = 0;
-        if (in instanceof FileChannel file) {
-            while (position < size) {
-                work.cancellation().check();
-                long moved = file.transferTo(position, Math.min(TRANSFER_CHUNK, size - position), out);
-                if (moved <= 0) {
-                    return position; // shorter than listed: the check after the copy refuses it
-                }
-                position += moved;
-                work.progress().copied(moved);
-            }
-            return position;
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
-        while (true) {
-            work.cancellation().check();
-            buffer.clear();
-            if (in.read(buffer) < 0) {
-                return position;
-            }
-            buffer.flip();
-            int moved = buffer.remaining();
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            position += moved;
-            work.progress().copied(moved);
         }
     }
 

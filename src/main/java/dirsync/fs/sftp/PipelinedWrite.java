@@ -40,10 +40,10 @@ final class PipelinedWrite {
     }
 
     /**
-     * Copies {@code in} to its end into the file, from offset 0; returns the bytes written. {@code digest}, if not
-     * null, sees every byte written.
+     * Copies {@code in} into the file, from offset 0, to its end or to {@code limit} bytes, whichever comes first;
+     * returns the bytes written. {@code digest}, if not null, sees every byte written.
      */
-    long from(ReadableByteChannel in, MessageDigest digest, Work work) throws IOException {
+    long from(ReadableByteChannel in, long limit, MessageDigest digest, Work work) throws IOException {
         byte[] identifier = handle.getIdentifier();
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
         long offset = 0;
@@ -51,7 +51,7 @@ final class PipelinedWrite {
         try {
             while (true) {
                 work.cancellation().check();
-                chunk.clear();
+                chunk.clear().limit((int) Math.min(CHUNK, limit - offset));
                 while (chunk.hasRemaining() && in.read(chunk) >= 0) {
                     // fill the chunk: a short read is not the end
                 }

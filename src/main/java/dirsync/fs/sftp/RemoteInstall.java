@@ -2,14 +2,15 @@ package dirsync.fs.sftp;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
+import dirsync.fs.Md5;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.SourceTree;
 import dirsync.fs.Work;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import org.apache.sshd.sftp.client.SftpClient;
 
@@ -33,22 +34,70 @@ final class RemoteInstall {
     }
 
     long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
+        requireDurableRename();
+        Entry before = SourceChangedException.requireAsListed(source, rel, expected);
+        // The MD5 of the bytes as they are sent: SSH's MAC guards them on the way, fsync on the server's disk.
+        MessageDigest digest = expectedMd5 == null ? null : Md5.newDigest();
+        return install(source, rel, expected, Long.MAX_VALUE, digest, work, (temp, copied) -> {
+            SourceChangedException.requireUnchangedSince(source, rel, before, copied);
+            if (digest != null && !Arrays.equals(digest.digest(), expectedMd5)) {
+                throw new SourceChangedException("copy does not match the source's MD5");
+            }
+        });
+    }
+
+    /**
+     * A copy of what is read, at most the size the source has as it begins, installed whatever the source does
+     * meanwhile: its bytes are hashed as they are sent, and the file on the server, read back, must have that hash.
+     */
+    ReplicaTree.AsRead fileAsRead(SourceTree source, RelPath rel, Entry expected, Work work) throws IOException {
+        requireDurableRename();
+        Entry before = SourceChangedException.requireRegularFile(source, rel);
+        MessageDigest sent = Md5.newDigest();
+        boolean[] changed = new boolean[1];
+        long bytes = install(source, rel, expected, before.size(), sent, work, (temp, copied) -> {
+            byte[] readBack;
+            try (SeekableByteChannel written = new RemoteReadChannel(calls().read(temp), copied, calls(), temp)) {
+                readBack = work.md5().of(written, work.cancellation());
+            }
+            if (!Arrays.equals(readBack, sent.digest())) {
+                throw new IOException("the copy does not read back as it was written");
+            }
+            changed[0] = !SourceChangedException.unchangedSince(source, rel, before, copied);
+        });
+        return new ReplicaTree.AsRead(bytes, changed[0]);
+    }
+
+    /** What checks a written, durable, closed temporary file before it is given its attributes and name. */
+    @FunctionalInterface
+    private interface Check {
+        void written(String temp, long copied) throws IOException;
+    }
+
+    private void requireDurableRename() throws IOException {
         require(RemoteCalls.FSYNC, "a copy cannot be made durable before it takes its name");
         require(RemoteCalls.POSIX_RENAME, "a copy cannot replace a file in one step");
+    }
+
+    /**
+     * Writes at most {@code limit} bytes of the source under a temporary name, created exclusively (never through a
+     * link), with several requests in flight, {@code digest} (if not null) seeing each; forces it to disk, closes
+     * it, has {@code check} check it, gives it {@code expected}'s mode and time, and renames it over the target.
+     * The temporary file is removed if anything fails. Returns the bytes written.
+     */
+    private long install(SourceTree source, RelPath rel, Entry expected, long limit, MessageDigest digest, Work work,
+                         Check check) throws IOException {
         String target = names.creating(rel);
         String temp = names.temporarySibling(rel);
         boolean created = false;
         boolean installed = false;
         try {
-            Entry before = SourceChangedException.requireAsListed(source, rel, expected);
-            // The MD5 of the bytes as they are sent: SSH's MAC guards them on the way, fsync on the server's disk.
-            MessageDigest digest = expectedMd5 == null ? null : md5();
             long copied;
             try (SeekableByteChannel in = source.open(rel)) {
                 SftpClient.CloseableHandle handle = calls().createExclusive(temp);
                 created = true;
                 try {
-                    copied = new PipelinedWrite(calls(), handle, temp).from(in, digest, work);
+                    copied = new PipelinedWrite(calls(), handle, temp).from(in, limit, digest, work);
                     calls().fsync(handle, temp);
                 } catch (IOException | RuntimeException | Error e) {
                     closeQuietly(handle, temp);
@@ -56,10 +105,7 @@ final class RemoteInstall {
                 }
                 calls().close(handle, temp); // a server may report a failed write only here
             }
-            SourceChangedException.requireUnchangedSince(source, rel, before, copied);
-            if (digest != null && !Arrays.equals(digest.digest(), expectedMd5)) {
-                throw new SourceChangedException("copy does not match the source's MD5");
-            }
+            check.written(temp, copied);
             calls().setAttributes(temp, SftpEntries.mode(expected.permissions()), SftpEntries.seconds(expected.modified()));
             calls().posixRename(temp, target);
             installed = true;
@@ -121,14 +167,6 @@ final class RemoteInstall {
             calls().remove(temp);
         } catch (IOException e) {
             // a dropped connection: the next pass deletes it as an entry the source does not have
-        }
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide MD5", e);
         }
     }
 

@@ -189,6 +189,11 @@ public final class RemoteReplica implements ReplicaTree {
     }
 
     @Override
+    public AsRead installFileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
+        return tree().installFileAsRead(source, path, expected, work);
+    }
+
+    @Override
     public void installSymlink(RelPath path, Entry expected) throws IOException {
         tree().installSymlink(path, expected);
     }

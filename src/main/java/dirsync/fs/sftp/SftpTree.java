@@ -207,6 +207,11 @@ public final class SftpTree implements ReplicaTree {
     }
 
     @Override
+    public AsRead installFileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
+        return install.fileAsRead(source, path, expected, work);
+    }
+
+    @Override
     public void installSymlink(RelPath path, Entry expected) throws IOException {
         install.symlink(path, expected);
     }

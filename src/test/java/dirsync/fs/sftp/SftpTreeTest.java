@@ -13,11 +13,13 @@ import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.TreeDeletion;
 import dirsync.fs.Work;
 import dirsync.fs.local.LocalTree;
 import dirsync.testing.EmbeddedSftpServer;
+import dirsync.testing.SourceWrittenWhileRead;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -209,6 +211,40 @@ class SftpTreeTest {
      * shows room, so nothing is guessed (a disk that statvfs shows full is told so: SftpReplicaNotCreatedIT has a
      * read-only one).
      */
+    @Test
+    void aCopyAsReadInstallsExactlyWhatItReadOfASourceRewrittenMeanwhile() throws IOException {
+        byte[] before = new byte[3 * PipelinedWrite.CHUNK];
+        java.util.Arrays.fill(before, (byte) 'a');
+        src.file("log", before).mode("log", "rw-r-----").mtime("log", LAST_YEAR);
+        Path log = src.root().resolve("log");
+        SourceWrittenWhileRead written = SourceWrittenWhileRead.over(src.root(), "log").whileRead(() -> {
+            Files.writeString(log, "b".repeat(before.length), java.nio.file.StandardOpenOption.WRITE);
+            Files.writeString(log, "and more\n", java.nio.file.StandardOpenOption.APPEND);
+        });
+
+        ReplicaTree.AsRead copy = tree.installFileAsRead(written, RelPath.of("log"), source.examine(RelPath.of("log")),
+                work());
+
+        byte[] installed = Files.readAllBytes(replica.resolve("log"));
+        assertThat(copy).isEqualTo(new ReplicaTree.AsRead(before.length, true));
+        assertThat(installed).as("what was read: the start before the rewrite, the rest after")
+                .isEqualTo(written.lastRead()).startsWith((byte) 'a').endsWith((byte) 'b');
+        assertThat(Files.getPosixFilePermissions(replica.resolve("log")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(names()).as("no temporary file left").containsExactly("log");
+    }
+
+    @Test
+    void aCopyAsReadOfASourceThatHeldStillSaysSo() throws IOException {
+        src.file("log", "held still");
+
+        ReplicaTree.AsRead copy = tree.installFileAsRead(source, RelPath.of("log"), source.examine(RelPath.of("log")),
+                work());
+
+        assertThat(copy).isEqualTo(new ReplicaTree.AsRead(10, false));
+        assertThat(replica.resolve("log")).hasContent("held still");
+    }
+
     @Test
     void aWriteTheServerFailsWithoutAReasonIsOneFailureSaidSoAndLeavesNoTemporaryFile() throws IOException {
         src.file("a", "does not fit");
