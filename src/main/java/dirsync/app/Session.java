@@ -3,10 +3,7 @@ package dirsync.app;
 import dirsync.fs.Cancellation;
 import dirsync.sync.LogText;
 import dirsync.sync.PassSummary;
-import dirsync.fs.ReplicaTree;
-import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
-import dirsync.fs.local.Ownership;
 import dirsync.sync.PassScope;
 import dirsync.sync.Synchronizer;
 import dirsync.watch.SourceWatcher;
@@ -17,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -133,22 +129,13 @@ public final class Session {
             StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
                     settings.replica().display(), watcher == null ? null : watcher::figures, logWrites))
                     .orElse(null);
-            if (settings.options().rememberHashes()) {
-                recallVerifiedPairs(synchronizer);
-            }
-            if (!settings.dryRun()) {
-                recallUnsettled(synchronizer);
-            }
+            RunMemory memory = new RunMemory(state, synchronizer, settings.options().rememberHashes(), settings.dryRun());
+            memory.recall();
             Supplier<PassSummary> pass = () -> stopIfLost(replica, runPass(synchronizer, progress, status));
             int exitCode = settings.once() ? exitCodeOf(pass.get())
                     : watcher != null ? runWatching(watcher, pass, scope -> stopIfLost(replica,
                     runPartialPass(synchronizer, progress, status, scope))) : runPeriodically(pass);
-            if (settings.options().rememberHashes() && !settings.dryRun()) {
-                keepVerifiedPairs(synchronizer);
-            }
-            if (!settings.dryRun()) {
-                keepUnsettled(synchronizer);
-            }
+            memory.keep();
             return replica.refusal().map(SameHostGuard.Refusal::exitCode)
                     .orElse(replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode);
         }
@@ -181,56 +168,6 @@ public final class Session {
                     + "(fs.inotify.max_user_instances limits the watchers per user)", LogText.escape(settings.source()),
                     LogText.reason(e), settings.interval().toSeconds());
             return null;
-        }
-    }
-
-    /** The verified-hash memory outlives the process, next to the lock: a cron job's next run starts from it. */
-    private void recallVerifiedPairs(Synchronizer synchronizer) {
-        Path memory = state.memoryFile();
-        try {
-            Optional<byte[]> saved = state.readMemory();
-            if (saved.isPresent() && synchronizer.importHashMemory(saved.get())) {
-                LOG.debug("took the pairs verified by an earlier run from '{}'", LogText.escape(memory));
-            }
-        } catch (IOException e) {
-            LOG.warn("ignored the verified pairs in '{}' (this run hashes them again): {}", LogText.escape(memory),
-                    LogText.reason(e));
-        }
-    }
-
-    private void keepVerifiedPairs(Synchronizer synchronizer) {
-        try {
-            state.writeMemory(synchronizer.exportHashMemory());
-        } catch (IOException e) {
-            LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
-                    LogText.escape(state.memoryFile()), LogText.reason(e));
-        }
-    }
-
-    /** The files found changing pass after pass are kept next to the lock: three --once runs are passes in a row. */
-    private void recallUnsettled(Synchronizer synchronizer) {
-        try {
-            Optional<byte[]> saved = state.readUnsettled();
-            if (saved.isPresent() && !synchronizer.importUnsettled(saved.get())) {
-                throw new IOException("it is damaged");
-            }
-        } catch (IOException e) {
-            LOG.warn("ignored '{}' (files that kept changing start counting again): {}",
-                    LogText.escape(state.unsettledFile()), LogText.reason(e));
-        }
-    }
-
-    private void keepUnsettled(Synchronizer synchronizer) {
-        try {
-            byte[] streaks = synchronizer.exportUnsettled();
-            if (streaks == null) {
-                state.forgetUnsettled();
-            } else {
-                state.writeUnsettled(streaks);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot save the files that kept changing to '{}' (the next run counts them again): {}",
-                    LogText.escape(state.unsettledFile()), LogText.reason(e));
         }
     }
 
