@@ -42,10 +42,7 @@ final class FileHome {
 
     /** What is wrong with the file system {@code real} is (or would be created) on, or null if nothing. */
     static String problemWithFileSystem(Path real) {
-        Path existing = real;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
+        Path existing = Roots.nearestExisting(real);
         String type;
         try {
             type = existing == null ? "" : Files.getFileStore(existing).type();

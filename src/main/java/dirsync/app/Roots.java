@@ -110,10 +110,7 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
         if (Files.exists(replica)) {
             return;
         }
-        Path existing = replica;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(replica);
         if (existing != null && !(Files.isWritable(existing) && Files.isExecutable(existing))) {
             throw new InvalidSettingsException("replica " + quote(givenReplica) + " cannot be created: "
                     + quote(existing) + " is not writable");
@@ -161,10 +158,7 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
      */
     private static Path realPathOfFuture(Path path, String role) throws InvalidSettingsException {
         Path absolute = path.toAbsolutePath();
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(absolute);
         if (existing == null) {
             throw new InvalidSettingsException(role + " " + quote(path) + " has no existing parent directory");
         }
@@ -182,6 +176,15 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
         } catch (IOException e) {
             throw new InvalidSettingsException("cannot resolve " + role + " " + quote(path) + ": " + LogText.reason(e));
         }
+    }
+
+    /** {@code path} itself if it exists (a link counts, unfollowed), else its nearest ancestor that does; or null. */
+    static Path nearestExisting(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing;
     }
 
     static String quote(Path path) {

@@ -159,10 +159,15 @@ final class Unsettled {
             }
         }
 
-        /** A file was installed, its source unchanged all along: its streak ends. */
+        /**
+         * A file was installed, its source unchanged all along: its streak ends. Called for every file a pass
+         * copies, so only a file that has a streak is remembered.
+         */
         synchronized void settled(RelPath path) {
-            settled.add(path);
-            found.remove(path);
+            boolean hadStreak = found.remove(path) != null || before.containsKey(path);
+            if (hadStreak) {
+                settled.add(path);
+            }
         }
 
         /** A copy as read was installed; the source changed meanwhile, or it would count as settled. */

@@ -131,16 +131,24 @@ public final class RemoteConnection implements Closeable {
             String noted = sessionEnd;
             return Optional.of(noted != null ? noted : "the server closed the connection");
         }
-        List<SftpClient> channels = new ArrayList<>(extra);
-        channels.add(0, sftp);
-        for (SftpClient channel : channels) {
-            if (!channel.isOpen()) {
-                String signal = channel.getClientChannel().getExitSignal();
-                return Optional.of("the server closed an SFTP channel" + (signal == null ? "" : " (its process "
-                        + "ended by signal " + signal + ")"));
+        // Asked at every stop check of a pass (through the tree's broken()): no copy of the channel list.
+        Optional<String> closed = closedChannel(sftp);
+        for (SftpClient channel : extra) {
+            if (closed.isPresent()) {
+                break;
             }
+            closed = closedChannel(channel);
         }
-        return Optional.empty();
+        return closed;
+    }
+
+    private static Optional<String> closedChannel(SftpClient channel) {
+        if (channel.isOpen()) {
+            return Optional.empty();
+        }
+        String signal = channel.getClientChannel().getExitSignal();
+        return Optional.of("the server closed an SFTP channel" + (signal == null ? "" : " (its process ended by "
+                + "signal " + signal + ")"));
     }
 
     /** {@code user@host:port}, the host as connected to (after the ssh config's HostName). */
