@@ -7,10 +7,13 @@ import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,7 +49,12 @@ class SameHostSftpIT {
 
     /** {@code sftp://root@HOST:PORT/PATH}, HOST as given. */
     private String address(String host, Path path) {
-        return "sftp://" + OpenSshServer.USER + "@" + host + ":" + sshd.port() + path;
+        return address(OpenSshServer.USER, host, path);
+    }
+
+    /** {@code sftp://USER@HOST:PORT/PATH}. */
+    private String address(String user, String host, Path path) {
+        return "sftp://" + user + "@" + host + ":" + sshd.port() + path;
     }
 
     /** {@code --once} with the server's key, known_hosts (holding its key under 127.0.0.1 and localhost) and config. */
@@ -162,6 +170,34 @@ class SameHostSftpIT {
         Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
         assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("is the directory '" + replica
                 + "' of this host: it was checked as a local replica"));
+    }
+
+    @Test
+    void aLoginThatCannotReadTheProbeIsSaidAtTheStartAndTheRunGoesOnAsWithAnotherHost() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nologin")), "needs user nobody's shell");
+        sshd.letOtherUsersLogIn();
+        Path state = Files.createDirectories(jar.tmp().resolve("state"));
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------")); // nobody may not enter
+        Path open = Files.createDirectories(jar.tmp().resolve("data/open"));
+        for (Path dir : List.of(jar.tmp(), jar.tmp().resolve("data"))) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path replica = open.resolve("replica");
+        List<String> asNobody = once(address("nobody", OpenSshServer.ADDRESS, replica), jar.logFile());
+        List<String> command = Stream.concat(Stream.of(DirsyncJar.java(), "-Djava.io.tmpdir=" + state, "-jar",
+                DirsyncJar.jarFile().toString()), asNobody.stream().skip(3)).toList();
+
+        JarRuns.Finished run = run("as nobody", command);
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("WARN  cannot tell whether replica '"
+                + "sftp://nobody@" + OpenSshServer.ADDRESS + ":" + sshd.port() + replica + "' is on this host (the "
+                + "server cannot read the probe file"));
+        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+        try (Stream<Path> left = Files.list(state)) {
+            assertThat(left.map(path -> path.getFileName().toString())).noneMatch(name -> name.contains("probe"));
+        }
     }
 
     @Test
