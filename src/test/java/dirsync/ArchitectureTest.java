@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,33 @@ class ArchitectureTest {
         assertThat(importsIn("sync")).noneMatch(line -> line.contains("import java.nio.file.Files;")
                 || line.contains("import java.io.File;") || line.contains("import dirsync.fs.local")
                 || line.contains("import dirsync.fs.dryrun"));
+    }
+
+    /**
+     * Exit codes are chosen in {@code dirsync.app} only: outside it no source names {@code ExitCode} (dirsync's or
+     * picocli's), and the command line returns no number of its own from picocli's call() or handlers, nor exits
+     * with one.
+     */
+    @Test
+    void exitCodesAreChosenInTheApplicationOnly() {
+        Pattern namesAnExitCode = Pattern.compile("\\bExitCode\\b");
+        Pattern aNumberAsExitCode = Pattern.compile("\\breturn\\s+[-(]*\\d|System\\.exit\\(\\s*[-(]*\\d");
+        List<String> offenders = new ArrayList<>();
+        for (Path file : javaFiles(MAIN)) {
+            if (file.startsWith(MAIN.resolve("app"))) {
+                continue;
+            }
+            boolean commandLine = file.startsWith(MAIN.resolve("cli"));
+            List<String> lines = read(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (namesAnExitCode.matcher(line).find()
+                        || commandLine && aNumberAsExitCode.matcher(line).find()) {
+                    offenders.add(MAIN.relativize(file) + ":" + (i + 1) + ": " + line.trim());
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
     }
 
     @Test

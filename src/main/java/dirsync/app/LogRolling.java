@@ -6,13 +6,11 @@ import java.util.Objects;
 /** How the log file rolls over: at {@code maxSize}, keeping {@code maxFiles} compressed old files. */
 public record LogRolling(FileSize maxSize, int maxFiles) {
 
-    /** Logback's fixed window holds at most 20 files. */
-    public static final int MOST_FILES = 20;
-
     public LogRolling {
         Objects.requireNonNull(maxSize, "maxSize");
-        if (maxFiles < 1 || maxFiles > MOST_FILES) {
-            throw new IllegalArgumentException("maxFiles must be 1 to " + MOST_FILES + ": " + maxFiles);
+        if (maxFiles < OptionRules.LOG_MAX_FILES_FEWEST || maxFiles > OptionRules.LOG_MAX_FILES_MOST) {
+            throw new IllegalArgumentException("maxFiles must be " + OptionRules.LOG_MAX_FILES_FEWEST + " to "
+                    + OptionRules.LOG_MAX_FILES_MOST + ": " + maxFiles);
         }
     }
 }

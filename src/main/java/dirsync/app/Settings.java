@@ -48,8 +48,6 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
      * every deletion back for an hour.
      */
     public static final Duration WATCH_DELETE_WINDOW = Duration.ofHours(1);
-    /** The shortest and longest --watch-delay. */
-    static final Duration SHORTEST_WATCH_DELAY = Duration.ofMillis(100), LONGEST_WATCH_DELAY = Duration.ofSeconds(60);
 
     /** Paths as given on the command line (the status file: null if none). */
     public record AsGiven(Path source, String replica, Path logFile, Path statusFile) {
@@ -79,6 +77,11 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
      * @throws InvalidSettingsException with a one-line message for the user, if anything is wrong
      */
     public static Settings validate(Request request, Surroundings surroundings) throws InvalidSettingsException {
+        // The ranges first: they read nothing.
+        OptionRules.checkInterval(request.interval);
+        OptionRules.checkWatchDelay(request.watchDelay);
+        OptionRules.checkLogRolling(request.logMaxSize, request.logMaxFiles);
+        OptionRules.checkMaxDelete(request.maxDelete);
         Roots roots;
         Replica replica;
         Excludes rules;
@@ -112,17 +115,9 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         if (request.logFile.toString().contains("%")) {
             throw new InvalidSettingsException("log file name must not contain '%' (it names the rolled-over files)");
         }
-        if (request.logMaxFiles < 1 || request.logMaxFiles > LogRolling.MOST_FILES) {
-            throw new InvalidSettingsException("--log-max-files must be 1 to " + LogRolling.MOST_FILES + ", not "
-                    + request.logMaxFiles);
-        }
         if (request.watch && request.once) {
             throw new InvalidSettingsException("--watch and --once exclude each other: watching needs a running "
                     + "dirsync");
-        }
-        if (request.watchDelay.compareTo(SHORTEST_WATCH_DELAY) < 0
-                || request.watchDelay.compareTo(LONGEST_WATCH_DELAY) > 0) {
-            throw new InvalidSettingsException("--watch-delay must be from 0.1 to 60 seconds");
         }
         if (!request.dryRun && replica instanceof Replica.Local) {
             try {
@@ -143,8 +138,8 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
     }
 
     /**
-     * What the user asked for, unchecked: the four arguments, then the options, each with the command line's
-     * default until set.
+     * What the user asked for, unchecked: the four arguments, then the options, each with its default of
+     * {@link OptionRules} until set.
      */
     public static final class Request {
         private final String source;
@@ -160,9 +155,9 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         private boolean deleteExcluded;
         private Path backupDir;
         private Path statusFile;
-        private FileSize logMaxSize = FileSize.valueOf("10MB");
-        private int logMaxFiles = 5;
-        private SyncOptions.Compare compare = SyncOptions.Compare.CHECKSUM;
+        private FileSize logMaxSize = OptionRules.DEFAULT_LOG_MAX_SIZE;
+        private int logMaxFiles = OptionRules.LOG_MAX_FILES_DEFAULT;
+        private SyncOptions.Compare compare = OptionRules.DEFAULT_COMPARE;
         private boolean owners = true;
         private boolean hardLinks = true;
         private boolean xattrs = true;
@@ -172,7 +167,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         private boolean quiet;
         private boolean verbose;
         private boolean watch;
-        private Duration watchDelay = Duration.ofSeconds(1);
+        private Duration watchDelay = OptionRules.DEFAULT_WATCH_DELAY;
         private Path sshKey;
         private Path knownHosts;
         private Path sshConfig;

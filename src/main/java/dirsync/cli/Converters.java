@@ -1,97 +1,83 @@
 package dirsync.cli;
 
 import ch.qos.logback.core.util.FileSize;
+import dirsync.app.OptionRules;
 import dirsync.sync.SyncOptions;
-import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine;
 
-/** The converters of the command line's values: each a one-line reason for a value it cannot take. */
+/**
+ * The converters of the command line's values: each reads a text into a value, or gives a one-line reason why the
+ * text is not one. They only parse: every default and range is {@link OptionRules}', checked with the other
+ * settings.
+ */
 final class Converters {
 
     private Converters() {
     }
 
-    /** SIZE of --log-max-size: a number with an optional KB, MB or GB, as Logback reads it; at least 1 KB. */
+    /** SIZE of --log-max-size: a number with an optional KB, MB or GB, as Logback reads it. */
     static final class FileSizeConverter implements CommandLine.ITypeConverter<FileSize> {
         @Override
         public FileSize convert(String value) {
             try {
-                FileSize size = FileSize.valueOf(value.trim());
-                if (size.getSize() >= 1024) {
-                    return size;
-                }
+                return FileSize.valueOf(value.trim());
             } catch (IllegalArgumentException e) {
-                // fall through
+                throw new CommandLine.TypeConversionException("must be a size such as 500KB, 10MB or 1GB (at least "
+                        + OptionRules.LOG_MAX_SIZE_SMALLEST + "), not '" + value + "'");
             }
-            throw new CommandLine.TypeConversionException(
-                    "must be a size such as 500KB, 10MB or 1GB (at least 1KB), not '" + value + "'");
         }
     }
 
-    /** HOW of --compare: checksum or quick. */
+    /** HOW of --compare: the name of a way to compare, in lower case (checksum or quick). */
     static final class CompareConverter implements CommandLine.ITypeConverter<SyncOptions.Compare> {
         @Override
         public SyncOptions.Compare convert(String value) {
-            switch (value.trim()) {
-                case "checksum":
-                    return SyncOptions.Compare.CHECKSUM;
-                case "quick":
-                    return SyncOptions.Compare.QUICK;
-                default:
-                    throw new CommandLine.TypeConversionException("must be checksum or quick, not '" + value + "'");
+            for (SyncOptions.Compare how : SyncOptions.Compare.values()) {
+                if (how.name().toLowerCase(Locale.ROOT).equals(value.trim())) {
+                    return how;
+                }
             }
+            throw new CommandLine.TypeConversionException("must be checksum or quick, not '" + value + "'");
         }
     }
 
-    /** N of --max-delete: a whole number, 0 or more. */
+    /** N of --max-delete: a whole number. */
     static final class CountConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
             try {
-                long count = Long.parseLong(value.trim());
-                if (count >= 0) {
-                    return count;
-                }
+                return Long.parseLong(value.trim());
             } catch (NumberFormatException e) {
-                // fall through
+                throw new CommandLine.TypeConversionException("must be a whole number, "
+                        + OptionRules.MAX_DELETE_FEWEST + " or more, not '" + value + "'");
             }
-            throw new CommandLine.TypeConversionException("must be a whole number, 0 or more, not '" + value + "'");
         }
     }
 
-    /** SECONDS of --watch-delay: a decimal number of seconds (its range is checked with the other settings). */
+    /** SECONDS of --watch-delay: a decimal number of seconds. */
     static final class DelayConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
-                BigDecimal seconds = new BigDecimal(value.trim());
-                if (seconds.signum() >= 0 && seconds.compareTo(BigDecimal.valueOf(3600)) <= 0) {
-                    return Duration.ofNanos(seconds.movePointRight(9).longValue());
-                }
+                return OptionRules.seconds(value);
             } catch (NumberFormatException e) {
-                // fall through
+                throw new CommandLine.TypeConversionException("must be a number of seconds such as 0.5 or 2, not '"
+                        + value + "'");
             }
-            throw new CommandLine.TypeConversionException("must be a number of seconds such as 0.5 or 2, not '"
-                    + value + "'");
         }
     }
 
-    /** INTERVAL: a whole number of seconds, at least 1. */
+    /** INTERVAL: a whole number of seconds. */
     static final class IntervalConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            long seconds;
             try {
-                seconds = Long.parseLong(value.trim());
+                return Duration.ofSeconds(Long.parseLong(value.trim()));
             } catch (NumberFormatException e) {
-                seconds = -1;
+                throw new CommandLine.TypeConversionException(OptionRules.intervalMistake(value));
             }
-            if (seconds < 1 || seconds > Duration.ofDays(3650).toSeconds()) {
-                throw new CommandLine.TypeConversionException(
-                        "INTERVAL must be a whole number of seconds from 1 to 315360000, not '" + value + "'");
-            }
-            return Duration.ofSeconds(seconds);
         }
     }
 }

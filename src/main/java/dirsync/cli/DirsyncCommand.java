@@ -1,15 +1,13 @@
 package dirsync.cli;
 
 import ch.qos.logback.core.util.FileSize;
-import dirsync.app.ExitCode;
-import dirsync.app.InvalidSettingsException;
-import dirsync.app.Session;
+import dirsync.app.Launch;
+import dirsync.app.OptionRules;
 import dirsync.app.Settings;
 import dirsync.app.StopSignal;
 import dirsync.app.Surroundings;
 import dirsync.sync.LogText;
 import dirsync.sync.SyncOptions;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +21,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line: picocli's bindings of the arguments and options, turned into validated {@link Settings} and
- * handed to a {@link Session}, whose exit code is the process's. The run itself lives in {@code dirsync.app}.
+ * The command line: picocli's bindings of the arguments and options, turned into a {@link Settings.Request} and
+ * handed to {@link Launch}, whose exit code is the process's. The defaults and ranges shown here are
+ * {@link OptionRules}'; the checks, the run and every exit code live in {@code dirsync.app}.
  */
 @Command(
         name = "dirsync",
@@ -60,7 +59,8 @@ public final class DirsyncCommand implements Callable<Integer> {
     private String replica;
 
     @Parameters(index = "2", paramLabel = "INTERVAL", converter = Converters.IntervalConverter.class,
-            description = "Seconds between the end of one pass and the start of the next (a whole number > 0).")
+            description = "Seconds between the end of one pass and the start of the next (a whole number from "
+                    + OptionRules.INTERVAL_SHORTEST + " to " + OptionRules.INTERVAL_LONGEST + ").")
     private Duration interval;
 
     @Parameters(index = "3", paramLabel = "LOG_FILE",
@@ -78,9 +78,10 @@ public final class DirsyncCommand implements Callable<Integer> {
             + "nothing for an hour.")
     private boolean watch;
 
-    @Option(names = "--watch-delay", paramLabel = "SECONDS", converter = Converters.DelayConverter.class, defaultValue = "1",
-            description = "With --watch: gather changes for SECONDS (0.1 to 60, default ${DEFAULT-VALUE}) before a "
-                    + "pass over them.")
+    @Option(names = "--watch-delay", paramLabel = "SECONDS", converter = Converters.DelayConverter.class,
+            defaultValue = OptionRules.WATCH_DELAY_DEFAULT, description = "With --watch: gather changes for SECONDS ("
+                    + OptionRules.WATCH_DELAY_SHORTEST + " to " + OptionRules.WATCH_DELAY_LONGEST
+                    + ", default ${DEFAULT-VALUE}) before a pass over them.")
     private Duration watchDelay;
 
     @Option(names = "--ssh-key", paramLabel = "FILE", description = "For an sftp:// REPLICA: the private key to "
@@ -104,7 +105,8 @@ public final class DirsyncCommand implements Callable<Integer> {
 
     @Option(names = "--max-delete", paramLabel = "N", converter = Converters.CountConverter.class,
             description = "If a pass would delete more than N entries (the contents of deleted directories "
-                    + "included), it deletes none of them and reports an error.")
+                    + "included), it deletes none of them and reports an error. N: " + OptionRules.MAX_DELETE_FEWEST
+                    + " or more (default: no limit).")
     private Long maxDelete;
 
     @Option(names = "--allow-empty-source", description = "Let an empty SOURCE empty a non-empty REPLICA. "
@@ -133,18 +135,22 @@ public final class DirsyncCommand implements Callable<Integer> {
     private Path statusFile;
 
     @Option(names = "--log-max-size", paramLabel = "SIZE", converter = Converters.FileSizeConverter.class,
-            defaultValue = "10MB", description = "Roll the log file over when it reaches SIZE (e.g. 500KB, 10MB, "
-                    + "1GB; default ${DEFAULT-VALUE}).")
+            defaultValue = OptionRules.LOG_MAX_SIZE_DEFAULT, description = "Roll the log file over when it reaches "
+                    + "SIZE (e.g. 500KB, 10MB, 1GB; at least " + OptionRules.LOG_MAX_SIZE_SMALLEST
+                    + "; default ${DEFAULT-VALUE}).")
     private FileSize logMaxSize;
 
-    @Option(names = "--log-max-files", paramLabel = "N", defaultValue = "5", description = "Keep N rolled-over "
-            + "log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; 1 to 20 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--log-max-files", paramLabel = "N", defaultValue = "" + OptionRules.LOG_MAX_FILES_DEFAULT,
+            description = "Keep N rolled-over log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; "
+                    + OptionRules.LOG_MAX_FILES_FEWEST + " to " + OptionRules.LOG_MAX_FILES_MOST
+                    + " (default ${DEFAULT-VALUE}).")
     private int logMaxFiles;
 
-    @Option(names = "--compare", paramLabel = "HOW", defaultValue = "checksum", converter = Converters.CompareConverter.class,
-            description = "How files of the same size are judged: checksum (MD5 of both, the default) or quick "
-                    + "(equal modification times mean equal files, as rsync's default; blind to a change that keeps "
-                    + "size and time).")
+    @Option(names = "--compare", paramLabel = "HOW", defaultValue = OptionRules.COMPARE_DEFAULT,
+            converter = Converters.CompareConverter.class,
+            description = "How files of the same size are judged: checksum (MD5 of both) or quick (equal "
+                    + "modification times mean equal files, as rsync's default; blind to a change that keeps size "
+                    + "and time); default ${DEFAULT-VALUE}.")
     private SyncOptions.Compare compare;
 
     @Option(names = "--no-hash-cache", description = "Hash every pair of same-size files in every pass. By default "
@@ -209,16 +215,7 @@ public final class DirsyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        Settings settings;
-        try {
-            settings = Settings.validate(request(), surroundings);
-        } catch (InvalidSettingsException e) {
-            err.println("dirsync: " + e.getMessage());
-            err.flush();
-            return ExitCode.USAGE;
-        }
-        return new Session(settings, stop, spec.commandLine().getOut(), err).run();
+        return Launch.run(request(), surroundings, stop, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     private Settings.Request request() {
@@ -244,11 +241,9 @@ public final class DirsyncCommand implements Callable<Integer> {
                 .console(verbose, quiet);
     }
 
-    /** A usage mistake is one line on stderr and exit code 2: no usage dump, no stack trace. */
+    /** A usage mistake is one line on stderr, no usage dump, no stack trace; its exit code is the app's. */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
-        PrintWriter err = e.getCommandLine().getErr();
-        err.println("dirsync: " + LogText.escape(e.getMessage()) + " (see 'dirsync --help')");
-        err.flush();
-        return ExitCode.USAGE;
+        return Launch.refuse(LogText.escape(e.getMessage()) + " (see 'dirsync --help')",
+                e.getCommandLine().getErr());
     }
 }

@@ -4,6 +4,7 @@ import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.app.ExitCode;
+import dirsync.app.OptionRules;
 import dirsync.app.StateFiles;
 import dirsync.app.StopSignal;
 import dirsync.app.Surroundings;
@@ -657,6 +658,23 @@ class DirsyncCommandTest {
                 "4   the run started but could not use the replica");
     }
 
+    /** The help is made of the rules' constants: written out by hand, it would fail here when a rule changes. */
+    @Test
+    void helpShowsTheDefaultsAndRangesTheRulesHold() {
+        Run run = run("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().replaceAll("\\s+", " ")).contains(
+                "(a whole number from " + OptionRules.INTERVAL_SHORTEST + " to " + OptionRules.INTERVAL_LONGEST + ")",
+                "(" + OptionRules.WATCH_DELAY_SHORTEST + " to " + OptionRules.WATCH_DELAY_LONGEST + ", default "
+                        + OptionRules.WATCH_DELAY_DEFAULT + ")",
+                "N: " + OptionRules.MAX_DELETE_FEWEST + " or more",
+                "at least " + OptionRules.LOG_MAX_SIZE_SMALLEST + "; default " + OptionRules.LOG_MAX_SIZE_DEFAULT + ")",
+                OptionRules.LOG_MAX_FILES_FEWEST + " to " + OptionRules.LOG_MAX_FILES_MOST + " (default "
+                        + OptionRules.LOG_MAX_FILES_DEFAULT + ")",
+                "default " + OptionRules.COMPARE_DEFAULT + ".");
+    }
+
     @Test
     void versionComesFromTheBuild() {
         Run run = run("--version");
@@ -757,7 +775,15 @@ class DirsyncCommandTest {
                         "--watch-delay must be from 0.1 to 60 seconds"),
                 mistake("watch delay too long", t -> new String[] {"--watch", "--watch-delay", "61",
                     t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
-                        "--watch-delay must be from 0.1 to 60 seconds"));
+                        "--watch-delay must be from 0.1 to 60 seconds"),
+                mistake("watch delay over an hour", t -> new String[] {"--watch", "--watch-delay", "4000",
+                    t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
+                        "--watch-delay must be from 0.1 to 60 seconds"),
+                mistake("watch delay negative", t -> new String[] {"--watch", "--watch-delay", "-1",
+                    t.resolve("source").toString(), t.resolve("replica").toString(), "5", t.resolve("l.log").toString()},
+                        "--watch-delay must be from 0.1 to 60 seconds"),
+                mistake("log size below the smallest", t -> withOptions(t, "--log-max-size", "1023"),
+                        "--log-max-size", "at least 1KB"));
     }
 
     /** A --once run of the usual source and replica with these options in front. */
