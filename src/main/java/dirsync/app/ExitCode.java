@@ -1,6 +1,10 @@
 package dirsync.app;
 
-/** The process exit codes, documented in README and in --help. */
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The process exit codes, documented in README and in --help (from {@link #meanings()}). */
 public final class ExitCode {
 
     /** Every pass ran without an error (or the periodic mode was stopped by a signal). */
@@ -24,5 +28,22 @@ public final class ExitCode {
     public static final int REMOTE_REFUSED = 5;
 
     private ExitCode() {
+    }
+
+    /** Each code with its meaning in one line, in order, as --help lists them (README says more of each). */
+    public static Map<String, String> meanings() {
+        Map<String, String> meanings = new LinkedHashMap<>();
+        meanings.put(String.valueOf(OK), "success (periodic mode: stopped by SIGTERM or Ctrl-C)");
+        meanings.put(String.valueOf(ENTRIES_FAILED), "--once: the pass finished, but some entries failed (a file "
+                + "that changed during its copy in 3 passes in a row among them), a guard refused its deletions or "
+                + "the log file could not take a line (or it was interrupted)");
+        meanings.put(String.valueOf(USAGE), "usage or validation error; nothing was touched");
+        meanings.put(String.valueOf(ALREADY_RUNNING), "another dirsync is already running on the same replica; "
+                + "nothing was touched");
+        meanings.put(String.valueOf(REPLICA_UNUSABLE), "the run started but could not use the replica: nothing in "
+                + "it was changed");
+        meanings.put(String.valueOf(REMOTE_REFUSED), "an sftp:// replica's host key is unknown or changed, or no key "
+                + "was accepted; nothing there was touched");
+        return Collections.unmodifiableMap(meanings);
     }
 }

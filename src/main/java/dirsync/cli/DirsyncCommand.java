@@ -1,6 +1,7 @@
 package dirsync.cli;
 
 import ch.qos.logback.core.util.FileSize;
+import dirsync.app.ExitCode;
 import dirsync.app.Launch;
 import dirsync.app.OptionRules;
 import dirsync.app.Settings;
@@ -35,17 +36,7 @@ import picocli.CommandLine.Spec;
                 + "MD5), creates directories, deletes what SOURCE no longer has, and logs every change to the console "
                 + "and to LOG_FILE. Runs a pass at start, then again INTERVAL seconds after each pass ends, until "
                 + "stopped by SIGTERM or Ctrl-C.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success (periodic mode: stopped by SIGTERM or Ctrl-C)",
-            "1:--once: the pass finished, but some entries failed (a file that changed during its copy in 3 passes "
-                + "in a row among them), a guard refused its deletions or the log file could not take a line (or it "
-                + "was interrupted)",
-            "2:usage or validation error; nothing was touched",
-            "3:another dirsync is already running on the same replica; nothing was touched",
-            "4:the run started but could not use the replica: nothing in it was changed",
-            "5:an sftp:// replica's host key is unknown or changed, or no key was accepted; nothing there was touched"
-        })
+        exitCodeListHeading = "%nExit codes:%n")
 public final class DirsyncCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Directory on this machine to mirror. It is only "
@@ -210,6 +201,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     static CommandLine commandLine(StopSignal stop, Surroundings surroundings) {
         CommandLine commandLine = new CommandLine(new DirsyncCommand(stop, surroundings));
         commandLine.setParameterExceptionHandler(DirsyncCommand::usageError);
+        commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.meanings());
         return commandLine;
     }
 
