@@ -86,6 +86,19 @@ class ArchitectureTest {
         assertThat(tooLong).isEmpty();
     }
 
+    @Test
+    void theDryRunIsDecidedOnceWhereTheSettingsBecomeARunsEffects() {
+        Map<String, Long> asking = new TreeMap<>();
+        for (Path file : javaFiles(MAIN)) {
+            String name = MAIN.relativize(file).toString();
+            long count = read(file).stream().filter(line -> line.contains(".dryRun()")).count();
+            if (count > 0 && !name.equals("app/Effects.java")) {
+                asking.put(name, count);
+            }
+        }
+        assertThat(asking).as("classes that ask the settings for --dry-run instead of the run's Effects").isEmpty();
+    }
+
     /** The import lines of every source file in the given packages (their subpackages included). */
     private static List<String> importsIn(String... packages) {
         return Stream.of(packages).flatMap(name -> javaFiles(MAIN.resolve(name)).stream())

@@ -1,8 +1,8 @@
 package dirsync.app;
 
 import dirsync.fs.Progress;
+import dirsync.sync.Pools;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +22,7 @@ final class ProgressReporter implements AutoCloseable {
     private final Progress progress;
     private final Duration every;
     private final ConsoleLine terminal;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dirsync-progress");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = Pools.timer("dirsync-progress");
     private ScheduledFuture<?> logLines;
     private ScheduledFuture<?> liveLine;
 

@@ -8,12 +8,12 @@ import dirsync.fs.sftp.ReplicaNotCreatedException;
 import dirsync.fs.sftp.SshConnector;
 import dirsync.fs.sftp.SshSetupException;
 import dirsync.sync.LogText;
+import dirsync.sync.Pools;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -33,15 +33,11 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     static final Duration LEASE = Duration.ofSeconds(60);
 
     private final Replica.Remote remote;
-    private final boolean dryRun;
+    private final Effects effects;
     private final SameHostGuard guard;
     private final SshConnector connector = new SshConnector();
     private final RemoteReplica replica;
-    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dirsync-lock");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService renewals = Pools.timer("dirsync-lock");
     private volatile RemoteLock lock;
     private volatile IOException lockLost;
     /** Between {@link #open} and {@link #start}: the connection made before the log was open, or why there is none. */
@@ -49,9 +45,9 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     private IOException openFailure;
     private volatile boolean started;
 
-    RemoteRun(Replica.Remote remote, boolean dryRun, SameHostGuard guard) {
+    RemoteRun(Replica.Remote remote, Effects effects, SameHostGuard guard) {
         this.remote = remote;
-        this.dryRun = dryRun;
+        this.effects = effects;
         this.guard = guard;
         this.replica = new RemoteReplica(remote.location(), this, this);
     }
@@ -149,7 +145,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
 
     @Override
     public void lock(SftpClient client) throws IOException {
-        if (dryRun) {
+        if (!effects.takesLocks()) {
             return; // a dry run changes nothing, and takes no lock (as locally)
         }
         RemoteLock held = lock;

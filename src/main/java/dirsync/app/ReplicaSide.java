@@ -1,7 +1,6 @@
 package dirsync.app;
 
 import dirsync.fs.ReplicaTree;
-import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.local.Ownership;
 import dirsync.sync.LogText;
@@ -24,20 +23,20 @@ final class ReplicaSide implements AutoCloseable {
     /** The remote side of the run, or null for a local replica. */
     private final RemoteRun remote;
 
-    private ReplicaSide(Settings settings, ReplicaTree base, RemoteRun remote) {
+    private ReplicaSide(Settings settings, ReplicaTree tree, RemoteRun remote) {
         this.settings = settings;
-        this.tree = settings.dryRun() ? DryRunReplica.over(base) : base;
+        this.tree = tree;
         this.remote = remote;
     }
 
-    static ReplicaSide of(Settings settings) {
+    static ReplicaSide of(Settings settings, Effects effects) {
         if (settings.replica() instanceof Replica.Remote remote) {
-            RemoteRun run = new RemoteRun(remote, settings.dryRun(), new SameHostGuard(settings, remote.location()));
-            return new ReplicaSide(settings, run.replica(), run);
+            RemoteRun run = new RemoteRun(remote, effects, new SameHostGuard(settings, remote.location(), effects));
+            return new ReplicaSide(settings, effects.replica(run.replica()), run);
         }
         Replica.Local local = (Replica.Local) settings.replica();
-        return new ReplicaSide(settings, LocalTree.at(local.path(), Ownership.ofThisProcess(settings.owners(),
-                settings.groups()), settings.xattrs()), null);
+        return new ReplicaSide(settings, effects.replica(LocalTree.at(local.path(),
+                Ownership.ofThisProcess(settings.owners(), settings.groups()), settings.xattrs())), null);
     }
 
     /** The tree the passes write to. */

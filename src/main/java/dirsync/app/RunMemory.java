@@ -22,17 +22,17 @@ final class RunMemory {
     private final StateFiles state;
     private final Synchronizer synchronizer;
     private final boolean pairs;
-    private final boolean dryRun;
+    private final Effects effects;
 
     /**
-     * @param pairs  whether verified pairs are remembered at all
-     * @param dryRun whether the run changes nothing (then nothing is saved)
+     * @param pairs   whether verified pairs are remembered at all
+     * @param effects whether the run leaves its state (a dry run saves nothing)
      */
-    RunMemory(StateFiles state, Synchronizer synchronizer, boolean pairs, boolean dryRun) {
+    RunMemory(StateFiles state, Synchronizer synchronizer, boolean pairs, Effects effects) {
         this.state = state;
         this.synchronizer = synchronizer;
         this.pairs = pairs;
-        this.dryRun = dryRun;
+        this.effects = effects;
     }
 
     /** Before the first pass: takes what an earlier run saved. */
@@ -40,14 +40,14 @@ final class RunMemory {
         if (pairs) {
             recallVerifiedPairs();
         }
-        if (!dryRun) {
+        if (effects.leavesState()) {
             recallUnsettled();
         }
     }
 
     /** After the last pass: saves it for the next run. */
     void keep() {
-        if (dryRun) {
+        if (!effects.leavesState()) {
             return;
         }
         if (pairs) {

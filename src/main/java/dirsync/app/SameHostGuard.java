@@ -39,6 +39,7 @@ final class SameHostGuard implements AutoCloseable {
 
     private final Settings settings;
     private final SftpLocation location;
+    private final Effects effects;
     // Set by the first connection that got an answer; read by the run's thread and the pass's.
     private volatile SameHostProbe.Verdict verdict;
     private volatile Path onThisHost;
@@ -46,9 +47,10 @@ final class SameHostGuard implements AutoCloseable {
     private ReplicaLock localLock;
     private boolean told;
 
-    SameHostGuard(Settings settings, SftpLocation location) {
+    SameHostGuard(Settings settings, SftpLocation location, Effects effects) {
         this.settings = settings;
         this.location = location;
+        this.effects = effects;
     }
 
     /**
@@ -72,7 +74,7 @@ final class SameHostGuard implements AutoCloseable {
         if (found instanceof SameHostProbe.ThisHost) {
             try {
                 onThisHost = checkAsLocalReplica(LocalNames.path(location.pathBytes()));
-                if (!settings.dryRun()) {
+                if (effects.takesLocks()) {
                     localLock = new StateFiles(settings.stateDirectory(), onThisHost).lock();
                 }
             } catch (InvalidSettingsException e) {

@@ -1,29 +1,25 @@
 package dirsync.app;
 
-import dirsync.fs.Cancellation;
 import dirsync.sync.LogText;
-import dirsync.sync.PassSummary;
 import dirsync.fs.local.LocalTree;
-import dirsync.sync.PassScope;
 import dirsync.sync.Synchronizer;
-import dirsync.watch.SourceWatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One run of dirsync with validated {@link Settings}: takes the replica's lock, opens the log, creates the
- * replica, starts from the hash memory of an earlier run, runs one pass or the periodic passes until stopped
- * (with progress reports and the status file), saves the hash memory, and returns the process exit code.
+ * replica, starts from the hash memory of an earlier run, runs its passes (with progress reports and the status
+ * file) with the {@link Runner} its settings pick (one pass, a pass every interval, or the watch's passes) until
+ * it ends or is stopped, saves the hash memory, and returns the process exit code. What a dry run leaves alone is
+ * decided once, in its {@link Effects}.
  *
  * <p>The order is what makes "nothing was touched" true for exit codes 2 and 3: the lock (outside the
  * replica) first, then the log file, so that a second instance or a bad log path is refused before anything
@@ -32,13 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class Session {
 
     private static final Logger LOG = LoggerFactory.getLogger("dirsync");
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Settings settings;
     private final StopSignal stop;
     private final PrintWriter out;
     private final PrintWriter err;
     private final StateFiles state;
+    /** What the run may change: all of it, or in a dry run nothing. */
+    private final Effects effects;
 
     /**
      * @param out where the console copy of the log (and a live progress line) goes
@@ -51,12 +48,13 @@ public final class Session {
         this.err = err;
         this.state = new StateFiles(settings.stateDirectory(), settings.replica().display(),
                 settings.replica().uri());
+        this.effects = Effects.of(settings);
     }
 
     /** Runs to the end (one pass with --once, else until the stop signal) and returns the exit code. */
     public int run() throws InterruptedException {
         ReplicaLock lock = null;
-        if (!settings.dryRun()) {
+        if (effects.takesLocks()) {
             try {
                 lock = state.lock();
             } catch (ReplicaLock.HeldElsewhereException e) {
@@ -66,7 +64,7 @@ public final class Session {
                         ExitCode.USAGE);
             }
         }
-        try (ReplicaSide replica = ReplicaSide.of(settings)) {
+        try (ReplicaSide replica = ReplicaSide.of(settings, effects)) {
             // Before the log file is opened: a remote replica that is a refused directory of this host touches nothing.
             OptionalInt refused = replica.open(this::fail);
             if (refused.isPresent()) {
@@ -110,126 +108,28 @@ public final class Session {
     }
 
     private int logged(ConsoleLine console, ReplicaSide replica, LogWrites logWrites) throws InterruptedException {
-        // The mode is the replica's implementation: a dry run reads the replica and changes nothing.
-        LocalTree source = LocalTree.at(settings.source());
-        SourceWatcher watcher = settings.watch() ? watcherOrNone(source) : null;
-        Synchronizer synchronizer = new Synchronizer(watcher == null ? source : watcher.source(),
-                replica.tree(), settings.options());
-        try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
-                settings.interactive() ? console : null)) {
-            OptionalInt refused = replica.start(this::fail);
-            if (refused.isPresent()) {
-                return refused.getAsInt();
-            }
-            LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
-                    LogText.escape(settings.source()), LogText.escape(settings.replica().display()),
-                    settings.interval().toSeconds(), settings.once() ? ", one pass"
-                            : watcher != null ? ", watching (delay " + watcher.delayText() + ")" : "",
-                    settings.dryRun() ? ", dry run" : "");
-            StatusFile status = settings.dryRun() ? null : settings.statusFile().map(file -> new StatusFile(file,
-                    settings.replica().display(), watcher == null ? null : watcher::figures, logWrites))
-                    .orElse(null);
-            RunMemory memory = new RunMemory(state, synchronizer, settings.options().rememberHashes(), settings.dryRun());
-            memory.recall();
-            Supplier<PassSummary> pass = () -> stopIfLost(replica, runPass(synchronizer, progress, status));
-            int exitCode = settings.once() ? exitCodeOf(pass.get())
-                    : watcher != null ? runWatching(watcher, pass, scope -> stopIfLost(replica,
-                    runPartialPass(synchronizer, progress, status, scope))) : runPeriodically(pass);
-            memory.keep();
-            return replica.refusal().map(SameHostGuard.Refusal::exitCode)
-                    .orElse(replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode);
-        }
-    }
-
-    /**
-     * A run whose remote lock another run took over, or whose replica a later connection found to be a refused
-     * directory of this host, stops after the pass that learnt it.
-     */
-    private PassSummary stopIfLost(ReplicaSide replica, PassSummary summary) {
-        if (replica.refusal().isPresent()) {
-            LOG.error("stopping: {}", replica.refusal().get().getMessage());
-            stop.raise();
-        } else if (replica.lost().isPresent()) {
-            LOG.error("stopping: another dirsync took this replica over");
-            stop.raise();
-        }
-        return summary;
-    }
-
-    /**
-     * The watch of the source, or null if the system gives none (inotify's instance limit, say): then the run
-     * goes on with its full passes only, which is what a service should do rather than stop, and says so.
-     */
-    private SourceWatcher watcherOrNone(LocalTree source) {
-        try {
-            return SourceWatcher.over(source, settings.interval(), settings.watchDelay().orElseThrow());
-        } catch (IOException e) {
-            LOG.warn("cannot watch source '{}' ({}): going on without watching, with a full pass every {} s "
-                    + "(fs.inotify.max_user_instances limits the watchers per user)", LogText.escape(settings.source()),
-                    LogText.reason(e), settings.interval().toSeconds());
-            return null;
-        }
-    }
-
-    /** One pass, with its progress reports and, if asked for (status not null), its status file. */
-    private PassSummary runPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status) {
-        PassSummary summary;
-        progress.passStarted();
-        try {
-            summary = synchronizer.runPass(Cancellation.of(stop::isRaised));
-        } finally {
-            progress.passEnded();
-        }
-        if (status != null) {
-            try {
-                status.record(summary);
-            } catch (IOException e) {
-                LOG.error("error: cannot write status file '{}': {}", LogText.escape(settings.asGiven().statusFile()),
-                        LogText.reason(e));
+        try (Runner runner = Runners.choose(settings, LocalTree.at(settings.source()))) {
+            Synchronizer synchronizer = new Synchronizer(runner.source(), replica.tree(), settings.options());
+            try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),
+                    settings.interactive() ? console : null)) {
+                OptionalInt refused = replica.start(this::fail);
+                if (refused.isPresent()) {
+                    return refused.getAsInt();
+                }
+                LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
+                        LogText.escape(settings.source()), LogText.escape(settings.replica().display()),
+                        settings.interval().toSeconds(), runner.startText(), effects.startText());
+                Optional<StatusFile> status = effects.statusFile().map(file -> new StatusFile(file,
+                        settings.replica().display(), runner.figures().orElse(null), logWrites));
+                RunMemory memory = new RunMemory(state, synchronizer, settings.options().rememberHashes(), effects);
+                memory.recall();
+                int exitCode = runner.run(new ReportedPasses(synchronizer, progress, status,
+                        settings.asGiven().statusFile(), replica, stop), stop);
+                memory.keep();
+                return replica.refusal().map(SameHostGuard.Refusal::exitCode)
+                        .orElse(replica.lost().isPresent() ? ExitCode.ALREADY_RUNNING : exitCode);
             }
         }
-        return summary;
-    }
-
-    /** A pass over the directories the watch reported; the status file gets its time and the watch's figures. */
-    private PassSummary runPartialPass(Synchronizer synchronizer, ProgressReporter progress, StatusFile status,
-                                       PassScope scope) {
-        progress.passStarted();
-        PassSummary summary;
-        try {
-            summary = synchronizer.runPass(Cancellation.of(stop::isRaised), scope);
-        } finally {
-            progress.passEnded();
-        }
-        if (status != null) {
-            try {
-                status.recordPartial(summary);
-            } catch (IOException e) {
-                LOG.error("error: cannot write status file '{}': {}", LogText.escape(settings.asGiven().statusFile()),
-                        LogText.reason(e));
-            }
-        }
-        return summary;
-    }
-
-    private int runWatching(SourceWatcher watcher, Supplier<PassSummary> full, Consumer<PassScope> partial)
-            throws InterruptedException {
-        new WatchRunner(watcher, full::get, partial).runUntil(stop, STOP_GRACE);
-        return ExitCode.OK;
-    }
-
-    private static int exitCodeOf(PassSummary summary) {
-        return summary.completed() && summary.errors() == 0 ? ExitCode.OK : ExitCode.ENTRIES_FAILED;
-    }
-
-    private int runPeriodically(Supplier<PassSummary> pass) throws InterruptedException {
-        PeriodicRunner runner = new PeriodicRunner(settings.interval(), pass::get);
-        runner.start();
-        stop.await();
-        LOG.info("stop requested, finishing");
-        boolean idle = runner.stop(STOP_GRACE);
-        LOG.info(idle ? "dirsync stopped" : "dirsync stopped while a pass was still ending");
-        return ExitCode.OK;
     }
 
     /** Creates the log file (and its directories) if missing: afterwards it exists and is writable. */

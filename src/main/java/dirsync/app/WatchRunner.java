@@ -1,63 +1,68 @@
 package dirsync.app;
 
+import dirsync.fs.SourceTree;
 import dirsync.sync.LogText;
 import dirsync.sync.PassScope;
+import dirsync.sync.Pools;
 import dirsync.watch.SourceWatcher;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs watch mode until the stop signal: the watcher's passes on a thread of their own, each guarded so that
- * whatever one throws is logged and the next still runs (a service runs for months); then a clean stop.
+ * Watch mode until the stop signal: the watcher's passes (full ones, and passes over what changed) on a thread of
+ * their own, each guarded so that the next still runs whatever one throws; then a clean stop.
  */
-final class WatchRunner {
+final class WatchRunner implements Runner {
 
     private static final Logger LOG = LoggerFactory.getLogger("dirsync");
+    private static final PassGuard GUARD = new PassGuard("the next one follows as planned");
 
     private final SourceWatcher watcher;
-    private final Runnable full;
-    private final Consumer<PassScope> partial;
 
-    WatchRunner(SourceWatcher watcher, Runnable full, Consumer<PassScope> partial) {
+    WatchRunner(SourceWatcher watcher) {
         this.watcher = watcher;
-        this.full = full;
-        this.partial = partial;
     }
 
-    /** Runs passes until {@code stop} is raised, then waits up to {@code grace} for the pass in flight. */
-    void runUntil(StopSignal stop, Duration grace) throws InterruptedException {
-        Thread passes = new Thread(this::runPasses, "dirsync-pass");
-        passes.setDaemon(true);
-        passes.start();
-        try {
-            stop.await();
-            LOG.info("stop requested, finishing");
+    @Override
+    public SourceTree source() {
+        return watcher.source();
+    }
+
+    @Override
+    public String startText() {
+        return ", watching (delay " + watcher.delayText() + ")";
+    }
+
+    @Override
+    public Optional<Supplier<SourceWatcher.Figures>> figures() {
+        return Optional.of(watcher::figures);
+    }
+
+    @Override
+    public int run(Passes passes, StopSignal stop) throws InterruptedException {
+        Thread thread = Pools.daemonThreads("dirsync-pass").newThread(() -> runPasses(passes));
+        thread.start();
+        return Runner.untilStopped(stop, grace -> {
             watcher.stop();
-            passes.join(grace.toMillis());
-            LOG.info(passes.isAlive() ? "dirsync stopped while a pass was still ending" : "dirsync stopped");
-        } finally {
-            try {
-                watcher.close();
-            } catch (IOException e) {
-                LOG.debug("closing the watch: {}", LogText.reason(e));
-            }
-        }
+            thread.join(grace.toMillis());
+            return !thread.isAlive();
+        });
     }
 
-    private void runPasses() {
+    private void runPasses(Passes passes) {
         try {
             watcher.run(new SourceWatcher.Passes() {
                 @Override
                 public void full() {
-                    guarded(full);
+                    GUARD.run(passes::full);
                 }
 
                 @Override
                 public void partial(PassScope scope) {
-                    guarded(() -> partial.accept(scope));
+                    GUARD.run(() -> passes.partial(scope));
                 }
             });
         } catch (InterruptedException e) {
@@ -65,13 +70,13 @@ final class WatchRunner {
         }
     }
 
-    /** Even a bug must not end a service that runs for months: log it, and go on with the next pass. */
-    private static void guarded(Runnable pass) {
+    /** Ends the watch (its events thread and the kernel's watches); whatever else the run closes goes on. */
+    @Override
+    public void close() {
         try {
-            pass.run();
-        } catch (RuntimeException | Error unexpected) {
-            LOG.error("pass failed unexpectedly, the next one follows as planned: {}", unexpected.toString(),
-                    unexpected);
+            watcher.close();
+        } catch (IOException e) {
+            LOG.debug("closing the watch: {}", LogText.reason(e));
         }
     }
 }

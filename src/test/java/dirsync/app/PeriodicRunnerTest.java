@@ -3,41 +3,58 @@ package dirsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dirsync.fs.local.LocalTree;
+import dirsync.testing.LogCapture;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Each test ends when a pass raises the stop signal: the runner returns only once it has stopped. */
+@Timeout(60)
 class PeriodicRunnerTest {
+
+    @TempDir
+    Path source;
+
+    private PeriodicRunner every(Duration interval) {
+        return new PeriodicRunner(LocalTree.at(source), interval);
+    }
 
     @Test
     void anExceptionEscapingAPassDoesNotEndTheSchedule() throws Exception {
+        StopSignal stop = new StopSignal();
         AtomicInteger calls = new AtomicInteger();
-        CountDownLatch thirdPass = new CountDownLatch(3);
         Runnable pass = () -> {
             int call = calls.incrementAndGet();
-            thirdPass.countDown();
             if (call == 1) {
                 throw new IllegalStateException("a bug in the first pass");
             }
             if (call == 2) {
                 throw new StackOverflowError("an Error in the second pass");
             }
+            stop.raise();
         };
 
-        try (PeriodicRunner runner = new PeriodicRunner(Duration.ofMillis(10), pass)) {
-            runner.start();
+        try (LogCapture log = new LogCapture()) {
+            assertThat(every(Duration.ofMillis(10)).run(ScriptedPasses.full(pass), stop)).isEqualTo(ExitCode.OK);
 
-            assertThat(thirdPass.await(10, TimeUnit.SECONDS)).as("a third pass ran after two that threw").isTrue();
+            assertThat(calls.get()).as("a third pass ran after two that threw").isGreaterThanOrEqualTo(3);
+            assertThat(log.errors()).containsExactly(
+                    "pass failed unexpectedly, next pass in 0 s: java.lang.IllegalStateException: a bug in the first pass",
+                    "pass failed unexpectedly, next pass in 0 s: java.lang.StackOverflowError: an Error in the second pass");
         }
     }
 
     @Test
     void passesNeverOverlap() throws Exception {
+        StopSignal stop = new StopSignal();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
-        CountDownLatch fivePasses = new CountDownLatch(5);
+        AtomicInteger calls = new AtomicInteger();
         Runnable slowPass = () -> {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
@@ -46,26 +63,25 @@ class PeriodicRunnerTest {
                 Thread.currentThread().interrupt();
             }
             running.decrementAndGet();
-            fivePasses.countDown();
+            if (calls.incrementAndGet() == 5) {
+                stop.raise();
+            }
         };
 
-        try (PeriodicRunner runner = new PeriodicRunner(Duration.ofMillis(1), slowPass)) {
-            runner.start();
-            assertThat(fivePasses.await(10, TimeUnit.SECONDS)).isTrue();
-        }
+        every(Duration.ofMillis(1)).run(ScriptedPasses.full(slowPass), stop);
+
         assertThat(mostAtOnce.get()).isEqualTo(1);
     }
 
     @Test
     void theNextPassStartsAnIntervalAfterThePreviousEnds() throws Exception {
+        StopSignal stop = new StopSignal();
         long[] starts = new long[2];
         AtomicInteger calls = new AtomicInteger();
-        CountDownLatch twoPasses = new CountDownLatch(2);
         Runnable pass = () -> {
             int call = calls.getAndIncrement();
             if (call < 2) {
                 starts[call] = System.nanoTime();
-                twoPasses.countDown();
             }
             if (call == 0) {
                 try {
@@ -73,43 +89,41 @@ class PeriodicRunnerTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            } else {
+                stop.raise();
             }
         };
 
-        try (PeriodicRunner runner = new PeriodicRunner(Duration.ofMillis(200), pass)) {
-            runner.start();
-            assertThat(twoPasses.await(10, TimeUnit.SECONDS)).isTrue();
-        }
+        every(Duration.ofMillis(200)).run(ScriptedPasses.full(pass), stop);
+
         // End-to-start: 300 ms of pass plus 200 ms of interval, not the 200 ms a start-to-start rate would give.
         assertThat(Duration.ofNanos(starts[1] - starts[0])).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     }
 
     @Test
     void stopWaitsForTheRunningPassAndRunsNoMore() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
+        StopSignal stop = new StopSignal();
         AtomicInteger calls = new AtomicInteger();
+        AtomicBoolean ended = new AtomicBoolean();
         Runnable pass = () -> {
             calls.incrementAndGet();
-            started.countDown();
+            stop.raise();
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            ended.set(true);
         };
-        PeriodicRunner runner = new PeriodicRunner(Duration.ofMillis(1), pass);
-        runner.start();
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(runner.stop(Duration.ofSeconds(5))).as("the running pass ended within the grace time").isTrue();
-        int afterStop = calls.get();
-        Thread.sleep(50);
-        assertThat(calls.get()).isEqualTo(afterStop);
+        assertThat(every(Duration.ofHours(1)).run(ScriptedPasses.full(pass), stop)).isEqualTo(ExitCode.OK);
+
+        assertThat(ended).as("the running pass ended before the runner returned").isTrue();
+        assertThat(calls.get()).isEqualTo(1);
     }
 
     @Test
     void refusesANonPositiveInterval() {
-        assertThatThrownBy(() -> new PeriodicRunner(Duration.ZERO, () -> { }))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> every(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 }
