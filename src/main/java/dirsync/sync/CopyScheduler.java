@@ -4,6 +4,7 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
+import dirsync.fs.OutOfSpaceException;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.fs.Work;
@@ -126,12 +127,10 @@ final class CopyScheduler {
      */
     record SpaceRetry(FileCopy file, RelPath path, boolean kept) {
 
-        /** ENOSPC or EDQUOT, as the platform words them (in another language, no second try: an error as before). */
+        /** Whether the tree said it found no space: ENOSPC, EDQUOT, a full remote disk (whatever their words). */
         static boolean lackOfSpace(Throwable failure) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                String message = cause.getMessage();
-                if (message != null && (message.contains("No space left on device")
-                        || message.contains("Disk quota exceeded"))) {
+                if (cause instanceof OutOfSpaceException) {
                     return true;
                 }
             }
