@@ -20,6 +20,10 @@ class ArchitectureTest {
 
     private static final Path MAIN = Path.of("src/main/java/dirsync");
 
+    /** {@code instanceof} and the type after it, with its {@code Action.} (or {@code sync.Action.}) qualifier. */
+    private static final Pattern INSTANCEOF = Pattern.compile(
+            "\\binstanceof\\s+(?:final\\s+)?((?:dirsync\\.)?(?:sync\\.)?Action\\.)?(\\w+)");
+
     @Test
     void theSyncCoreAndTheSeamNeverImportTheApplicationOrTheCommandLine() {
         assertThat(importsIn("sync", "fs")).noneMatch(line -> line.contains("import dirsync.app")
@@ -84,10 +88,6 @@ class ArchitectureTest {
         assertThat(asked).as("instanceof on an Action: use Action.Visitor or a method each kind declares")
                 .isEmpty();
     }
-
-    /** {@code instanceof} and the type after it, with its {@code Action.} (or {@code sync.Action.}) qualifier. */
-    private static final Pattern INSTANCEOF = Pattern.compile(
-            "\\binstanceof\\s+(?:final\\s+)?((?:dirsync\\.)?(?:sync\\.)?Action\\.)?(\\w+)");
 
     /** Action itself and every type declared in Action.java (its records and sealed interfaces). */
     private static List<String> kindsOfAction(List<String> source) {
