@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final Path MAIN = Path.of("src/main/java/dirsync");
+
+    /** {@code instanceof} and the type after it, with its {@code Action.} (or {@code sync.Action.}) qualifier. */
+    private static final Pattern INSTANCEOF = Pattern.compile(
+            "\\binstanceof\\s+(?:final\\s+)?((?:dirsync\\.)?(?:sync\\.)?Action\\.)?(\\w+)");
 
     @Test
     void theSyncCoreAndTheSeamNeverImportTheApplicationOrTheCommandLine() {
@@ -97,6 +102,39 @@ class ArchitectureTest {
             }
         }
         assertThat(asking).as("classes that ask the settings for --dry-run instead of the run's Effects").isEmpty();
+    }
+
+    @Test
+    void noCodeOutsideActionAsksWhichKindOfActionItHasByInstanceof() {
+        Path action = MAIN.resolve("sync/Action.java");
+        List<String> kinds = kindsOfAction(read(action));
+        assertThat(kinds).as("the kinds declared in Action.java").contains("Action", "CompareContent", "Delete");
+        Map<String, String> asked = new TreeMap<>();
+        for (Path file : javaFiles(MAIN)) {
+            if (file.equals(action)) {
+                continue;
+            }
+            List<String> lines = read(file);
+            boolean importsKinds = lines.stream().anyMatch(line -> line.startsWith("import dirsync.sync.Action."));
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher test = INSTANCEOF.matcher(lines.get(i));
+                while (test.find()) {
+                    boolean qualified = test.group(1) != null;
+                    String kind = test.group(2);
+                    if (kinds.contains(kind) && (qualified || kind.equals("Action") || importsKinds)) {
+                        asked.put(MAIN.relativize(file) + ":" + (i + 1), lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        assertThat(asked).as("instanceof on an Action: use Action.Visitor or a method each kind declares")
+                .isEmpty();
+    }
+
+    /** Action itself and every type declared in Action.java (its records and sealed interfaces). */
+    private static List<String> kindsOfAction(List<String> source) {
+        Pattern declaration = Pattern.compile("\\b(?:record|interface)\\s+(\\w+)");
+        return source.stream().map(declaration::matcher).filter(Matcher::find).map(found -> found.group(1)).toList();
     }
 
     /** The import lines of every source file in the given packages (their subpackages included). */

@@ -3,6 +3,7 @@ package dirsync.sync;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.Name;
+import java.util.Optional;
 
 /**
  * One decision about one name in one directory, made by {@link Planner} from the two listings alone. Deciding
@@ -21,6 +22,9 @@ public sealed interface Action {
 
     /** Whether it creates, replaces or removes entries of the replica directory it is in. */
     boolean changesEntries();
+
+    /** The source's entry it was decided on; empty if the source has no entry of that name to go by. */
+    Optional<Entry> listedSource();
 
     /**
      * Every kind of action, each with its own method: the one way to act on an action.
@@ -57,6 +61,11 @@ public sealed interface Action {
         @Override
         default Name name() {
             return source().name();
+        }
+
+        @Override
+        default Optional<Entry> listedSource() {
+            return Optional.of(source());
         }
     }
 
@@ -201,6 +210,10 @@ public sealed interface Action {
         public boolean changesEntries() {
             return true;
         }
+
+        public Optional<Entry> listedSource() {
+            return Optional.empty();
+        }
     }
 
     /** An entry on either side could not be examined: leave the replica's entry of that name alone. */
@@ -215,6 +228,10 @@ public sealed interface Action {
 
         public boolean changesEntries() {
             return false;
+        }
+
+        public Optional<Entry> listedSource() {
+            return Optional.empty();
         }
     }
 }

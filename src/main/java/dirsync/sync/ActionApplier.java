@@ -17,13 +17,20 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     private final ContentCheck.Prepared comparisons;
     private final CopyScheduler.DirectoryCopies copies;
 
-    ActionApplier(PassContext pass, Changes changes, RelPath dir, ContentCheck.Prepared comparisons,
+    ActionApplier(Changes changes, RelPath dir, ContentCheck.Prepared comparisons,
                   CopyScheduler.DirectoryCopies copies) {
-        this.pass = pass;
+        this.pass = changes.pass();
         this.changes = changes;
         this.dir = dir;
         this.comparisons = comparisons;
         this.copies = copies;
+    }
+
+    /** For the deletion phase, whose actions compare nothing and copy nothing. */
+    static ActionApplier forDeletions(Changes changes, RelPath dir) {
+        return new ActionApplier(changes, dir, (pair, path) -> {
+            throw new IllegalStateException("no comparison in the deletion phase: " + path);
+        }, CopyScheduler.DirectoryCopies.NONE);
     }
 
     private RelPath path(Action action) {
@@ -44,22 +51,31 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     @Override
     public Descent copyNew(Action.CopyNew action) throws IOException {
         RelPath path = path(action);
-        if (!linkedToAnEarlierName(action.source(), null, path) && !copies.runsAside(action.name())) {
-            changes.install(action.source(), null, path, Operation.COPIED, Texts.copiedNew(action.source().kind()),
-                    null);
-            settledAfterChange(action.source(), path);
+        if (linkedToAnEarlierName(action.source(), null, path)) {
+            return null;
         }
+        if (copies.runsAside(action.name())) {
+            copies.claim(action.name()); // reported when the directory is settled
+            return null;
+        }
+        changes.install(action.source(), null, path, Operation.COPIED, Texts.copiedNew(action.source().kind()), null);
+        settledAfterChange(action.source(), path);
         return null;
     }
 
     @Override
     public Descent update(Action.Update action) throws IOException {
         RelPath path = path(action);
-        if (!linkedToAnEarlierName(action.source(), action.replica(), path) && !copies.runsAside(action.name())) {
-            changes.install(action.source(), action.replica(), path, Operation.UPDATED,
-                    Texts.updated(action.source().kind()), null);
-            settledAfterChange(action.source(), path);
+        if (linkedToAnEarlierName(action.source(), action.replica(), path)) {
+            return null;
         }
+        if (copies.runsAside(action.name())) {
+            copies.claim(action.name()); // reported when the directory is settled
+            return null;
+        }
+        changes.install(action.source(), action.replica(), path, Operation.UPDATED,
+                Texts.updated(action.source().kind()), null);
+        settledAfterChange(action.source(), path);
         return null;
     }
 

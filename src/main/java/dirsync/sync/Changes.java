@@ -21,6 +21,11 @@ final class Changes {
         this.pass = pass;
     }
 
+    /** The pass these changes are made in: whoever makes changes is handed this one value, not the pair. */
+    PassContext pass() {
+        return pass;
+    }
+
     /**
      * Installs a file or link over {@code replaced} (null if nothing is there), which goes to the backup first if
      * there is one. {@code sourceMd5}, if this pass hashed the source, must match the copy. (Copies running on a

@@ -37,7 +37,8 @@ final class ChecksumCheck implements ContentCheck {
         Map<Name, long[]> fingerprints = new HashMap<>();
         List<Hashing.Job> jobs = new ArrayList<>();
         for (Action action : actions) {
-            if (action instanceof Action.CompareContent pair) {
+            Action.CompareContent pair = action.accept(PAIRS);
+            if (pair != null) {
                 long[] fingerprint = memory == null ? null : memory.fingerprint(pair.source(), pair.replica());
                 if (fingerprint != null && memory.recall(fingerprint)) {
                     verified.add(pair.name());
@@ -72,4 +73,47 @@ final class ChecksumCheck implements ContentCheck {
         }
         return Verdict.same(Texts.UNCHANGED_SAME_MD5);
     }
+
+    /** The pairs whose contents decide: a {@link Action.CompareContent} itself, null for every other kind. */
+    private static final Action.Visitor<Action.CompareContent, RuntimeException> PAIRS = new Action.Visitor<>() {
+        public Action.CompareContent createDirectory(Action.CreateDirectory action) {
+            return null;
+        }
+
+        public Action.CompareContent syncDirectory(Action.SyncDirectory action) {
+            return null;
+        }
+
+        public Action.CompareContent copyNew(Action.CopyNew action) {
+            return null;
+        }
+
+        public Action.CompareContent update(Action.Update action) {
+            return null;
+        }
+
+        public Action.CompareContent compareContent(Action.CompareContent action) {
+            return action;
+        }
+
+        public Action.CompareContent syncLink(Action.SyncLink action) {
+            return null;
+        }
+
+        public Action.CompareContent replaceType(Action.ReplaceType action) {
+            return null;
+        }
+
+        public Action.CompareContent skipSpecial(Action.SkipSpecial action) {
+            return null;
+        }
+
+        public Action.CompareContent delete(Action.Delete action) {
+            return null;
+        }
+
+        public Action.CompareContent skipUnreadable(Action.SkipUnreadable action) {
+            return null;
+        }
+    };
 }

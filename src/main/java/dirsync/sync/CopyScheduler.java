@@ -4,11 +4,13 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
+import dirsync.fs.OutOfSpaceException;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.fs.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +54,17 @@ final class CopyScheduler {
             this.started = started;
         }
 
-        /** Whether the copy of this name runs aside (then it is reported by {@link #settle}); marks it come up. */
+        /** Whether the file of this name is being copied aside (then its line comes from {@link #settle}). */
         boolean runsAside(Name name) {
-            Started copy = started.get(name);
-            if (copy == null) {
-                return false;
-            }
-            copy.claimed = true;
-            return true;
+            return started.containsKey(name);
+        }
+
+        /**
+         * Marks the copy of this name (one that {@linkplain #runsAside runs aside}) as come up: its action was
+         * reached, so a failure is reported as that action's when the directory is settled.
+         */
+        void claim(Name name) {
+            started.get(name).claimed = true;
         }
 
         int count() {
@@ -80,10 +85,12 @@ final class CopyScheduler {
          * Waits for every copy, whatever its outcome, and reports each in name order: installed ones by their line,
          * failed ones whose action came up as that action's failure, unless the pass is being stopped or has lost
          * its replica (a lost connection is one error, reported for the pass, not one for each copy it broke). A
-         * copy that found no space left is not reported but added to {@code outOfSpace}, to be tried again once
-         * every copy has ended ({@link #retry}): the space may have been taken by the temporary files of others.
+         * copy that found no space left is not reported but returned, to be tried again once every copy has ended
+         * ({@link #retry}): the space may have been taken by the temporary files of others.
          */
-        void settle(PassContext pass, Changes changes, List<SpaceRetry> outOfSpace) {
+        List<SpaceRetry> settle(Changes changes) {
+            PassContext pass = changes.pass();
+            List<SpaceRetry> outOfSpace = new ArrayList<>();
             for (Started copy : started.values()) {
                 Long bytes = copy.future.handle((copied, failure) -> copied).join();
                 if (bytes != null) {
@@ -98,6 +105,7 @@ final class CopyScheduler {
                     }
                 }
             }
+            return outOfSpace;
         }
 
         /** What a copy failed with, as if it had run on this thread; null if it was only stopped. */
@@ -119,12 +127,10 @@ final class CopyScheduler {
      */
     record SpaceRetry(FileCopy file, RelPath path, boolean kept) {
 
-        /** ENOSPC or EDQUOT, as the platform words them (in another language, no second try: an error as before). */
+        /** Whether the tree said it found no space: ENOSPC, EDQUOT, a full remote disk (whatever their words). */
         static boolean lackOfSpace(Throwable failure) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                String message = cause.getMessage();
-                if (message != null && (message.contains("No space left on device")
-                        || message.contains("Disk quota exceeded"))) {
+                if (cause instanceof OutOfSpaceException) {
                     return true;
                 }
             }
@@ -136,7 +142,8 @@ final class CopyScheduler {
      * Copies again, alone, a file whose copy found no space left: the copies that shared the disk with it have
      * ended. Returns whether it is installed now; if not, its failure is reported.
      */
-    static boolean retry(PassContext pass, Changes changes, SpaceRetry retry) {
+    static boolean retry(Changes changes, SpaceRetry retry) {
+        PassContext pass = changes.pass();
         FileCopy file = retry.file();
         try {
             if (!retry.kept()) {

@@ -14,7 +14,8 @@ final class DeletionPhase {
     private DeletionPhase() {
     }
 
-    static void run(PassContext pass, Changes changes, List<DeletionGuard> guards, DeletionGuard.DeletionPlan plan) {
+    static void run(Changes changes, List<DeletionGuard> guards, DeletionGuard.DeletionPlan plan) {
+        PassContext pass = changes.pass();
         if (plan.directories().isEmpty()) {
             return;
         }
@@ -31,7 +32,7 @@ final class DeletionPhase {
                 changes.restoreDirectory(dir); // a refused deletion touches nothing, not even the directory's time
                 continue;
             }
-            ActionApplier applier = new ActionApplier(pass, changes, dir.relative(), null, null);
+            ActionApplier applier = ActionApplier.forDeletions(changes, dir.relative());
             for (Action deletion : dir.deletions()) {
                 pass.cancellation().check();
                 DirectoryStep.apply(pass, applier, deletion, dir.relative());

@@ -3,13 +3,19 @@ package dirsync.sync;
 import dirsync.fs.Entry;
 
 /**
- * A subdirectory to walk: its source entry, its replica entry if one existed before the pass (null when the pass
+ * A directory to walk: its source entry, its replica entry if one existed before the pass (null when the pass
  * has just created it, so its listing is empty without asking the replica), and its replica listing if one was
- * started ahead of the walk (null otherwise).
+ * started ahead of the walk (null otherwise: the step starts it).
  */
 record Descent(Entry source, Entry replica, ListingPair replicaListing) {
 
+    /** A directory whose replica listing, if it has one, is yet to be started. */
     Descent(Entry source, Entry replica) {
         this(source, replica, null);
+    }
+
+    /** Whether the replica had no directory here before the pass. */
+    boolean newInReplica() {
+        return replica == null;
     }
 }

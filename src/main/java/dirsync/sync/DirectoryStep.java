@@ -6,6 +6,7 @@ import dirsync.fs.RelPath;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -34,22 +35,49 @@ final class DirectoryStep {
     }
 
     /**
-     * Opens the directory {@code rel}. {@code replicaDir} is null when the replica has no directory there yet
-     * (just created): its listing is then empty without asking the replica.
+     * Opens the directory {@code rel}, found as {@code dir}; with {@code listAhead} the replica listings of its
+     * subdirectories are started ahead of the walk (when the walk will enter them all).
      */
-    OpenedDirectory open(PassContext pass, Changes changes, RelPath rel, Entry sourceDir, Entry replicaDir) {
-        return open(pass, changes, rel, sourceDir, replicaDir, null, false);
+    OpenedDirectory open(Changes changes, RelPath rel, Descent dir, boolean listAhead) {
+        PassContext pass = changes.pass();
+        hooks.beforeListing(rel);
+        Optional<Sides> listed = list(pass, rel, dir);
+        if (listed.isEmpty()) {
+            return OpenedDirectory.skipped(rel);
+        }
+        Sides sides = listed.get();
+        List<Action> actions = Planner.plan(sides.source(), sides.replica());
+        hooks.afterPlanning(rel);
+        if (!dir.newInReplica() && actions.stream().anyMatch(Action::changesEntries)) {
+            try {
+                pass.replica().ensureWritable(rel, dir.replica());
+            } catch (IOException e) {
+                pass.report().error(Texts.CANNOT_MAKE_WRITABLE, rel, e);
+            }
+        }
+        ContentCheck.Prepared comparisons = contentCheck.prepare(pass, rel, actions);
+        CopyScheduler.DirectoryCopies copies = copyScheduler.start(pass, rel, actions);
+        Applied applied;
+        try {
+            applied = applyAllButDeletions(pass, rel, actions, new ActionApplier(changes, rel, comparisons, copies));
+        } catch (RuntimeException stop) {
+            copies.settle(changes); // each copy installed before the pass stopped is logged
+            throw stop;
+        }
+        return new OpenedDirectory(rel, dir.source(), dir.replica(), listAhead
+                ? new ListingsAhead(applied.descents(), pass.replica(), rel, lister, listersAhead)
+                : applied.descents().iterator(), applied.deletions(), copies,
+                sides.source().isEmpty() && !sides.replica().isEmpty());
     }
 
-    /**
-     * The same, with the replica's listing {@code started} ahead (or null), and with {@code listAhead} the listings
-     * of this directory's subdirectories started ahead of the walk (when the walk will enter them all).
-     */
-    OpenedDirectory open(PassContext pass, Changes changes, RelPath rel, Entry sourceDir, Entry replicaDir,
-                         ListingPair started, boolean listAhead) {
-        hooks.beforeListing(rel);
-        ListingPair replicaSide = replicaDir == null ? null
-                : started != null ? started : ListingPair.start(pass.replica(), rel, lister);
+    /** Both sides' entries of a directory, excludes applied (on the replica side unless they are deleted). */
+    private record Sides(List<Entry> source, List<Entry> replica) {
+    }
+
+    /** Lists both sides of {@code rel}; empty if either could not be listed (reported: nothing is decided there). */
+    private Optional<Sides> list(PassContext pass, RelPath rel, Descent dir) {
+        ListingPair replicaSide = dir.newInReplica() ? null
+                : dir.replicaListing() != null ? dir.replicaListing() : ListingPair.start(pass.replica(), rel, lister);
         Listing sourceListing;
         try {
             sourceListing = pass.source().list(rel);
@@ -58,60 +86,48 @@ final class DirectoryStep {
                 replicaSide.abandon();
             }
             // Without the source's listing nothing here can be decided, least of all a deletion.
-            if (Failures.changedSince(pass.source(), sourceDir, rel)) {
+            if (Failures.changedSince(pass.source(), dir.source(), rel)) {
                 pass.report().record(Operation.VANISHED, Texts.SOURCE_DIRECTORY_VANISHED, rel);
             } else {
                 pass.report().error(Texts.CANNOT_LIST_SOURCE, rel, e);
             }
-            return OpenedDirectory.skipped(rel);
+            return Optional.empty();
         }
         Listing replicaListing;
         try {
             replicaListing = replicaSide == null ? Listing.EMPTY : replicaSide.get();
         } catch (IOException e) {
             pass.report().error(Texts.CANNOT_LIST_REPLICA, rel, e);
-            return OpenedDirectory.skipped(rel);
+            return Optional.empty();
         }
         pass.work().progress().examined(sourceListing.entries().size());
         reportProblems(pass, sourceListing, rel, "source");
         reportProblems(pass, replicaListing, rel, "replica");
         SyncOptions options = pass.options();
-        List<Entry> sourceEntries = options.excludes().keep(rel, sourceListing.entries());
-        List<Entry> replicaEntries = options.deleteExcluded() ? replicaListing.entries()
-                : options.excludes().keep(rel, replicaListing.entries());
-        List<Action> actions = Planner.plan(sourceEntries, replicaEntries);
-        hooks.afterPlanning(rel);
-        if (replicaDir != null && actions.stream().anyMatch(Action::changesEntries)) {
-            try {
-                pass.replica().ensureWritable(rel, replicaDir);
-            } catch (IOException e) {
-                pass.report().error(Texts.CANNOT_MAKE_WRITABLE, rel, e);
-            }
-        }
+        return Optional.of(new Sides(options.excludes().keep(rel, sourceListing.entries()), options.deleteExcluded()
+                ? replicaListing.entries() : options.excludes().keep(rel, replicaListing.entries())));
+    }
+
+    /** What carrying out a directory's actions gave: the subdirectories to walk, and the deletions put off. */
+    private record Applied(List<Descent> descents, List<Action> deletions) {
+    }
+
+    private static Applied applyAllButDeletions(PassContext pass, RelPath rel, List<Action> actions,
+                                                ActionApplier applier) {
         List<Descent> descents = new ArrayList<>();
         List<Action> deletions = new ArrayList<>();
-        ContentCheck.Prepared comparisons = contentCheck.prepare(pass, rel, actions);
-        CopyScheduler.DirectoryCopies copies = copyScheduler.start(pass, rel, actions);
-        ActionApplier applier = new ActionApplier(pass, changes, rel, comparisons, copies);
-        try {
-            for (Action action : actions) {
-                if (action.waitsForDeletions()) {
-                    deletions.add(action);
-                    continue;
-                }
-                pass.cancellation().check();
-                Descent descent = apply(pass, applier, action, rel);
-                if (descent != null) {
-                    descents.add(descent);
-                }
+        for (Action action : actions) {
+            if (action.waitsForDeletions()) {
+                deletions.add(action);
+                continue;
             }
-        } catch (RuntimeException stop) {
-            copies.settle(pass, changes, new ArrayList<>()); // each copy installed before the pass stopped is logged
-            throw stop;
+            pass.cancellation().check();
+            Descent descent = apply(pass, applier, action, rel);
+            if (descent != null) {
+                descents.add(descent);
+            }
         }
-        return new OpenedDirectory(rel, sourceDir, replicaDir, listAhead
-                ? new ListingsAhead(descents, pass.replica(), rel, lister, listersAhead) : descents.iterator(), deletions,
-                copies, sourceEntries.isEmpty() && !replicaEntries.isEmpty());
+        return new Applied(descents, deletions);
     }
 
     /** Carries out one action; a failure is reported and counted, and the pass goes on. */

@@ -18,8 +18,8 @@ final class Failures {
     static void report(PassContext pass, Action action, RelPath path, Exception e) {
         if (e instanceof SourceChangedException changed) {
             pass.unsettled().changing(pass.report(), path, changed.getMessage());
-        } else if (e instanceof Vanished || action instanceof Action.FromSource fromSource
-                && changedSince(pass.source(), fromSource.source(), path)) {
+        } else if (e instanceof Vanished || action.listedSource()
+                .map(listed -> changedSince(pass.source(), listed, path)).orElse(false)) {
             pass.report().record(Operation.VANISHED, Texts.VANISHED_BEFORE_COPY, path);
         } else {
             pass.report().error(action.accept(VERB), path, e);

@@ -22,9 +22,8 @@ final class Trail {
     private static final int MAX_COPIES = 4096;
     private static final int MAX_DIRECTORIES = 256;
 
-    private final PassContext pass;
     private final Changes changes;
-    private final List<OpenedDirectory> withDeletions;
+    private final List<OpenedDirectory> withDeletions = new ArrayList<>();
     private final Deque<OpenedDirectory> waiting = new ArrayDeque<>();
     private final List<Retry> outOfSpace = new ArrayList<>();
     private int copies;
@@ -33,11 +32,8 @@ final class Trail {
     private record Retry(OpenedDirectory dir, CopyScheduler.SpaceRetry copy) {
     }
 
-    /** @param withDeletions where settled directories with deletions go, to wait for the deletion phase */
-    Trail(PassContext pass, Changes changes, List<OpenedDirectory> withDeletions) {
-        this.pass = pass;
+    Trail(Changes changes) {
         this.changes = changes;
-        this.withDeletions = withDeletions;
     }
 
     /** A directory the walk has left: settled now if nothing of it runs, else once its copies end. */
@@ -64,8 +60,8 @@ final class Trail {
     void retryOutOfSpace() {
         Set<OpenedDirectory> renamedInto = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Retry retry : outOfSpace) {
-            pass.cancellation().check();
-            if (CopyScheduler.retry(pass, changes, retry.copy())) {
+            changes.pass().cancellation().check();
+            if (CopyScheduler.retry(changes, retry.copy())) {
                 renamedInto.add(retry.dir());
             }
         }
@@ -76,12 +72,15 @@ final class Trail {
         }
     }
 
+    /** The settled directories that have deletions, waiting for the deletion phase, in the order they settled. */
+    List<OpenedDirectory> withDeletions() {
+        return Collections.unmodifiableList(withDeletions);
+    }
+
     private void settleOldest() {
         OpenedDirectory dir = waiting.remove();
         copies -= dir.copies().count();
-        List<CopyScheduler.SpaceRetry> full = new ArrayList<>();
-        dir.copies().settle(pass, changes, full);
-        for (CopyScheduler.SpaceRetry copy : full) {
+        for (CopyScheduler.SpaceRetry copy : dir.copies().settle(changes)) {
             outOfSpace.add(new Retry(dir, copy));
         }
         if (dir.deletions().isEmpty()) {

@@ -6,7 +6,6 @@ import dirsync.fs.RelPath;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -54,22 +53,21 @@ final class Walk {
             return;
         }
         List<PassScope.Root> roots = replicaRoot == null ? PassScope.everything().roots() : scope.roots();
-        List<OpenedDirectory> withDeletions = new ArrayList<>();
         Set<RelPath> opened = new HashSet<>();
         boolean emptyOverNonEmpty = false;
-        Trail trail = new Trail(pass, changes, withDeletions);
+        Trail trail = new Trail(changes);
         try {
             for (PassScope.Root root : roots) {
                 Located start = Located.find(pass, root, sourceRoot, replicaRoot);
-                if (!opened.add(start.path())) {
+                if (opened.contains(start.path())) {
                     continue; // met already, as another directory's way down or as a new subdirectory
                 }
-                OpenedDirectory top = step.open(pass, changes, start.path(), start.source(), start.replica(), null,
+                OpenedDirectory top = step.open(changes, start.path(), new Descent(start.source(), start.replica()),
                         start.subtree());
                 if (start.path().isRoot()) {
                     emptyOverNonEmpty = top.emptyOverNonEmpty();
                 }
-                walkBelow(pass, step, changes, top, start.subtree(), opened, trail);
+                opened.addAll(walkBelow(step, changes, top, start.subtree(), trail));
             }
         } finally {
             trail.drain(); // also when the pass stops: every copy installed is logged
@@ -77,13 +75,20 @@ final class Walk {
         pass.cancellation().check(); // a stop while the last copies ran: they may have ended early, and no deletion follows
         trail.retryOutOfSpace();
         // Deepest first, whichever directory of the scope each was found from.
-        withDeletions.sort(Comparator.comparingInt((OpenedDirectory dir) -> dir.relative().depth()).reversed());
-        DeletionPhase.run(pass, changes, guards, new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
+        List<OpenedDirectory> withDeletions = trail.withDeletions().stream()
+                .sorted(Comparator.comparingInt((OpenedDirectory dir) -> dir.relative().depth()).reversed()).toList();
+        DeletionPhase.run(changes, guards, new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
     }
 
-    /** Walks what lies below an opened directory: every subdirectory, or with {@code subtree} false the new ones. */
-    private static void walkBelow(PassContext pass, DirectoryStep step, Changes changes, OpenedDirectory top,
-                                  boolean subtree, Set<RelPath> opened, Trail trail) {
+    /**
+     * Walks an opened directory and what lies below it: every subdirectory, or with {@code subtree} false the new
+     * ones; each is left to the {@code trail} once walked. Returns the paths of the directories opened.
+     */
+    private static Set<RelPath> walkBelow(DirectoryStep step, Changes changes, OpenedDirectory top, boolean subtree,
+                                          Trail trail) {
+        PassContext pass = changes.pass();
+        Set<RelPath> opened = new HashSet<>();
+        opened.add(top.relative());
         Deque<OpenedDirectory> stack = new ArrayDeque<>();
         stack.push(top);
         try {
@@ -92,23 +97,23 @@ final class Walk {
                 OpenedDirectory at = stack.peek();
                 if (at.descents().hasNext()) {
                     Descent next = at.descents().next();
-                    if (!subtree && next.replica() != null) {
+                    if (!subtree && !next.newInReplica()) {
                         continue; // an existing subdirectory of a directory in scope alone: not this pass's business
                     }
                     RelPath child = at.relative().resolve(next.source().name());
                     opened.add(child);
-                    stack.push(step.open(pass, changes, child, next.source(), next.replica(), next.replicaListing(),
-                            subtree));
+                    stack.push(step.open(changes, child, next, subtree));
                 } else {
                     trail.add(stack.pop());
                 }
             }
         } catch (RuntimeException stop) {
             for (OpenedDirectory left : stack) {
-                left.copies().settle(pass, changes, new ArrayList<>()); // left unfinished; each copy installed is logged
+                left.copies().settle(changes); // left unfinished; each copy installed is logged
             }
             throw stop;
         }
+        return opened;
     }
 
     /** The replica root's entry, or null if the pass had to create it (then it has nothing to list yet). */

@@ -3,6 +3,7 @@ package dirsync.watch;
 import dirsync.fs.RelPath;
 import dirsync.fs.SourceTree;
 import dirsync.fs.local.DirectoryWatch;
+import dirsync.fs.local.WatchLimitException;
 import dirsync.sync.LogText;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -113,9 +114,8 @@ final class Registrations {
                 reached.advised(count), reached.needed(count), reached.value(), count);
     }
 
-    /** inotify's ENOSPC: "User limit of inotify watches reached" (or the errno's own text). */
+    /** inotify's ENOSPC, as the watch types it (whatever its words, which depend on the JDK and the locale). */
     static boolean isWatchLimit(IOException cause) {
-        String message = String.valueOf(cause.getMessage());
-        return message.contains("inotify watches") || message.contains("No space left on device");
+        return cause instanceof WatchLimitException;
     }
 }

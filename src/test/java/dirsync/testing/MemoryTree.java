@@ -201,7 +201,7 @@ public final class MemoryTree implements ReplicaTree {
         connected();
         if (fullFor.computeIfPresent(path.toString(), (full, left) -> left - 1) != null
                 && fullFor.get(path.toString()) >= 0) {
-            throw new IOException("No space left on device");
+            throw new dirsync.fs.OutOfSpaceException(path.toString(), null, "no room left in memory"); // a type, no words
         }
         if (installsBeforeLoss.getAndDecrement() == 0) {
             lost = new java.net.SocketException("Connection reset by peer");

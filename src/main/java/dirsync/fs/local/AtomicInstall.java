@@ -102,7 +102,8 @@ final class AtomicInstall {
 
     /**
      * The copy written by {@code content} under a temporary name, given the extended attributes and attributes of
-     * the file it copies, and handed to the durability, which renames it once it is durable.
+     * the file it copies, and handed to the durability, which renames it once it is durable. A lack of space, found
+     * here or on the way to the name, is an {@link dirsync.fs.OutOfSpaceException}.
      */
     private CompletableFuture<Long> aside(SourceTree source, RelPath rel, Entry expected, Content content)
             throws IOException {
@@ -123,10 +124,12 @@ final class AtomicInstall {
                 installed = durable.whenDurable(() -> {
                     replace(temp, target); // its content is on disk before it takes the name
                     return copied;
-                }).whenComplete((bytes, failure) -> {
-                    if (failure != null) {
-                        deleteQuietly(temp);
+                }).handle((bytes, failure) -> {
+                    if (failure == null) {
+                        return bytes;
                     }
+                    deleteQuietly(temp);
+                    throw SpaceErrors.platform().typedStage(failure); // a full disk found by the sync or rename
                 });
             } finally {
                 if (installed == null) {
@@ -134,6 +137,8 @@ final class AtomicInstall {
                 }
             }
             return installed;
+        } catch (IOException e) {
+            throw SpaceErrors.platform().typed(e); // a full disk found by the write, or the temporary file's creation
         } finally {
             if (installed == null) {
                 Files.deleteIfExists(temp);

@@ -78,7 +78,8 @@ public final class DirectoryWatch implements Closeable {
     /**
      * Watches {@code dir} unless it is watched under that path already; returns whether it registered it now.
      *
-     * @throws IOException if the directory cannot be watched (for inotify, the kernel's watch limit, say)
+     * @throws IOException if the directory cannot be watched: a {@link WatchLimitException} if the kernel's limit
+     *                     on watches is reached
      */
     public boolean register(RelPath dir) throws IOException {
         return register(dir, Entry.Identity.UNKNOWN);
@@ -87,7 +88,8 @@ public final class DirectoryWatch implements Closeable {
     /**
      * Watches {@code dir}, now the directory {@code current} (its device and inode, as just examined), unless
      * that very directory is watched under that path already. Another directory at the same path (a file system
-     * mounted over it, or one made anew) gets a watch of its own, and the old watch ends.
+     * mounted over it, or one made anew) gets a watch of its own, and the old watch ends. A failure at the
+     * kernel's limit on watches is a {@link WatchLimitException}.
      */
     public synchronized boolean register(RelPath dir, Entry.Identity current) throws IOException {
         WatchKey known = keys.get(dir);
@@ -97,7 +99,12 @@ public final class DirectoryWatch implements Closeable {
         if (known != null && known.isValid() && sameDirectory) {
             return false;
         }
-        WatchKey key = registrar.register(tree.path(dir), service);
+        WatchKey key;
+        try {
+            key = registrar.register(tree.path(dir), service);
+        } catch (IOException e) {
+            throw WatchLimitException.typed(e);
+        }
         if (known != null && known != key) {
             known.cancel();
             paths.remove(known);

@@ -22,15 +22,32 @@ final class ServerFileSystem {
     /** statvfs's ST_RDONLY, as OpenSSH's extension carries it. */
     private static final long READ_ONLY = 1;
 
+    /** Why nothing can be written, as the file system says of itself, in the words a local failure has. */
+    enum NoWrite {
+        READ_ONLY("Read-only file system"),
+        /** No block or no inode left. */
+        FULL("No space left on device");
+
+        private final String words;
+
+        NoWrite(String words) {
+            this.words = words;
+        }
+
+        String words() {
+            return words;
+        }
+    }
+
     private ServerFileSystem() {
     }
 
     /**
      * Why nothing can be written where {@code wirePath} is, as the file system of the nearest existing directory
-     * above it tells: "Read-only file system", or "No space left on device" (no block or no inode left); empty if
-     * it tells neither, or cannot be asked (no statvfs@openssh.com, a connection gone).
+     * above it tells: read-only, or full; empty if it tells neither, or cannot be asked (no statvfs@openssh.com, a
+     * connection gone).
      */
-    static Optional<String> whyNoWrite(SftpClient client, String wirePath) {
+    static Optional<NoWrite> whyNoWrite(SftpClient client, String wirePath) {
         if (!(client instanceof RawSftpClient raw) || !client.getServerExtensions().containsKey(STATVFS)) {
             return Optional.empty();
         }
@@ -44,11 +61,11 @@ final class ServerFileSystem {
                 return Optional.empty();
             }
             if ((info.f_flag & READ_ONLY) != 0) {
-                return Optional.of("Read-only file system");
+                return Optional.of(NoWrite.READ_ONLY);
             }
             // A file system with no blocks at all (procfs, sysfs) is not full: it holds no files of its own.
             if (info.f_blocks > 0 && info.f_bavail == 0 || info.f_files > 0 && info.f_favail == 0) {
-                return Optional.of("No space left on device");
+                return Optional.of(NoWrite.FULL);
             }
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dirsync.fs.sftp;
 
+import dirsync.fs.OutOfSpaceException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -19,7 +20,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * A full disk, a read-only file system: SFTP v5 and later have codes for them; OpenSSH speaks v3, where ENOSPC,
  * EROFS and most other errors of a change are the generic {@code SSH_FX_FAILURE}, worded "Failure". Such a
  * failure of a change is told as what the server's file system says of itself, if it says it is read-only or full
- * ({@link ServerFileSystem}), else as a failure the server gave no reason for: never as a guess.
+ * ({@link ServerFileSystem}), else as a failure the server gave no reason for: never as a guess. A full disk, by
+ * either way, is an {@link OutOfSpaceException}, which the core tries again once the other copies have ended.
  */
 final class SftpErrors {
 
@@ -52,10 +54,9 @@ final class SftpErrors {
             case SftpConstants.SSH_FX_DIR_NOT_EMPTY -> new DirectoryNotEmptyException(path);
             case SftpConstants.SSH_FX_NOT_A_DIRECTORY -> new NotDirectoryException(path);
             case SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM, SftpConstants.SSH_FX_QUOTA_EXCEEDED ->
-                    new FileSystemException(path, null, "the remote disk is full (" + reason + ")");
+                    new OutOfSpaceException(path, null, "the remote disk is full (" + reason + ")");
             case SftpConstants.SSH_FX_WRITE_PROTECT -> new FileSystemException(path, null, "Read-only file system");
-            case SftpConstants.SSH_FX_FAILURE -> new FileSystemException(path, null, failure(reason, wirePath, doing,
-                    client));
+            case SftpConstants.SSH_FX_FAILURE -> failure(path, reason, wirePath, doing, client);
             default -> new FileSystemException(path, null,
                     reason + " (SFTP status " + SftpConstants.getStatusName(sftp.getStatus()) + ")");
         };
@@ -64,22 +65,26 @@ final class SftpErrors {
     }
 
     /**
-     * The words for a generic failure: the server's own if it gave a reason; for a bare "Failure" (OpenSSH) or
-     * "General failure" (MINA) of a change, what the server's file system says of itself; else that it gave no
-     * reason.
+     * A generic failure, in the server's own words if it gave a reason; for a bare "Failure" (OpenSSH) or "General
+     * failure" (MINA) of a change, what the server's file system says of itself (a full one is an
+     * {@link OutOfSpaceException}); else that it gave no reason.
      */
-    private static String failure(String reason, String wirePath, Doing doing, SftpClient client) {
+    private static FileSystemException failure(String path, String reason, String wirePath, Doing doing,
+                                               SftpClient client) {
         String words = reason == null ? "" : reason.strip();
         if (!words.isEmpty() && !words.equalsIgnoreCase("Failure") && !words.equalsIgnoreCase("General failure")) {
-            return reason;
+            return new FileSystemException(path, null, reason);
         }
         if (doing != Doing.READING && client != null) {
-            Optional<String> told = ServerFileSystem.whyNoWrite(client, wirePath);
+            Optional<ServerFileSystem.NoWrite> told = ServerFileSystem.whyNoWrite(client, wirePath);
             if (told.isPresent()) {
-                return told.get();
+                return told.get() == ServerFileSystem.NoWrite.FULL
+                        ? new OutOfSpaceException(path, null, told.get().words())
+                        : new FileSystemException(path, null, told.get().words());
             }
         }
-        return "failure (the server gave no reason: SFTP v3 has none for most errors)";
+        return new FileSystemException(path, null,
+                "failure (the server gave no reason: SFTP v3 has none for most errors)");
     }
 
     /**

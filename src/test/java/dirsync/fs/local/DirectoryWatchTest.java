@@ -1,6 +1,7 @@
 package dirsync.fs.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
@@ -56,6 +57,32 @@ class DirectoryWatchTest {
 
     private static DirectoryWatch.Event event(String dir, String name, DirectoryWatch.Kind kind) {
         return new DirectoryWatch.Event(RelPath.of(dir), name == null ? null : Name.of(name), kind);
+    }
+
+    @Test
+    void aDirectoryPastTheKernelsWatchLimitIsAWatchLimitException() throws IOException {
+        Files.createDirectory(root.resolve("d"));
+        DirectoryWatch limited = DirectoryWatch.over(LocalTree.at(root), (dir, service) -> {
+            throw new IOException("User limit of inotify watches reached"); // what the JDK throws for ENOSPC
+        });
+
+        try (limited) {
+            assertThatThrownBy(() -> limited.register(RelPath.of("d"))).isInstanceOf(WatchLimitException.class)
+                    .hasMessage("User limit of inotify watches reached");
+        }
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWatchedForAnotherReasonIsNoWatchLimitException() throws IOException {
+        Files.createDirectory(root.resolve("d"));
+        DirectoryWatch failing = DirectoryWatch.over(LocalTree.at(root), (dir, service) -> {
+            throw new IOException("Input/output error");
+        });
+
+        try (failing) {
+            assertThatThrownBy(() -> failing.register(RelPath.of("d"))).isNotInstanceOf(WatchLimitException.class)
+                    .hasMessage("Input/output error");
+        }
     }
 
     @Test
