@@ -6,7 +6,6 @@ import dirsync.testing.Trees;
 import dirsync.testing.TwoTrees;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
