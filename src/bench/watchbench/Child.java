@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-
 /** One dirsync process: started with its stdout/stderr copied to files, its log followed. */
 final class Child {
 
@@ -250,7 +249,6 @@ final class Child {
         }
     }
 
-
     private static void copyInBackground(InputStream in, Path to) {
         Thread t = new Thread(() -> {
             try (in; OutputStream out = Files.newOutputStream(to)) {
@@ -280,7 +278,6 @@ final class Child {
             }
         }
     }
-
 
     /** A growable byte buffer for the log's current line (the log is UTF-8; names may hold any bytes). */
     private static final class ByteArrayLine {

@@ -96,7 +96,6 @@ final class Proc {
         return watches;
     }
 
-
     /** The heap in use from GC.heap_info: the sum of "total NK, used NK" (one line for G1, one a generation else). */
     static long heapUsedKb(String heapInfo) {
         if (heapInfo == null) {
@@ -119,7 +118,6 @@ final class Proc {
             return "";
         }
     }
-
 
     static long clockTicks() {
         try {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-
 /** A source tree as the benchmark sees it: its directories (sorted) and each one's regular files. */
 final class Tree {
     final String name;
