@@ -9,12 +9,14 @@ import dirsync.app.StateFiles;
 import dirsync.app.StopSignal;
 import dirsync.app.Surroundings;
 import dirsync.testing.AppendOnOpen;
+import dirsync.testing.Eventually;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -950,12 +952,12 @@ class DirsyncCommandTest {
         }
     }
 
-    private static void awaitTrue(Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!check.holds()) {
-            assertThat(System.nanoTime()).as("condition not reached within 15 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(Check check) {
+        Eventually.within(Duration.ofSeconds(30), "the condition", () -> {
+            if (!check.holds()) {
+                throw new AssertionError("not yet");
+            }
+        });
     }
 
     @FunctionalInterface

@@ -2,6 +2,7 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dirsync.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,6 @@ final class JarRuns implements AutoCloseable {
     static final Pattern LOG_LINE_START = Pattern.compile(
             "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) (TRACE|DEBUG|INFO |WARN |ERROR) ");
 
-    private static final Duration POLL_STEP = Duration.ofMillis(20);
     private static final int OUTPUT_SHOWN = 6000;
 
     private final Path outputDir;
@@ -144,18 +144,7 @@ final class JarRuns implements AutoCloseable {
      * the test with {@code what} and the {@code context} (e.g. the child's output so far).
      */
     static void await(Duration timeout, String what, BooleanSupplier condition, Supplier<String> context) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after %s s waiting for %s\n%s", timeout.toSeconds(), what, context.get());
-            }
-            try {
-                Thread.sleep(POLL_STEP.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what, e);
-            }
-        }
+        Eventually.until(timeout, what, condition, context);
     }
 
     /** Every dirsync temporary file anywhere under {@code root}; entries vanishing during the walk are ignored. */

@@ -2,6 +2,7 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dirsync.testing.Eventually;
 import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
@@ -207,16 +208,8 @@ class SftpReplicaIT {
 
         Trees.at(jar.source()).file("later/b.txt", "arrives by the watch");
 
-        JarRuns.await(Duration.ofSeconds(10), "the change on the server", () -> Files.exists(
-                remote().resolve("later/b.txt")), dirsync::describe);
-        JarRuns.await(Duration.ofSeconds(5), "the replica to match", () -> {
-            try {
-                Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
-                return true;
-            } catch (AssertionError notYet) {
-                return false;
-            }
-        }, dirsync::describe);
+        Eventually.within(Duration.ofSeconds(30), "the change to reach the replica on the server",
+                () -> Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS), dirsync::describe);
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
     }

@@ -2,6 +2,7 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dirsync.testing.Eventually;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,20 +16,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Watch mode from the built jar: with an interval of an hour, so that only the watch can bring changes over, a
- * writer changes the source ten times a second for 30 seconds, and the replica has caught up within the delay
- * plus a second after it stops; SIGTERM then ends the process with exit code 0.
+ * writer changes the source ten times a second for 30 seconds, and the replica catches up after it stops, with no
+ * full pass but the first; SIGTERM then ends the process with exit code 0.
  */
 class WatchModeIT {
 
     private static final Duration WRITING = Duration.ofSeconds(30);
     private static final int CHANGES_PER_SECOND = 10;
-    private static final Duration DELAY = Duration.ofSeconds(1);
+    /** A bound on a hang, not a measure of speed: the watch's delay is a second, CI's machine may be loaded. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
 
     @Test
-    void aReplicaCatchesUpWithinTheDelayAndASecondAfterAWriterStops() throws Exception {
+    void aReplicaCatchesUpByTheWatchAloneAfterAWriterStops() throws Exception {
         Trees.Builder source = Trees.at(jar.source());
         for (int i = 0; i < 20; i++) {
             source.file("dir" + (i % 5) + "/file" + i, "initial " + i);
@@ -40,8 +42,8 @@ class WatchModeIT {
                 () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"), dirsync::describe);
 
         int changes = write(jar.source(), new Random(11));
-        JarRuns.await(DELAY.plusSeconds(1), "the replica to catch up after " + changes + " changes",
-                () -> same(jar.source(), jar.replica()), () -> dirsync.describe() + "\n" + difference());
+        Eventually.within(CATCH_UP, "the replica to catch up after " + changes + " changes",
+                () -> Trees.assertSameTree(jar.source(), jar.replica()), dirsync::describe);
 
         dirsync.process().destroy(); // SIGTERM
         JarRuns.Finished stopped = dirsync.awaitExit(Duration.ofSeconds(10));
@@ -103,21 +105,5 @@ class WatchModeIT {
             }
         }
         return count;
-    }
-
-    private String lastDifference = "";
-
-    private boolean same(Path source, Path replica) {
-        try {
-            Trees.assertSameTree(source, replica);
-            return true;
-        } catch (AssertionError | RuntimeException different) {
-            lastDifference = different.getMessage();
-            return false;
-        }
-    }
-
-    private String difference() {
-        return lastDifference.length() > 3000 ? lastDifference.substring(0, 3000) : lastDifference;
     }
 }

@@ -10,36 +10,31 @@ import dirsync.fs.local.LocalTree;
 import dirsync.fs.local.Ownership;
 import dirsync.testing.LogCapture;
 import dirsync.testing.Trees;
+import dirsync.testing.TwoTrees;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The user.* extended attributes of files and directories travel with them. */
 class ExtendedAttributeTest {
 
-    @TempDir
-    Path temp;
-
-    Path source;
-    Path replica;
-    Trees.Builder src;
+    @RegisterExtension
+    final TwoTrees trees = TwoTrees.withoutReplica();
 
     @BeforeEach
     void layOut() {
-        src = Trees.at(temp.resolve("source"));
-        source = src.root();
-        replica = temp.resolve("replica");
-        src.file("tagged", "content").xattr("tagged", "origin", "camera").xattr("tagged", "rating", "5")
+        trees.src().file("tagged", "content").xattr("tagged", "origin", "camera").xattr("tagged", "rating", "5")
                 .file("plain", "no attributes").dir("album").xattr("album", "title", "Summer");
     }
 
     private PassSummary sync(boolean xattrs) {
-        return new Synchronizer(LocalTree.at(source), LocalTree.at(replica, Ownership.ofThisProcess(true, true),
-                xattrs), SyncOptions.defaults()).runPass(Cancellation.NEVER);
+        return new Synchronizer(LocalTree.at(trees.source()),
+                LocalTree.at(trees.replica(), Ownership.ofThisProcess(true, true), xattrs), SyncOptions.defaults())
+                .runPass(Cancellation.NEVER);
     }
 
     @Test
@@ -47,7 +42,7 @@ class ExtendedAttributeTest {
         PassSummary first = sync(true);
 
         assertThat(first.errors()).isZero();
-        assertSameTree(source, replica, Trees.Detail.XATTRS);
+        trees.assertSame(Trees.Detail.XATTRS);
     }
 
     @Test
@@ -55,29 +50,29 @@ class ExtendedAttributeTest {
         sync(true);
 
         assertThat(sync(true).changes()).isZero();
-        assertSameTree(source, replica, Trees.Detail.XATTRS);
+        trees.assertSame(Trees.Detail.XATTRS);
     }
 
     @Test
     void anAttributeOnlyChangeIsCarriedWithoutACopy() {
         sync(true);
         sync(true);
-        src.xattr("tagged", "rating", "4").xattr("tagged", "origin", null).xattr("album", "title", "Winter");
+        trees.src().xattr("tagged", "rating", "4").xattr("tagged", "origin", null).xattr("album", "title", "Winter");
 
         PassSummary summary = sync(true);
 
         assertThat(summary.count(Operation.ATTRIBUTES)).isEqualTo(2);
         assertThat(summary.count(Operation.COPIED) + summary.count(Operation.UPDATED)).isZero();
-        assertSameTree(source, replica, Trees.Detail.XATTRS);
+        trees.assertSame(Trees.Detail.XATTRS);
     }
 
     @Test
     void turnedOffNoneAreCarried() throws IOException {
         sync(false);
 
-        assertSameTree(source, replica);
-        assertThat(Trees.xattrs(replica.resolve("tagged"))).isEqualTo(" xattrs={}");
-        assertThat(Trees.xattrs(replica.resolve("album"))).isEqualTo(" xattrs={}");
+        trees.assertSame();
+        assertThat(Trees.xattrs(trees.replica().resolve("tagged"))).isEqualTo(" xattrs={}");
+        assertThat(Trees.xattrs(trees.replica().resolve("album"))).isEqualTo(" xattrs={}");
     }
 
     @Test
@@ -85,11 +80,11 @@ class ExtendedAttributeTest {
         try (LogCapture log = new LogCapture(); FileSystem noAttributes = Jimfs.newFileSystem(Configuration.unix()
                 .toBuilder().setAttributeViews("basic", "owner", "posix").build())) {
             Path elsewhere = noAttributes.getPath("/replica");
-            PassSummary summary = new Synchronizer(LocalTree.at(source), LocalTree.at(elsewhere),
+            PassSummary summary = new Synchronizer(LocalTree.at(trees.source()), LocalTree.at(elsewhere),
                     SyncOptions.defaults()).runPass(Cancellation.NEVER);
 
             assertThat(summary.errors()).isZero();
-            assertSameTree(source, elsewhere);
+            assertSameTree(trees.source(), elsewhere);
             List<String> warnings = log.messages().stream().filter(line -> line.contains("extended attributes"))
                     .toList();
             assertThat(warnings).singleElement().asString().startsWith("warning: extended attributes not carried");

@@ -1,12 +1,12 @@
 package dirsync.sync;
 
-import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
 import dirsync.fs.Entry;
 import dirsync.testing.Trees;
+import dirsync.testing.TwoTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Verified-hash memory: later passes read nothing they need not, and still catch every change. */
 class HashMemoryTest {
@@ -28,20 +28,12 @@ class HashMemoryTest {
     /** A clock ten seconds ahead: files written by the test count as settled, not as changed "just now". */
     private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
 
-    @TempDir
-    Path temp;
-
-    Path source;
-    Path replica;
-    Trees.Builder src;
-    Trees.Builder rep;
+    @RegisterExtension
+    final TwoTrees trees = new TwoTrees();
 
     @BeforeEach
     void layOut() {
-        src = Trees.at(temp.resolve("source")).file("a", "alpha").file("d/b", "beta").file("d/e/c", "gamma");
-        rep = Trees.at(temp.resolve("replica"));
-        source = src.root();
-        replica = rep.root();
+        trees.src().file("a", "alpha").file("d/b", "beta").file("d/e/c", "gamma");
     }
 
     private static long hashedBy(Synchronizer synchronizer) {
@@ -52,7 +44,7 @@ class HashMemoryTest {
 
     @Test
     void onceEveryPairIsVerifiedANoChangePassReadsNoFileData() {
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer); // copies
         long verifying = hashedBy(synchronizer); // hashes both sides once
 
@@ -60,40 +52,41 @@ class HashMemoryTest {
 
         assertThat(verifying).isEqualTo(2 * (5 + 4 + 5));
         assertThat(remembered).isZero();
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test
     void aSameSizeSameTimeChangeInTheSourceIsStillCaught() {
-        src.mtime("a", LAST_YEAR);
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        trees.src().mtime("a", LAST_YEAR);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
-        src.file("a", "ALPHA").mtime("a", LAST_YEAR); // only the change time tells
+        trees.src().file("a", "ALPHA").mtime("a", LAST_YEAR); // only the change time tells
 
         PassSummary summary = synchronizer.runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
-        assertThat(replica.resolve("a")).hasContent("ALPHA");
+        assertThat(trees.replica().resolve("a")).hasContent("ALPHA");
     }
 
     @Test
     void aSameSizeSameTimeChangeInTheReplicaIsStillCaught() {
-        src.mtime("d/b", LAST_YEAR);
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        trees.src().mtime("d/b", LAST_YEAR);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
-        rep.file("d/b", "BETA").mtime("d/b", LAST_YEAR);
+        trees.rep().file("d/b", "BETA").mtime("d/b", LAST_YEAR);
 
         PassSummary summary = synchronizer.runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
-        assertThat(replica.resolve("d/b")).hasContent("beta");
+        assertThat(trees.replica().resolve("d/b")).hasContent("beta");
     }
 
     @Test
     void aFileThatChangedJustBeforeItsPassIsNotRememberedAndIsHashedAgain() {
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), Clock.systemUTC());
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(),
+                Clock.systemUTC());
         hashedBy(synchronizer);
         hashedBy(synchronizer); // every file was written less than two seconds ago: racy
 
@@ -102,8 +95,8 @@ class HashMemoryTest {
 
     @Test
     void aFileWithAFutureModificationTimeIsRememberedLikeAnyOther() {
-        src.mtime("a", Instant.now().plus(Duration.ofDays(30)));
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        trees.src().mtime("a", Instant.now().plus(Duration.ofDays(30)));
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
 
@@ -112,10 +105,10 @@ class HashMemoryTest {
 
     @Test
     void aFileModifiedAtThePassStartIsNotRemembered() {
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
-        src.mtime("a", AHEAD.instant()); // as close to the (shifted) pass start as a test can set it
-        rep.mtime("a", AHEAD.instant());
+        trees.src().mtime("a", AHEAD.instant()); // as close to the (shifted) pass start as a test can set it
+        trees.rep().mtime("a", AHEAD.instant());
         hashedBy(synchronizer);
 
         assertThat(hashedBy(synchronizer)).isEqualTo(2 * 5);
@@ -123,7 +116,7 @@ class HashMemoryTest {
 
     @Test
     void withoutTheMemoryEveryPassHashesEveryPair() {
-        Synchronizer synchronizer = Mirrors.of(source, replica,
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(),
                 SyncOptions.defaults().withRememberHashes(false), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
@@ -133,50 +126,51 @@ class HashMemoryTest {
 
     @Test
     void aReplacedReplicaFileIsVerifiedAgain() throws Exception {
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(synchronizer);
         hashedBy(synchronizer);
-        Path copy = temp.resolve("copy");
-        Files.copy(replica.resolve("a"), copy);
-        Files.move(copy, replica.resolve("a"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); // a new inode
+        Path copy = trees.temp().resolve("copy");
+        Files.copy(trees.replica().resolve("a"), copy);
+        // a new inode
+        Files.move(copy, trees.replica().resolve("a"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         assertThat(hashedBy(synchronizer)).isEqualTo(2 * 5);
     }
 
     @Test
     void quickCompareTrustsEqualTimesWithoutReadingAnything() {
-        src.mtime("a", LAST_YEAR);
-        Synchronizer quick = Mirrors.of(source, replica,
+        trees.src().mtime("a", LAST_YEAR);
+        Synchronizer quick = Mirrors.of(trees.source(), trees.replica(),
                 SyncOptions.defaults().withCompare(SyncOptions.Compare.QUICK), AHEAD);
         hashedBy(quick);
-        src.file("a", "ALPHA").mtime("a", LAST_YEAR); // the blind spot quick mode accepts
+        trees.src().file("a", "ALPHA").mtime("a", LAST_YEAR); // the blind spot quick mode accepts
 
         assertThat(hashedBy(quick)).isZero();
-        assertThat(replica.resolve("a")).hasContent("alpha");
+        assertThat(trees.replica().resolve("a")).hasContent("alpha");
     }
 
     @Test
     void quickCompareCopiesAFileWhoseTimeChangedWithoutHashingIt() {
-        Synchronizer quick = Mirrors.of(source, replica,
+        Synchronizer quick = Mirrors.of(trees.source(), trees.replica(),
                 SyncOptions.defaults().withCompare(SyncOptions.Compare.QUICK), AHEAD);
         hashedBy(quick);
-        src.file("a", "ALPHA").mtime("a", LAST_YEAR);
+        trees.src().file("a", "ALPHA").mtime("a", LAST_YEAR);
 
         PassSummary summary = quick.runPass(Cancellation.NEVER);
 
         assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
         assertThat(quick.progress().snapshot().bytesHashed()).isZero();
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test
     void exportedFactsLetTheNextRunReadNothing() {
-        Synchronizer first = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer first = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(first);
         hashedBy(first);
         byte[] saved = first.exportHashMemory();
 
-        Synchronizer next = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer next = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
 
         assertThat(next.importHashMemory(saved)).isTrue();
         assertThat(hashedBy(next)).isZero();
@@ -184,12 +178,12 @@ class HashMemoryTest {
 
     @Test
     void aSourceFileRewrittenAfterItsListingIsNotRememberedThoughItsContentIsTheSame() {
-        assertThat(factsAfterRewritingBeforeHashing(source)).isEqualTo(2L);
+        assertThat(factsAfterRewritingBeforeHashing(trees.source())).isEqualTo(2L);
     }
 
     @Test
     void aReplicaFileRewrittenAfterItsListingIsNotRememberedThoughItsContentIsTheSame() {
-        assertThat(factsAfterRewritingBeforeHashing(replica)).isEqualTo(2L);
+        assertThat(factsAfterRewritingBeforeHashing(trees.replica())).isEqualTo(2L);
     }
 
     /**
@@ -198,8 +192,8 @@ class HashMemoryTest {
      * is not the state that was read, is not remembered. Returns how many facts the pass kept.
      */
     private long factsAfterRewritingBeforeHashing(Path side) {
-        src.mtime("a", LAST_YEAR).mtime("d/b", LAST_YEAR).mtime("d/e/c", LAST_YEAR);
-        hashedBy(Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD)); // copies
+        trees.src().mtime("a", LAST_YEAR).mtime("d/b", LAST_YEAR).mtime("d/e/c", LAST_YEAR);
+        hashedBy(Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD)); // copies
         AtomicBoolean rewritten = new AtomicBoolean();
         PassHooks rewriteAfterListing = new PassHooks() {
             @Override
@@ -210,20 +204,21 @@ class HashMemoryTest {
                 }
             }
         };
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD, rewriteAfterListing);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD,
+                rewriteAfterListing);
 
         assertThat(hashedBy(synchronizer)).isEqualTo(2 * (5 + 4 + 5));
         assertThat(rewritten).isTrue();
-        assertSameTree(source, replica);
+        trees.assertSame();
         return java.nio.ByteBuffer.wrap(synchronizer.exportHashMemory()).getLong(Long.BYTES);
     }
 
     @Test
     void withTheMemoryOffThereIsNothingToExportOrImport() {
-        Synchronizer remembering = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer remembering = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(remembering);
         hashedBy(remembering);
-        Synchronizer forgetting = Mirrors.of(source, replica,
+        Synchronizer forgetting = Mirrors.of(trees.source(), trees.replica(),
                 SyncOptions.defaults().withRememberHashes(false), AHEAD);
 
         assertThat(forgetting.exportHashMemory()).isNull();
@@ -232,11 +227,11 @@ class HashMemoryTest {
 
     @Test
     void aDamagedMemoryIsIgnoredAndKeepsNothing() {
-        Synchronizer first = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer first = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(first);
         hashedBy(first);
         byte[] saved = first.exportHashMemory();
-        Synchronizer synchronizer = Mirrors.of(source, replica, SyncOptions.defaults(), AHEAD);
+        Synchronizer synchronizer = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
 
         assertThat(synchronizer.importHashMemory(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
                 .isFalse();
@@ -245,7 +240,7 @@ class HashMemoryTest {
         assertThat(synchronizer.importHashMemory(new byte[0])).isFalse();
         assertThat(synchronizer.importHashMemory(null)).isFalse();
         assertThat(hashedBy(synchronizer)).as("nothing was kept").isEqualTo(2 * (5 + 4 + 5));
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test

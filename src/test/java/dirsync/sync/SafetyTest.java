@@ -1,11 +1,11 @@
 package dirsync.sync;
 
-import static dirsync.testing.Trees.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
 import dirsync.testing.Trees;
+import dirsync.testing.TwoTrees;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -20,9 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guards that keep a mirror from losing data or escaping the replica: deletion limits, swapped links,
@@ -30,24 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SafetyTest {
 
-    @TempDir
-    Path temp;
+    @RegisterExtension
+    final TwoTrees trees = new TwoTrees();
 
-    Path source;
-    Path replica;
-    Path outside;
-    Trees.Builder src;
-    Trees.Builder rep;
     Path mountPoint;
-
-    @BeforeEach
-    void layOut() {
-        src = Trees.at(temp.resolve("source"));
-        rep = Trees.at(temp.resolve("replica"));
-        source = src.root();
-        replica = rep.root();
-        outside = temp.resolve("outside");
-    }
 
     @AfterEach
     void unmount() throws Exception {
@@ -56,112 +41,104 @@ class SafetyTest {
         }
     }
 
-    private PassSummary sync(SyncOptions options, Cancellation cancellation) {
-        return Mirrors.of(source, replica, options).runPass(cancellation);
-    }
-
-    private PassSummary sync() {
-        return sync(SyncOptions.defaults(), Cancellation.NEVER);
-    }
-
     private static SyncOptions maxDelete(long limit) {
         return SyncOptions.defaults().withMaxDelete(limit);
     }
 
     @Test
     void anEmptySourceDeletesNothingFromANonEmptyReplica() {
-        rep.file("precious/a", "a").file("b", "b");
-        src.mtime(".", Instant.parse("2024-01-02T03:04:05Z"));
-        Map<String, String> before = Trees.snapshot(replica);
+        trees.rep().file("precious/a", "a").file("b", "b");
+        trees.src().mtime(".", Instant.parse("2024-01-02T03:04:05Z"));
+        Map<String, String> before = Trees.snapshot(trees.replica());
 
-        PassSummary summary = sync();
+        PassSummary summary = trees.sync();
 
         assertThat(summary.errors()).isEqualTo(1);
         assertThat(summary.count(Operation.DELETED) + summary.count(Operation.DELETED_DIRECTORY)).isZero();
-        assertThat(Trees.snapshot(replica)).as("the root keeps its time too").isEqualTo(before);
+        assertThat(Trees.snapshot(trees.replica())).as("the root keeps its time too").isEqualTo(before);
     }
 
     @Test
     void anEmptySourceEmptiesTheReplicaWhenAllowed() {
-        rep.file("precious/a", "a").file("b", "b");
+        trees.rep().file("precious/a", "a").file("b", "b");
 
-        PassSummary summary = sync(SyncOptions.defaults().withAllowEmptySource(true), Cancellation.NEVER);
+        PassSummary summary = trees.sync(SyncOptions.defaults().withAllowEmptySource(true), Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test
     void aPassOverTheDeletionLimitDeletesNothingButStillCopies() {
-        src.file("new", "n");
-        rep.file("gone/1", "x").file("gone/2", "x").file("gone/sub/3", "x").file("extra", "x");
-        Map<String, String> before = Trees.snapshot(replica);
+        trees.src().file("new", "n");
+        trees.rep().file("gone/1", "x").file("gone/2", "x").file("gone/sub/3", "x").file("extra", "x");
+        Map<String, String> before = Trees.snapshot(trees.replica());
 
-        PassSummary summary = sync(maxDelete(5), Cancellation.NEVER); // 6 entries: gone, 1, 2, sub, 3, extra
+        PassSummary summary = trees.sync(maxDelete(5), Cancellation.NEVER); // 6 entries: gone, 1, 2, sub, 3, extra
 
         assertThat(summary.errors()).isEqualTo(1);
         assertThat(summary.count(Operation.DELETED) + summary.count(Operation.DELETED_DIRECTORY)).isZero();
-        assertThat(replica.resolve("new")).hasContent("n");
+        assertThat(trees.replica().resolve("new")).hasContent("n");
         before.keySet().removeIf(name -> name.equals("."));
-        assertThat(Trees.snapshot(replica)).containsAllEntriesOf(before);
+        assertThat(Trees.snapshot(trees.replica())).containsAllEntriesOf(before);
     }
 
     @Test
     void aDirectoryWhoseDeletionsWereRefusedKeepsItsModeAndTimesThoughCopiesWentIntoIt() throws IOException {
-        src.file("d/new", "copied all the same").mtime("d", Instant.parse("2024-01-02T03:04:05Z"))
+        trees.src().file("d/new", "copied all the same").mtime("d", Instant.parse("2024-01-02T03:04:05Z"))
                 .mode("d", "rwxr-xr-x");
-        rep.file("d/x1", "1").file("d/x2", "2").mtime("d", Instant.parse("2023-05-06T07:08:09.123456789Z"))
+        trees.rep().file("d/x1", "1").file("d/x2", "2").mtime("d", Instant.parse("2023-05-06T07:08:09.123456789Z"))
                 .mode("d", "r-x------");
-        String before = Trees.describe(replica.resolve("d"));
+        String before = Trees.describe(trees.replica().resolve("d"));
 
-        PassSummary summary = sync(maxDelete(1), Cancellation.NEVER);
+        PassSummary summary = trees.sync(maxDelete(1), Cancellation.NEVER);
 
         assertThat(summary.errors()).isEqualTo(1);
-        assertThat(replica.resolve("d/new")).hasContent("copied all the same");
-        assertThat(replica.resolve("d/x1")).exists();
-        assertThat(Trees.describe(replica.resolve("d"))).isEqualTo(before);
+        assertThat(trees.replica().resolve("d/new")).hasContent("copied all the same");
+        assertThat(trees.replica().resolve("d/x1")).exists();
+        assertThat(Trees.describe(trees.replica().resolve("d"))).isEqualTo(before);
     }
 
     @Test
     void aPassAtTheDeletionLimitDeletesEverythingItShould() {
-        src.file("new", "n");
-        rep.file("gone/1", "x").file("gone/2", "x").file("gone/sub/3", "x").file("extra", "x");
+        trees.src().file("new", "n");
+        trees.rep().file("gone/1", "x").file("gone/2", "x").file("gone/sub/3", "x").file("extra", "x");
 
-        PassSummary summary = sync(maxDelete(6), Cancellation.NEVER);
+        PassSummary summary = trees.sync(maxDelete(6), Cancellation.NEVER);
 
         assertThat(summary.errors()).isZero();
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test
     void aDirectoryReplacedByAFileCountsTowardsTheDeletionLimit() {
-        src.file("was-dir", "now a file");
-        rep.file("was-dir/1", "x").file("was-dir/2", "x");
+        trees.src().file("was-dir", "now a file");
+        trees.rep().file("was-dir/1", "x").file("was-dir/2", "x");
 
-        PassSummary refused = sync(maxDelete(2), Cancellation.NEVER); // the directory and its two files
+        PassSummary refused = trees.sync(maxDelete(2), Cancellation.NEVER); // the directory and its two files
 
         assertThat(refused.errors()).isEqualTo(1);
-        assertThat(replica.resolve("was-dir/1")).exists();
-        assertThat(sync(maxDelete(3), Cancellation.NEVER).errors()).isZero();
-        assertSameTree(source, replica);
+        assertThat(trees.replica().resolve("was-dir/1")).exists();
+        assertThat(trees.sync(maxDelete(3), Cancellation.NEVER).errors()).isZero();
+        trees.assertSame();
     }
 
     @Test
     void aDirectorySwappedForALinkDuringItsDeletionIsUnlinkedAndNothingOutsideIsTouched() throws IOException {
-        Trees.at(outside).file("precious", "keep").file("deep/er", "keep too");
-        Map<String, String> outsideBefore = Trees.snapshot(outside);
-        src.file("keep", "k");
-        rep.file("gone/a-first", "deleted first").file("gone/b-swapped/inner", "x");
+        Trees.at(trees.outside()).file("precious", "keep").file("deep/er", "keep too");
+        Map<String, String> outsideBefore = Trees.snapshot(trees.outside());
+        trees.src().file("keep", "k");
+        trees.rep().file("gone/a-first", "deleted first").file("gone/b-swapped/inner", "x");
         // Sorted deletion: "a-first" goes before "b-swapped" is examined and entered. Between the two, swap
         // the directory for a link to outside, as an attacker racing the delete would.
         AtomicBoolean swapped = new AtomicBoolean();
-        Path victim = replica.resolve("gone/b-swapped");
+        Path victim = trees.replica().resolve("gone/b-swapped");
         Cancellation swapOnceDeletionBegins = () -> {
-            if (!swapped.get() && Files.notExists(replica.resolve("gone/a-first"))
-                    && Files.exists(replica.resolve("gone/b-swapped/inner"))) {
+            if (!swapped.get() && Files.notExists(trees.replica().resolve("gone/a-first"))
+                    && Files.exists(trees.replica().resolve("gone/b-swapped/inner"))) {
                 try {
-                    Files.move(victim, temp.resolve("moved-away"));
-                    Files.createSymbolicLink(victim, outside);
+                    Files.move(victim, trees.temp().resolve("moved-away"));
+                    Files.createSymbolicLink(victim, trees.outside());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -170,19 +147,19 @@ class SafetyTest {
             return false;
         };
 
-        PassSummary summary = sync(SyncOptions.defaults(), swapOnceDeletionBegins);
+        PassSummary summary = trees.sync(SyncOptions.defaults(), swapOnceDeletionBegins);
 
         assertThat(swapped).as("the swap happened during the deletion").isTrue();
         assertThat(summary.errors()).isZero();
-        assertThat(Trees.snapshot(outside)).isEqualTo(outsideBefore);
-        assertSameTree(source, replica);
+        assertThat(Trees.snapshot(trees.outside())).isEqualTo(outsideBefore);
+        trees.assertSame();
     }
 
     @Test
     void aCopyThatDoesNotMatchTheHashOfThisPassIsNotInstalled() throws IOException {
         FileTime time = FileTime.fromMillis(1_600_000_000_000L);
-        src.file("f", "OLD-CONTENT").mtime("f", time.toInstant());
-        rep.file("f", "REPLICA-OLD").mtime("f", time.toInstant());
+        trees.src().file("f", "OLD-CONTENT").mtime("f", time.toInstant());
+        trees.rep().file("f", "REPLICA-OLD").mtime("f", time.toInstant());
         // Right after the pass thread has hashed the source for the comparison, the source is rewritten with the
         // same size and time: only the MD5 of the copy can tell that it is not what was compared.
         AtomicBoolean rewritten = new AtomicBoolean();
@@ -190,8 +167,8 @@ class SafetyTest {
             @Override
             public void afterHashingSource(RelPath file) {
                 try {
-                    Files.writeString(source.resolve("f"), "NEW-CONTENT");
-                    Files.setLastModifiedTime(source.resolve("f"), time);
+                    Files.writeString(trees.source().resolve("f"), "NEW-CONTENT");
+                    Files.setLastModifiedTime(trees.source().resolve("f"), time);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -199,28 +176,28 @@ class SafetyTest {
             }
         };
 
-        PassSummary summary = Mirrors.of(source, replica, SyncOptions.defaults(), rewriteOnceHashed)
+        PassSummary summary = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), rewriteOnceHashed)
                 .runPass(Cancellation.NEVER);
 
         assertThat(rewritten).isTrue();
         assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
-        assertThat(replica.resolve("f")).hasContent("REPLICA-OLD");
+        assertThat(trees.replica().resolve("f")).hasContent("REPLICA-OLD");
         assertThat(temporaryFiles()).isEmpty();
-        sync();
-        assertSameTree(source, replica);
+        trees.sync();
+        trees.assertSame();
     }
 
     @Test
     void aSourceRewrittenInPlaceDuringItsCopyIsNotInstalled() throws IOException {
         long size = 150L << 20; // three transfer chunks, with a stop check between them
-        writeLarge(source.resolve("big"), size, (byte) 'a');
-        FileTime time = Files.getLastModifiedTime(source.resolve("big"));
+        writeLarge(trees.source().resolve("big"), size, (byte) 'a');
+        FileTime time = Files.getLastModifiedTime(trees.source().resolve("big"));
         AtomicBoolean rewritten = new AtomicBoolean();
         // Once the first chunk is copied, change a byte before it and a byte after it: installing this copy
         // would give a file that is neither the old nor the new content.
         Cancellation rewriteDuringCopy = () -> {
-            if (!rewritten.get() && temporaryFiles().stream().anyMatch(temp -> sizeOf(temp) > 0)) {
-                try (RandomAccessFile file = new RandomAccessFile(source.resolve("big").toFile(), "rw")) {
+            if (!rewritten.get() && temporaryFiles().stream().anyMatch(file -> sizeOf(file) > 0)) {
+                try (RandomAccessFile file = new RandomAccessFile(trees.source().resolve("big").toFile(), "rw")) {
                     file.write('z');
                     file.seek(size - 1);
                     file.write('z'); // same size, and the time set back: only the change time tells
@@ -228,7 +205,7 @@ class SafetyTest {
                     throw new UncheckedIOException(e);
                 }
                 try {
-                    Files.setLastModifiedTime(source.resolve("big"), time);
+                    Files.setLastModifiedTime(trees.source().resolve("big"), time);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -237,35 +214,35 @@ class SafetyTest {
             return false;
         };
 
-        PassSummary summary = sync(SyncOptions.defaults(), rewriteDuringCopy);
+        PassSummary summary = trees.sync(SyncOptions.defaults(), rewriteDuringCopy);
 
         assertThat(rewritten).isTrue();
         assertThat(summary.count(Operation.CHANGING)).isEqualTo(1);
-        assertThat(replica.resolve("big")).doesNotExist();
+        assertThat(trees.replica().resolve("big")).doesNotExist();
         assertThat(temporaryFiles()).isEmpty();
-        sync();
-        assertSameTree(source, replica);
+        trees.sync();
+        trees.assertSame();
     }
 
     @Test
     void aFullDiskIsReportedKeepsTheOldFileAndTheNextPassRetries() throws Exception {
         mountSmallTmpfs();
         // "later/small" may meet the disk filled by "big"'s temporary file: it is copied again once "big" failed.
-        src.file("big", new byte[3 << 20]).file("later/small", "fits");
-        Trees.at(replica).file("big", "old version");
+        trees.src().file("big", new byte[3 << 20]).file("later/small", "fits");
+        trees.rep().file("big", "old version");
 
-        PassSummary full = sync();
+        PassSummary full = trees.sync();
 
         assertThat(full.errors()).isEqualTo(1);
-        assertThat(replica.resolve("big")).hasContent("old version");
-        assertThat(replica.resolve("later/small")).hasContent("fits");
+        assertThat(trees.replica().resolve("big")).hasContent("old version");
+        assertThat(trees.replica().resolve("later/small")).hasContent("fits");
         assertThat(temporaryFiles()).isEmpty();
 
         command("mount", "-o", "remount,size=8m", mountPoint.toString());
-        PassSummary retried = sync();
+        PassSummary retried = trees.sync();
 
         assertThat(retried.errors()).isZero();
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test
@@ -274,64 +251,63 @@ class SafetyTest {
         // A file of "later/" copied while "huge" fills the disk meets the full disk too: it is copied again, alone,
         // once every copy has ended (and the failed one is cleaned up).
         for (int i = 0; i < 40; i++) {
-            src.file("later/f" + i, new byte[64 << 10]);
+            trees.src().file("later/f" + i, new byte[64 << 10]);
         }
-        src.file("huge", new byte[24 << 20]); // more than the 16 MiB disk holds
-        Trees.at(replica).file("huge", "old version");
+        trees.src().file("huge", new byte[24 << 20]); // more than the 16 MiB disk holds
+        trees.rep().file("huge", "old version");
 
-        PassSummary full = sync();
+        PassSummary full = trees.sync();
 
         assertThat(full.errors()).isEqualTo(1);
         assertThat(full.count(Operation.COPIED)).isEqualTo(40);
-        assertThat(replica.resolve("huge")).hasContent("old version");
+        assertThat(trees.replica().resolve("huge")).hasContent("old version");
         assertThat(temporaryFiles()).isEmpty();
 
-        src.file("huge", "fits now");
-        PassSummary retried = sync();
+        trees.src().file("huge", "fits now");
+        PassSummary retried = trees.sync();
 
         assertThat(retried.errors()).isZero();
-        assertSameTree(source, replica);
+        trees.assertSame();
     }
 
     @Test
     void aSourcePathPastPathMaxIsReportedAndTheRestSyncs() throws Exception {
-        src.file("a", "1").file("z", "2");
+        trees.src().file("a", "1").file("z", "2");
         // Built with relative mkdir and cd, as no absolute path that long can be used.
-        command("bash", "-c", "cd '" + source + "' && for i in $(seq 20); do mkdir " + "d".repeat(250) + " && cd "
-                + "d".repeat(250) + "; done && echo deep > bottom");
+        command("bash", "-c", "cd '" + trees.source() + "' && for i in $(seq 20); do mkdir " + "d".repeat(250)
+                + " && cd " + "d".repeat(250) + "; done && echo deep > bottom");
 
-        PassSummary summary = sync();
+        PassSummary summary = trees.sync();
 
         assertThat(summary.errors()).isGreaterThanOrEqualTo(1);
         assertThat(summary.completed()).isTrue();
-        assertThat(replica.resolve("a")).hasContent("1");
-        assertThat(replica.resolve("z")).hasContent("2");
-        command("rm", "-rf", source.resolve("d".repeat(250)).toString(), replica.resolve("d".repeat(250)).toString());
+        assertThat(trees.replica().resolve("a")).hasContent("1");
+        assertThat(trees.replica().resolve("z")).hasContent("2");
+        command("rm", "-rf", trees.source().resolve("d".repeat(250)).toString(),
+                trees.replica().resolve("d".repeat(250)).toString());
     }
 
     private void mountSmallTmpfs() throws Exception {
-        replica = temp.resolve("small-disk");
-        Files.createDirectories(replica);
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", replica.toString())
+        trees.moveReplicaTo("small-disk");
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", trees.replica().toString())
                 .redirectErrorStream(true).start();
         String output = new String(mount.getInputStream().readAllBytes());
         Assumptions.assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
                 "cannot mount a 2 MiB tmpfs here (needs root and CAP_SYS_ADMIN): " + output.strip());
-        mountPoint = replica;
+        mountPoint = trees.replica();
     }
 
     /** REPLICA on a 16 MiB ext4 of its own, through a loop device. */
     private void mountSmallExt4() throws Exception {
-        Path image = temp.resolve("disk.img");
-        replica = temp.resolve("small-ext4");
-        Files.createDirectories(replica);
+        Path image = trees.temp().resolve("disk.img");
+        trees.moveReplicaTo("small-ext4");
         Process made = new ProcessBuilder("sh", "-c", "mkfs.ext4 -q -F \"$0\" 16M && mount -o loop \"$0\" \"$1\"",
-                image.toString(), replica.toString()).redirectErrorStream(true).start();
+                image.toString(), trees.replica().toString()).redirectErrorStream(true).start();
         String output = new String(made.getInputStream().readAllBytes());
         Assumptions.assumeTrue(made.waitFor(30, TimeUnit.SECONDS) && made.exitValue() == 0,
                 "cannot make and mount a 16 MiB ext4 here (needs root, mkfs.ext4, a loop device): " + output.strip());
-        mountPoint = replica;
-        assertThat(Files.getFileStore(replica).type()).isEqualTo("ext4");
+        mountPoint = trees.replica();
+        assertThat(Files.getFileStore(trees.replica()).type()).isEqualTo("ext4");
     }
 
     private static long sizeOf(Path file) {
@@ -360,7 +336,7 @@ class SafetyTest {
     }
 
     private java.util.List<Path> temporaryFiles() {
-        try (Stream<Path> all = Files.walk(replica)) {
+        try (Stream<Path> all = Files.walk(trees.replica())) {
             return all.filter(p -> p.getFileName().toString().startsWith(".dirsync-")).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

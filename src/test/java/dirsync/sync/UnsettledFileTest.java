@@ -7,7 +7,7 @@ import dirsync.fs.RelPath;
 import dirsync.fs.local.LocalTree;
 import dirsync.testing.LogCapture;
 import dirsync.testing.SourceWrittenWhileRead;
-import dirsync.testing.Trees;
+import dirsync.testing.TwoTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A source file that changes during every copy of it (a log appended to all the time) is never installed; after
@@ -43,20 +43,17 @@ class UnsettledFileTest {
     /** Larger than a copy's buffer, so that a copy reads it in several steps. */
     private static final int LARGE = 3 << 20;
 
-    @TempDir
-    Path temp;
+    @RegisterExtension
+    final TwoTrees trees = TwoTrees.withoutReplica();
 
-    Path source;
-    Path replica;
     Path log;
     SourceWrittenWhileRead written;
 
     @BeforeEach
     void layOut() {
-        source = Trees.at(temp.resolve("source")).file("app.log", "line 1\n").file("notes.txt", "settled").root();
-        replica = temp.resolve("replica");
-        log = source.resolve("app.log");
-        written = SourceWrittenWhileRead.over(source, "app.log").whileRead(this::appendALine);
+        trees.src().file("app.log", "line 1\n").file("notes.txt", "settled");
+        log = trees.source().resolve("app.log");
+        written = SourceWrittenWhileRead.over(trees.source(), "app.log").whileRead(this::appendALine);
     }
 
     private void appendALine() throws IOException {
@@ -70,7 +67,7 @@ class UnsettledFileTest {
     }
 
     private Synchronizer mirror(SyncOptions options) {
-        return new Synchronizer(written, LocalTree.at(replica), options, Clock.systemUTC(), PassHooks.NONE);
+        return new Synchronizer(written, LocalTree.at(trees.replica()), options, Clock.systemUTC(), PassHooks.NONE);
     }
 
     private Synchronizer mirror() {
@@ -104,8 +101,8 @@ class UnsettledFileTest {
             assertThat(Stream.of(first, second, third).map(PassSummary::unsettled)).containsExactly(0L, 0L, 1L);
             assertThat(lines.messages()).contains(NEVER_SETTLED);
         }
-        assertThat(replica.resolve("app.log")).doesNotExist();
-        assertThat(replica.resolve("notes.txt")).hasContent("settled");
+        assertThat(trees.replica().resolve("app.log")).doesNotExist();
+        assertThat(trees.replica().resolve("notes.txt")).hasContent("settled");
     }
 
     @Test
@@ -217,7 +214,7 @@ class UnsettledFileTest {
         PassSummary second = mirror.runPass(Cancellation.NEVER);
 
         assertThat(Stream.of(first, second).map(pass -> pass.count(Operation.CHANGING))).containsExactly(1L, 1L);
-        assertThat(replica.resolve("app.log")).doesNotExist();
+        assertThat(trees.replica().resolve("app.log")).doesNotExist();
     }
 
     @Test
@@ -238,7 +235,7 @@ class UnsettledFileTest {
             assertThat(lines.messages()).contains(COPIED_AS_READ);
         }
 
-        byte[] copy = Files.readAllBytes(replica.resolve("app.log"));
+        byte[] copy = Files.readAllBytes(trees.replica().resolve("app.log"));
         assertThat(third.errors()).isZero();
         assertThat(third.count(Operation.COPIED)).isEqualTo(1);
         assertThat(third.unsettled()).as("still unsettled: the copy is of no single moment").isEqualTo(1);
@@ -249,11 +246,11 @@ class UnsettledFileTest {
 
     @Test
     void aCopyAsReadNeverShowsAPartlyWrittenFileUnderTheFilesName() throws IOException {
-        Trees.at(replica).file("app.log", "old version\n");
+        trees.rep().file("app.log", "old version\n");
         Files.write(log, filled('a', LARGE));
         List<String> seenDuringCopies = new ArrayList<>();
         written.whileRead(() -> {
-            seenDuringCopies.add(Files.readString(replica.resolve("app.log"), StandardCharsets.ISO_8859_1));
+            seenDuringCopies.add(Files.readString(trees.replica().resolve("app.log"), StandardCharsets.ISO_8859_1));
             rewriteFromTheSecondMegabyte();
         });
         Synchronizer mirror = mirror(copyingUnsettled());
@@ -264,13 +261,13 @@ class UnsettledFileTest {
         assertThat(asRead.count(Operation.UPDATED)).isEqualTo(1);
         assertThat(seenDuringCopies).as("the name during each copy, the last one as read")
                 .containsExactly("old version\n", "old version\n", "old version\n");
-        assertThat(Files.readAllBytes(replica.resolve("app.log"))).isEqualTo(written.lastRead());
+        assertThat(Files.readAllBytes(trees.replica().resolve("app.log"))).isEqualTo(written.lastRead());
         assertThat(temporaryFiles()).isEmpty();
     }
 
     @Test
     void aStopDuringACopyAsReadLeavesTheOldFileAndNoTemporaryFile() throws IOException {
-        Trees.at(replica).file("app.log", "old version\n");
+        trees.rep().file("app.log", "old version\n");
         Files.write(log, filled('a', LARGE));
         AtomicBoolean stop = new AtomicBoolean();
         Synchronizer mirror = mirror(copyingUnsettled());
@@ -285,7 +282,7 @@ class UnsettledFileTest {
 
         assertThat(stopped.completed()).isFalse();
         assertThat(written.writes()).as("the copy as read had begun").isEqualTo(3);
-        assertThat(replica.resolve("app.log")).hasContent("old version");
+        assertThat(trees.replica().resolve("app.log")).hasContent("old version");
         assertThat(temporaryFiles()).isEmpty();
     }
 
@@ -300,7 +297,7 @@ class UnsettledFileTest {
             heldStill = mirror.runPass(Cancellation.NEVER);
             assertThat(lines.messages()).noneMatch(line -> line.startsWith("warning: copied as read"));
         }
-        byte[] settled = Files.readAllBytes(replica.resolve("app.log"));
+        byte[] settled = Files.readAllBytes(trees.replica().resolve("app.log"));
         byte[] sourceThen = Files.readAllBytes(log);
         resumeWriting();
         PassSummary strictAgain = mirror.runPass(Cancellation.NEVER);
@@ -308,7 +305,7 @@ class UnsettledFileTest {
         assertThat(heldStill.unsettled()).isZero();
         assertThat(settled).isEqualTo(sourceThen);
         assertThat(strictAgain.count(Operation.CHANGING)).as("its first pass of a new count: not copied").isEqualTo(1);
-        assertThat(replica.resolve("app.log")).hasBinaryContent(settled);
+        assertThat(trees.replica().resolve("app.log")).hasBinaryContent(settled);
     }
 
     /** What a restarted run does: the next synchronizer starts from the streaks the earlier one saved. */
@@ -336,7 +333,7 @@ class UnsettledFileTest {
     }
 
     private List<Path> temporaryFiles() throws IOException {
-        try (Stream<Path> all = Files.walk(replica)) {
+        try (Stream<Path> all = Files.walk(trees.replica())) {
             return all.filter(path -> path.getFileName().toString().startsWith(".dirsync-")).toList();
         }
     }

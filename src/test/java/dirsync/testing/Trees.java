@@ -234,8 +234,29 @@ public final class Trees {
         }
     }
 
+    /**
+     * What a test lays out in a tree, whatever holds it: a directory ({@link Builder}) or a tree in memory. Parents
+     * are created as needed; every method returns the layout.
+     */
+    public interface Layout {
+        Layout file(String relative, String content);
+
+        Layout dir(String relative);
+
+        Layout link(String relative, String target);
+
+        /** A named pipe: only a tree on the platform's file system can hold one. */
+        Layout fifo(String relative);
+
+        /** Permissions such as "rwxr-x---" of a file or directory ("." for the root). */
+        Layout mode(String relative, String permissions);
+
+        /** The modification time of an entry, a link's own ("." for the root). */
+        Layout mtime(String relative, Instant time);
+    }
+
     /** Lays out files, directories, links and FIFOs; every method returns the builder. */
-    public static final class Builder {
+    public static final class Builder implements Layout {
         private final Path root;
 
         Builder(Path root) {
@@ -255,6 +276,7 @@ public final class Trees {
             return root.resolve(relative);
         }
 
+        @Override
         public Builder file(String relative, String content) {
             return file(relative, content.getBytes(StandardCharsets.UTF_8));
         }
@@ -271,14 +293,17 @@ public final class Trees {
             return io(() -> Files.writeString(child(root, name), content));
         }
 
+        @Override
         public Builder dir(String relative) {
             return io(() -> Files.createDirectories(root.resolve(relative)));
         }
 
+        @Override
         public Builder link(String relative, String target) {
             return io(() -> Files.createSymbolicLink(parentsOf(relative), root.getFileSystem().getPath(target)));
         }
 
+        @Override
         public Builder fifo(String relative) {
             return io(() -> {
                 Path fifo = parentsOf(relative);
@@ -289,6 +314,7 @@ public final class Trees {
             });
         }
 
+        @Override
         public Builder mode(String relative, String permissions) {
             return io(() -> Files.setPosixFilePermissions(root.resolve(relative),
                     PosixFilePermissions.fromString(permissions)));
@@ -326,6 +352,7 @@ public final class Trees {
         }
 
         /** Sets the modification time of an entry (a link's own time, not its target's). */
+        @Override
         public Builder mtime(String relative, Instant time) {
             return io(() -> Files.getFileAttributeView(root.resolve(relative),
                             java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)

@@ -9,6 +9,7 @@ import dirsync.sync.PassScope;
 import dirsync.sync.PassSummary;
 import dirsync.sync.SyncOptions;
 import dirsync.sync.Synchronizer;
+import dirsync.testing.Eventually;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -94,38 +95,12 @@ final class RunningWatch implements AutoCloseable {
 
     /** Waits until the replica is the source's mirror, failing with the last difference after {@code timeout}. */
     void awaitSameTree(Path source, Path replica, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Trees.assertSameTree(source, replica);
-                return;
-            } catch (AssertionError | RuntimeException different) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw different;
-                }
-            }
-            pause();
-        }
+        Eventually.within(timeout, "the replica to match the source", () -> Trees.assertSameTree(source, replica));
     }
 
     void await(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("waited " + timeout.toMillis() + " ms for " + what + "; full passes " + fullPasses.size()
-                        + ", partial " + partialScopes);
-            }
-            pause();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Eventually.until(timeout, what, condition, () -> "full passes " + fullPasses.size() + ", partial "
+                + partialScopes);
     }
 
     @Override

@@ -246,7 +246,11 @@ class WatchModeTest {
                 Files.delete(trees.source().resolve("d/" + i));
             }
             watch.await(SOON, "a pass over the second deletions", () -> watch.partialScopes.size() > passes);
-            Thread.sleep(500); // any pass the last events still make
+            // A marker written after the deletions: once a pass has copied it, the events before it are all handled.
+            int before = watch.partialPasses.size();
+            trees.src().file("d/marker", "after the deletions");
+            watch.await(SOON, "a pass that copied the marker", () -> watch.partialPasses.stream().skip(before)
+                    .anyMatch(pass -> pass.count(Operation.COPIED) > 0));
 
             for (int i = 4; i < 8; i++) {
                 assertThat(trees.replica().resolve("d/" + i)).as("4 + 4 are more than 5 in an hour").exists();

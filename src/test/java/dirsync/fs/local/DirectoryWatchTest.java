@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,19 +41,28 @@ class DirectoryWatchTest {
         taker.shutdownNow();
     }
 
-    /** The events that arrive within a second of the first. */
-    private List<DirectoryWatch.Event> events() throws Exception {
+    /**
+     * The events up to and including the first that {@code awaited} matches, which the test caused last: every event
+     * of what it did before has arrived by then, as one inotify instance reports in order.
+     */
+    private List<DirectoryWatch.Event> eventsUntil(Predicate<DirectoryWatch.Event> awaited) throws Exception {
         List<DirectoryWatch.Event> all = new ArrayList<>();
-        Future<List<DirectoryWatch.Event>> first = taker.submit(watch::take);
-        all.addAll(first.get(5, TimeUnit.SECONDS));
-        Thread.sleep(200);
-        Future<List<DirectoryWatch.Event>> more = taker.submit(watch::take);
-        try {
-            all.addAll(more.get(500, TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.TimeoutException none) {
-            more.cancel(true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (all.stream().noneMatch(awaited)) {
+            Future<List<DirectoryWatch.Event>> next = taker.submit(watch::take);
+            try {
+                all.addAll(next.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.TimeoutException none) {
+                next.cancel(true);
+                throw new AssertionError("the awaited event did not arrive within 30 s; arrived: " + all);
+            }
         }
         return all;
+    }
+
+    /** The events up to and including {@code last}. */
+    private List<DirectoryWatch.Event> eventsUntil(DirectoryWatch.Event last) throws Exception {
+        return eventsUntil(last::equals);
     }
 
     private static DirectoryWatch.Event event(String dir, String name, DirectoryWatch.Kind kind) {
@@ -92,7 +102,8 @@ class DirectoryWatchTest {
 
         Files.writeString(root.resolve("a/f"), "x");
 
-        assertThat(events()).contains(event("a", "f", DirectoryWatch.Kind.CREATED));
+        DirectoryWatch.Event awaited = event("a", "f", DirectoryWatch.Kind.CREATED);
+        assertThat(eventsUntil(awaited)).contains(awaited);
     }
 
     @Test
@@ -102,7 +113,8 @@ class DirectoryWatchTest {
 
         Files.writeString(Trees.child(root, latin1), "x");
 
-        assertThat(events()).extracting(e -> e.name()).contains(Name.of(latin1));
+        assertThat(eventsUntil(e -> Name.of(latin1).equals(e.name()))).extracting(e -> e.name())
+                .contains(Name.of(latin1));
     }
 
     @Test
@@ -114,7 +126,8 @@ class DirectoryWatchTest {
             Files.writeString(root.resolve("burst/f" + i), "x");
         }
 
-        assertThat(events()).contains(event("burst", null, DirectoryWatch.Kind.OVERFLOW));
+        DirectoryWatch.Event awaited = event("burst", null, DirectoryWatch.Kind.OVERFLOW);
+        assertThat(eventsUntil(awaited)).contains(awaited);
     }
 
     @Test
@@ -126,7 +139,8 @@ class DirectoryWatchTest {
         assertThat(watch.register(RelPath.of("new"))).isTrue();
         Files.writeString(root.resolve("new/f"), "x");
 
-        assertThat(events()).contains(event("new", "f", DirectoryWatch.Kind.CREATED))
+        DirectoryWatch.Event awaited = event("new", "f", DirectoryWatch.Kind.CREATED);
+        assertThat(eventsUntil(awaited)).contains(awaited)
                 .noneMatch(e -> e.directory().equals(RelPath.of("old")));
         assertThat(watch.isWatched(RelPath.of("old"))).isFalse();
         assertThat(watch.watched()).isEqualTo(1);
@@ -144,7 +158,8 @@ class DirectoryWatchTest {
         Files.writeString(root.resolve("a/b/f"), "x");
         Files.writeString(root.resolve("c/f"), "x");
 
-        assertThat(events()).contains(event("c", "f", DirectoryWatch.Kind.CREATED))
+        DirectoryWatch.Event awaited = event("c", "f", DirectoryWatch.Kind.CREATED);
+        assertThat(eventsUntil(awaited)).contains(awaited)
                 .allMatch(e -> e.directory().equals(RelPath.of("c")));
         assertThat(watch.watched()).isEqualTo(1);
     }
@@ -156,7 +171,8 @@ class DirectoryWatchTest {
 
         Files.delete(root.resolve("gone"));
 
-        assertThat(events()).contains(event("gone", null, DirectoryWatch.Kind.ENDED));
+        DirectoryWatch.Event awaited = event("gone", null, DirectoryWatch.Kind.ENDED);
+        assertThat(eventsUntil(awaited)).contains(awaited);
         assertThat(watch.isWatched(RelPath.of("gone"))).isFalse();
     }
 
@@ -172,7 +188,8 @@ class DirectoryWatchTest {
         Files.writeString(root.resolve("moved-away/f"), "not in d any more");
         Files.writeString(root.resolve("d/g"), "x");
 
-        assertThat(events()).contains(event("d", "g", DirectoryWatch.Kind.CREATED))
+        DirectoryWatch.Event awaited = event("d", "g", DirectoryWatch.Kind.CREATED);
+        assertThat(eventsUntil(awaited)).contains(awaited)
                 .noneMatch(e -> e.name() != null && e.name().equals(Name.of("f")));
         assertThat(watch.watched()).isEqualTo(1);
     }

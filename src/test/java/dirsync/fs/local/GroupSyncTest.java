@@ -2,6 +2,7 @@ package dirsync.fs.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dirsync.testing.Eventually;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -90,13 +93,13 @@ class GroupSyncTest {
         GroupSync group = new GroupSync(new SyncTargets(), sync, TimeUnit.SECONDS.toNanos(30), 1);
         Durability.Copy late = group.begin();
         CompletableFuture<Long> first = handOver(group.begin(), "first");
-        Thread.sleep(200); // the committer gathers, waiting for the copy begun before "first" was handed over
+        awaitTheCommitterGathering(); // it has seen "first" and waits for the copy begun before it was handed over
         assertThat(first).isNotDone();
         assertThat(sync.calls.get()).isZero();
         writeAndAwait(late, "late");
         first.get(10, TimeUnit.SECONDS);
         assertThat(dir.resolve("first")).exists();
-        assertThat(sync.calls.get()).isEqualTo(1);
+        assertThat(sync.calls.get()).as("one sync for both: \"first\" was not synced alone").isEqualTo(1);
     }
 
     @Test
@@ -125,6 +128,19 @@ class GroupSyncTest {
         sync.releaseFirst.countDown();
         assertThat(lost).failsWithin(10, TimeUnit.SECONDS);
         assertThat(dir.resolve("lost")).doesNotExist();
+    }
+
+    /**
+     * Waits until this test's committer thread waits on its gathering condition: it has taken the files handed over
+     * and found a copy still being written. (Its one other wait, for a next round, comes only after a sync.)
+     */
+    private static void awaitTheCommitterGathering() {
+        Eventually.until(Duration.ofSeconds(30), "the committer to wait for the copy still being written",
+                () -> Thread.getAllStackTraces().entrySet().stream().anyMatch(thread -> thread.getKey().getName()
+                        .equals("dirsync-sync") && thread.getKey().getState() == Thread.State.TIMED_WAITING
+                        && Stream.of(thread.getValue()).anyMatch(frame -> frame.getMethodName().equals("commitRounds"))
+                        && Stream.of(thread.getValue()).anyMatch(frame -> frame.getMethodName().equals("awaitNanos"))),
+                () -> "");
     }
 
     /** Writes {@code name}.tmp and hands it over; once durable it is renamed to {@code name}. */
@@ -174,9 +190,8 @@ class GroupSyncTest {
         GroupSync group = group(sync);
         Future<Path> first = write(group, "first");
         assertThat(sync.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        Future<Path> second = write(group, "second");
-        Thread.sleep(200); // the second file's bytes are written and it waits, while the first sync is held
-        assertThat(second.isDone()).isFalse();
+        CompletableFuture<Long> second = handOver(group.begin(), "second"); // written and handed over
+        assertThat(second).as("waits while the first sync is held").isNotDone();
         sync.releaseFirst.countDown();
         first.get(10, TimeUnit.SECONDS);
         second.get(10, TimeUnit.SECONDS);
