@@ -244,13 +244,12 @@ public final class SftpTree implements ReplicaTree {
         calls().mkdir(names.creating(path));
     }
 
-    /** Permissions and times in one request, times in whole seconds (all SFTP v3 holds). */
-    @Override
     /**
      * A file's or directory's mode and time in one SETSTAT (lsetstat where offered); a link's time only (Linux keeps
      * no mode on a link). The entry is examined first: a server whose lsetstat follows links (MINA's own does on
      * JDK 25) must not get a mode for what a link points to.
      */
+    @Override
     public void setAttributes(RelPath path, Entry source) throws IOException {
         String wire = names.path(path);
         boolean link = source.is(EntryKind.SYMLINK);
