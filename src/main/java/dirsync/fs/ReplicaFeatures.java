@@ -127,10 +127,10 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
     /**
      * How a pass should work with a tree.
      *
-     * @param concurrentWrites how many files a pass writes at once. A local disk: 128 where files written together
-     *                         share one file-system sync (a whole directory of small files in one), else 4 (each
-     *                         waits on its own fsync, and more threads did not help); a remote tree 16, to keep
-     *                         requests in flight over the network
+     * @param concurrentWrites how many files a pass writes at once. A local disk: 16 where files written together
+     *                         share one file-system sync (the local tree's GroupSync), else 4 (each waits on its own
+     *                         fsync, and more threads did not help); a remote tree 16, to keep requests in flight
+     *                         over the network
      * @param concurrentReads  how many of its files a pass reads (hashes) at once, besides the source's on the pass
      *                         thread. A local disk: one less than the cores (hashing is CPU work); a remote tree more,
      *                         since its reads wait on the network
