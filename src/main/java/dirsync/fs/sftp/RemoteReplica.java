@@ -116,12 +116,6 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
                 + " was lost: " + why));
     }
 
-    /** The tree of the current connection; a call between passes without one connects. */
-    private SftpTree tree() throws IOException {
-        Connection live = current;
-        return live != null ? live.tree() : connect().tree();
-    }
-
     /** The SFTP client of the current connection, if it is open (for renewing the lock between passes). */
     public Optional<org.apache.sshd.sftp.client.SftpClient> currentClient() {
         Connection live = current;
@@ -137,10 +131,11 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
         }
     }
 
-    /** The current connection's tree, a connection made first if there is none. */
+    /** The tree of the current connection; a call between passes without one connects. */
     @Override
     protected ReplicaTree delegate() throws IOException {
-        return tree();
+        Connection live = current;
+        return live != null ? live.tree() : connect().tree();
     }
 
     /** What an SFTP tree offers; before the first connection, what any OpenSSH server does. */
