@@ -57,6 +57,13 @@ public final class Md5 {
         return digest.digest();
     }
 
+    /** The MD5 of a regular file of {@code tree}, read through this digest. */
+    public byte[] read(SourceTree tree, RelPath file, Cancellation cancellation) throws IOException {
+        try (java.nio.channels.SeekableByteChannel channel = tree.open(file)) {
+            return of(channel, cancellation);
+        }
+    }
+
     public static String hex(byte[] hash) {
         return HexFormat.of().formatHex(hash);
     }

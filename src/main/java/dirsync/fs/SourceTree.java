@@ -6,7 +6,8 @@ import java.nio.channels.SeekableByteChannel;
 /**
  * The reading half of a tree: everything a pass asks of the side it mirrors from, and of the side it writes
  * to before it writes. Paths are {@link RelPath}s relative to the tree's root; nothing here follows a
- * symbolic link, and nothing here changes the tree. Implementations are safe for use by several threads.
+ * symbolic link, and nothing here changes the tree. Implementations are safe for use by several threads. A
+ * decorator extends {@link ForwardingSourceTree}, which forwards every method.
  */
 public interface SourceTree {
 
@@ -22,21 +23,19 @@ public interface SourceTree {
 
     /**
      * Whether the entry at {@code path} is still in the state {@code listed} describes, as far as the verified-hash
-     * memory trusts it: by default, examined again and equal in every attribute.
+     * memory trusts it: examined again and equal in every attribute, or as cheap a check that says as much (a
+     * local tree compares its identity: device, inode, change time).
      */
-    default boolean unchanged(RelPath path, Entry listed) throws IOException {
-        return examine(path).equals(listed);
-    }
+    boolean unchanged(RelPath path, Entry listed) throws IOException;
 
     /** Opens a regular file for reading, refusing (never following) a symbolic link. */
     SeekableByteChannel open(RelPath file) throws IOException;
 
-    /** The MD5 of a regular file's content, computed with the caller's digest. */
-    default byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
-        try (SeekableByteChannel channel = open(file)) {
-            return digest.of(channel, cancellation);
-        }
-    }
+    /**
+     * The MD5 of a regular file's content, computed with the caller's digest as it is read ({@link Md5#read}), or
+     * where the tree can do better without reading it here (a remote tree hashes a large file on its server).
+     */
+    byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException;
 
     /**
      * The extended attributes of a file or directory in the {@code user} namespace, by name without the
@@ -44,11 +43,9 @@ public interface SourceTree {
      *
      * @throws ExtendedAttributesUnsupportedException if the file system cannot keep them
      */
-    default java.util.SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
-        return java.util.Collections.emptySortedMap();
-    }
+    java.util.SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException;
 
-    /** What this tree can do and keep. */
+    /** What this tree can hold and promise. */
     Capabilities capabilities();
 
     /** How log lines and errors name this tree, e.g. its root path. */

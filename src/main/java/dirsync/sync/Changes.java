@@ -4,9 +4,11 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.ExtendedAttributesUnsupportedException;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.TreeDeletion;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The changes a pass makes to the replica, each logged as it is made: installing files and links (keeping the
@@ -73,7 +75,7 @@ final class Changes {
     /** Makes {@code path} a second name of the replica file at {@code existing}, in place of {@code replaced}. */
     void link(Entry replaced, RelPath path, RelPath existing) throws IOException {
         boolean kept = pass.backups().keepBeforeReplacing(path, replaced);
-        pass.replica().installHardLink(path, existing);
+        pass.hardLinks().link(path, existing);
         pass.report().record(Operation.LINKED, Texts.LINKED_FILE, path, Texts.linkedTo(existing, kept));
     }
 
@@ -161,11 +163,16 @@ final class Changes {
 
     /**
      * Brings the source's extended attributes of a file or directory over (before its mode, which may take the
-     * owner's write permission); returns whether any changed. A file system without them is one warning a pass.
+     * owner's write permission), where the replica carries them; returns whether any changed. A file system without
+     * them is one warning a pass.
      */
     boolean extendedAttributes(RelPath path, Entry source) {
+        Optional<ReplicaFeatures.ExtendedAttributeCarrying> carrying = pass.replica().features().extendedAttributes();
+        if (carrying.isEmpty()) {
+            return false;
+        }
         try {
-            return pass.replica().carryExtendedAttributes(pass.source(), path);
+            return carrying.get().carryExtendedAttributes(pass.source(), path);
         } catch (ExtendedAttributesUnsupportedException e) {
             pass.report().warnOnce("xattrs", Texts.noExtendedAttributes(e.getMessage()));
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dirsync.sync;
 
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import java.io.IOException;
 import java.util.List;
 
@@ -38,10 +39,10 @@ interface ContentCheck {
 
     /**
      * Equal modification times mean equal files, as rsync's default: no file is read. Equal as the replica keeps
-     * times (to the whole second over SFTP).
+     * times ({@code grain}: to the whole second over SFTP).
      */
-    static ContentCheck quick() {
-        return (pass, dir, actions) -> (pair, path) -> pass.replica().sameModificationTime(pair.source().modified(),
-                pair.replica().modified()) ? Verdict.same(Texts.UNCHANGED_SAME_TIME) : Verdict.differs(null);
+    static ContentCheck quick(ReplicaFeatures.TimeGrain grain) {
+        return (pass, dir, actions) -> (pair, path) -> grain.same(pair.source().modified(), pair.replica().modified())
+                ? Verdict.same(Texts.UNCHANGED_SAME_TIME) : Verdict.differs(null);
     }
 }

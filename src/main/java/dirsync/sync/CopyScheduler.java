@@ -7,6 +7,7 @@ import dirsync.fs.Name;
 import dirsync.fs.OutOfSpaceException;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,13 +201,26 @@ final class CopyScheduler {
                     pass.backups().keepBeforeReplacing(path, copy.replaced());
                     kept.set(true);
                     Work work = new Work(pass.cancellation(), digests.get(), pass.work().progress());
-                    return pass.replica().installFileAside(pass.source(), path, copy.source(), work);
+                    return installed(pass, path, copy.source(), work);
                 } catch (IOException e) {
                     throw new UncheckedIOException(Failures.asSeenWhenItFailed(pass.source(), copy.source(), path, e));
                 }
             }, copiers).thenCompose(Function.identity())));
         }
         return new DirectoryCopies(started);
+    }
+
+    /**
+     * Installs a copy, renamed into place at once or, where the replica makes files durable together, once their
+     * shared sync is done.
+     */
+    private static CompletableFuture<Long> installed(PassContext pass, RelPath path, Entry source, Work work)
+            throws IOException {
+        Optional<ReplicaFeatures.GroupCommit> group = pass.replica().features().groupCommit();
+        if (group.isPresent()) {
+            return group.get().installFileAside(pass.source(), path, source, work);
+        }
+        return CompletableFuture.completedFuture(pass.replica().installFile(pass.source(), path, source, null, work));
     }
 
     /** A regular file to copy aside, the replica entry it replaces (null if none), and how its line reads. */

@@ -3,19 +3,24 @@ package dirsync.sync;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps the replica's hard links shaped like the source's, within one pass: for each source file with several
  * names, the replica name its first name got; for each replica file with several names, the source file it stands
  * for. A later name of the same source file is linked to the first; a replica file that stands for two source files
  * gives one of them a copy of its own. Only entries with more than one link are remembered, so memory stays flat
- * for ordinary trees. Used by the pass thread alone.
+ * for ordinary trees. Active where the user asked for it and the replica makes hard links; else every name is a
+ * copy of its own. Used by the pass thread alone.
  */
 final class HardLinks {
 
     private final boolean active;
+    private final Optional<ReplicaFeatures.HardLinking> linking;
     private final Map<FileKey, FirstName> sourceFiles = new HashMap<>();
     private final Map<FileKey, FileKey> replicaFiles = new HashMap<>();
 
@@ -34,8 +39,19 @@ final class HardLinks {
         }
     }
 
-    HardLinks(boolean active) {
-        this.active = active;
+    /** @param linking how the replica makes second names, if the user asked for them and it can */
+    HardLinks(Optional<ReplicaFeatures.HardLinking> linking) {
+        this.active = linking.isPresent();
+        this.linking = linking;
+    }
+
+    /**
+     * Makes {@code path} a second name of the replica file at {@code existing}: the first name of a file that
+     * {@link #earlier} found, which it finds only while active.
+     */
+    void link(RelPath path, RelPath existing) throws IOException {
+        linking.orElseThrow(() -> new IllegalStateException("no earlier name is known without hard links"))
+                .installHardLink(path, existing);
     }
 
     /** Whether this source file has other names the pass must keep together. */

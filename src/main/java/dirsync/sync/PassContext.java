@@ -17,6 +17,6 @@ record PassContext(SourceTree source, ReplicaTree replica, SyncOptions options, 
 
     /** Whether the replica was lost (its connection broke): the pass then ends, and asks nothing more of it. */
     boolean replicaLost() {
-        return replica.broken().isPresent();
+        return replica.features().broken().isPresent();
     }
 }

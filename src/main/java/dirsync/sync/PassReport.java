@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * disagree with the log. File names and messages are escaped before they reach a log line. Safe for the copier
  * threads too (they report nothing themselves today, but counting is cheap to make safe).
  *
- * <p>Once the replica is lost (its connection broke: {@link dirsync.fs.ReplicaTree#broken()}), a failure of an
+ * <p>Once the replica is lost (its connection broke: {@link dirsync.fs.ReplicaFeatures#broken()}), a failure of an
  * entry is that loss again, whatever it says: it is logged at debug level only, and not counted. The pass reports
  * the loss itself once, with its cause ({@link #passFailure}).
  */

@@ -4,6 +4,7 @@ import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Md5;
 import dirsync.fs.Progress;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.Work;
@@ -29,6 +30,8 @@ public final class Synchronizer {
 
     private final SourceTree source;
     private final ReplicaTree replica;
+    /** What the replica offers beyond the required changes, asked once. */
+    private final ReplicaFeatures features;
     private final SyncOptions options;
     private final Clock clock;
     private final Progress progress = new Progress();
@@ -54,12 +57,19 @@ public final class Synchronizer {
         this.replica = replica;
         this.options = options;
         this.clock = clock;
+        this.features = replica.features();
+        if (options.backupDir().isPresent() && features.backups().isEmpty()) {
+            // The run refuses it before it starts (an sftp:// replica with --backup-dir): never a pass that cannot.
+            throw new IllegalArgumentException("backups asked for, but " + replica.describe() + " keeps none");
+        }
+        ReplicaFeatures.Tuning tuning = features.tuning();
         boolean identities = source.capabilities().stableIdentity() && replica.capabilities().stableIdentity();
         this.verified = options.rememberHashes() && identities ? new VerifiedPairs() : null;
-        ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK ? ContentCheck.quick()
-                : new ChecksumCheck(new Hashing(progress, replica.concurrentReads()), verified, hooks);
-        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, replica.concurrentWrites()), hooks,
-                replica.concurrentReads());
+        ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK
+                ? ContentCheck.quick(tuning.timeGrain())
+                : new ChecksumCheck(new Hashing(progress, tuning.concurrentReads()), verified, hooks);
+        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, tuning.concurrentWrites()), hooks,
+                tuning.concurrentReads());
         this.guards = DeletionGuard.from(options);
     }
 
@@ -109,19 +119,22 @@ public final class Synchronizer {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         progress.restart();
-        PassReport report = new PassReport(replica.reportPrefix(), () -> replica.broken().isPresent());
+        PassReport report = new PassReport(features.tuning().reportPrefix(), () -> features.broken().isPresent());
         Unsettled.Pass settling = unsettled.begin(full, options.copyUnsettled());
         boolean completed = true;
         boolean reached = false;
         try {
-            replica.beginPass();
+            if (features.connection().isPresent()) {
+                features.connection().get().beginPass();
+            }
             reached = true;
             // A lost connection ends the pass as a stop request would, instead of failing entry after entry.
-            Cancellation stopOrLost = () -> cancellation.isRequested() || replica.broken().isPresent();
-            Optional<Backup> backup = options.backupDir().map(dir -> Backup.forPass(dir, started));
+            Cancellation stopOrLost = () -> cancellation.isRequested() || features.broken().isPresent();
+            Optional<Backups.Destination> backup = options.backupDir().map(dir -> new Backups.Destination(
+                    Backup.forPass(dir, started), features.backups().orElseThrow()));
             PassContext pass = new PassContext(source, replica, options, report, stopOrLost, started,
-                    new Backups(replica, backup, stopOrLost),
-                    new HardLinks(options.hardLinks() && replica.capabilities().hardLinks()),
+                    new Backups(backup, stopOrLost),
+                    new HardLinks(options.hardLinks() ? features.hardLinks() : Optional.empty()),
                     new Work(stopOrLost, md5, progress), settling);
             Walk.run(pass, step, guards, scope);
         } catch (IOException unreachable) {
@@ -131,7 +144,7 @@ public final class Synchronizer {
             completed = false;
         }
         // The one error of a lost replica: whatever failed after the loss was not counted (see PassReport).
-        Optional<IOException> lost = reached ? replica.broken() : Optional.empty();
+        Optional<IOException> lost = reached ? features.broken() : Optional.empty();
         if (lost.isPresent()) {
             report.passFailure(Texts.LOST_REPLICA, lost.get());
             completed = false;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import dirsync.fs.Cancellation;
+import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.local.Ownership;
 import dirsync.testing.LogCapture;
@@ -73,6 +74,16 @@ class ExtendedAttributeTest {
         trees.assertSame();
         assertThat(Trees.xattrs(trees.replica().resolve("tagged"))).isEqualTo(" xattrs={}");
         assertThat(Trees.xattrs(trees.replica().resolve("album"))).isEqualTo(" xattrs={}");
+    }
+
+    @Test
+    void turnedOffADryRunFindsNoAttributeToCarryEither() {
+        sync(false);
+
+        PassSummary dryRun = new Synchronizer(LocalTree.at(source), DryRunReplica.over(LocalTree.at(replica,
+                Ownership.ofThisProcess(true, true), false)), SyncOptions.defaults()).runPass(Cancellation.NEVER);
+
+        assertThat(dryRun.changes()).isZero();
     }
 
     @Test

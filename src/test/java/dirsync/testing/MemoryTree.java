@@ -7,8 +7,10 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.LinkTarget;
 import dirsync.fs.Listing;
+import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.SourceTree;
@@ -49,7 +51,8 @@ import java.util.TreeMap;
  * promises of {@link ReplicaTree} the way a local directory does for a user who is not root: nothing follows a
  * link, files are verified before they take their name, a change of a directory's entries moves its
  * modification time and needs the owner's write permission on it ({@link #ensureWritable} grants it), and
- * what a pass backs up lands in a separate map that tests can inspect ({@link #backups()}).
+ * what a pass backs up lands in a separate map that tests can inspect ({@link #backups()}). Its features: backups,
+ * and a connection per pass that tests can refuse or break ({@link #reachable}, {@link #loseConnectionAfterInstalls}).
  *
  * <p>One lock guards the whole tree: the pass, its lister, hashing and copying threads all call in at once.
  * A file's content is never changed once stored (a new array replaces it), so readers share it outside the lock.
@@ -58,11 +61,11 @@ import java.util.TreeMap;
  * tree like a shell would, parents created as needed and no permission checked, and {@link #snapshot()}
  * describes it exactly as {@link Trees#snapshot} describes a directory on disk.
  */
-public final class MemoryTree implements ReplicaTree {
+public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeeping, ReplicaFeatures.PassConnection {
 
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, false, false);
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, false);
     private static final int CHUNK = 64 * 1024;
 
     private final Object lock = new Object();
@@ -78,6 +81,9 @@ public final class MemoryTree implements ReplicaTree {
             new java.util.concurrent.atomic.AtomicInteger(-1);
     /** Paths whose next installs find no space left, and how many more times. */
     private final Map<String, Integer> fullFor = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final ReplicaFeatures features =
+            ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4)).withBackups(this).withConnection(this);
 
     private MemoryTree(boolean withRoot) {
         this.root = withRoot ? new Dir(DIRECTORY_MODE, now()) : null;
@@ -173,8 +179,34 @@ public final class MemoryTree implements ReplicaTree {
     }
 
     @Override
+    public boolean unchanged(RelPath path, Entry listed) throws IOException {
+        return examine(path).equals(listed);
+    }
+
+    @Override
+    public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
+        return digest.read(this, file, cancellation);
+    }
+
+    /** None: this tree keeps no extended attributes. */
+    @Override
+    public java.util.SortedMap<String, byte[]> extendedAttributes(RelPath path) {
+        return java.util.Collections.emptySortedMap();
+    }
+
+    @Override
     public Capabilities capabilities() {
         return CAPABILITIES;
+    }
+
+    @Override
+    public ReplicaFeatures features() {
+        return features;
+    }
+
+    @Override
+    public boolean carries(Entry source, Entry current) {
+        return source.sameAttributes(current);
     }
 
     @Override

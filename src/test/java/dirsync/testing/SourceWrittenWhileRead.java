@@ -1,10 +1,6 @@
 package dirsync.testing;
 
-import dirsync.fs.Cancellation;
-import dirsync.fs.Capabilities;
-import dirsync.fs.Entry;
-import dirsync.fs.Listing;
-import dirsync.fs.Md5;
+import dirsync.fs.ForwardingSourceTree;
 import dirsync.fs.RelPath;
 import dirsync.fs.SourceTree;
 import dirsync.fs.local.LocalTree;
@@ -13,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.util.SortedMap;
 
 /**
  * A source tree over a local directory in which one file is written to while a copy reads it: each time the file is
@@ -24,7 +19,7 @@ import java.util.SortedMap;
  * <p>Hashing the file does not count as reading it here (it never triggers the write), and every other file is read
  * as it is.
  */
-public final class SourceWrittenWhileRead implements SourceTree {
+public final class SourceWrittenWhileRead extends ForwardingSourceTree {
 
     /** What is done to the source while its file is read. */
     @FunctionalInterface
@@ -71,39 +66,14 @@ public final class SourceWrittenWhileRead implements SourceTree {
     }
 
     @Override
+    protected SourceTree delegate() {
+        return tree;
+    }
+
+    @Override
     public SeekableByteChannel open(RelPath path) throws IOException {
         SeekableByteChannel channel = tree.open(path);
         return path.equals(file) ? new Watched(channel, write) : channel;
-    }
-
-    @Override
-    public Listing list(RelPath dir) throws IOException {
-        return tree.list(dir);
-    }
-
-    @Override
-    public Entry examine(RelPath path) throws IOException {
-        return tree.examine(path);
-    }
-
-    @Override
-    public byte[] md5(RelPath path, Md5 digest, Cancellation cancellation) throws IOException {
-        return tree.md5(path, digest, cancellation);
-    }
-
-    @Override
-    public SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
-        return tree.extendedAttributes(path);
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return tree.capabilities();
-    }
-
-    @Override
-    public String describe() {
-        return tree.describe();
     }
 
     /** The file as one opening reads it: what it delivers is kept, and the write runs after its first read. */

@@ -2,18 +2,18 @@ package dirsync.fs.dryrun;
 
 import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
-import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
 import dirsync.fs.ExtendedAttributeValues;
+import dirsync.fs.ForwardingReplicaTree;
 import dirsync.fs.Listing;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.TreeDeletion;
 import dirsync.fs.Work;
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
 import java.util.Collections;
@@ -25,21 +25,61 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A replica that is only read: every change is answered as if it had been made, and nothing is touched. It
  * remembers the directories it "created" (they list as empty) and the entries it "removed" (they are gone), so
- * that a pass over it decides and logs exactly what a real pass would.
+ * that a pass over it decides and logs exactly what a real pass would. Everything it reads, it reads through the
+ * real tree as a real pass would (a remote tree's hashing on its server included). It offers the real tree's
+ * features, each answered as made, except the shared sync of files copied together: a copy that writes nothing
+ * has nothing to make durable.
  */
-public final class DryRunReplica implements ReplicaTree {
+public final class DryRunReplica extends ForwardingReplicaTree {
 
     private final ReplicaTree real;
+    private final ReplicaFeatures features;
     private final Set<RelPath> created = ConcurrentHashMap.newKeySet();
     private final Set<RelPath> removed = ConcurrentHashMap.newKeySet();
 
     private DryRunReplica(ReplicaTree real) {
         this.real = real;
+        this.features = answeredAsMade(real.features());
     }
 
     /** A dry run over {@code real}, whose reading half alone is used. */
     public static DryRunReplica over(ReplicaTree real) {
         return new DryRunReplica(real);
+    }
+
+    @Override
+    protected ReplicaTree delegate() {
+        return real;
+    }
+
+    /** The real tree's features, those that change the tree answered as made; the log lines marked. */
+    private ReplicaFeatures answeredAsMade(ReplicaFeatures of) {
+        ReplicaFeatures dry = ReplicaFeatures.plain(of.tuning().withReportPrefix("(dry run) "));
+        if (of.hardLinks().isPresent()) {
+            dry = dry.withHardLinks((path, existing) -> removed.remove(path));
+        }
+        if (of.backups().isPresent()) {
+            dry = dry.withBackups(new ReplicaFeatures.BackupKeeping() {
+                @Override
+                public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) {
+                    removed.add(path);
+                }
+
+                @Override
+                public void keepInBackup(RelPath path, Backup backup) {
+                    // nothing is touched
+                }
+            });
+        }
+        if (of.extendedAttributes().isPresent()) {
+            dry = dry.withExtendedAttributes(this::extendedAttributesWouldChange);
+        }
+        return of.connection().map(dry::withConnection).orElse(dry);
+    }
+
+    @Override
+    public ReplicaFeatures features() {
+        return features;
     }
 
     @Override
@@ -56,46 +96,6 @@ public final class DryRunReplica implements ReplicaTree {
             return Entry.directory(path.isRoot() ? Name.ROOT : path.name(), FileTime.fromMillis(0), Set.of());
         }
         return real.examine(path);
-    }
-
-    @Override
-    public SeekableByteChannel open(RelPath file) throws IOException {
-        return real.open(file);
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return real.capabilities();
-    }
-
-    @Override
-    public String describe() {
-        return real.describe();
-    }
-
-    @Override
-    public int concurrentWrites() {
-        return real.concurrentWrites();
-    }
-
-    @Override
-    public int concurrentReads() {
-        return real.concurrentReads();
-    }
-
-    @Override
-    public void beginPass() throws IOException {
-        real.beginPass();
-    }
-
-    @Override
-    public java.util.Optional<IOException> broken() {
-        return real.broken();
-    }
-
-    @Override
-    public String reportPrefix() {
-        return "(dry run) ";
     }
 
     @Override
@@ -126,11 +126,6 @@ public final class DryRunReplica implements ReplicaTree {
     }
 
     @Override
-    public void installHardLink(RelPath path, RelPath existing) {
-        removed.remove(path);
-    }
-
-    @Override
     public void createDirectory(RelPath path) {
         removed.remove(path);
         created.add(path);
@@ -141,14 +136,8 @@ public final class DryRunReplica implements ReplicaTree {
         // nothing is touched
     }
 
-    @Override
-    public SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
-        return real.extendedAttributes(path);
-    }
-
     /** What would change, without changing it: the attributes compared as the real replica would. */
-    @Override
-    public boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException {
+    private boolean extendedAttributesWouldChange(SourceTree source, RelPath path) throws IOException {
         SortedMap<String, byte[]> current;
         try {
             current = madeInThisRun(path) ? Collections.emptySortedMap() : real.extendedAttributes(path);
@@ -166,17 +155,6 @@ public final class DryRunReplica implements ReplicaTree {
             }
         }
         return false;
-    }
-
-    @Override
-    public boolean carries(Entry source, Entry current) {
-        return real.carries(source, current);
-    }
-
-    @Override
-    public boolean sameModificationTime(java.nio.file.attribute.FileTime source,
-                                        java.nio.file.attribute.FileTime replica) {
-        return real.sameModificationTime(source, replica);
     }
 
     @Override
@@ -199,15 +177,5 @@ public final class DryRunReplica implements ReplicaTree {
     @Override
     public long countTree(RelPath path, Cancellation cancellation) {
         return created.contains(path) ? 1 : real.countTree(path, cancellation);
-    }
-
-    @Override
-    public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) {
-        removed.add(path);
-    }
-
-    @Override
-    public void keepInBackup(RelPath path, Backup backup) {
-        // nothing is touched
     }
 }

@@ -7,8 +7,10 @@ import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.LinkTarget;
 import dirsync.fs.Listing;
+import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.TreeDeletion;
@@ -32,9 +34,12 @@ import java.util.concurrent.CompletableFuture;
  * A tree under a directory of any {@link java.nio.file.FileSystem} provider: the platform's own file system in
  * production, jimfs in tests. The core's {@link RelPath}s become the provider's paths here and only here. Every
  * attribute read is one read without following links; with the provider's "unix" view it also yields the
- * identity (device, inode, change time) the verified-hash memory trusts.
+ * identity (device, inode, change time) the verified-hash memory trusts. Its {@link ReplicaFeatures}: hard links,
+ * backups, files made durable together (by one shared sync where the platform allows), and extended attributes
+ * where they are asked for.
  */
-public final class LocalTree implements ReplicaTree {
+public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking, ReplicaFeatures.BackupKeeping,
+        ReplicaFeatures.GroupCommit, ReplicaFeatures.ExtendedAttributeCarrying {
 
     static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -45,6 +50,7 @@ public final class LocalTree implements ReplicaTree {
     private final Capabilities capabilities;
     private final AttributeWriter attributes;
     private final boolean extendedAttributes;
+    private final ReplicaFeatures features;
     private final AtomicInstall install;
     private final TreeDeleter deleter = new TreeDeleter(this);
     private final BackupMover backups = new BackupMover(this);
@@ -60,8 +66,12 @@ public final class LocalTree implements ReplicaTree {
         boolean unixView = fs == FileSystems.getDefault() && views.contains("unix");
         this.reader = new EntryReader(codec, unixView);
         boolean posix = views.contains("posix");
-        this.capabilities = new Capabilities(true, posix, true, true, unixView, true);
+        this.capabilities = new Capabilities(true, posix, true, unixView, true);
         this.attributes = new AttributeWriter(ownership, unixView, posix);
+        // As many writers as the way files reach the disk (its Durability) makes best use of.
+        ReplicaFeatures offered = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(install.filesAtOnce()))
+                .withHardLinks(this).withBackups(this).withGroupCommit(this);
+        this.features = extendedAttributes ? offered.withExtendedAttributes(this) : offered;
     }
 
     /** The tree under {@code root} (which need not exist yet, for a replica), carrying what cp -a carries. */
@@ -77,11 +87,6 @@ public final class LocalTree implements ReplicaTree {
         boolean platform = root.getFileSystem() == FileSystems.getDefault();
         return new LocalTree(root, ownership, extendedAttributes,
                 platform ? GroupSync.forThisSystem() : Durability.EACH_FILE);
-    }
-
-    @Override
-    public int concurrentWrites() { // as many as the way files reach the disk (its Durability) makes best use of
-        return install.filesAtOnce();
     }
 
     /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
@@ -146,6 +151,11 @@ public final class LocalTree implements ReplicaTree {
     }
 
     @Override
+    public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
+        return digest.read(this, file, cancellation);
+    }
+
+    @Override
     public Capabilities capabilities() {
         return capabilities;
     }
@@ -153,6 +163,11 @@ public final class LocalTree implements ReplicaTree {
     @Override
     public String describe() {
         return root.toString();
+    }
+
+    @Override
+    public ReplicaFeatures features() {
+        return features;
     }
 
     @Override

@@ -1,28 +1,21 @@
 package dirsync.fs.sftp;
 
-import dirsync.fs.Backup;
-import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
-import dirsync.fs.Listing;
-import dirsync.fs.Md5;
-import dirsync.fs.RelPath;
+import dirsync.fs.ForwardingReplicaTree;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
-import dirsync.fs.SourceTree;
-import dirsync.fs.TreeDeletion;
-import dirsync.fs.Work;
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 
 /**
  * A replica on another host, as a pass sees it: an {@link SftpTree} over a connection that this tree makes when
  * a pass begins and makes again when the last one was lost (a dropped connection, a restarted server), holding
- * the replica's {@link RemoteLock} all along. A connection lost mid-pass makes it {@link #broken()}, which ends
- * that pass early; the next pass reconnects.
+ * the replica's {@link RemoteLock} all along: a {@link ReplicaFeatures.PassConnection}. A connection lost mid-pass
+ * makes it {@link #broken()}, which ends that pass early; the next pass reconnects. Every other call goes to the
+ * current connection's tree.
  */
-public final class RemoteReplica implements ReplicaTree {
+public final class RemoteReplica extends ForwardingReplicaTree implements ReplicaFeatures.PassConnection {
 
     /** What a run learns when a connection is made: for its log, once per connection. */
     public interface Listener {
@@ -40,10 +33,14 @@ public final class RemoteReplica implements ReplicaTree {
      */
     static final int CHANNELS = 6;
     static final int WRITERS = 16;
+    /** As many files hashed at once as written: each read waits on round trips, not on a core. Whole seconds. */
+    private static final ReplicaFeatures.Tuning TUNING =
+            new ReplicaFeatures.Tuning(WRITERS, WRITERS, SftpEntries::sameSecond, "");
 
     private final SftpLocation where;
     private final Connecting connecting;
     private final Listener listener;
+    private final ReplicaFeatures features;
     private volatile Connection current;
     private boolean connectedBefore;
 
@@ -59,6 +56,7 @@ public final class RemoteReplica implements ReplicaTree {
         this.where = where;
         this.connecting = connecting;
         this.listener = listener;
+        this.features = ReplicaFeatures.plain(TUNING).withConnection(this);
     }
 
     /** Connects now (the start of a run does, to refuse a bad host key or a held lock at once). */
@@ -95,14 +93,8 @@ public final class RemoteReplica implements ReplicaTree {
     }
 
     @Override
-    public int concurrentWrites() {
-        return WRITERS;
-    }
-
-    /** As many files hashed at once as written: each read waits on round trips, not on a core. */
-    @Override
-    public int concurrentReads() {
-        return WRITERS;
+    public ReplicaFeatures features() {
+        return features;
     }
 
     @Override
@@ -124,12 +116,6 @@ public final class RemoteReplica implements ReplicaTree {
                 + " was lost: " + why));
     }
 
-    /** The tree of the current connection; a call between passes without one connects. */
-    private SftpTree tree() throws IOException {
-        Connection live = current;
-        return live != null ? live.tree() : connect().tree();
-    }
-
     /** The SFTP client of the current connection, if it is open (for renewing the lock between passes). */
     public Optional<org.apache.sshd.sftp.client.SftpClient> currentClient() {
         Connection live = current;
@@ -145,31 +131,18 @@ public final class RemoteReplica implements ReplicaTree {
         }
     }
 
+    /** The tree of the current connection; a call between passes without one connects. */
     @Override
-    public Listing list(RelPath dir) throws IOException {
-        return tree().list(dir);
-    }
-
-    @Override
-    public Entry examine(RelPath path) throws IOException {
-        return tree().examine(path);
-    }
-
-    @Override
-    public SeekableByteChannel open(RelPath file) throws IOException {
-        return tree().open(file);
-    }
-
-    @Override
-    public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
-        return tree().md5(file, digest, cancellation);
+    protected ReplicaTree delegate() throws IOException {
+        Connection live = current;
+        return live != null ? live.tree() : connect().tree();
     }
 
     /** What an SFTP tree offers; before the first connection, what any OpenSSH server does. */
     @Override
     public Capabilities capabilities() {
         Connection live = current;
-        return live != null ? live.tree().capabilities() : new Capabilities(true, true, true, false, true, true);
+        return live != null ? live.tree().capabilities() : new Capabilities(true, true, true, true, true);
     }
 
     @Override
@@ -178,82 +151,8 @@ public final class RemoteReplica implements ReplicaTree {
     }
 
     @Override
-    public Entry prepareRoot() throws IOException {
-        return tree().prepareRoot();
-    }
-
-    @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
-            throws IOException {
-        return tree().installFile(source, path, expected, expectedMd5, work);
-    }
-
-    @Override
-    public AsRead installFileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
-        return tree().installFileAsRead(source, path, expected, work);
-    }
-
-    @Override
-    public void installSymlink(RelPath path, Entry expected) throws IOException {
-        tree().installSymlink(path, expected);
-    }
-
-    @Override
-    public void createDirectory(RelPath path) throws IOException {
-        tree().createDirectory(path);
-    }
-
-    @Override
-    public void setAttributes(RelPath path, Entry source) throws IOException {
-        tree().setAttributes(path, source);
-    }
-
-    @Override
     public boolean carries(Entry source, Entry current) {
         Connection live = this.current;
         return live != null ? live.tree().carries(source, current) : source.sameAttributes(current);
-    }
-
-    @Override
-    public boolean sameModificationTime(FileTime source, FileTime replica) {
-        return SftpEntries.sameSecond(source, replica);
-    }
-
-    @Override
-    public void ensureWritable(RelPath dir, Entry current) throws IOException {
-        tree().ensureWritable(dir, current);
-    }
-
-    @Override
-    public void delete(RelPath path) throws IOException {
-        tree().delete(path);
-    }
-
-    @Override
-    public TreeDeletion deleteTree(RelPath path, Cancellation cancellation) {
-        try {
-            return tree().deleteTree(path, cancellation);
-        } catch (IOException unreachable) {
-            return new TreeDeletion(0, 0, java.util.List.of(new TreeDeletion.Failure(path, unreachable)));
-        }
-    }
-
-    @Override
-    public long countTree(RelPath path, Cancellation cancellation) {
-        try {
-            return tree().countTree(path, cancellation);
-        } catch (IOException unreachable) {
-            return 1;
-        }
-    }
-
-    @Override
-    public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) throws IOException {
-        tree().moveToBackup(path, backup, cancellation);
-    }
-
-    @Override
-    public void keepInBackup(RelPath path, Backup backup) throws IOException {
-        tree().keepInBackup(path, backup);
     }
 }

@@ -1,6 +1,5 @@
 package dirsync.fs.sftp;
 
-import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
@@ -8,6 +7,7 @@ import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.TreeDeletion;
@@ -16,9 +16,10 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.function.Consumer;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -32,7 +33,8 @@ import org.apache.sshd.sftp.client.SftpClient;
  * SFTP v3 holds; links with their exact target. Not carried: owners and groups, setuid/setgid/sticky, extended
  * attributes, hard links (each name is copied), sub-second times. Files have an identity made of their path,
  * size and modification time (there is no inode or change time over SFTP): see {@link SftpEntries} for what
- * the verified-hash memory then trusts. No backups.
+ * the verified-hash memory then trusts. It offers none of the {@link ReplicaFeatures}: no hard links, no backups,
+ * no extended attributes.
  * <p>
  * Names are bytes (see {@link SftpNames}): this tree sets the client's name charset to ISO-8859-1.
  */
@@ -50,6 +52,10 @@ public final class SftpTree implements ReplicaTree {
     /** md5sum on the server, if it has one that works; else files are read over SFTP to hash them. */
     private final java.util.Optional<RemoteMd5> serverMd5;
 
+    /** Times in whole seconds (all SFTP v3 carries), for comparisons by time alone. */
+    private static final ReplicaFeatures FEATURES =
+            ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond));
+
     private SftpTree(List<FullAccessSftpClient> clients, String root, String description,
                      java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
         this.serverMd5 = serverMd5;
@@ -60,8 +66,8 @@ public final class SftpTree implements ReplicaTree {
         }
         this.channels = new Channels(calls);
         this.names = new SftpNames(root);
-        this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), false,
-                true, channels.first().offers(RemoteCalls.FSYNC));
+        this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), true,
+                channels.first().offers(RemoteCalls.FSYNC));
         this.treeId = SftpEntries.treeId(description);
         this.install = new RemoteInstall(channels, names);
         this.deleter = new RemoteDeleter(channels, names);
@@ -171,7 +177,24 @@ public final class SftpTree implements ReplicaTree {
                 return hash;
             }
         }
-        return ReplicaTree.super.md5(file, digest, cancellation);
+        return digest.read(this, file, cancellation);
+    }
+
+    /** Examined again: SFTP has no cheaper check. */
+    @Override
+    public boolean unchanged(RelPath path, Entry listed) throws IOException {
+        return examine(path).equals(listed);
+    }
+
+    /** None: SFTP v3 carries no extended attributes. */
+    @Override
+    public SortedMap<String, byte[]> extendedAttributes(RelPath path) {
+        return Collections.emptySortedMap();
+    }
+
+    @Override
+    public ReplicaFeatures features() {
+        return FEATURES;
     }
 
     @Override
@@ -221,13 +244,12 @@ public final class SftpTree implements ReplicaTree {
         calls().mkdir(names.creating(path));
     }
 
-    /** Permissions and times in one request, times in whole seconds (all SFTP v3 holds). */
-    @Override
     /**
      * A file's or directory's mode and time in one SETSTAT (lsetstat where offered); a link's time only (Linux keeps
      * no mode on a link). The entry is examined first: a server whose lsetstat follows links (MINA's own does on
      * JDK 25) must not get a mode for what a link points to.
      */
+    @Override
     public void setAttributes(RelPath path, Entry source) throws IOException {
         String wire = names.path(path);
         boolean link = source.is(EntryKind.SYMLINK);
@@ -245,16 +267,11 @@ public final class SftpTree implements ReplicaTree {
     @Override
     public boolean carries(Entry source, Entry current) {
         if (source.is(EntryKind.SYMLINK)) {
-            return !calls().offers(RemoteCalls.LSETSTAT) || sameModificationTime(source.modified(), current.modified());
+            return !calls().offers(RemoteCalls.LSETSTAT)
+                    || SftpEntries.sameSecond(source.modified(), current.modified());
         }
         return source.permissions().equals(current.permissions())
-                && sameModificationTime(source.modified(), current.modified());
-    }
-
-    /** Whole seconds: all SFTP v3 carries (for comparisons by time alone). */
-    @Override
-    public boolean sameModificationTime(FileTime source, FileTime replica) {
-        return SftpEntries.sameSecond(source, replica);
+                && SftpEntries.sameSecond(source.modified(), current.modified());
     }
 
     @Override
@@ -278,19 +295,5 @@ public final class SftpTree implements ReplicaTree {
     @Override
     public long countTree(RelPath path, Cancellation cancellation) {
         return deleter.countTree(path, cancellation);
-    }
-
-    @Override
-    public void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) throws IOException {
-        throw noBackups();
-    }
-
-    @Override
-    public void keepInBackup(RelPath path, Backup backup) throws IOException {
-        throw noBackups();
-    }
-
-    private static IOException noBackups() {
-        return new IOException("backups are not supported on an sftp replica");
     }
 }

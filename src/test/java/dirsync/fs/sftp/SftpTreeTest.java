@@ -3,7 +3,6 @@ package dirsync.fs.sftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dirsync.fs.Backup;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
@@ -335,7 +334,7 @@ class SftpTreeTest {
         assertThat(now.permissions()).isEqualTo(wanted.permissions());
         assertThat(tree.carries(wanted, now)).isTrue();
         assertThat(tree.carries(wanted.withModified(FileTime.from(LAST_YEAR.plusSeconds(1))), now)).isFalse();
-        assertThat(tree.sameModificationTime(FileTime.from(LAST_YEAR), now.modified())).isTrue();
+        assertThat(tree.features().tuning().timeGrain().same(FileTime.from(LAST_YEAR), now.modified())).isTrue();
     }
 
     @Test
@@ -381,10 +380,8 @@ class SftpTreeTest {
         assertThat(tree.capabilities().atomicReplace()).isTrue();
         assertThat(tree.capabilities().durableWrites()).isTrue();
         assertThat(tree.capabilities().stableIdentity()).isTrue();
-        assertThat(tree.capabilities().hardLinks()).isFalse();
-        Backup backup = new Backup(temp.resolve("backups"));
-        assertThatThrownBy(() -> tree.keepInBackup(RelPath.of("a"), backup))
-                .hasMessage("backups are not supported on an sftp replica");
+        assertThat(tree.features().hardLinks()).isEmpty();
+        assertThat(tree.features().backups()).isEmpty();
     }
 
     /** The MD5 of some bytes. */

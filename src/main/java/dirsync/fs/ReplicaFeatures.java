@@ -1,0 +1,171 @@
+package dirsync.fs;
+
+import java.io.IOException;
+import java.nio.file.attribute.FileTime;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a replica tree can do beyond the required {@link ReplicaTree}: each ability present where the tree has it and
+ * simply absent where it has not, and the pass asks for it and does the plain thing without it. A tree offers only
+ * what it has; nothing here throws "unsupported". A decorator that changes an ability (a dry run) wraps it.
+ *
+ * @param hardLinks          a second name for a file can be made; without it, each name is a copy of its own
+ * @param backups            what a pass deletes or overwrites can be kept under a backup directory; without it, the
+ *                           run refuses {@code --backup-dir} before its first pass
+ * @param groupCommit        files written together are made durable by one shared sync, and take their names after
+ *                           it; without it, each copy is installed on its own ({@link ReplicaTree#installFile})
+ * @param extendedAttributes the {@code user.*} extended attributes are carried; without it, none are
+ * @param connection         the tree is reached over a connection made for each pass; without it, always reachable
+ * @param tuning             how a pass should work with this tree
+ */
+public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKeeping> backups,
+                              Optional<GroupCommit> groupCommit,
+                              Optional<ExtendedAttributeCarrying> extendedAttributes,
+                              Optional<PassConnection> connection, Tuning tuning) {
+
+    /** No ability beyond the required ones, with {@code tuning}. */
+    public static ReplicaFeatures plain(Tuning tuning) {
+        return new ReplicaFeatures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), tuning);
+    }
+
+    public ReplicaFeatures withHardLinks(HardLinking feature) {
+        return new ReplicaFeatures(Optional.of(feature), backups, groupCommit, extendedAttributes, connection, tuning);
+    }
+
+    public ReplicaFeatures withBackups(BackupKeeping feature) {
+        return new ReplicaFeatures(hardLinks, Optional.of(feature), groupCommit, extendedAttributes, connection,
+                tuning);
+    }
+
+    public ReplicaFeatures withGroupCommit(GroupCommit feature) {
+        return new ReplicaFeatures(hardLinks, backups, Optional.of(feature), extendedAttributes, connection, tuning);
+    }
+
+    public ReplicaFeatures withExtendedAttributes(ExtendedAttributeCarrying feature) {
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection, tuning);
+    }
+
+    public ReplicaFeatures withConnection(PassConnection feature) {
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, Optional.of(feature), tuning);
+    }
+
+    public ReplicaFeatures withTuning(Tuning value) {
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, value);
+    }
+
+    /** Why the tree can take no more requests in this pass (see {@link PassConnection#broken}), or empty. */
+    public Optional<IOException> broken() {
+        return connection.flatMap(PassConnection::broken);
+    }
+
+    /** Second names of files. */
+    @FunctionalInterface
+    public interface HardLinking {
+        /**
+         * Makes {@code path} a second name of the file at {@code existing} (both in this tree), putting it in place
+         * of a non-directory there in one step.
+         */
+        void installHardLink(RelPath path, RelPath existing) throws IOException;
+    }
+
+    /** Backups of what a pass deletes or overwrites, kept where the tree can put them. */
+    public interface BackupKeeping {
+        /** Moves an entry (a directory with all it holds) to the same path under {@code backup}. */
+        void moveToBackup(RelPath path, Backup backup, Cancellation cancellation) throws IOException;
+
+        /**
+         * Keeps the current version of a file or link at its path under {@code backup} before it is replaced:
+         * where possible a second name of it (no copy), else a copy.
+         */
+        void keepInBackup(RelPath path, Backup backup) throws IOException;
+    }
+
+    /** Files made durable together. */
+    @FunctionalInterface
+    public interface GroupCommit {
+        /**
+         * {@link ReplicaTree#installFile} begun on this thread and perhaps ended on another: the copy is written and
+         * verified here (what goes wrong so far is thrown), and the stage completes with the bytes copied once the
+         * file has its name, or fails as installFile would throw. The tree renames files once their shared sync is
+         * done, while this thread goes on to the next file.
+         */
+        CompletableFuture<Long> installFileAside(SourceTree source, RelPath path, Entry expected, Work work)
+                throws IOException;
+    }
+
+    /** The {@code user.*} extended attributes. */
+    @FunctionalInterface
+    public interface ExtendedAttributeCarrying {
+        /**
+         * Gives a file or directory exactly the extended attributes that {@code path} has in {@code source}; returns
+         * whether anything changed.
+         *
+         * @throws ExtendedAttributesUnsupportedException if either file system cannot keep them
+         */
+        boolean carryExtendedAttributes(SourceTree source, RelPath path) throws IOException;
+    }
+
+    /** A connection made for each pass, and made again after one was lost. */
+    public interface PassConnection {
+        /**
+         * Gets the tree ready for a pass, before anything else of the pass: connects (again). Throws if it cannot;
+         * the pass then ends at once with that error.
+         */
+        void beginPass() throws IOException;
+
+        /**
+         * Why this tree can take no more requests in this pass (its connection was lost), or empty. The pass then
+         * ends early, with this cause as its one error, instead of failing entry after entry. Once present it stays
+         * so for the pass, and it is present before any failure that the loss caused is thrown: so a failure met
+         * while it is present is the loss again, and is not counted.
+         */
+        Optional<IOException> broken();
+    }
+
+    /**
+     * How a pass should work with a tree.
+     *
+     * @param concurrentWrites how many files a pass writes at once. A local disk: 16 where files written together
+     *                         share one file-system sync (the local tree's GroupSync), else 4 (each waits on its own
+     *                         fsync, and more threads did not help); a remote tree 16, to keep requests in flight
+     *                         over the network
+     * @param concurrentReads  how many of its files a pass reads (hashes) at once, besides the source's on the pass
+     *                         thread. A local disk: one less than the cores (hashing is CPU work); a remote tree more,
+     *                         since its reads wait on the network
+     * @param timeGrain        how finely the tree keeps modification times
+     * @param reportPrefix     put in front of every log line of a pass ("(dry run) " for a tree that changes nothing)
+     */
+    public record Tuning(int concurrentWrites, int concurrentReads, TimeGrain timeGrain, String reportPrefix) {
+
+        /** A local disk's: {@code concurrentWrites} writers, a reader per core but one, exact times, no prefix. */
+        public static Tuning local(int concurrentWrites) {
+            return new Tuning(concurrentWrites, Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
+                    TimeGrain.EXACT, "");
+        }
+
+        public Tuning withReportPrefix(String prefix) {
+            return new Tuning(concurrentWrites, concurrentReads, timeGrain, prefix);
+        }
+
+        public Tuning withTimeGrain(TimeGrain grain) {
+            return new Tuning(concurrentWrites, concurrentReads, grain, reportPrefix);
+        }
+    }
+
+    /** How finely a tree keeps modification times. */
+    @FunctionalInterface
+    public interface TimeGrain {
+        /** Times kept as given. */
+        TimeGrain EXACT = FileTime::equals;
+
+        /**
+         * Whether a replica entry's modification time {@code replica} is the source's {@code source} as this tree
+         * keeps times: equal; or equal to the whole second on a tree that keeps no finer times (SFTP v3). For
+         * comparisons by time alone ({@code --compare quick}), which would otherwise see every carried time as
+         * changed.
+         */
+        boolean same(FileTime source, FileTime replica);
+    }
+}
