@@ -80,7 +80,7 @@ class ExtendedAttributeTest {
     void turnedOffADryRunFindsNoAttributeToCarryEither() {
         sync(false);
 
-        PassSummary dryRun = new Synchronizer(LocalTree.at(source), DryRunReplica.over(LocalTree.at(replica,
+        PassSummary dryRun = new Synchronizer(LocalTree.at(trees.source()), DryRunReplica.over(LocalTree.at(trees.replica(),
                 Ownership.ofThisProcess(true, true), false)), SyncOptions.defaults()).runPass(Cancellation.NEVER);
 
         assertThat(dryRun.changes()).isZero();
