@@ -58,7 +58,7 @@ final class EntryReader {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(paths.of(dir))) {
             for (Path child : children(stream)) {
                 Name name = paths.nameOf(child.getFileName());
-                paths.listed(dir.resolve(name), child);
+                paths.listed(dir, name, child);
                 try {
                     entries.add(examine(child, name));
                 } catch (NoSuchFileException vanished) {

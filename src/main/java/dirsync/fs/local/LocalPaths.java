@@ -18,15 +18,19 @@ import java.nio.file.Path;
  */
 final class LocalPaths {
 
-    /** Enough for the directories of a walk and the entries of the few listed ahead of it; a power of two. */
-    private static final int SLOTS = 4096;
+    /**
+     * Enough for the directories of a walk and the entries of the few listed ahead of it; a power of two. Few: what
+     * the cache holds lives on through every young collection, which copies it (a larger cache cost more GC time).
+     */
+    private static final int SLOTS = 1024;
 
     private final Path root;
     private final FileSystem fs;
     private final NameCodec codec;
     private final Known[] known = new Known[SLOTS];
 
-    private record Known(RelPath rel, Path path) {
+    /** The path of the entry {@code name} in {@code dir}: kept by its parts, which the pass holds anyway. */
+    private record Known(RelPath dir, Name name, Path path) {
     }
 
     LocalPaths(Path root) {
@@ -44,23 +48,25 @@ final class LocalPaths {
         if (rel.isRoot()) {
             return root;
         }
-        int slot = slot(rel);
+        RelPath dir = rel.parent();
+        Name name = rel.name();
+        int slot = slot(dir, name);
         Known seen = known[slot];
-        if (seen != null && seen.rel().equals(rel)) {
+        if (seen != null && seen.name().equals(name) && seen.dir().equals(dir)) {
             return seen.path();
         }
-        Path path = of(rel.parent()).resolve(element(rel.name()));
-        known[slot] = new Known(rel, path);
+        Path path = of(dir).resolve(element(name));
+        known[slot] = new Known(dir, name, path);
         return path;
     }
 
-    /** Keeps {@code path}, which a listing of this provider found for {@code rel}, for the asks that follow. */
-    void listed(RelPath rel, Path path) {
-        known[slot(rel)] = new Known(rel, path);
+    /** Keeps {@code path}, which a listing of {@code dir} found for {@code name}, for the asks that follow. */
+    void listed(RelPath dir, Name name, Path path) {
+        known[slot(dir, name)] = new Known(dir, name, path);
     }
 
-    private static int slot(RelPath rel) {
-        int hash = rel.hashCode();
+    private static int slot(RelPath dir, Name name) {
+        int hash = 31 * dir.hashCode() + name.hashCode();
         return (hash ^ (hash >>> 16)) & (SLOTS - 1);
     }
 
