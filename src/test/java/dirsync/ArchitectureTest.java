@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,6 +140,57 @@ class ArchitectureTest {
     private static List<String> kindsOfAction(List<String> source) {
         Pattern declaration = Pattern.compile("\\b(?:record|interface)\\s+(\\w+)");
         return source.stream().map(declaration::matcher).filter(Matcher::find).map(found -> found.group(1)).toList();
+    }
+
+    /**
+     * The values of the seam are immutable: every instance field of every class and record directly in
+     * {@code dirsync.fs} (nested ones included; interfaces hold no instance fields) is final, and none is a bare
+     * {@code Object}, a slot for some tree's own form of the value. A tree caches its provider's forms itself.
+     * Two classes of the package are not values and are left out: {@code Md5}, one thread's digest with its
+     * buffer (made on first use), and {@code Progress}, a pass's live counters, written as the pass goes.
+     */
+    @Test
+    void theValuesOfTheSeamHaveOnlyFinalFieldsAndNoSlotForATreesOwnForm() throws ClassNotFoundException {
+        Set<String> notValues = Set.of("dirsync.fs.Md5", "dirsync.fs.Progress");
+        List<String> mutable = new ArrayList<>();
+        List<String> slots = new ArrayList<>();
+        for (Class<?> type : classesDirectlyIn("fs")) {
+            if (type.isInterface() || notValues.contains(type.getName())) {
+                continue;
+            }
+            for (Field field : type.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic()) {
+                    continue;
+                }
+                String name = type.getName() + "." + field.getName();
+                if (!Modifier.isFinal(field.getModifiers())) {
+                    mutable.add(name);
+                }
+                if (field.getType() == Object.class) {
+                    slots.add(name);
+                }
+            }
+        }
+        assertThat(mutable).as("instance fields that are not final").isEmpty();
+        assertThat(slots).as("instance fields typed Object").isEmpty();
+    }
+
+    /** The classes of the source files directly in a package (not its subpackages), and the classes they nest. */
+    private static List<Class<?>> classesDirectlyIn(String pkg) throws ClassNotFoundException {
+        List<Class<?>> classes = new ArrayList<>();
+        Deque<Class<?>> toVisit = new ArrayDeque<>();
+        for (Path file : javaFiles(MAIN.resolve(pkg))) {
+            if (file.getParent().equals(MAIN.resolve(pkg))) {
+                String simpleName = file.getFileName().toString().replace(".java", "");
+                toVisit.add(Class.forName("dirsync." + pkg + "." + simpleName));
+            }
+        }
+        while (!toVisit.isEmpty()) {
+            Class<?> type = toVisit.pop();
+            classes.add(type);
+            toVisit.addAll(List.of(type.getDeclaredClasses()));
+        }
+        return classes;
     }
 
     /** The import lines of every source file in the given packages (their subpackages included). */

@@ -4,36 +4,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The text a symbolic link holds, as bytes: never resolved, never followed, only compared and re-created. A tree
- * may attach its own form (a provider's path) for re-creating the link on the same provider.
+ * The text a symbolic link holds, as bytes: never resolved, never followed, only compared and re-created, byte
+ * for byte. Immutable.
  */
 public final class LinkTarget {
 
     private final byte[] bytes;
-    private final Object nativeForm;
 
-    private LinkTarget(byte[] bytes, Object nativeForm) {
+    private LinkTarget(byte[] bytes) {
         this.bytes = bytes;
-        this.nativeForm = nativeForm;
     }
 
-    public static LinkTarget of(byte[] bytes, Object nativeForm) {
+    /** A target from its bytes (never empty). */
+    public static LinkTarget of(byte[] bytes) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("a link target is never empty");
         }
-        return new LinkTarget(bytes.clone(), nativeForm);
+        return new LinkTarget(bytes.clone());
     }
 
+    /** A target given as text, stored as its UTF-8 bytes. */
     public static LinkTarget of(String text) {
-        return of(text.getBytes(StandardCharsets.UTF_8), null);
+        return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     public byte[] bytes() {
         return bytes.clone();
-    }
-
-    public Object nativeForm() {
-        return nativeForm;
     }
 
     @Override

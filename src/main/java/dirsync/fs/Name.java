@@ -6,32 +6,23 @@ import java.util.Arrays;
 /**
  * One element of a path: the exact bytes of a directory entry's name, as Linux keeps them. Names compare as
  * unsigned bytes, whatever the file system provider, the locale or the charset: the one order in which both
- * sides' listings are sorted and merged. A tree implementation may attach its own form of the name (its
- * provider's path element) so that it need not convert the bytes back; the attachment never takes part in
- * equality or order.
+ * sides' listings are sorted and merged. Immutable: a tree turns the bytes into its provider's form itself.
  */
 public final class Name implements Comparable<Name> {
 
     /** What a tree's root entry is called: "." (no real entry can have this name). */
-    public static final Name ROOT = new Name(new byte[] {'.'}, null);
+    public static final Name ROOT = new Name(new byte[] {'.'});
 
     private final byte[] bytes;
-    private final Object native_;
     private final int hash;
 
-    private Name(byte[] bytes, Object nativeForm) {
+    private Name(byte[] bytes) {
         this.bytes = bytes;
-        this.native_ = nativeForm;
         this.hash = Arrays.hashCode(bytes);
     }
 
     /** A name from its bytes: not empty, no '/', no NUL, not "." or "..". */
     public static Name of(byte[] bytes) {
-        return of(bytes, null);
-    }
-
-    /** A name from its bytes, with the form its tree knows it by (a provider's path element). */
-    public static Name of(byte[] bytes, Object nativeForm) {
         byte[] copy = bytes.clone();
         if (copy.length == 0 || isDot(copy)) {
             throw new IllegalArgumentException("not a name: '" + new String(copy, StandardCharsets.UTF_8) + "'");
@@ -42,7 +33,7 @@ public final class Name implements Comparable<Name> {
                         + new String(copy, StandardCharsets.UTF_8));
             }
         }
-        return new Name(copy, nativeForm);
+        return new Name(copy);
     }
 
     /** A name given as text, stored as its UTF-8 bytes (tests, and providers whose names are Strings). */
@@ -61,11 +52,6 @@ public final class Name implements Comparable<Name> {
 
     public int length() {
         return bytes.length;
-    }
-
-    /** The form the tree that listed this name attached, or null. */
-    public Object nativeForm() {
-        return native_;
     }
 
     /** The bytes read as UTF-8, invalid sequences replaced: for people and for glob matching, never for the disk. */

@@ -7,9 +7,8 @@ import java.util.List;
 
 /**
  * A path relative to a tree's root, as a chain of {@link Name}s: independent of any file system provider, and
- * turned into a provider's path only by the tree that reads or writes it. {@link #ROOT} is the root itself.
- * A tree may memoise its own form of a path here ({@link #nativeForm}/{@link #rememberNative}): a cache only,
- * never part of equality.
+ * turned into a provider's path only by the tree that reads or writes it (which may cache it, keyed by this
+ * value). Immutable. {@link #ROOT} is the root itself.
  */
 public final class RelPath {
 
@@ -19,8 +18,6 @@ public final class RelPath {
     private final Name name;
     private final int depth;
     private final int hash;
-    /** A tree's own form of this path; written racily, which is harmless for an immutable value. */
-    private Object nativeForm;
 
     private RelPath(RelPath parent, Name name) {
         this.parent = parent;
@@ -94,14 +91,6 @@ public final class RelPath {
         return out.toByteArray();
     }
 
-    public Object nativeForm() {
-        return nativeForm;
-    }
-
-    public void rememberNative(Object form) {
-        this.nativeForm = form;
-    }
-
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -112,7 +101,7 @@ public final class RelPath {
         }
         RelPath a = this;
         RelPath b = path;
-        while (a.parent != null) {
+        while (a != b) { // two paths often share their parent, and the root always
             if (!a.name.equals(b.name)) {
                 return false;
             }

@@ -39,11 +39,19 @@ final class AtomicInstall {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
-    private final LocalTree tree;
+    private final LocalPaths paths;
+    private final AttributeWriter attributes;
+    private final boolean extendedAttributes;
     private final Durability durability;
 
-    AtomicInstall(LocalTree tree, Durability durability) {
-        this.tree = tree;
+    /**
+     * Installs into the tree of {@code paths}, giving each copy the attributes {@code attributes} writes and, if
+     * {@code extendedAttributes}, its source's {@code user.*} attributes, made durable by {@code durability}.
+     */
+    AtomicInstall(LocalPaths paths, AttributeWriter attributes, boolean extendedAttributes, Durability durability) {
+        this.paths = paths;
+        this.attributes = attributes;
+        this.extendedAttributes = extendedAttributes;
         this.durability = durability;
     }
 
@@ -107,7 +115,7 @@ final class AtomicInstall {
      */
     private CompletableFuture<Long> aside(SourceTree source, RelPath rel, Entry expected, Content content)
             throws IOException {
-        Path target = tree.path(rel);
+        Path target = paths.of(rel);
         Path temp = temporarySibling(target);
         CompletableFuture<Long> installed = null;
         try {
@@ -115,11 +123,13 @@ final class AtomicInstall {
             try {
                 long copied;
                 try (SeekableByteChannel in = source.open(rel);
-                     FileChannel out = tree.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
+                     FileChannel out = attributes.posixModes() ? FileChannel.open(temp, NEW_TEMP_FILE, OWNER_ONLY)
                              : FileChannel.open(temp, NEW_TEMP_FILE)) {
                     copied = content.write(in, out, temp, durable);
-                    tree.extendedAttributesOfCopy(source, rel, temp);
-                    tree.setAttributes(temp, expected);
+                    if (extendedAttributes) { // they take the name with the copy
+                        ExtendedAttributes.ofCopy(source, rel, temp, paths.root().toString());
+                    }
+                    attributes.set(temp, expected);
                 }
                 installed = durable.whenDurable(() -> {
                     replace(temp, target); // its content is on disk before it takes the name
@@ -185,12 +195,12 @@ final class AtomicInstall {
     }
 
     void symlink(RelPath rel, Entry expected) throws IOException {
-        Path target = tree.path(rel);
+        Path target = paths.of(rel);
         Path temp = temporarySibling(target);
-        Files.createSymbolicLink(temp, tree.linkTarget(expected.linkTarget()));
+        Files.createSymbolicLink(temp, paths.target(expected.linkTarget()));
         boolean installed = false;
         try {
-            tree.wantedOwner(temp, expected); // a link's owner is carried like a file's (lchown)
+            attributes.giveOwner(temp, expected); // a link's owner is carried like a file's (lchown)
             setTimesQuietly(temp, expected);
             replace(temp, target);
             installed = true;
@@ -203,9 +213,9 @@ final class AtomicInstall {
 
     /** A second name for an existing file: made under a temporary name, then renamed over the target. */
     void hardLink(RelPath rel, RelPath existing) throws IOException {
-        Path target = tree.path(rel);
+        Path target = paths.of(rel);
         Path temp = temporarySibling(target);
-        Files.createLink(temp, tree.path(existing));
+        Files.createLink(temp, paths.of(existing));
         try {
             replace(temp, target);
         } finally {

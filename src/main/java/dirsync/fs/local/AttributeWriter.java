@@ -27,6 +27,11 @@ final class AttributeWriter {
         this.posixModes = posixModes;
     }
 
+    /** Whether permission bits are written (the provider has a POSIX view). */
+    boolean posixModes() {
+        return posixModes;
+    }
+
     /** Owner and group first (a chown clears setuid and setgid), then the whole mode, then the time. */
     void set(Path path, Entry source) throws IOException {
         Entry.Owner wanted = giveOwner(path, source);

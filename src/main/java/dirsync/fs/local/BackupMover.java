@@ -18,8 +18,9 @@ final class BackupMover {
 
     private final TreeDeleter deleter;
 
-    BackupMover(LocalTree tree) {
-        this.deleter = new TreeDeleter(tree);
+    /** A mover that deletes what it could only copy with {@code deleter}. */
+    BackupMover(TreeDeleter deleter) {
+        this.deleter = deleter;
     }
 
     /** One rename on the same file system; across file systems a copy that keeps links as links, then a delete. */

@@ -46,7 +46,7 @@ public final class DirectoryWatch implements Closeable {
     private static final WatchEvent.Kind<?>[] KINDS = {StandardWatchEventKinds.ENTRY_CREATE,
             StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY};
 
-    private final LocalTree tree;
+    private final LocalPaths treePaths;
     private final WatchService service;
     private final Registrar registrar;
     private final Map<WatchKey, RelPath> paths = new HashMap<>();
@@ -54,8 +54,8 @@ public final class DirectoryWatch implements Closeable {
     /** Which directory each path's watch was set on (device, inode), where the tree tells. */
     private final Map<RelPath, Entry.Identity> identities = new HashMap<>();
 
-    private DirectoryWatch(LocalTree tree, WatchService service, Registrar registrar) {
-        this.tree = tree;
+    private DirectoryWatch(LocalPaths treePaths, WatchService service, Registrar registrar) {
+        this.treePaths = treePaths;
         this.service = service;
         this.registrar = registrar;
     }
@@ -67,7 +67,8 @@ public final class DirectoryWatch implements Closeable {
 
     /** A watch over {@code tree}'s directories, registered by {@code registrar} (a seam for tests). */
     public static DirectoryWatch over(LocalTree tree, Registrar registrar) throws IOException {
-        return new DirectoryWatch(tree, tree.root().getFileSystem().newWatchService(), registrar);
+        LocalPaths treePaths = tree.paths();
+        return new DirectoryWatch(treePaths, treePaths.root().getFileSystem().newWatchService(), registrar);
     }
 
     /** The events this watch asks the provider for. */
@@ -101,7 +102,7 @@ public final class DirectoryWatch implements Closeable {
         }
         WatchKey key;
         try {
-            key = registrar.register(tree.path(dir), service);
+            key = registrar.register(treePaths.of(dir), service);
         } catch (IOException e) {
             throw WatchLimitException.typed(e);
         }
@@ -176,7 +177,7 @@ public final class DirectoryWatch implements Closeable {
             if (kind == StandardWatchEventKinds.OVERFLOW) {
                 out.add(new Event(dir, null, Kind.OVERFLOW));
             } else {
-                Name name = tree.nameOf((Path) event.context());
+                Name name = treePaths.nameOf((Path) event.context());
                 out.add(new Event(dir, name, kind == StandardWatchEventKinds.ENTRY_CREATE ? Kind.CREATED
                         : kind == StandardWatchEventKinds.ENTRY_DELETE ? Kind.DELETED : Kind.MODIFIED));
             }

@@ -5,6 +5,7 @@ import dirsync.fs.EntryKind;
 import dirsync.fs.LinkTarget;
 import dirsync.fs.Listing;
 import dirsync.fs.Name;
+import dirsync.fs.RelPath;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -39,22 +40,25 @@ final class EntryReader {
     /** The nine permission bits as sets, one shared immutable set per combination. */
     private static final List<Set<PosixFilePermission>> PERMISSIONS = permissionSets();
 
-    private final NameCodec codec;
+    private final LocalPaths paths;
     private final boolean unixView;
 
-    EntryReader(NameCodec codec, boolean unixView) {
-        this.codec = codec;
+    EntryReader(LocalPaths paths, boolean unixView) {
+        this.paths = paths;
         this.unixView = unixView;
     }
 
-    /** A directory's entries, sorted by name; an entry that cannot be examined is listed as a problem. */
-    Listing list(Path dir) throws IOException {
+    /**
+     * A directory's entries, sorted by name; an entry that cannot be examined is listed as a problem. The paths
+     * listed are kept for the pass's next asks.
+     */
+    Listing list(RelPath dir) throws IOException {
         List<Entry> entries = new ArrayList<>();
         List<Listing.Problem> problems = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(paths.of(dir))) {
             for (Path child : children(stream)) {
-                Path element = child.getFileName();
-                Name name = Name.of(codec.bytes(element), element);
+                Name name = paths.nameOf(child.getFileName());
+                paths.listed(dir, name, child);
                 try {
                     entries.add(examine(child, name));
                 } catch (NoSuchFileException vanished) {
@@ -155,7 +159,6 @@ final class EntryReader {
     }
 
     private LinkTarget target(Path link) throws IOException {
-        Path target = Files.readSymbolicLink(link);
-        return LinkTarget.of(codec.bytes(target), target);
+        return paths.targetOf(Files.readSymbolicLink(link));
     }
 }

@@ -5,7 +5,6 @@ import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
-import dirsync.fs.LinkTarget;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
@@ -44,30 +43,31 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
     static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final Path root;
-    private final FileSystem fs;
-    private final NameCodec codec;
+    private final LocalPaths paths;
     private final EntryReader reader;
     private final Capabilities capabilities;
     private final AttributeWriter attributes;
     private final boolean extendedAttributes;
     private final ReplicaFeatures features;
     private final AtomicInstall install;
-    private final TreeDeleter deleter = new TreeDeleter(this);
-    private final BackupMover backups = new BackupMover(this);
+    private final TreeDeleter deleter;
+    private final BackupMover backups;
 
     private LocalTree(Path root, Ownership ownership, boolean extendedAttributes, Durability durability) {
         this.root = root;
-        this.install = new AtomicInstall(this, durability);
+        this.paths = new LocalPaths(root);
         this.extendedAttributes = extendedAttributes;
-        this.fs = root.getFileSystem();
-        this.codec = NameCodec.of(fs);
+        FileSystem fs = root.getFileSystem();
         Set<String> views = fs.supportedFileAttributeViews();
         // Only the platform's "unix" view has the type in the mode and a ctime every write moves: identities.
         boolean unixView = fs == FileSystems.getDefault() && views.contains("unix");
-        this.reader = new EntryReader(codec, unixView);
+        this.reader = new EntryReader(paths, unixView);
         boolean posix = views.contains("posix");
         this.capabilities = new Capabilities(true, posix, true, unixView, true);
         this.attributes = new AttributeWriter(ownership, unixView, posix);
+        this.install = new AtomicInstall(paths, attributes, extendedAttributes, durability);
+        this.deleter = new TreeDeleter(paths, posix);
+        this.backups = new BackupMover(deleter);
         // As many writers as the way files reach the disk (its Durability) makes best use of.
         ReplicaFeatures offered = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(install.filesAtOnce()))
                 .withHardLinks(this).withBackups(this).withGroupCommit(this);
@@ -89,50 +89,19 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
                 platform ? GroupSync.forThisSystem() : Durability.EACH_FILE);
     }
 
-    /** The provider's path of {@code rel}: the root resolved with the path's memoised relative form. */
-    Path path(RelPath rel) {
-        return rel.isRoot() ? root : root.resolve(relative(rel));
+    /** The provider's path of {@code rel}. */
+    private Path path(RelPath rel) {
+        return paths.of(rel);
     }
 
-    private Path relative(RelPath rel) {
-        if (rel.nativeForm() instanceof Path known && known.getFileSystem() == fs) {
-            return known;
-        }
-        Path element = element(rel.name());
-        Path relative = rel.parent().isRoot() ? element : relative(rel.parent()).resolve(element);
-        rel.rememberNative(relative);
-        return relative;
-    }
-
-    Path element(Name name) {
-        return nativeOr(name.nativeForm(), name.bytes());
-    }
-
-    /** The name of a path element this tree listed. */
-    Name nameOf(Path element) {
-        return Name.of(codec.bytes(element), element);
-    }
-
-    Path linkTarget(LinkTarget target) {
-        return nativeOr(target.nativeForm(), target.bytes());
-    }
-
-    /** The path a tree of this provider attached, or the one these bytes make here. */
-    private Path nativeOr(Object attached, byte[] bytes) {
-        return attached instanceof Path known && known.getFileSystem() == fs ? known : codec.path(fs, bytes);
-    }
-
-    Path root() {
-        return root;
-    }
-
-    boolean posixModes() {
-        return capabilities.posixModes();
+    /** Where this tree's entries are on its provider, for a watch over its directories. */
+    LocalPaths paths() {
+        return paths;
     }
 
     @Override
     public Listing list(RelPath dir) throws IOException {
-        return reader.list(path(dir));
+        return reader.list(dir);
     }
 
     @Override
@@ -216,15 +185,7 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
 
     @Override
     public void setAttributes(RelPath rel, Entry source) throws IOException {
-        setAttributes(path(rel), source);
-    }
-
-    void setAttributes(Path path, Entry source) throws IOException {
-        attributes.set(path, source);
-    }
-
-    Entry.Owner wantedOwner(Path path, Entry source) throws IOException {
-        return attributes.giveOwner(path, source);
+        attributes.set(path(rel), source);
     }
 
     @Override
@@ -235,13 +196,6 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
     @Override
     public SortedMap<String, byte[]> extendedAttributes(RelPath path) throws IOException {
         return ExtendedAttributes.read(path(path), describe());
-    }
-
-    /** Gives a copy under its temporary name the source's extended attributes: they take the name with it. */
-    void extendedAttributesOfCopy(SourceTree source, RelPath rel, Path copy) throws IOException {
-        if (extendedAttributes) {
-            ExtendedAttributes.ofCopy(source, rel, copy, describe());
-        }
     }
 
     @Override
@@ -284,11 +238,6 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
 
     /** The entry's place under the pass's backup directory (which is on the platform's file system). */
     private Path backupPath(Backup backup, RelPath path) {
-        Path dir = backup.passDirectory();
-        if (path.isRoot()) {
-            return dir;
-        }
-        FileSystem backupFs = dir.getFileSystem();
-        return dir.resolve(backupFs == fs ? relative(path) : NameCodec.of(backupFs).path(backupFs, path.bytes()));
+        return paths.under(backup.passDirectory(), path);
     }
 }

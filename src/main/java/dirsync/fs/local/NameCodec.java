@@ -11,6 +11,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Turns a provider's paths into the bytes the sync core works with, and back, at the edge of a tree. On the
@@ -27,8 +28,18 @@ abstract class NameCodec {
     /** The provider's path for {@code bytes}, relative unless they start with '/'. */
     abstract Path path(FileSystem fs, byte[] bytes);
 
+    /** The bytes of a link's target as read from a link of this provider. */
+    byte[] targetBytes(Path target) {
+        return bytes(target);
+    }
+
+    /** The provider's path for a link's target, as exact as the provider lets it be. */
+    Path target(FileSystem fs, byte[] bytes) {
+        return path(fs, bytes);
+    }
+
     static NameCodec of(FileSystem fs) {
-        return fs == FileSystems.getDefault() && fs.getSeparator().equals("/") ? new Platform() : new Utf8();
+        return fs == FileSystems.getDefault() && fs.getSeparator().equals("/") ? Platform.THE : new Utf8();
     }
 
     private static boolean ascii(CharSequence text) {
@@ -74,7 +85,11 @@ abstract class NameCodec {
 
     /** The platform's file system: bytes kept exact whatever the locale. */
     private static final class Platform extends NameCodec {
+        /** One for the process: the targets it keeps serve every tree on the platform's file system. */
+        static final Platform THE = new Platform();
+
         private final Charset charset = platformCharset();
+        private final ReadTargets read = new ReadTargets();
 
         private static Charset platformCharset() {
             try {
@@ -105,8 +120,8 @@ abstract class NameCodec {
             byte[] all = percentDecoded(absolute.toUri().getRawPath());
             int from = path.isAbsolute() ? 0 : 1;
             int to = all.length;
-            if (to - from > 1 && all[to - 1] == '/') {
-                to--; // toUri marks an existing directory with a trailing slash
+            if (to - from > 1 && all[to - 1] == '/' && !path.toString().endsWith("/")) {
+                to--; // toUri marks an existing directory with a trailing slash (a link's target may have its own)
             }
             byte[] bytes = new byte[to - from];
             System.arraycopy(all, from, bytes, 0, bytes.length);
@@ -131,6 +146,42 @@ abstract class NameCodec {
             boolean absolute = bytes[0] == '/';
             Path viaUri = Path.of(URI.create("file://" + (absolute ? "" : "/") + percentEncoded(bytes)));
             return absolute ? viaUri : fs.getPath("/").relativize(viaUri);
+        }
+
+        /** A target's bytes, and its path kept if neither text nor a URI could make those bytes again. */
+        @Override
+        byte[] targetBytes(Path target) {
+            byte[] bytes = bytes(target);
+            if (!Arrays.equals(bytes(made(target.getFileSystem(), bytes)), bytes)) {
+                read.keep(bytes, target);
+            }
+            return bytes;
+        }
+
+        /** The path made of the bytes where it holds them all, else one read from a link, else the nearest. */
+        @Override
+        Path target(FileSystem fs, byte[] bytes) {
+            Path made = made(fs, bytes);
+            if (Arrays.equals(bytes(made), bytes)) {
+                return made;
+            }
+            Path read = this.read.find(bytes);
+            return read != null ? read : made;
+        }
+
+        /**
+         * The text's path of a target's bytes where it gives them back; else the URI's, which keeps every byte,
+         * '..' and a trailing '/' (the one added here is the one a URI's path loses), and loses only a run of
+         * '/', as text does. A relative target is read below "/" and taken from its first name on.
+         */
+        private Path made(FileSystem fs, byte[] bytes) {
+            Path path = path(fs, bytes);
+            if (Arrays.equals(bytes(path), bytes)) {
+                return path;
+            }
+            boolean absolute = bytes[0] == '/';
+            Path viaUri = Path.of(URI.create("file://" + (absolute ? "" : "/") + percentEncoded(bytes) + "/"));
+            return absolute ? viaUri : viaUri.subpath(0, viaUri.getNameCount());
         }
     }
 

@@ -28,10 +28,13 @@ import java.util.Set;
  */
 final class TreeDeleter {
 
-    private final LocalTree tree;
+    private final LocalPaths paths;
+    private final boolean posixModes;
 
-    TreeDeleter(LocalTree tree) {
-        this.tree = tree;
+    /** A deleter in the tree of {@code paths}, which gives its directories owner write access with POSIX modes. */
+    TreeDeleter(LocalPaths paths, boolean posixModes) {
+        this.paths = paths;
+        this.posixModes = posixModes;
     }
 
     /** Deletes the tree at {@code root}, which is {@code rel} in the local tree (failures are reported by it). */
@@ -107,7 +110,7 @@ final class TreeDeleter {
             RelPath where = rel;
             for (Path element : root.relativize(path)) {
                 if (!element.toString().isEmpty()) {
-                    where = where.resolve(tree.nameOf(element));
+                    where = where.resolve(paths.nameOf(element));
                 }
             }
             failed(where, e);
@@ -144,7 +147,7 @@ final class TreeDeleter {
                 }
                 names.sort(null);
                 for (Path child : names) {
-                    deleteEntry(dir, child, path.resolve(tree.nameOf(child)));
+                    deleteEntry(dir, child, path.resolve(paths.nameOf(child)));
                 }
             } catch (FileSystemException e) {
                 if (stillADirectory(parent, name)) {
@@ -210,7 +213,7 @@ final class TreeDeleter {
                             return FileVisitResult.TERMINATE;
                         }
                         try {
-                            Set<PosixFilePermission> writable = tree.posixModes()
+                            Set<PosixFilePermission> writable = posixModes
                                     ? AttributeWriter.ownerWritable(Files.getPosixFilePermissions(dir, LocalTree.NOFOLLOW))
                                     : null;
                             if (writable != null) {

@@ -73,12 +73,12 @@ final class SftpNames {
 
     /** A name the server listed (in wire form): its bytes. */
     static Name name(String wire) {
-        return Name.of(bytes(wire), wire);
+        return Name.of(bytes(wire));
     }
 
     /** A link target the server read (in wire form). */
     static LinkTarget target(String wire) {
-        return LinkTarget.of(bytes(wire), null);
+        return LinkTarget.of(bytes(wire));
     }
 
     /** A sibling of {@code path} with a fresh temporary name (ASCII only). */
