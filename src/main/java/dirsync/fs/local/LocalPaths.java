@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * The cache holds the paths of recent {@code RelPath}s: those of the entries of the directories just listed
  * (the listing's own paths, which a pass asks for again to hash, examine or replace an entry), and those made
  * here, so that a directory is resolved once. A fixed number of slots, each chosen by the path's hash and
- * overwritten by the next path that hashes there; a slot holds an immutable pair, written and read without a
- * lock: a thread that misses a pair another thread wrote makes the same path again.
+ * overwritten by the next path that hashes there; a slot holds an immutable record, written and read without a
+ * lock: a thread that misses a record another thread wrote makes the same path again.
  */
 final class LocalPaths {
 
