@@ -1,6 +1,5 @@
 package dirsync.sync;
 
-import dirsync.fs.RelPath;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +22,7 @@ final class DeletionPhase {
         for (DeletionGuard guard : guards) {
             refusal = guard.refusal(pass, plan);
             if (refusal.isPresent()) {
-                pass.report().record(Operation.ERROR, Texts.DELETED_NOTHING, RelPath.ROOT, " " + refusal.get());
+                pass.report().passError(Texts.DELETED_NOTHING, refusal.get());
                 break;
             }
         }

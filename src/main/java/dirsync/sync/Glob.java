@@ -23,7 +23,8 @@ final class Glob {
             switch (c) {
                 case '\\' -> {
                     if (++i == glob.length()) {
-                        throw new PatternSyntaxException("No character to escape", glob, i - 1);
+                        throw new PatternSyntaxException("it ends in a lone backslash (two backslashes match a literal "
+                                + "one)", glob, i - 1);
                     }
                     literal(regex, glob.charAt(i));
                 }
@@ -39,7 +40,8 @@ final class Glob {
                 case '[' -> i = bracket(glob, i, regex);
                 case '{' -> {
                     if (inGroup) {
-                        throw new PatternSyntaxException("Cannot nest groups", glob, i);
+                        throw new PatternSyntaxException("the '{' at character " + (i + 1) + " is inside another "
+                                + "{...}, which cannot nest (a backslash before a '{' makes it literal)", glob, i);
                     }
                     regex.append("(?:(?:");
                     inGroup = true;
@@ -57,7 +59,8 @@ final class Glob {
             }
         }
         if (inGroup) {
-            throw new PatternSyntaxException("Missing '}'", glob, glob.length() - 1);
+            throw new PatternSyntaxException("a '{' has no closing '}' (a backslash before a '{' makes it "
+                    + "literal)", glob, glob.length() - 1);
         }
         return Pattern.compile(regex.append('$').toString(), Pattern.DOTALL);
     }
@@ -78,7 +81,8 @@ final class Glob {
                 return i;
             }
             if (c == '/') {
-                throw new PatternSyntaxException("Explicit 'name separator' in class", glob, i);
+                throw new PatternSyntaxException("the [...] at character " + (start + 1) + " holds a '/', which no "
+                        + "name has", glob, i);
             }
             if (c == '\\' || c == '[' || c == '&' || c == ']' || c == '^') {
                 regex.append('\\');
@@ -86,7 +90,8 @@ final class Glob {
             regex.append(c);
             first = false;
         }
-        throw new PatternSyntaxException("Missing ']'", glob, glob.length() - 1);
+        throw new PatternSyntaxException("the '[' at character " + (start + 1) + " has no closing ']' (a "
+                + "backslash before a '[' makes it literal)", glob, glob.length() - 1);
     }
 
     private static void literal(StringBuilder regex, char c) {

@@ -72,7 +72,22 @@ final class PassReport {
      */
     synchronized void passFailure(String what, Throwable cause) {
         counts.merge(Operation.ERROR, 1L, Long::sum);
-        LOG.error(line(Texts.error(what), RelPath.ROOT, ": " + LogText.reason(cause)));
+        LOG.error(prefix + what + ": " + LogText.escape(LogText.reason(cause)));
+    }
+
+    /**
+     * An error of the whole pass rather than of one entry, so no path: {@code <what> <why>}, e.g. "deleted
+     * nothing in the replica this pass: the source is empty ...". Not counted once the replica is lost, as
+     * {@link #record} does.
+     */
+    synchronized void passError(String what, String why) {
+        String line = prefix + what + " " + LogText.escape(why);
+        if (replicaLost.getAsBoolean()) {
+            LOG.debug(line + Texts.AFTER_LOSS);
+            return;
+        }
+        counts.merge(Operation.ERROR, 1L, Long::sum);
+        LOG.error(line);
     }
 
     private String line(String what, RelPath relative, String detail) {

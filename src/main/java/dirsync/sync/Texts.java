@@ -23,8 +23,8 @@ final class Texts {
     static final String LINK_ATTRIBUTES = "updated attributes of symlink";
     static final String KEPT_IN_BACKUP = "old version kept in backup";
     static final String MOVED_TO_BACKUP = " (moved to backup)";
-    static final String DELETED_NOTHING = "error: deleted nothing this pass:";
-    static final String SOURCE_CHANGING = "source changed during copy, retried next pass:";
+    static final String DELETED_NOTHING = "deleted nothing in the replica this pass:";
+    static final String SOURCE_CHANGING = "copy discarded, retried next pass:";
     static final String COPIED_AS_READ = "warning: copied as read, the copy may not match any single moment of the "
             + "source:";
     static final String VANISHED_BEFORE_COPY = "vanished from the source (or changed type) before it was copied:";
@@ -35,8 +35,8 @@ final class Texts {
     // Errors: "error: <what> <path>: <reason>"
     static final String CANNOT_READ_SOURCE_ROOT = "cannot read source directory";
     static final String CANNOT_USE_REPLICA_ROOT = "cannot use replica directory";
-    static final String CANNOT_REACH_REPLICA = "cannot reach replica";
-    static final String LOST_REPLICA = "lost the connection to replica";
+    static final String CANNOT_REACH_REPLICA = "cannot reach the replica";
+    static final String LOST_REPLICA = "lost the connection to the replica";
     /** After a failure that was not counted, since the replica was lost by then (debug level). */
     static final String AFTER_LOSS = " (not counted: the replica was lost)";
     static final String CANNOT_LIST_SOURCE = "cannot list source directory";
@@ -117,13 +117,13 @@ final class Texts {
     }
 
     static String overTheLimit(long total, long limit) {
-        return "it would delete " + total + " entries, more than --max-delete " + limit + " allows";
+        return "it would delete " + entries(total) + ", more than --max-delete " + limit + " allows";
     }
 
     /** The refusal that holds deletions back for {@code window}. */
     static String overTheWindowLimit(long total, long earlier, long limit, java.time.Duration window) {
-        return (earlier == 0 ? "it would delete " + total + " entries"
-                : "it would delete " + total + " entries, and the passes of the last " + window.toSeconds()
+        return (earlier == 0 ? "it would delete " + entries(total)
+                : "it would delete " + entries(total) + ", and the passes of the last " + window.toSeconds()
                 + " s deleted " + earlier) + ": more than --max-delete " + limit + " allows in " + window.toSeconds()
                 + " s; nothing is deleted for the next " + window.toSeconds() + " s (a restart with a higher "
                 + "--max-delete lets them through)";
@@ -133,14 +133,14 @@ final class Texts {
     static String heldAfterRefusal(long total, long limit, java.time.Duration window, java.time.Duration since) {
         java.time.Duration left = window.minus(since);
         long leftSeconds = left.toSeconds() + (left.toNanosPart() == 0 ? 0 : 1);
-        return "it would delete " + total + " entries, but deletions are held: a pass " + since.toSeconds()
+        return "it would delete " + entries(total) + ", but deletions are held: a pass " + since.toSeconds()
                 + " s earlier was refused (more than --max-delete " + limit + " allows in " + window.toSeconds()
                 + " s), and nothing is deleted for " + leftSeconds + " s more";
     }
 
     /** The detail of a copy's line: " (12 bytes)", or " (12 bytes, old version kept in backup)". */
     static String bytes(long count, boolean keptOld) {
-        return " (" + count + " bytes" + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
+        return " (" + LogText.count(count, "byte", "bytes") + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
     }
 
     static String linkDetail(Object target, boolean keptOld) {
@@ -158,10 +158,14 @@ final class Texts {
     }
 
     static String deletedBeforeTheStop(long count) {
-        return " (" + count + " entries inside deleted before the stop; the next pass deletes the rest)";
+        return " (" + entries(count) + " inside deleted before the stop; the next pass deletes the rest)";
     }
 
     static String entriesInside(long count) {
-        return " (" + count + " entries inside)";
+        return " (" + entries(count) + " inside)";
+    }
+
+    private static String entries(long count) {
+        return LogText.count(count, "entry", "entries");
     }
 }

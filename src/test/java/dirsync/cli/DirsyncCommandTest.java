@@ -320,7 +320,7 @@ class DirsyncCommandTest {
         Run refused = run(once(empty, replica, "60", log));
 
         assertThat(refused.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
-        assertThat(Files.readString(log)).contains("ERROR error: deleted nothing this pass: . the source is empty");
+        assertThat(Files.readString(log)).contains("ERROR deleted nothing in the replica this pass: the source is empty");
         assertThat(replica.resolve("a.txt")).hasContent("alpha");
         assertThat(replica.resolve("sub/b.txt")).hasContent("beta");
 
@@ -751,7 +751,8 @@ class DirsyncCommandTest {
                         "status file '/proc/self/status' is on a proc file system"),
                 mistake("backup directory under /proc", t -> withOptions(t, "--backup-dir", "/proc/dirsync-test"),
                         "backup directory '/proc/dirsync-test' would be created on a proc file system"),
-                mistake("bad exclude pattern", t -> withOptions(t, "--exclude", "[oops"), "exclude pattern", "'[oops'"),
+                mistake("bad exclude pattern", t -> withOptions(t, "--exclude", "[oops"), "exclude pattern", "'[oops'",
+                        "(a backslash before a '[' makes it literal)"),
                 mistake("missing exclude file", t -> withOptions(t, "--exclude-from", t.resolve("nope").toString()),
                         "cannot read exclude file"),
                 mistake("log size not a size", t -> withOptions(t, "--log-max-size", "lots"), "--log-max-size",

@@ -47,7 +47,8 @@ class DeleteWindowIT {
 
         List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as("no deletion at all").noneMatch(line -> line.contains(" INFO  deleted "));
-        assertThat(log).filteredOn(line -> line.contains("ERROR error: deleted nothing this pass"))
+        assertThat(log).filteredOn(line -> line.contains(
+                        "ERROR deleted nothing in the replica this pass: it would delete "))
                 .as("each refused pass says so").hasSizeGreaterThanOrEqualTo(4);
         assertThat(deleted).hasSize(115).allSatisfy(path -> assertThat(jar.replica().resolve(path)).exists());
         dirsync.process().destroy();

@@ -148,7 +148,7 @@ class SameHostSftpIT {
         periodic.remove("--once");
         JarRuns.Running running = jar.start("periodic", periodic);
         JarRuns.await(ONE_RUN, "a pass that cannot reach the server", () -> JarRuns.readString(jar.logFile())
-                .contains("cannot reach replica"), running::describe);
+                .contains("ERROR cannot reach the replica: "), running::describe);
 
         sshd.start();
         JarRuns.Finished stopped = running.awaitExit(ONE_RUN);

@@ -83,7 +83,7 @@ class SftpFaultsIT {
         Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
         assertThat(JarRuns.tempFiles(remote())).isEmpty();
         List<String> log = JarRuns.lines(jar.logFile());
-        assertThat(log).anyMatch(line -> line.contains("lost the connection to replica"));
+        assertThat(log).anyMatch(line -> line.contains("ERROR lost the connection to the replica: "));
         assertThat(log).anyMatch(line -> line.contains("reconnected to root@127.0.0.1:" + sshd.port()));
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
@@ -107,7 +107,7 @@ class SftpFaultsIT {
                 .contains("pass 1 ended early: ");
         assertThat(summary).contains(" errors=1 ");
         assertThat(passOne.stream().filter(line -> line.contains(" ERROR "))).singleElement().asString()
-                .contains("error: lost the connection to replica .: the connection to root@127.0.0.1:"
+                .contains(" ERROR lost the connection to the replica: the connection to root@127.0.0.1:"
                         + sshd.port() + " was lost: ");
         JarRuns.await(Duration.ofSeconds(120), "a pass after the kill", () -> JarRuns.lines(jar.logFile())
                 .stream().anyMatch(line -> line.matches(".* pass [2-9] finished: .* errors=0 .*")), dirsync::describe);
@@ -147,7 +147,7 @@ class SftpFaultsIT {
                 .contains("dirsync_last_success_time_seconds{replica=\"" + sshd.uri(remote()) + "\"} 0\n"),
                 dirsync::describe);
         Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
-        assertThat(JarRuns.readString(jar.logFile())).contains("cannot reach replica", "connected to root@");
+        assertThat(JarRuns.readString(jar.logFile())).contains("ERROR cannot reach the replica: ", "connected to root@");
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
     }

@@ -71,6 +71,13 @@ class ExcludesTest {
     }
 
     @Test
+    void anUnclosedBracketSaysWhereItIsAndHowALiteralOneIsWritten() {
+        assertThatThrownBy(() -> Excludes.of(List.of("[")))
+                .hasMessage("invalid exclude pattern '[': the '[' at character 1 has no closing ']' (a backslash "
+                        + "before a '[' makes it literal)");
+    }
+
+    @Test
     void anEmptyPatternIsRefused() {
         assertThatThrownBy(() -> Excludes.of(List.of("  "))).isInstanceOf(IllegalArgumentException.class);
     }

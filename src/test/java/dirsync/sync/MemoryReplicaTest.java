@@ -351,7 +351,7 @@ class MemoryReplicaTest {
 
         assertThat(lost.completed()).isFalse();
         assertThat(lost.errors()).as("errors: %s", errors).isEqualTo(1);
-        assertThat(errors).singleElement().asString().contains("lost the connection to replica",
+        assertThat(errors).singleElement().asString().startsWith("lost the connection to the replica: ").contains(
                 "Connection reset by peer");
         assertThat(lost.count(Operation.COPIED)).isLessThan(400);
         PassSummary next = sync();

@@ -195,8 +195,8 @@ class ScopedPassTest {
         PassSummary held;
         try (LogCapture log = new LogCapture()) {
             held = pass(mirror, PassScope.builder().directory(RelPath.of("b")));
-            assertThat(log.messages()).anySatisfy(line -> assertThat(line).contains("deleted nothing this pass",
-                    "it would delete 1 entries, but deletions are held: a pass 3599 s earlier was refused (more "
+            assertThat(log.messages()).anySatisfy(line -> assertThat(line).contains("deleted nothing in the replica this pass: "
+                    + "it would delete 1 entry, but deletions are held: a pass 3599 s earlier was refused (more "
                             + "than --max-delete 3 allows in 3600 s), and nothing is deleted for 1 s more"));
         }
 

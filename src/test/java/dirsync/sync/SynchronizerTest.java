@@ -618,7 +618,7 @@ class SynchronizerTest {
         assertThat(summary.completed()).isFalse();
         assertThat(summary.count(Operation.DELETED_DIRECTORY)).isZero();
         assertThat(log).as("what it did delete has its line").anySatisfy(line -> assertThat(line)
-                .startsWith("stopped while deleting directory gone (").contains(" entries inside deleted before the stop"));
+                .startsWith("stopped while deleting directory gone (").contains(" inside deleted before the stop"));
         sync();
         assertMirrored();
     }

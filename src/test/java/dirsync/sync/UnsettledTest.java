@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
+import dirsync.testing.LogCapture;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,17 @@ class UnsettledTest {
             Unsettled next = new Unsettled();
             assertThat(next.fromBytes(damaged)).as(Arrays.toString(damaged)).isFalse();
             assertThat(next.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void aFileFoundChangingSaysWhyOnce() {
+        Unsettled.Pass pass = new Unsettled().begin(false, false);
+        try (LogCapture log = new LogCapture()) {
+            pass.changing(new PassReport("", () -> false), RelPath.of("big.bin"), "source changed while it was copied");
+
+            assertThat(log.messages()).containsExactly(
+                    "copy discarded, retried next pass: big.bin (source changed while it was copied)");
         }
     }
 }

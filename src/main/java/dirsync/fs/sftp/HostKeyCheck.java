@@ -96,7 +96,10 @@ final class HostKeyCheck implements ServerKeyVerifier {
     }
 
     private String unknown(String key) {
-        String scan = "ssh-keyscan " + (target.port() == SshTarget.DEFAULT_PORT ? "" : "-p " + target.port() + " ")
+        // mkdir first: ">>" cannot create the file where its directory (often ~/.ssh) does not exist yet.
+        Path directory = knownHosts.file().toAbsolutePath().getParent();
+        String scan = (directory == null ? "" : "mkdir -p " + shown(directory) + " && ") + "ssh-keyscan "
+                + (target.port() == SshTarget.DEFAULT_PORT ? "" : "-p " + target.port() + " ")
                 + target.hostName() + " >> " + shown(knownHosts.file());
         return "the host key of " + where() + " is not known: " + key + "; if this is the server's fingerprint (ask"
                 + " its administrator, or run ssh-keygen -lf on its /etc/ssh/ssh_host_*_key.pub), add it with `"

@@ -87,7 +87,7 @@ class RemoteReplicaLossTest {
 
         assertThat(lost.completed()).isFalse();
         assertThat(lost.errors()).as("errors: %s", errors).isEqualTo(1);
-        assertThat(errors).singleElement().asString().matches("error: lost the connection to replica \\.: the "
+        assertThat(errors).singleElement().asString().matches("lost the connection to the replica: the "
                 + "connection to " + Pattern.quote("tester@127.0.0.1:" + SERVER.port()) + " was lost: \\S.*");
         assertThat(lost.count(dirsync.sync.Operation.COPIED)).isLessThan(600);
 

@@ -53,7 +53,7 @@ class SshConnectorHostKeyTest {
                 })
                 .hasMessageStartingWith("the host key of 127.0.0.1:" + SERVER.port() + " is not known:"
                         + " " + type + " " + fingerprint + ";")
-                .hasMessageContaining("`ssh-keyscan -p " + SERVER.port() + " 127.0.0.1 >> ~/.ssh/known_hosts`")
+                .hasMessageContaining("`mkdir -p ~/.ssh && ssh-keyscan -p " + SERVER.port() + " 127.0.0.1 >> ~/.ssh/known_hosts`")
                 .hasMessageContaining("--accept-new-host-key")
                 .message().doesNotContain("\n");
         assertThat(SERVER.keyChecks()).isEqualTo(offered);
