@@ -57,7 +57,10 @@ public final class WatchBench {
     }
 
     public static void main(String[] args) throws Throwable {
-        Map<String, byte[]> classes = compiled(ownDirectory().resolve("watchbench"));
+        Path benchDir = ownDirectory();
+        // The parts find the bench's files (the default jar) through this, not by reading the command line again.
+        System.setProperty("watchbench.dir", benchDir.toString());
+        Map<String, byte[]> classes = compiled(benchDir.resolve("watchbench"));
         ClassLoader parts = new ClassLoader(WatchBench.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {

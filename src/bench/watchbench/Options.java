@@ -36,7 +36,7 @@ final class Options {
     boolean keep;
 
     void parse(String[] args) {
-        benchDir = ownDirectory();
+        benchDir = Path.of(System.getProperty("watchbench.dir", "src/bench")).toAbsolutePath();
         jar = benchDir.resolve("../../target/dirsync.jar").normalize();
         rates.put(1.0, 60);
         rates.put(10.0, 300);
@@ -149,19 +149,5 @@ final class Options {
                       --keep            keep the work directory's trees at the end (default: delete them)
                 """);
         System.exit(rc);
-    }
-
-    /** The directory of this source file, from the command line of this JVM (java src/bench/WatchBench.java). */
-    private static Path ownDirectory() {
-        String[] args = ProcessHandle.current().info().arguments().orElse(new String[0]);
-        for (String a : args) {
-            if (a.endsWith("WatchBench.java")) {
-                Path p = Path.of(a).toAbsolutePath().getParent();
-                if (p != null) {
-                    return p;
-                }
-            }
-        }
-        return Path.of("src/bench").toAbsolutePath();
     }
 }
