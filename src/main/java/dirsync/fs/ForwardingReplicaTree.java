@@ -33,7 +33,7 @@ public abstract class ForwardingReplicaTree extends ForwardingSourceTree impleme
     }
 
     @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+    public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         return delegate().installFile(source, path, expected, expectedMd5, work);
     }

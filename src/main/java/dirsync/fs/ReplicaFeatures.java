@@ -87,12 +87,12 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
     public interface GroupCommit {
         /**
          * {@link ReplicaTree#installFile} begun on this thread and perhaps ended on another: the copy is written and
-         * verified here (what goes wrong so far is thrown), and the stage completes with the bytes copied once the
-         * file has its name, or fails as installFile would throw. The tree renames files once their shared sync is
-         * done, while this thread goes on to the next file.
+         * verified here (what goes wrong so far is thrown), and the stage completes with what was installed once
+         * the file has its name (after the sync that made it durable), or fails as installFile would throw. The tree
+         * renames files once their shared sync is done, while this thread goes on to the next file.
          */
-        CompletableFuture<Long> installFileAside(SourceTree source, RelPath path, Entry expected, Work work)
-                throws IOException;
+        CompletableFuture<ReplicaTree.Installed> installFileAside(SourceTree source, RelPath path, Entry expected,
+                                                                  Work work) throws IOException;
     }
 
     /** The {@code user.*} extended attributes. */

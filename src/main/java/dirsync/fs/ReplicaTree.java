@@ -30,12 +30,22 @@ public interface ReplicaTree extends SourceTree {
      * (and owner and extended attributes, as far as this tree carries them).
      * The copy is verified (the source's size, modification and change time before and after; and its MD5
      * against {@code expectedMd5} if the pass already hashed the source) and made durable before it takes the
-     * name. Returns the number of bytes copied.
+     * name. Returns what was installed.
      *
      * @throws SourceChangedException if the source changed before or during the copy; nothing was installed
      */
-    long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+    Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException;
+
+    /**
+     * What {@link #installFile} put in place: {@code bytes} copied; {@code source}, the state the source file was in
+     * before its copy and still was after it (so the copy holds exactly its content); and {@code replica}, the
+     * state of the file that took the name as the tree saw it right after it did (a local tree reads it back; a
+     * remote one tells what its listing will show), or null where the tree cannot tell it: a dry run, or a read back
+     * that did not find exactly the file installed. The pass makes the pair a verified fact of its hash memory.
+     */
+    record Installed(long bytes, Entry source, Entry replica) {
+    }
 
     /**
      * {@link #installFile} for a source file that never holds still ({@code --copy-unsettled}): copies what it reads

@@ -48,17 +48,20 @@ final class Changes {
             pass.unsettled().copiedAsRead(pass.report(), path, copy.sourceChanged());
             return;
         }
-        long bytes = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
-        copied(operation, what, path, bytes, kept);
+        ReplicaTree.Installed copy = pass.replica().installFile(pass.source(), path, source, sourceMd5, pass.work());
+        copied(operation, what, path, copy, kept);
     }
 
     /**
      * The line of a file copied into place (here, or by a copier thread whose action never came up), its source
-     * unchanged all along: settled.
+     * unchanged all along: settled, and a verified pair of the hash memory (which holds it to its rules).
      */
-    void copied(Operation operation, String what, RelPath path, long bytes, boolean keptOld) {
-        line(operation, what, path, bytes, keptOld);
+    void copied(Operation operation, String what, RelPath path, ReplicaTree.Installed copy, boolean keptOld) {
+        line(operation, what, path, copy.bytes(), keptOld);
         pass.unsettled().settled(path);
+        if (pass.memory() != null && copy.replica() != null) {
+            pass.memory().learnInstalled(copy.source(), copy.replica(), pass.startedAt());
+        }
     }
 
     private void line(Operation operation, String what, RelPath path, long bytes, boolean keptOld) {

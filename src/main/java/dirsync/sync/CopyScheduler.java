@@ -8,6 +8,7 @@ import dirsync.fs.OutOfSpaceException;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaFeatures;
+import dirsync.fs.ReplicaTree;
 import dirsync.fs.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,9 +95,9 @@ final class CopyScheduler {
             PassContext pass = changes.pass();
             List<SpaceRetry> outOfSpace = new ArrayList<>();
             for (Started copy : started.values()) {
-                Long bytes = copy.future.handle((copied, failure) -> copied).join();
-                if (bytes != null) {
-                    changes.copied(copy.file.operation(), copy.file.what(), copy.path, bytes,
+                ReplicaTree.Installed installed = copy.future.handle((done, failure) -> done).join();
+                if (installed != null) {
+                    changes.copied(copy.file.operation(), copy.file.what(), copy.path, installed,
                             copy.file.replaced() != null && pass.backups().active());
                 } else if (copy.claimed && !pass.cancellation().isRequested()) {
                     Exception failure = failureOf(copy);
@@ -151,8 +152,9 @@ final class CopyScheduler {
             if (!retry.kept()) {
                 pass.backups().keepBeforeReplacing(retry.path(), file.replaced());
             }
-            long bytes = pass.replica().installFile(pass.source(), retry.path(), file.source(), null, pass.work());
-            changes.copied(file.operation(), file.what(), retry.path(), bytes,
+            ReplicaTree.Installed installed =
+                    pass.replica().installFile(pass.source(), retry.path(), file.source(), null, pass.work());
+            changes.copied(file.operation(), file.what(), retry.path(), installed,
                     file.replaced() != null && pass.backups().active());
             return true;
         } catch (CancellationException stop) {
@@ -171,10 +173,10 @@ final class CopyScheduler {
         private final FileCopy file;
         private final RelPath path;
         private final AtomicBoolean kept;
-        private final CompletableFuture<Long> future;
+        private final CompletableFuture<ReplicaTree.Installed> future;
         private boolean claimed;
 
-        Started(FileCopy file, RelPath path, AtomicBoolean kept, CompletableFuture<Long> future) {
+        Started(FileCopy file, RelPath path, AtomicBoolean kept, CompletableFuture<ReplicaTree.Installed> future) {
             this.file = file;
             this.path = path;
             this.kept = kept;
@@ -214,8 +216,8 @@ final class CopyScheduler {
      * Installs a copy, renamed into place at once or, where the replica makes files durable together, once their
      * shared sync is done.
      */
-    private static CompletableFuture<Long> installed(PassContext pass, RelPath path, Entry source, Work work)
-            throws IOException {
+    private static CompletableFuture<ReplicaTree.Installed> installed(PassContext pass, RelPath path, Entry source,
+                                                                      Work work) throws IOException {
         Optional<ReplicaFeatures.GroupCommit> group = pass.replica().features().groupCommit();
         if (group.isPresent()) {
             return group.get().installFileAside(pass.source(), path, source, work);

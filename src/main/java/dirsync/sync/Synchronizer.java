@@ -135,7 +135,8 @@ public final class Synchronizer {
             PassContext pass = new PassContext(source, replica, options, report, stopOrLost, started,
                     new Backups(backup, stopOrLost),
                     new HardLinks(options.hardLinks() ? features.hardLinks() : Optional.empty()),
-                    new Work(stopOrLost, md5, progress), settling);
+                    new Work(stopOrLost, md5, progress), settling,
+                    options.compare() == SyncOptions.Compare.QUICK ? null : verified);
             Walk.run(pass, step, guards, scope);
         } catch (IOException unreachable) {
             report.passFailure(Texts.CANNOT_REACH_REPLICA, unreachable);

@@ -15,6 +15,32 @@ import java.time.Instant;
  * file never matches an old fact; and a file that changed so close to its hashing that a coarse clock could
  * hide it (within {@link #RACY} of the pass's start) is not remembered at all, as git does with its index.
  *
+ * <p>A file the pass copies is a fact too, learned at copy time ({@link #learnInstalled}), so that the pass after
+ * a copy reads nothing either. The copy itself is the verification: it wrote every byte it read, from a source
+ * file found in the very same state (size, times, identity) before and after the read; the fact joins that state
+ * to the replica file's state right after it took its name. The rules:
+ * <ul>
+ *   <li>A source that changed while it was copied is never learned: its copy is refused and installs nothing; one
+ *   copied as read ({@code --copy-unsettled}), installed though it changed, is not learned either. The source is
+ *   held to the racy rule above, like any side.</li>
+ *   <li>The replica file's state is the one read back right after the rename (the same inode as the file written,
+ *   with the size copied and the modification time given), or over SFTP, which has no inode or change time, the
+ *   state its listing shows for the size written and the time set. Its change time is always "now": the racy rule
+ *   would refuse every copy. Instead its modification time (the source's, settled) must be at least {@link #RACY}
+ *   from the pass start and from that change time. Then any later write to it is seen: it moves the change time,
+ *   or, within the same tick of the file system's clock as the read back, it moves the modification time to that
+ *   tick, far from the one learned. What remains unseen is deliberate: a rewrite that keeps the size and sets the
+ *   modification time back to the very nanosecond dirsync gave it, made between the rename and the end of that
+ *   tick (a few milliseconds), or a write into dirsync's own temporary file (owner-only, a random name) before
+ *   dirsync sets its time; no stat can tell either, and {@code --no-hash-cache} hashes every pass. (An identity
+ *   whose change time is its modification time, as over SFTP, is held to the pass start alone, as a listed pair
+ *   is: see the SFTP tree for what that trust rests on.)</li>
+ *   <li>Only a copy that took its name is learned: a dry run installs nothing, a failed copy is not installed. A
+ *   copy made durable by a shared sync is learned once renamed, after that sync. Were the rename itself lost in a
+ *   crash, the name would show the old file or none: another inode, another state, which the fact does not
+ *   describe.</li>
+ * </ul>
+ *
  * <p>Facts not met again during a completed pass are forgotten, so memory follows the tree: 32 bytes a pair,
  * at most half the table full. Not thread-safe: the pass thread alone uses it.
  */
@@ -83,9 +109,30 @@ final class VerifiedPairs {
 
     private static boolean settled(Entry entry, Instant passStarted) {
         Instant changed = entry.identity().changed().toInstant();
-        Instant modified = entry.modified().toInstant();
-        boolean modifiedNearStart = modified.isAfter(passStarted.minus(RACY)) && modified.isBefore(passStarted.plus(RACY));
-        return changed.isBefore(passStarted.minus(RACY)) && !modifiedNearStart;
+        return changed.isBefore(passStarted.minus(RACY)) && !near(entry.modified().toInstant(), passStarted);
+    }
+
+    /**
+     * Remembers a copy this pass installed: {@code source} in the state it had all through its copy, {@code replica}
+     * as installed (see the class comment for the rules and what they rest on).
+     */
+    void learnInstalled(Entry source, Entry replica, Instant passStarted) {
+        long[] fingerprint = fingerprint(source, replica);
+        if (fingerprint != null && settled(source, passStarted) && settledAsInstalled(replica, passStarted)) {
+            current = current.with(fingerprint);
+        }
+    }
+
+    private static boolean settledAsInstalled(Entry replica, Instant passStarted) {
+        Instant modified = replica.modified().toInstant();
+        Instant changed = replica.identity().changed().toInstant();
+        boolean ownChangeTime = !changed.equals(modified);
+        return !near(modified, passStarted) && !(ownChangeTime && near(modified, changed));
+    }
+
+    /** Whether {@code time} is less than {@link #RACY} from {@code moment}, either way. */
+    private static boolean near(Instant time, Instant moment) {
+        return time.isAfter(moment.minus(RACY)) && time.isBefore(moment.plus(RACY));
     }
 
     /** After a completed pass only the facts it met survive; after an interrupted one, all are kept. */

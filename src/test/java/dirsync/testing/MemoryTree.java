@@ -228,7 +228,7 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     }
 
     @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+    public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         connected();
         if (fullFor.computeIfPresent(path.toString(), (full, left) -> left - 1) != null
@@ -261,7 +261,7 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
             requireWritable(parent, path);
             replaceNonDirectory(parent, path, new FileNode(copy, expected.permissions(), expected.modified()));
         }
-        return copy.length;
+        return new Installed(copy.length, before, null); // no identities here: nothing for the hash memory
     }
 
     /** What a local replica's copy as read does: at most the size the source has as it begins, whatever it does. */

@@ -109,9 +109,9 @@ public final class DryRunReplica extends ForwardingReplicaTree {
     }
 
     @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work) {
+    public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work) {
         removed.remove(path);
-        return expected.size();
+        return new Installed(expected.size(), expected, null); // nothing installed: no state to learn
     }
 
     @Override

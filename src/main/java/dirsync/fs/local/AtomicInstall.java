@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Puts files and links into a local tree so that a name always shows its old or its complete new content: each
@@ -40,16 +41,20 @@ final class AtomicInstall {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final LocalPaths paths;
+    private final EntryReader reader;
     private final AttributeWriter attributes;
     private final boolean extendedAttributes;
     private final Durability durability;
 
     /**
      * Installs into the tree of {@code paths}, giving each copy the attributes {@code attributes} writes and, if
-     * {@code extendedAttributes}, its source's {@code user.*} attributes, made durable by {@code durability}.
+     * {@code extendedAttributes}, its source's {@code user.*} attributes, made durable by {@code durability};
+     * {@code reader} reads each installed file back, for the hash memory.
      */
-    AtomicInstall(LocalPaths paths, AttributeWriter attributes, boolean extendedAttributes, Durability durability) {
+    AtomicInstall(LocalPaths paths, EntryReader reader, AttributeWriter attributes, boolean extendedAttributes,
+                  Durability durability) {
         this.paths = paths;
+        this.reader = reader;
         this.attributes = attributes;
         this.extendedAttributes = extendedAttributes;
         this.durability = durability;
@@ -60,7 +65,8 @@ final class AtomicInstall {
         return durability.filesAtOnce();
     }
 
-    long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
+    ReplicaTree.Installed file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException {
         return awaitInstalled(fileAside(source, rel, expected, expectedMd5, work));
     }
 
@@ -69,10 +75,10 @@ final class AtomicInstall {
      * file has its name (perhaps on another thread, after a sync shared with other files), or fails; either way no
      * temporary file is left. Throws what goes wrong before the hand-over.
      */
-    CompletableFuture<Long> fileAside(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work)
-            throws IOException {
+    CompletableFuture<ReplicaTree.Installed> fileAside(SourceTree source, RelPath rel, Entry expected,
+                                                       byte[] expectedMd5, Work work) throws IOException {
         Entry before = SourceChangedException.requireAsListed(source, rel, expected);
-        return aside(source, rel, expected, (in, out, temp, durable) -> {
+        return aside(source, rel, before, expected, (in, out, temp, durable) -> {
             long copied = ByteCopy.transfer(in, out, before.size(), work);
             in.close(); // read: the source need not stay open while the copy waits for the disk
             durable.written(temp, out);
@@ -88,7 +94,7 @@ final class AtomicInstall {
     ReplicaTree.AsRead fileAsRead(SourceTree source, RelPath rel, Entry expected, Work work) throws IOException {
         Entry before = SourceChangedException.requireRegularFile(source, rel);
         boolean[] changed = new boolean[1];
-        long bytes = awaitInstalled(aside(source, rel, expected, (in, out, temp, durable) -> {
+        long bytes = awaitInstalled(aside(source, rel, before, expected, (in, out, temp, durable) -> {
             MessageDigest written = Md5.newDigest();
             long copied = ByteCopy.hashing(in, out, before.size(), written, work);
             in.close();
@@ -98,7 +104,7 @@ final class AtomicInstall {
             }
             changed[0] = !SourceChangedException.unchangedSince(source, rel, before, copied);
             return copied;
-        }));
+        })).bytes();
         return new ReplicaTree.AsRead(bytes, changed[0]);
     }
 
@@ -110,14 +116,15 @@ final class AtomicInstall {
 
     /**
      * The copy written by {@code content} under a temporary name, given the extended attributes and attributes of
-     * the file it copies, and handed to the durability, which renames it once it is durable. A lack of space, found
-     * here or on the way to the name, is an {@link dirsync.fs.OutOfSpaceException}.
+     * the file it copies, and handed to the durability, which renames it once it is durable and reads it back. A
+     * lack of space, found here or on the way to the name, is an {@link dirsync.fs.OutOfSpaceException}.
+     * {@code before}: the source's state as the copy began.
      */
-    private CompletableFuture<Long> aside(SourceTree source, RelPath rel, Entry expected, Content content)
-            throws IOException {
+    private CompletableFuture<ReplicaTree.Installed> aside(SourceTree source, RelPath rel, Entry before,
+                                                           Entry expected, Content content) throws IOException {
         Path target = paths.of(rel);
         Path temp = temporarySibling(target);
-        CompletableFuture<Long> installed = null;
+        CompletableFuture<ReplicaTree.Installed> installed = null;
         try {
             Durability.Copy durable = durability.begin();
             try {
@@ -131,12 +138,15 @@ final class AtomicInstall {
                     }
                     attributes.set(temp, expected);
                 }
+                AtomicReference<Entry> asInstalled = new AtomicReference<>();
                 installed = durable.whenDurable(() -> {
+                    Entry written = stateOf(temp, rel);
                     replace(temp, target); // its content is on disk before it takes the name
+                    asInstalled.set(readBack(target, rel, written, copied, expected));
                     return copied;
                 }).handle((bytes, failure) -> {
                     if (failure == null) {
-                        return bytes;
+                        return new ReplicaTree.Installed(bytes, before, asInstalled.get());
                     }
                     deleteQuietly(temp);
                     throw SpaceErrors.platform().typedStage(failure); // a full disk found by the sync or rename
@@ -156,8 +166,42 @@ final class AtomicInstall {
         }
     }
 
+    /**
+     * The state of the temporary file about to take the name (what its read back must find under the name), or null
+     * where the tree tells no identities or it cannot be read.
+     */
+    private Entry stateOf(Path temp, RelPath rel) {
+        try {
+            Entry written = reader.examine(temp, rel.name());
+            return written.identity().known() ? written : null;
+        } catch (IOException unknown) {
+            return null;
+        }
+    }
+
+    /**
+     * The file under the name just installed, read back right after the rename (which moved its change time): its
+     * state, if it is the very file written ({@code written}, the same device and inode) with the size copied and
+     * the modification time it was given; else null, and the hash memory learns nothing of it. (A read back that
+     * fails does not fail the install, which is done.)
+     */
+    private Entry readBack(Path target, RelPath rel, Entry written, long copied, Entry expected) {
+        if (written == null) {
+            return null;
+        }
+        try {
+            Entry now = reader.examine(target, rel.name());
+            boolean asWritten = now.is(EntryKind.FILE) && now.identity().sameFile(written.identity())
+                    && now.size() == copied && now.modified().equals(expected.modified());
+            return asWritten ? now : null;
+        } catch (IOException unknown) {
+            return null;
+        }
+    }
+
     /** What an installation ended with, as if it had run on this thread. */
-    private static long awaitInstalled(CompletableFuture<Long> installation) throws IOException {
+    private static ReplicaTree.Installed awaitInstalled(CompletableFuture<ReplicaTree.Installed> installation)
+            throws IOException {
         try {
             return installation.join();
         } catch (CompletionException e) {

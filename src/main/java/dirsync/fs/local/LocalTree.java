@@ -65,7 +65,7 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
         boolean posix = views.contains("posix");
         this.capabilities = new Capabilities(true, posix, true, unixView, true);
         this.attributes = new AttributeWriter(ownership, unixView, posix);
-        this.install = new AtomicInstall(paths, attributes, extendedAttributes, durability);
+        this.install = new AtomicInstall(paths, reader, attributes, extendedAttributes, durability);
         this.deleter = new TreeDeleter(paths, posix);
         this.backups = new BackupMover(deleter);
         // As many writers as the way files reach the disk (its Durability) makes best use of.
@@ -152,14 +152,14 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
     }
 
     @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+    public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         return install.file(source, path, expected, expectedMd5, work);
     }
 
     @Override
-    public CompletableFuture<Long> installFileAside(SourceTree source, RelPath path, Entry expected, Work work)
-            throws IOException {
+    public CompletableFuture<Installed> installFileAside(SourceTree source, RelPath path, Entry expected,
+                                                         Work work) throws IOException {
         return install.fileAside(source, path, expected, null, work);
     }
 

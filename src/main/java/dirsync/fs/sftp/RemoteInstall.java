@@ -27,23 +27,32 @@ final class RemoteInstall {
 
     private final Channels channels;
     private final SftpNames names;
+    /** The "device" of the tree's file identities (see {@link SftpEntries}). */
+    private final long treeId;
 
-    RemoteInstall(Channels channels, SftpNames names) {
+    RemoteInstall(Channels channels, SftpNames names, long treeId) {
         this.channels = channels;
         this.names = names;
+        this.treeId = treeId;
     }
 
-    long file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work) throws IOException {
+    /**
+     * Installs a copy; what it returns has the replica file in the state the tree's listing shows it once SETSTAT
+     * and the rename succeeded (SFTP has no inode or change time to read back).
+     */
+    ReplicaTree.Installed file(SourceTree source, RelPath rel, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException {
         requireDurableRename();
         Entry before = SourceChangedException.requireAsListed(source, rel, expected);
         // The MD5 of the bytes as they are sent: SSH's MAC guards them on the way, fsync on the server's disk.
         MessageDigest digest = expectedMd5 == null ? null : Md5.newDigest();
-        return install(source, rel, expected, Long.MAX_VALUE, digest, work, (temp, copied) -> {
+        long bytes = install(source, rel, expected, Long.MAX_VALUE, digest, work, (temp, copied) -> {
             SourceChangedException.requireUnchangedSince(source, rel, before, copied);
             if (digest != null && !Arrays.equals(digest.digest(), expectedMd5)) {
                 throw new SourceChangedException("copy does not match the source's MD5");
             }
         });
+        return new ReplicaTree.Installed(bytes, before, SftpEntries.installed(treeId, rel, bytes, expected));
     }
 
     /**

@@ -50,10 +50,25 @@ final class SftpEntries {
         } else if (attributes.isDirectory()) {
             return Entry.directory(name, modified, permissions(attributes.getPermissions()));
         } else if (attributes.isRegularFile()) {
-            return Entry.file(name, attributes.getSize(), modified, permissions(attributes.getPermissions()))
-                    .withIdentity(new Entry.Identity(tree, pathId(path), lastWrite(modified), 1));
+            return file(tree, path, name, attributes.getSize(), modified, permissions(attributes.getPermissions()));
         }
         return Entry.special(name, modified);
+    }
+
+    private static Entry file(long tree, RelPath path, Name name, long size, FileTime modified,
+                              Set<PosixFilePermission> permissions) {
+        return Entry.file(name, size, modified, permissions)
+                .withIdentity(new Entry.Identity(tree, pathId(path), lastWrite(modified), 1));
+    }
+
+    /**
+     * The entry a listing gives for the file just installed at {@code path} with {@code size} bytes and
+     * {@code expected}'s mode and time (in whole seconds, as SETSTAT gave it): what the hash memory learns it by,
+     * without a request more. Should the server keep another time (a file system with a coarser one), the listing
+     * shows another state, and the pair is only hashed again.
+     */
+    static Entry installed(long tree, RelPath path, long size, Entry expected) {
+        return file(tree, path, path.name(), size, ofSeconds(seconds(expected.modified())), expected.permissions());
     }
 
     /**

@@ -69,7 +69,7 @@ public final class SftpTree implements ReplicaTree {
         this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), true,
                 channels.first().offers(RemoteCalls.FSYNC));
         this.treeId = SftpEntries.treeId(description);
-        this.install = new RemoteInstall(channels, names);
+        this.install = new RemoteInstall(channels, names, treeId);
         this.deleter = new RemoteDeleter(channels, names);
         this.description = description;
     }
@@ -224,7 +224,7 @@ public final class SftpTree implements ReplicaTree {
     }
 
     @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+    public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         return install.file(source, path, expected, expectedMd5, work);
     }

@@ -74,7 +74,7 @@ class SftpTreeTest {
 
     private long install(String path, byte[] md5) throws IOException {
         RelPath rel = RelPath.of(path);
-        return tree.installFile(source, rel, source.examine(rel), md5, work());
+        return tree.installFile(source, rel, source.examine(rel), md5, work()).bytes();
     }
 
     private List<String> names() throws IOException {

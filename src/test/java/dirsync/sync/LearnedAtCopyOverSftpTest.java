@@ -1,0 +1,113 @@
+package dirsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.sftp.SftpTree;
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a pass copies to a real OpenSSH server is a verified pair of the hash memory: the pass (and the run) after a
+ * copy reads nothing back over the network, and a rewrite on the server since is still caught.
+ */
+class LearnedAtCopyOverSftpTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Instant LAST_YEAR = Instant.parse("2025-01-01T00:00:00Z");
+    /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
+    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    @TempDir
+    Path temp;
+
+    private Path source;
+    private Path replica;
+    private SshClient client;
+
+    @BeforeEach
+    void layOut() throws Exception {
+        source = Files.createDirectory(temp.resolve("source"));
+        replica = temp.resolve("replica");
+        Trees.at(source).file("a", "alpha").file("d/b", "beta").mtime("a", LAST_YEAR).mtime("d/b", LAST_YEAR);
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
+        client.start();
+    }
+
+    @AfterEach
+    void close() {
+        client.stop();
+    }
+
+    private Synchronizer mirror() throws Exception {
+        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
+                .verify(TIMEOUT).getSession();
+        session.auth().verify(TIMEOUT);
+        SftpTree tree = SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
+                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD);
+    }
+
+    private static long hashed(Synchronizer mirror) {
+        PassSummary summary = mirror.runPass(Cancellation.NEVER);
+        assertThat(summary.errors()).isZero();
+        return mirror.progress().snapshot().bytesHashed();
+    }
+
+    @Test
+    void thePassAfterACopyReadsNothingBack() throws Exception {
+        Synchronizer mirror = mirror();
+        PassSummary copy = mirror.runPass(Cancellation.NEVER);
+
+        long next = hashed(mirror);
+
+        assertThat(copy.count(Operation.COPIED)).isEqualTo(2);
+        assertThat(next).isZero();
+        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+    }
+
+    @Test
+    void theRunAfterACopyReadsNothingBack() throws Exception {
+        Synchronizer copying = mirror();
+        hashed(copying);
+        Synchronizer next = mirror();
+
+        assertThat(next.importHashMemory(copying.exportHashMemory())).isTrue();
+
+        assertThat(hashed(next)).isZero();
+    }
+
+    @Test
+    void aReplicaFileRewrittenOnTheServerAfterItsCopyIsCaught() throws Exception {
+        Synchronizer mirror = mirror();
+        hashed(mirror);
+        Files.writeString(replica.resolve("a"), "ALPHA"); // the same size; the write moves the time to now
+
+        PassSummary repair = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(repair.count(Operation.UPDATED)).isEqualTo(1);
+        assertThat(replica.resolve("a")).hasContent("alpha");
+    }
+}
