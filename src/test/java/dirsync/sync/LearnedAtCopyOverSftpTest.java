@@ -49,7 +49,9 @@ class LearnedAtCopyOverSftpTest {
     void layOut() throws Exception {
         source = Files.createDirectory(temp.resolve("source"));
         replica = temp.resolve("replica");
-        Trees.at(source).file("a", "alpha").file("d/b", "beta").mtime("a", LAST_YEAR).mtime("d/b", LAST_YEAR);
+        // "d/b" has a time finer than the second SFTP v3 carries: its copy's is cut to the second.
+        Trees.at(source).file("a", "alpha").file("d/b", "beta").mtime("a", LAST_YEAR)
+                .mtime("d/b", LAST_YEAR.plusNanos(123_456_789));
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));

@@ -152,14 +152,6 @@ class LearnedAtCopyTest {
     }
 
     @Test
-    void withoutTheMemoryNothingIsLearned() {
-        Synchronizer synchronizer = mirror(SyncOptions.defaults().withRememberHashes(false), AHEAD);
-        hashedBy(synchronizer);
-
-        assertThat(hashedBy(synchronizer)).isEqualTo(2 * ALL_BYTES);
-    }
-
-    @Test
     void aCopyRefusedBecauseItsSourceChangedWhileReadLearnsNothingAndTheNextCopyIsTrusted() throws IOException {
         Path a = trees.source().resolve("a");
         // The same size and time each time: only the change time tells.
