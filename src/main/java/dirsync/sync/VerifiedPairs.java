@@ -18,7 +18,8 @@ import java.time.Instant;
  * <p>A file the pass copies is a fact too, learned at copy time ({@link #learnInstalled}), so that the pass after
  * a copy reads nothing either. The copy itself is the verification: it wrote every byte it read, from a source
  * file found in the very same state (size, times, identity) before and after the read; the fact joins that state
- * to the replica file's state right after it took its name. The rules:
+ * to the replica file's state right after it took its name. (No MD5 is computed for it: a fact holds states, not
+ * hashes.) The rules:
  * <ul>
  *   <li>A source that changed while it was copied is never learned: its copy is refused and installs nothing; one
  *   copied as read ({@code --copy-unsettled}), installed though it changed, is not learned either. The source is
