@@ -79,6 +79,7 @@ class LauncherAotCacheIT {
         once("first");
         once("second");
         List<String> made = names(cache);
+        assertThat(made).singleElement().asString().matches(CACHE);
 
         once("third");
 
