@@ -169,6 +169,39 @@ class LauncherAotCacheIT {
     }
 
     @Test
+    void versionOrHelpRecordsNothing() throws Exception {
+        for (String option : List.of("--version", "--help")) {
+            JarRuns.Finished run = jar.run(option, TIMEOUT, List.of("env", "JAVA_HOME=" + java25,
+                    "DIRSYNC_CACHE_DIR=" + cache, launcher.toString(), option));
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+            assertThat(run.stderr()).as(run.describe()).isEmpty();
+        }
+
+        assertThat(Files.exists(cache) ? names(cache) : List.of()).isEmpty();
+    }
+
+    @Test
+    void runsStartedTogetherEachFinishAndTheNextMakesOneCache() throws Exception {
+        List<JarRuns.Running> running = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            running.add(jar.start("together-" + i, List.of("env", "JAVA_HOME=" + java25, "DIRSYNC_CACHE_DIR=" + cache,
+                    "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog, launcher.toString(), "--once",
+                    jar.source().toString(), jar.tmp().resolve("replica-" + i).toString(), "1",
+                    jar.tmp().resolve("log-" + i).toString())));
+        }
+        for (JarRuns.Running run : running) {
+            JarRuns.Finished finished = run.awaitExit(TIMEOUT);
+            assertThat(finished.exitCode()).as(finished.describe()).isZero();
+            assertThat(finished.stderr()).as(finished.describe()).isEmpty();
+        }
+
+        once("after");
+
+        assertThat(Files.readString(classLog)).contains(MAIN_FROM_CACHE);
+        assertThat(names(cache)).singleElement().asString().matches(CACHE);
+    }
+
+    @Test
     void offMeansNoCache() throws Exception {
         once("first", "DIRSYNC_CDS=off");
         once("second", "DIRSYNC_CDS=off");
