@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java src/bench/StartupBench.java [--runs N] [--files N] [--work DIR] [-o FILE.csv]
- *     [--jdk HOME]... NAME=UNPACKED_DIST_DIR...
+ *     [--jdk HOME]... [--how HOW,...] NAME=UNPACKED_DIST_DIR...
  * </pre>
  *
  * Each NAME=DIR is an unpacked {@code dirsync-VERSION.tar.gz} ({@code DIR/bin/dirsync}, {@code DIR/lib/dirsync.jar}).
@@ -34,6 +34,25 @@ import java.util.stream.Stream;
  * clock around the child ({@code /usr/bin/time} included, ~1 ms); CPU is {@code /usr/bin/time}'s user + sys
  * (10 ms steps); classes are counted once per cell, in an extra untimed run with {@code -Xlog:class+load}
  * (for {@code launcher+cds} the archive's classes are counted by the {@code jar+cds} cell instead).
+ * {@code --how} runs only the ways named (default: all four).
+ *
+ * <p>What {@code launcher+cds} maps is whatever the build's launcher makes of that JDK: a dynamic archive, or (a
+ * launcher of issue 25 on JDK 25 and later) the AOT cache, recorded by the first untimed run and assembled by the
+ * second.
+ *
+ * <p>Anchor: {@code rsync -a SOURCE/ REPLICA/} of each tree, no change either (primed by an untimed copy), as one
+ * more cell of every round ({@code -/-/rsync/TREE}); the table's {@code x rsync} is a cell's median wall over the
+ * rsync cell's of the same tree.
+ *
+ * <p>Before and after (issue 25): build the before distribution from a commit and the after from the work tree,
+ * unpack both, and name both:
+ *
+ * <pre>
+ * git -C /work/main archive HEAD | tar -x -C /tmp/before &amp;&amp; (cd /tmp/before &amp;&amp; mvn -B -o -q package -DskipTests)
+ * mkdir /tmp/before/dist &amp;&amp; tar -xzf /tmp/before/target/dirsync-*.tar.gz -C /tmp/before/dist --strip-components=1
+ * (the same for the after build into /tmp/after/dist)
+ * java src/bench/StartupBench.java --runs 15 --how jar,launcher+cds before=/tmp/before/dist after=/tmp/after/dist
+ * </pre>
  */
 public final class StartupBench {
 
@@ -43,7 +62,7 @@ public final class StartupBench {
 
     record Cell(String build, Path dist, Path jdk, String how, String tree) {
         String jdkName() {
-            return jdk.getFileName().toString();
+            return jdk == null ? "-" : jdk.getFileName().toString();
         }
 
         String id() {
@@ -58,6 +77,7 @@ public final class StartupBench {
         Path csv = null;
         List<Path> jdks = new ArrayList<>();
         Map<String, Path> builds = new LinkedHashMap<>();
+        List<String> hows = HOWS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -65,11 +85,17 @@ public final class StartupBench {
                 case "--work" -> work = Path.of(args[++i]);
                 case "-o" -> csv = Path.of(args[++i]);
                 case "--jdk" -> jdks.add(Path.of(args[++i]).toRealPath());
+                case "--how" -> {
+                    hows = List.of(args[++i].split(","));
+                    if (!HOWS.containsAll(hows)) {
+                        throw new IllegalArgumentException("--how: some of " + HOWS);
+                    }
+                }
                 default -> {
                     int eq = args[i].indexOf('=');
                     if (eq < 1 || args[i].startsWith("-")) {
                         System.err.println("usage: java src/bench/StartupBench.java [--runs N] [--files N] [--work DIR]"
-                                + " [-o FILE.csv] [--jdk HOME]... NAME=UNPACKED_DIST_DIR...");
+                                + " [-o FILE.csv] [--jdk HOME]... [--how HOW,...] NAME=UNPACKED_DIST_DIR...");
                         System.exit(2);
                     }
                     builds.put(args[i].substring(0, eq), Path.of(args[i].substring(eq + 1)).toRealPath());
@@ -92,9 +118,12 @@ public final class StartupBench {
         makeTree(work.resolve("src-small"), files);
 
         List<Cell> cells = new ArrayList<>();
+        for (String tree : TREES) {
+            cells.add(new Cell("-", null, null, "rsync", tree));
+        }
         for (var build : builds.entrySet()) {
             for (Path jdk : jdks) {
-                for (String how : HOWS) {
+                for (String how : hows) {
                     for (String tree : TREES) {
                         cells.add(new Cell(build.getKey(), build.getValue(), jdk, how, tree));
                     }
@@ -124,16 +153,22 @@ public final class StartupBench {
             System.err.printf(Locale.ROOT, "round %d/%d done, load %.2f%n", round, runs, loads.get(loads.size() - 1));
         }
 
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-44s %6s %15s %8s %15s %s%n",
-                "cell (build/jdk/how/tree)", "wall", "wall min-max", "cpu", "cpu min-max", "classes"));
+        Map<String, Double> rsyncWall = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            if (cell.how().equals("rsync")) {
+                rsyncWall.put(cell.tree(), median(results.get(cell).stream().mapToDouble(x -> x[0]).sorted().toArray()));
+            }
+        }
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-44s %6s %15s %7s %8s %15s %s%n",
+                "cell (build/jdk/how/tree)", "wall", "wall min-max", "x rsync", "cpu", "cpu min-max", "classes"));
         StringBuilder rows = new StringBuilder("build,jdk,how,tree,run,wall_s,cpu_s\n");
         for (Cell cell : cells) {
             List<double[]> r = results.get(cell);
             double[] wall = r.stream().mapToDouble(x -> x[0]).sorted().toArray();
             double[] cpu = r.stream().mapToDouble(x -> x[1]).sorted().toArray();
-            table.append(String.format(Locale.ROOT, "%-44s %6.3f %7.3f-%-7.3f %8.2f %7.2f-%-7.2f %s%n", cell.id(),
-                    median(wall), wall[0], wall[wall.length - 1], median(cpu), cpu[0], cpu[cpu.length - 1],
-                    classes.get(cell)));
+            table.append(String.format(Locale.ROOT, "%-44s %6.3f %7.3f-%-7.3f %7.2f %8.2f %7.2f-%-7.2f %s%n",
+                    cell.id(), median(wall), wall[0], wall[wall.length - 1], median(wall) / rsyncWall.get(cell.tree()),
+                    median(cpu), cpu[0], cpu[cpu.length - 1], classes.get(cell)));
             for (int i = 0; i < r.size(); i++) {
                 rows.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.2f%n", cell.build(), cell.jdkName(),
                         cell.how(), cell.tree(), i + 1, r.get(i)[0], r.get(i)[1]));
@@ -156,7 +191,9 @@ public final class StartupBench {
         command.addAll(dirsync(cell, dir, jvmExtra));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out.txt").toFile());
-        environment(builder, cell, dir, jvmExtra);
+        if (!cell.how().equals("rsync")) {
+            environment(builder, cell, dir, jvmExtra);
+        }
         long start = System.nanoTime();
         Process process = builder.start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
@@ -174,6 +211,9 @@ public final class StartupBench {
 
     private static List<String> dirsync(Cell cell, Path dir, List<String> jvmExtra) {
         List<String> command = new ArrayList<>();
+        if (cell.how().equals("rsync")) {
+            return List.of("rsync", "-a", dir.getParent().resolve("src-" + cell.tree()) + "/", dir.resolve("replica") + "/");
+        }
         if (cell.how().startsWith("launcher")) {
             command.add(cell.dist().resolve("bin/dirsync").toString());
         } else {
@@ -208,6 +248,9 @@ public final class StartupBench {
     private static String countClasses(Cell cell, Path dir) throws Exception {
         if (cell.how().equals("launcher+cds")) {
             return "-"; // its options would be another archive's key: see jar+cds
+        }
+        if (cell.how().equals("rsync")) {
+            return "-";
         }
         Path log = dir.resolve("classes.txt");
         run(cell, dir, List.of("-Xlog:class+load:file=" + log), false);

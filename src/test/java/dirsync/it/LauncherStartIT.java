@@ -149,6 +149,19 @@ class LauncherStartIT {
         assertThat(first.stderr() + second.stderr()).isEmpty();
     }
 
+    /** A run that does no pass (often a new install's first) would make an archive of little use to the next. */
+    @Test
+    void versionOrHelpMakesNoArchive() throws Exception {
+        assumeBaseArchive();
+        for (String option : List.of("--version", "--help")) {
+            JarRuns.Finished run = jar.run(option, TIMEOUT, launcher(List.of(), option));
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+            assertThat(run.stderr()).as(run.describe()).isEmpty();
+        }
+
+        assertThat(Files.exists(cache) ? names(cache) : List.of()).isEmpty();
+    }
+
     @Test
     void offMeansNoArchive() throws Exception {
         assumeBaseArchive();
