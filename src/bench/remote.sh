@@ -32,9 +32,9 @@ usage: src/bench/remote.sh [options]
                         mem    the same again, with the memory the nomem run left
                         churn  10 changed + 10 added + 10 deleted (0.5% each of 2,000), with the memory of mem
                         big    one ${BIG_MIB} MiB file, first copy
-  -T, --tools "X..."  dirsync rsync rsync-c rclone rclone-nohash (default: $TOOLS; rsync-c runs in the nomem
-                      row only; rclone is the sftp backend's defaults, which run md5sum on the server for each file
-                      it uploads, rclone-nohash has disable_hashcheck: SFTP requests only)
+  -T, --tools "X..."  dirsync rsync rsync-c rclone rclone-nohash (default: all); rsync-c runs in the nomem row
+                      only; rclone is the sftp backend's defaults, which run md5sum on the server for each file it
+                      uploads (slow: a shell start each), rclone-nohash has disable_hashcheck (SFTP requests only)
   -n, --runs N        rounds (default $RUNS); each round runs every row, and in a row every tool, in turn
   -w, --work DIR      work directory (default $WORK, or \$BENCH_WORK)
       --dist DIR      unpacked distribution (DIR/bin/dirsync); default: target/dirsync-*.tar.gz unpacked into WORK/dist
