@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java src/bench/GenerateTree.java gen small|large|mixed DIR [--seed N] [--scale F]
+ *      [--files N] [--leaves N] [--tops N]
  * java src/bench/GenerateTree.java mutate rewrite|churn DIR [--seed N] [--percent P]
  * </pre>
  *
@@ -53,11 +54,15 @@ public final class GenerateTree {
         long seed = 42;
         double scale = 1.0;
         double percent = 1.0;
+        int[] shape = {-1, -1, -1}; // files, leaves, tops: -1 = from the scale
         for (int i = 3; i < args.length; i++) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--scale" -> scale = Double.parseDouble(args[++i]);
                 case "--percent" -> percent = Double.parseDouble(args[++i]);
+                case "--files" -> shape[0] = Integer.parseInt(args[++i]);
+                case "--leaves" -> shape[1] = Integer.parseInt(args[++i]);
+                case "--tops" -> shape[2] = Integer.parseInt(args[++i]);
                 default -> usage();
             }
         }
@@ -75,8 +80,8 @@ public final class GenerateTree {
                 }
                 Files.createDirectories(dir);
                 switch (args[1]) {
-                    case "small" -> g.small(dir, seed, scale);
-                    case "large" -> g.large(dir, seed, scale);
+                    case "small" -> g.small(dir, seed, scale, shape);
+                    case "large" -> g.large(dir, seed, scale, shape[0]);
                     case "mixed" -> g.mixed(dir, seed, scale);
                     default -> usage();
                 }
@@ -96,7 +101,8 @@ public final class GenerateTree {
     }
 
     private static void usage() {
-        die("usage: java GenerateTree.java gen small|large|mixed DIR [--seed N] [--scale F]\n"
+        die("usage: java GenerateTree.java gen small|large|mixed DIR [--seed N] [--scale F]"
+                + " [--files N] [--leaves N] [--tops N]\n"
                 + "       java GenerateTree.java mutate rewrite|churn DIR [--seed N] [--percent P]");
     }
 
@@ -107,11 +113,14 @@ public final class GenerateTree {
 
     // ---------------------------------------------------------------- trees
 
-    /** 50,000 x scale files of 1-16 KiB (uniform), in 500 x scale leaf directories under 20 x sqrt(scale) top ones. */
-    private void small(Path root, long seed, double scale) throws IOException {
-        int files = (int) Math.max(1, Math.round(50_000 * scale));
-        int leaves = (int) Math.max(1, Math.round(500 * scale));
-        int tops = (int) Math.max(1, Math.round(20 * Math.sqrt(scale)));
+    /**
+     * 50,000 x scale files of 1-16 KiB (uniform), in 500 x scale leaf directories under 20 x sqrt(scale) top ones;
+     * shape[0..2] (files, leaves, tops), where not -1, set those counts instead.
+     */
+    private void small(Path root, long seed, double scale, int[] shape) throws IOException {
+        int files = shape[0] > 0 ? shape[0] : (int) Math.max(1, Math.round(50_000 * scale));
+        int leaves = shape[1] > 0 ? shape[1] : (int) Math.max(1, Math.round(500 * scale));
+        int tops = shape[2] > 0 ? shape[2] : (int) Math.max(1, Math.round(20 * Math.sqrt(scale)));
         List<Path> dirs = new ArrayList<>(leaves);
         for (int i = 0; i < leaves; i++) {
             Path d = root.resolve(String.format("top%03d/leaf%05d", i % tops, i));
@@ -126,11 +135,11 @@ public final class GenerateTree {
         }
     }
 
-    /** 4 files of 1 GiB x scale. */
-    private void large(Path root, long seed, double scale) throws IOException {
+    /** 4 files (or {@code count}, where not -1) of 1 GiB x scale. */
+    private void large(Path root, long seed, double scale, int count) throws IOException {
         long size = Math.max(1, Math.round((1L << 30) * scale));
         SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < (count > 0 ? count : 4); i++) {
             writeFile(root.resolve(String.format("large%d.bin", i)), size, r.nextLong(), r);
         }
     }
