@@ -24,7 +24,8 @@ public record StatePlaces(Path lockDirectory, Path memoryDirectory) {
      * This process's places: the lock in {@code java.io.tmpdir}; the memory in {@code $STATE_DIRECTORY} (set by
      * systemd's {@code StateDirectory=}; the first of several), else {@code $XDG_STATE_HOME/dirsync}, else
      * {@code $HOME/.local/state/dirsync}, else with the lock. As the XDG specification asks, a relative path in any
-     * of these variables is ignored.
+     * of these variables is ignored. Runs given a {@code java.io.tmpdir} of their own (not {@code /tmp}) keep
+     * everything there, as they always did: tests and benchmarks keep their runs apart that way.
      *
      * @param environment the process's environment
      * @param tmpdir      the value of {@code java.io.tmpdir}
@@ -32,6 +33,9 @@ public record StatePlaces(Path lockDirectory, Path memoryDirectory) {
      */
     static StatePlaces of(Map<String, String> environment, String tmpdir, String userHome) {
         Path lock = Path.of(tmpdir);
+        if (!lock.normalize().equals(Path.of("/tmp"))) {
+            return in(lock);
+        }
         String systemd = environment.get("STATE_DIRECTORY");
         if (absolute(systemd)) {
             return new StatePlaces(lock, Path.of(systemd.split(":", 2)[0]));

@@ -50,8 +50,16 @@ class StatePlacesTest {
 
     @Test
     void theMemoryIsWithTheLockWhenThereIsNoHome() {
-        StatePlaces places = StatePlaces.of(Map.of(), "/var/tmp", "?");
+        StatePlaces places = StatePlaces.of(Map.of(), "/tmp", "?");
 
-        assertThat(places).isEqualTo(StatePlaces.in(Path.of("/var/tmp")));
+        assertThat(places).isEqualTo(StatePlaces.in(Path.of("/tmp")));
+    }
+
+    @Test
+    void runsGivenAJavaIoTmpdirOfTheirOwnKeepEverythingThere() {
+        StatePlaces places = StatePlaces.of(Map.of("STATE_DIRECTORY", "/var/lib/dirsync", "HOME", "/home/ana"),
+                "/var/tmp/mine", "/home/ana");
+
+        assertThat(places).isEqualTo(StatePlaces.in(Path.of("/var/tmp/mine")));
     }
 }

@@ -2,6 +2,7 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dirsync.app.StateFiles;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where the jar keeps its files about a replica, as README says: the lock in java.io.tmpdir, removed when the run
- * ends; the hash memory in $STATE_DIRECTORY (systemd's StateDirectory=), else $XDG_STATE_HOME/dirsync.
+ * ends; the hash memory in $STATE_DIRECTORY (systemd's StateDirectory=), else $XDG_STATE_HOME/dirsync; both in a
+ * java.io.tmpdir of the runs' own.
  */
 class StatePlacesIT {
 
@@ -25,23 +27,19 @@ class StatePlacesIT {
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
 
-    Path locks;
-
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         Trees.at(jar.source()).file("a.txt", "alpha");
-        locks = Files.createDirectories(jar.tmp().resolve("locks"));
-        jar.launchWith(List.of(DirsyncJar.java(), "-Djava.io.tmpdir=" + locks, "-jar", DirsyncJar.jarFile().toString()));
     }
 
     @Test
-    void aOnceRunKeepsItsHashMemoryInXdgStateHomeAndLeavesNoLockFile() throws Exception {
+    void aOnceRunKeepsItsHashMemoryInXdgStateHomeAndRemovesItsLockFromTmp() throws Exception {
         JarRuns.Finished run = jar.run("once", TIMEOUT, jar.once());
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(names(jar.stateHome().resolve("dirsync"))).singleElement().asString().matches(
                 "dirsync-[0-9a-f]{16}\\.pairs");
-        assertThat(locks).isEmptyDirectory();
+        assertThat(new StateFiles(Path.of("/tmp"), jar.replica().toRealPath()).lockFile()).doesNotExist();
     }
 
     @Test
@@ -58,7 +56,20 @@ class StatePlacesIT {
     }
 
     @Test
+    void runsGivenAJavaIoTmpdirOfTheirOwnKeepEverythingThere() throws Exception {
+        Path own = ownTmpdir();
+
+        JarRuns.Finished run = jar.run("once", TIMEOUT, jar.once());
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(names(own)).as("the memory, and no lock left").singleElement().asString()
+                .matches("dirsync-[0-9a-f]{16}\\.pairs");
+        assertThat(jar.stateHome()).doesNotExist();
+    }
+
+    @Test
     void aPeriodicRunStoppedWithSigtermRemovesItsLockFile() throws Exception {
+        Path locks = ownTmpdir();
         JarRuns.Running running = jar.start("periodic", jar.periodic(1));
         JarRuns.await(TIMEOUT, "the first pass", () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"),
                 running::describe);
@@ -67,7 +78,14 @@ class StatePlacesIT {
         running.process().destroy(); // SIGTERM
 
         assertThat(running.awaitExit(TIMEOUT).exitCode()).isZero();
-        assertThat(locks).isEmptyDirectory();
+        assertThat(names(locks)).noneMatch(name -> name.endsWith(".lock"));
+    }
+
+    /** From now on the runs get {@code -Djava.io.tmpdir=} a new directory of their own, which is returned. */
+    private Path ownTmpdir() throws IOException {
+        Path own = Files.createDirectories(jar.tmp().resolve("own-tmp"));
+        jar.launchWith(List.of(DirsyncJar.java(), "-Djava.io.tmpdir=" + own, "-jar", DirsyncJar.jarFile().toString()));
+        return own;
     }
 
     private static List<String> names(Path directory) throws IOException {
