@@ -7,8 +7,14 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +31,7 @@ import java.util.regex.Pattern;
 final class ReplicaLock implements AutoCloseable {
 
     private static final Pattern HOLDER = Pattern.compile("^pid (\\d+)");
+    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
     /** How often a run starts again after the file it locked lost its name, before it gives up. */
     private static final int ATTEMPTS = 100;
 
@@ -96,10 +103,47 @@ final class ReplicaLock implements AutoCloseable {
         }
     }
 
+    /**
+     * For a lock file that failed the trust check: if it is a regular file that a run holds (another user's, whose
+     * file this user may not use), that run keeps this one off, as a lock of this user's would. Otherwise returns,
+     * and the file's refusal stands.
+     */
+    static void refuseIfHeld(Path lockFile, String replica) throws HeldElsewhereException {
+        try {
+            Map<String, Object> unix = Files.readAttributes(lockFile, "unix:isRegularFile,uid,nlink",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!(Boolean) unix.get("isRegularFile") || (Integer) unix.get("nlink") != 1) {
+                return; // never opened: a FIFO would block the open
+            }
+            refuseIfHeld(lockFile, replica, unix.get("uid"));
+        } catch (IOException cannotTell) {
+            // gone, not readable: the refusal stands
+        }
+    }
+
+    private static void refuseIfHeld(Path lockFile, String replica, Object owner)
+            throws IOException, HeldElsewhereException {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock shared;
+            try {
+                shared = channel.tryLock(0, Long.MAX_VALUE, true);
+            } catch (OverlappingFileLockException sameJvm) {
+                shared = null;
+            }
+            if (shared == null) {
+                throw new HeldElsewhereException("another dirsync is already running on replica '" + replica + "'"
+                        + describeHolder(channel) + " (lock file " + lockFile + ", of user id " + owner + ")");
+            }
+            shared.release();
+        }
+    }
+
     /** Writes who holds the lock, for people: the lock itself is what counts. */
     private static ReplicaLock held(FileChannel channel, FileLock lock, Path lockFile, Object locked,
             String replicaUri) throws IOException {
         try {
+            // Readable by all whatever the umask, so that another user's run can tell that it is held.
+            Files.setPosixFilePermissions(lockFile, READABLE_BY_ALL);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " replica " + replicaUri
                     + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

@@ -99,13 +99,19 @@ public final class StateFiles {
 
     /**
      * Takes the replica's lock: creates the lock file if needed (not writable by others), checks it, locks it, and
-     * makes sure the name still names the file it locked; closing the lock removes the file.
+     * makes sure the name still names the file it locked; closing the lock removes the file. A file that fails the
+     * trust check but is held (another user's run) is refused as held.
      */
     ReplicaLock lock() throws IOException, ReplicaLock.HeldElsewhereException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
-        return ReplicaLock.acquire(() -> TrustedFiles.openTrusted(lockFile, "lock file",
-                TrustedFiles.LOCK_ADVICE, options, LOCK_MODE), lockFile, replica, replicaUri);
+        try {
+            return ReplicaLock.acquire(() -> TrustedFiles.openTrusted(lockFile, "lock file",
+                    TrustedFiles.LOCK_ADVICE, options, LOCK_MODE), lockFile, replica, replicaUri);
+        } catch (IOException refused) {
+            ReplicaLock.refuseIfHeld(lockFile, replica); // another user's run on the replica: exit 3, not 2
+            throw refused;
+        }
     }
 
     /**

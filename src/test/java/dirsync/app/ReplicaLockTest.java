@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * opening a run does is given the other runs' steps to take between its open and its lock.
  */
 class ReplicaLockTest {
+
+    private static final int NOBODY = 65534;
 
     @TempDir
     Path shared;
@@ -119,6 +123,23 @@ class ReplicaLockTest {
                     .isInstanceOf(ReplicaLock.HeldElsewhereException.class);
         }
         assertThat(name).doesNotExist();
+    }
+
+    @Test
+    void anotherUsersLockFileThatARunHoldsKeepsThisRunOffAsHeld() throws Exception {
+        Assumptions.assumeTrue(((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0,
+                "only root can give a file to another user");
+        Files.writeString(name, "pid 4242 replica file:///replica\n");
+        Files.setPosixFilePermissions(name, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setAttribute(name, "unix:uid", NOBODY);
+
+        try (FileChannel holder = FileChannel.open(name, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock held = holder.lock()) {
+            assertThatThrownBy(() -> files.lock().close()).isInstanceOf(ReplicaLock.HeldElsewhereException.class)
+                    .hasMessageEndingWith("as process 4242 (lock file " + name + ", of user id " + NOBODY + ")");
+        }
+        assertThatThrownBy(() -> files.lock().close()).as("held by nobody: not ours, as before")
+                .isInstanceOf(IOException.class).hasMessageEndingWith("it belongs to user id " + NOBODY);
     }
 
     @Test
