@@ -79,12 +79,26 @@ record Roots(Path source, Path replica, String replicaShown, Path logFile) {
 
     /**
      * Checks what dirsync writes besides the trees, other than the log file: the status file (if any; its real path
-     * is returned, else null) and the state directory, where the lock and the hash memory live.
+     * is returned, else null) and the directory of the lock.
      */
-    Path besidesTheTrees(Path statusFile, Path stateDirectory) throws InvalidSettingsException {
+    Path besidesTheTrees(Path statusFile, Path lockDirectory) throws InvalidSettingsException {
         Path realStatusFile = statusFile == null ? null : outsideFile(statusFile, "status file");
-        outsideDirectory(stateDirectory, "state directory (the lock and the hash memory, java.io.tmpdir)");
+        outsideDirectory(lockDirectory, "state directory (the lock, java.io.tmpdir)");
         return realStatusFile;
+    }
+
+    /**
+     * Where the hash memory goes: the user's state directory of {@code places} if it is outside both trees on a file
+     * system of files (a user who mirrors the home has it inside the source, which dirsync never writes), else the
+     * lock's directory, which {@link #besidesTheTrees} has checked.
+     */
+    StatePlaces memoryOutsideTheTrees(StatePlaces places) {
+        try {
+            outsideDirectory(places.memoryDirectory(), "state directory (the hash memory)");
+            return places;
+        } catch (InvalidSettingsException e) {
+            return StatePlaces.in(places.lockDirectory());
+        }
     }
 
     /** Checks a directory dirsync writes besides the replica (backups): on a file system of files, outside both. */

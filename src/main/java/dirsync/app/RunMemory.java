@@ -4,6 +4,7 @@ import dirsync.sync.LogText;
 import dirsync.sync.Synchronizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * What a run takes over from the run before it and leaves to the next, next to the lock ({@link StateFiles}): the
  * pairs verified earlier (the hash memory, unless {@code --no-hash-cache}), so that a cron job's next run need not
  * hash them again, and the files found changing pass after pass, so that three {@code --once} runs are three
- * passes in a row. A dry run reads the pairs but saves nothing, and leaves the counts alone. A file that cannot be
+ * passes in a row; then the memory files of replicas no run has saved for a month are removed. A dry run reads the
+ * pairs but saves nothing, and leaves the counts alone. A file that cannot be
  * read or written costs a warning, never the run.
  */
 final class RunMemory {
@@ -54,6 +56,15 @@ final class RunMemory {
             keepVerifiedPairs();
         }
         keepUnsettled();
+        try {
+            int removed = state.pruneUnused(Instant.now());
+            if (removed > 0) {
+                LOG.debug("removed {} memory files of replicas no run has saved for {} days", removed,
+                        StateFiles.UNUSED.toDays());
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot look for memory files of replicas no longer run: {}", LogText.reason(e));
+        }
     }
 
     private void recallVerifiedPairs() {

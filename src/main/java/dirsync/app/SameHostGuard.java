@@ -68,14 +68,14 @@ final class SameHostGuard implements AutoCloseable {
         if (verdict != null) {
             return;
         }
-        SameHostProbe.Verdict found = SameHostProbe.run(settings.stateDirectory(),
+        SameHostProbe.Verdict found = SameHostProbe.run(settings.state().lockDirectory(),
                 (path, limit) -> RemotePeek.read(sftp, path, limit));
         verdict = found;
         if (found instanceof SameHostProbe.ThisHost) {
             try {
                 onThisHost = checkAsLocalReplica(LocalNames.path(location.pathBytes()));
                 if (effects.takesLocks()) {
-                    localLock = new StateFiles(settings.stateDirectory(), onThisHost).lock();
+                    localLock = new StateFiles(settings.state(), onThisHost).lock();
                 }
             } catch (InvalidSettingsException e) {
                 refusal = new Refusal(e.getMessage(), ExitCode.USAGE);
@@ -93,7 +93,7 @@ final class SameHostGuard implements AutoCloseable {
 
     /**
      * Refuses what the directory {@code here} given as a local replica would be refused for (source and replica
-     * overlapping either way, the log file, the status file or the state directory inside either), with the same
+     * overlapping either way, the log file, the status file or a state directory inside either), with the same
      * messages, the replica named as the user wrote it. Returns the directory's real path.
      */
     private Path checkAsLocalReplica(Path here) throws InvalidSettingsException {
@@ -101,7 +101,8 @@ final class SameHostGuard implements AutoCloseable {
         String shown = "'" + LogText.escape(given.replica()) + "' (on this host '" + LogText.escape(here) + "')";
         try {
             Roots roots = Roots.validate(given.source(), here, shown, given.logFile());
-            roots.besidesTheTrees(given.statusFile(), settings.stateDirectory());
+            roots.besidesTheTrees(given.statusFile(), settings.state().lockDirectory());
+            roots.outsideDirectory(settings.state().memoryDirectory(), "state directory (the hash memory)");
             return roots.replica();
         } catch (InvalidSettingsException e) {
             throw new InvalidSettingsException(LogText.escape(e.getMessage()));

@@ -68,7 +68,7 @@ final class SameHostProbe {
                 .getBytes(StandardCharsets.US_ASCII);
         Path probe;
         try {
-            probe = StateFiles.writeNew(directory, "dirsync-probe-", content, READABLE_BY_ALL);
+            probe = TrustedFiles.writeNew(directory, "dirsync-probe-", content, READABLE_BY_ALL);
         } catch (IOException e) {
             return new CannotTell("cannot write a probe file in '" + LogText.escape(directory) + "': "
                     + LogText.reason(e));

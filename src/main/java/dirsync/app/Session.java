@@ -46,7 +46,7 @@ public final class Session {
         this.stop = stop;
         this.out = out;
         this.err = err;
-        this.state = new StateFiles(settings.stateDirectory(), settings.replica().display(),
+        this.state = new StateFiles(settings.state(), settings.replica().display(),
                 settings.replica().uri());
         this.effects = Effects.of(settings);
     }

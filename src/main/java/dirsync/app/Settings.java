@@ -33,14 +33,14 @@ import java.util.OptionalLong;
  * @param quiet          console: warnings and errors only
  * @param progressEvery  how often a long pass logs a progress line
  * @param interactive    whether the console is a terminal that can show a live progress line
- * @param stateDirectory where the lock file and the hash memory live (see {@link StateFiles})
+ * @param state          where the lock file and the hash memory live (see {@link StateFiles})
  * @param asGiven        the paths as the user spelled them, for the messages that name them so
  * @param watchDelay     in watch mode, how long changes are gathered before a pass over them; empty: no watching
  */
 public record Settings(Path source, Replica replica, Path logFile, Duration interval, boolean once, boolean dryRun,
                        SyncOptions options, boolean owners, boolean groups, boolean xattrs,
                        Optional<Path> statusFile, LogRolling logRolling, boolean verbose,
-                       boolean quiet, Duration progressEvery, boolean interactive, Path stateDirectory,
+                       boolean quiet, Duration progressEvery, boolean interactive, StatePlaces state,
                        AsGiven asGiven, Optional<Duration> watchDelay) {
 
     /**
@@ -62,7 +62,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         Objects.requireNonNull(statusFile, "statusFile");
         Objects.requireNonNull(logRolling, "logRolling");
         Objects.requireNonNull(progressEvery, "progressEvery");
-        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(state, "state");
         Objects.requireNonNull(asGiven, "asGiven");
         Objects.requireNonNull(watchDelay, "watchDelay");
     }
@@ -87,6 +87,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         Excludes rules;
         Path realStatusFile = null;
         Path realBackupDir = null;
+        StatePlaces state;
         try {
             Path source = Address.localSource(request.source);
             if (Address.remoteReplica(request.replica)) {
@@ -102,7 +103,8 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
                 roots = Roots.validate(source, Path.of(request.replica), request.logFile);
                 replica = new Replica.Local(roots.replica());
             }
-            realStatusFile = roots.besidesTheTrees(request.statusFile, surroundings.stateDirectory());
+            realStatusFile = roots.besidesTheTrees(request.statusFile, surroundings.state().lockDirectory());
+            state = roots.memoryOutsideTheTrees(surroundings.state());
             if (request.backupDir != null) {
                 realBackupDir = roots.outsideDirectory(request.backupDir, "backup directory");
             }
@@ -132,7 +134,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         return new Settings(roots.source(), replica, roots.logFile(), request.interval, request.once,
                 request.dryRun, options, request.owners, request.groups, request.xattrs, Optional.ofNullable(realStatusFile),
                 new LogRolling(request.logMaxSize, request.logMaxFiles), request.verbose, request.quiet,
-                surroundings.progressEvery(), surroundings.interactive(), surroundings.stateDirectory(),
+                surroundings.progressEvery(), surroundings.interactive(), state,
                 new AsGiven(Path.of(request.source), request.replica, request.logFile, request.statusFile),
                 request.watch ? Optional.of(request.watchDelay) : Optional.empty());
     }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,40 +13,42 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The files dirsync keeps about a replica outside it, in a shared directory ({@code java.io.tmpdir} by default):
- * the lock file {@code dirsync-<hash>.lock}, which keeps a second dirsync off the replica, the verified-hash
- * memory {@code dirsync-<hash>.pairs}, which a later run starts from, and {@code dirsync-<hash>.unsettled}, the
- * files found changing during their copy pass after pass. The hash is of the replica's real path.
- *
- * <p>The names are predictable and the directory is shared, so anyone may have put something there first. All
- * files are used only if they pass one trust check ({@link #requireTrusted}): a regular file (never a symbolic
- * link, which is not followed either), owned by this user, with exactly one name (not a hard link to a file
- * elsewhere, such as {@code /etc/shadow} when root runs dirsync, which writing the lock would destroy), and not
- * writable by group or others (who could otherwise plant facts that make a pass skip a changed file). In a
- * sticky directory such as {@code /tmp} nobody else can rename or unlink this user's file, so the file that
- * passed the check is the file that was opened.
+ * The files dirsync keeps about a replica outside it ({@link StatePlaces} says where): the lock file
+ * {@code dirsync-<hash>.lock}, which keeps a second dirsync off the replica and is removed when the run ends
+ * ({@link ReplicaLock}), the verified-hash memory {@code dirsync-<hash>.pairs}, which a later run starts from, and
+ * {@code dirsync-<hash>.unsettled}, the files found changing during their copy pass after pass. The hash is of the
+ * replica's real path. Every file is used only if it passes one trust check ({@link TrustedFiles}). The memory
+ * of a replica that no run has saved for 30 days is removed ({@link #pruneUnused}).
  */
 public final class StateFiles {
 
-    private static final String SYMBOLIC_LINK = "it is a symbolic link, which dirsync never follows";
     private static final FileAttribute<?> LOCK_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
     private static final FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-    private static final int GROUP_OR_OTHERS_WRITE = 0022;
-    /** How many names of its own a run tries for a new file in the shared directory before giving up. */
-    private static final int TEMPORARY_NAMES = 100;
+    private static final FileAttribute<?> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
+    /** The memory of a replica no run has saved for this long is removed from the user's state directory. */
+    static final Duration UNUSED = Duration.ofDays(30);
+    /** A memory file, or a temporary one of a writer that died: {@code dirsync-<hash>.pairs.<pid>-<n>.tmp}. */
+    private static final Pattern MEMORY_NAME =
+            Pattern.compile("dirsync-[0-9a-f]{16}\\.(pairs|unsettled)(\\.[0-9]+-[0-9]+\\.tmp)?");
+
+    private final StatePlaces places;
     private final String replica;
     private final String replicaUri;
     private final Path lockFile;
@@ -54,24 +56,33 @@ public final class StateFiles {
     private final Path unsettledFile;
 
     /**
-     * @param directory   the shared directory the files live in
+     * @param directory   the directory all the files live in
      * @param realReplica the replica's real path (or where it will be created), which names the files
      */
     public StateFiles(Path directory, Path realReplica) {
-        this(directory, realReplica.toString(), uriOf(realReplica));
+        this(StatePlaces.in(directory), realReplica);
     }
 
     /**
-     * @param directory  the shared directory the files live in
+     * @param places      where the files live
+     * @param realReplica the replica's real path (or where it will be created), which names the files
+     */
+    public StateFiles(StatePlaces places, Path realReplica) {
+        this(places, realReplica.toString(), uriOf(realReplica));
+    }
+
+    /**
+     * @param places     where the files live
      * @param replica    the replica as messages name it
      * @param replicaUri the replica as a URI (file:///..., sftp://...), whose bytes name the files
      */
-    public StateFiles(Path directory, String replica, String replicaUri) {
+    public StateFiles(StatePlaces places, String replica, String replicaUri) {
+        this.places = places;
         this.replica = replica;
         this.replicaUri = replicaUri;
-        this.lockFile = fileFor(replicaUri, directory, ".lock");
-        this.memoryFile = fileFor(replicaUri, directory, ".pairs");
-        this.unsettledFile = fileFor(replicaUri, directory, ".unsettled");
+        this.lockFile = fileFor(replicaUri, places.lockDirectory(), ".lock");
+        this.memoryFile = fileFor(replicaUri, places.memoryDirectory(), ".pairs");
+        this.unsettledFile = fileFor(replicaUri, places.memoryDirectory(), ".unsettled");
     }
 
     public Path lockFile() {
@@ -86,12 +97,21 @@ public final class StateFiles {
         return unsettledFile;
     }
 
-    /** Takes the replica's lock: creates the lock file if needed (not writable by others), checks it, locks it. */
+    /**
+     * Takes the replica's lock: creates the lock file if needed (not writable by others), checks it, locks it, and
+     * makes sure the name still names the file it locked; closing the lock removes the file. A file that fails the
+     * trust check but is held (another user's run) is refused as held.
+     */
     ReplicaLock lock() throws IOException, ReplicaLock.HeldElsewhereException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
-        return ReplicaLock.acquire(openTrusted(lockFile, "lock file", options, LOCK_MODE), lockFile, replica,
-                replicaUri);
+        try {
+            return ReplicaLock.acquire(() -> TrustedFiles.openTrusted(lockFile, "lock file",
+                    TrustedFiles.LOCK_ADVICE, options, LOCK_MODE), lockFile, replica, replicaUri);
+        } catch (IOException refused) {
+            ReplicaLock.refuseIfHeld(lockFile, replica); // another user's run on the replica: exit 3, not 2
+            throw refused;
+        }
     }
 
     /**
@@ -118,7 +138,8 @@ public final class StateFiles {
         }
         FileChannel channel;
         try {
-            channel = openTrusted(file, role, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+            channel = TrustedFiles.openTrusted(file, role, TrustedFiles.MEMORY_ADVICE,
+                    Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException goneSince) {
             return Optional.empty();
         }
@@ -137,7 +158,7 @@ public final class StateFiles {
 
     /**
      * Replaces the hash memory atomically: written to a new owner-only file beside it, then renamed over it, so
-     * that a reader sees the old memory or the new one, never a part.
+     * that a reader sees the old memory or the new one, never a part. A missing directory is made, owner-only.
      */
     public void writeMemory(byte[] saved) throws IOException {
         replace(memoryFile, saved);
@@ -153,106 +174,53 @@ public final class StateFiles {
         Files.deleteIfExists(unsettledFile);
     }
 
+    /**
+     * Removes from the user's state directory the memory files (and temporary files of writers that died) of
+     * replicas that no run has saved for {@link #UNUSED}, as of {@code now}: replicas given up, renamed or moved,
+     * whose memory nothing would ever read. Only this user's files that pass the trust check; nothing in a shared
+     * directory (when the memory is kept with the lock, in {@code /tmp}, the system cleans it).
+     *
+     * @return how many files were removed
+     */
+    int pruneUnused(Instant now) throws IOException {
+        if (places.memoryDirectory().equals(places.lockDirectory())
+                || !Files.isDirectory(places.memoryDirectory(), LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        FileTime before = FileTime.from(now.minus(UNUSED));
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(places.memoryDirectory(),
+                file -> MEMORY_NAME.matcher(file.getFileName().toString()).matches())) {
+            for (Path file : files) {
+                if (isUnused(file, before)) {
+                    removed += Files.deleteIfExists(file) ? 1 : 0;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isUnused(Path file, FileTime before) {
+        try {
+            TrustedFiles.requireTrusted(file, "memory file", TrustedFiles.MEMORY_ADVICE);
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0;
+        } catch (IOException notOursOrGone) {
+            return false;
+        }
+    }
+
     /** Replaces {@code file} atomically with an owner-only file of {@code saved}, written new beside it. */
     private static void replace(Path file, byte[] saved) throws IOException {
-        Path temp = writeNew(file.getParent(), file.getFileName() + ".", saved, OWNER_ONLY);
+        Path directory = file.getParent();
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory, OWNER_ONLY_DIRECTORY);
+        }
+        Path temp = TrustedFiles.writeNew(directory, file.getFileName() + ".", saved, OWNER_ONLY);
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    /**
-     * Writes {@code content} to a new file in the shared {@code directory}, named {@code <prefix><pid>-<n>.tmp}
-     * after this process, and returns its path. Not by Files.createTempFile, whose SecureRandom costs a short run
-     * ~40 ms to seed. The name is predictable, so the file is created new (never opened if there, never through a
-     * link): a file planted there only moves this run on to the next name. A file that cannot be written in full is
-     * deleted.
-     */
-    static Path writeNew(Path directory, String prefix, byte[] content, FileAttribute<?> mode) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path file = directory.resolve(prefix + ProcessHandle.current().pid() + "-" + attempt + ".tmp");
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS), mode);
-            } catch (FileAlreadyExistsException taken) {
-                if (attempt < TEMPORARY_NAMES) {
-                    continue;
-                }
-                throw taken;
-            }
-            try (channel) {
-                ByteBuffer bytes = ByteBuffer.wrap(content);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-            } catch (IOException e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
-            return file;
-        }
-    }
-
-    /**
-     * The one trust check of all these files: a regular file of this user's, with exactly one name, not writable by
-     * group or others, judged without following a link.
-     *
-     * @param role what the file is, for the message: "lock file", "hash memory file", "record of unsettled files"
-     * @throws IOException whose message tells the user what is wrong and what to do, if the file fails the check
-     */
-    static void requireTrusted(Path file, String role) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(file, "unix:isSymbolicLink,isRegularFile,uid,nlink,mode",
-                LinkOption.NOFOLLOW_LINKS);
-        Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        String reason = null;
-        if ((Boolean) unix.get("isSymbolicLink")) {
-            reason = SYMBOLIC_LINK;
-        } else if (!(Boolean) unix.get("isRegularFile")) {
-            reason = "it is not a regular file";
-        } else if (!unix.get("uid").equals(me)) {
-            reason = "it belongs to user id " + unix.get("uid");
-        } else if ((Integer) unix.get("nlink") != 1) {
-            reason = "it has " + unix.get("nlink") + " names (a hard link to a file elsewhere?)";
-        } else if (((Integer) unix.get("mode") & GROUP_OR_OTHERS_WRITE) != 0) {
-            reason = "it is writable by group or others";
-        }
-        if (reason != null) {
-            throw new IOException(notOurs(role) + reason);
-        }
-    }
-
-    /**
-     * Opens a state file without following a link, checked before (a FIFO would block the open, a device might
-     * act on it) and after (the file that was opened, if it was just created or appeared meanwhile).
-     */
-    private static FileChannel openTrusted(Path file, String role, Set<OpenOption> options, FileAttribute<?>... mode)
-            throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            requireTrusted(file, role);
-        }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, options, mode);
-        } catch (IOException e) { // ELOOP (a link planted since the check) comes as a plain IOException
-            if (Files.isSymbolicLink(file)) {
-                throw new IOException(notOurs(role) + SYMBOLIC_LINK, e);
-            }
-            throw e;
-        }
-        try {
-            requireTrusted(file, role);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        return channel;
-    }
-
-    private static String notOurs(String role) {
-        return "not dirsync's own " + role + " (remove it, or give the runs -Djava.io.tmpdir=DIR of their own): ";
     }
 
     /** A file of this replica's in {@code directory}: {@code dirsync-<hash of its URI><suffix>}. */

@@ -145,8 +145,8 @@ public final class DirsyncCommand implements Callable<Integer> {
     private SyncOptions.Compare compare;
 
     @Option(names = "--no-hash-cache", description = "Hash every pair of same-size files in every pass. By default "
-            + "a later pass (also of a later run: the memory is kept in java.io.tmpdir) trusts a pair verified "
-            + "equal if neither file changed since (same inode, size, modification and change time).")
+            + "a later pass (also of a later run: the memory is kept in the user's state directory) trusts a pair "
+            + "verified equal if neither file changed since (same inode, size, modification and change time).")
     private boolean noHashCache;
 
     @Option(names = "--copy-unsettled", description = "A file that changed during its copy in the 2 passes before "

@@ -78,10 +78,11 @@ class StateFilesTest {
                 .hasMessage("not dirsync's own lock file (remove it, or give the runs -Djava.io.tmpdir=DIR of their "
                         + "own): " + reason);
         assertThatThrownBy(() -> files.readMemory()).isInstanceOf(IOException.class)
-                .hasMessage("not dirsync's own hash memory file (remove it, or give the runs -Djava.io.tmpdir=DIR "
-                        + "of their own): " + reason);
-        assertThatThrownBy(() -> StateFiles.requireTrusted(files.lockFile(), "lock file")).hasMessageEndingWith(reason);
-        assertThatThrownBy(() -> StateFiles.requireTrusted(files.memoryFile(), "x")).hasMessageEndingWith(reason);
+                .hasMessage("not dirsync's own hash memory file (remove it): " + reason);
+        assertThatThrownBy(() -> TrustedFiles.requireTrusted(files.lockFile(), "lock file", "advice"))
+                .hasMessageEndingWith(reason);
+        assertThatThrownBy(() -> TrustedFiles.requireTrusted(files.memoryFile(), "x", "advice"))
+                .hasMessageEndingWith(reason);
         assertThat(victim).hasContent("precious");
         assertThat(otherVictim).hasContent("precious too");
     }
@@ -93,8 +94,7 @@ class StateFilesTest {
         plant.at(files.unsettledFile(), victim);
 
         assertThatThrownBy(() -> files.readUnsettled()).isInstanceOf(IOException.class)
-                .hasMessage("not dirsync's own record of unsettled files (remove it, or give the runs "
-                        + "-Djava.io.tmpdir=DIR of their own): " + reason);
+                .hasMessage("not dirsync's own record of unsettled files (remove it): " + reason);
         assertThat(victim).hasContent("precious");
     }
 
@@ -125,13 +125,10 @@ class StateFilesTest {
     void aFreshLockFilePassesTheCheckAndTellsWhoHoldsIt() throws Exception {
         try (ReplicaLock lock = files.lock()) {
             assertThat(lock).isNotNull();
-            StateFiles.requireTrusted(files.lockFile(), "lock file");
+            TrustedFiles.requireTrusted(files.lockFile(), "lock file", "advice");
             assertThat(files.lockFile()).content().startsWith("pid " + ProcessHandle.current().pid() + " replica ");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.lockFile())))
                     .isIn("rw-r--r--", "rw-------", "rw-r-----");
-        }
-        try (ReplicaLock again = files.lock()) {
-            assertThat(again).as("a lock file left behind is reused").isNotNull();
         }
     }
 
@@ -145,7 +142,7 @@ class StateFilesTest {
         assertThat(files.readMemory()).hasValueSatisfying(read -> assertThat(read).containsExactly(saved));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.memoryFile())))
                 .isEqualTo("rw-------");
-        StateFiles.requireTrusted(files.memoryFile(), "hash memory file");
+        TrustedFiles.requireTrusted(files.memoryFile(), "hash memory file", "advice");
         try (Stream<Path> left = Files.list(shared)) {
             assertThat(left).as("no temporary file left").containsExactly(files.memoryFile());
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.app.ExitCode;
 import dirsync.app.OptionRules;
 import dirsync.app.StateFiles;
+import dirsync.app.StatePlaces;
 import dirsync.app.StopSignal;
 import dirsync.app.Surroundings;
 import dirsync.testing.AppendOnOpen;
@@ -586,13 +587,108 @@ class DirsyncCommandTest {
     }
 
     @Test
-    void aLockFileLeftByAnEarlierRunIsReused() throws IOException {
+    void aLockFileLeftByARunThatWasKilledIsTakenAndRemoved() throws IOException {
+        Path left = Files.writeString(lockFileOf(replica), "pid 1 replica file:///killed\n");
+        Files.setPosixFilePermissions(left, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(left).doesNotExist();
+    }
+
+    @Test
+    void aRunThatEndsCleanlyRemovesItsLockFile() throws IOException {
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(lockFileOf(replica)).doesNotExist();
+        assertThat(locks).isNotEmptyDirectory(); // the hash memory stays
+    }
+
+    @Test
+    void aRunWhosePassAGuardRefusedRemovesItsLockFile() throws IOException {
+        Path empty = Files.createDirectories(temp.resolve("empty-source"));
+        Trees.at(replica).file("kept.txt", "kept");
+
+        Run run = run(once(empty, replica, "60", log));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
+        assertThat(replica.resolve("kept.txt")).exists();
+        assertThat(lockFileOf(replica)).doesNotExist();
+    }
+
+    @Test
+    void aRunThatNeverReachedItsSftpReplicaRemovesItsLockFile() throws Exception {
+        Path home = Files.createDirectories(temp.resolve("home/.ssh")).getParent();
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                home.resolve(".ssh/id_ed25519").toString()).inheritIO().start();
+        assertThat(keygen.waitFor(30, TimeUnit.SECONDS) && keygen.exitValue() == 0).as("ssh-keygen").isTrue();
+        surroundings = new Surroundings(locks, Duration.ofSeconds(10), false, home);
+        String unreachable = "sftp://nobody@127.0.0.1:1/srv/mirror"; // port 1: nothing listens, the connection is refused
+
+        Run run = run("--once", source.toString(), unreachable, "60", log.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.ENTRIES_FAILED);
+        try (Stream<Path> files = Files.list(locks)) {
+            assertThat(files.map(file -> file.getFileName().toString())).noneMatch(file -> file.endsWith(".lock"));
+        }
+    }
+
+    @Test
+    void theHashMemoryIsKeptInTheUsersStateDirectoryAndTheLockInTheSharedOne() throws IOException {
+        Path memories = temp.resolve("home/.local/state/dirsync");
+        surroundings = new Surroundings(new StatePlaces(locks, memories), Duration.ofSeconds(10), false, temp);
+        StopSignal stop = new StopSignal();
+        CompletableFuture<Run> first = CompletableFuture.supplyAsync(() -> run(stop, source.toString(), replica.toString(), "1",
+                log.toString()));
+        try {
+            awaitTrue(() -> Files.isRegularFile(lockFileOf(replica)));
+        } finally {
+            stop.raise();
+        }
+        assertThat(first.join().exitCode()).isZero();
+
+        StateFiles state = new StateFiles(new StatePlaces(locks, memories), replica.toRealPath());
+        assertThat(state.memoryFile()).isRegularFile().hasParent(memories);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(memories)))
+                .as("made for this user alone").isEqualTo("rwx------");
+        assertThat(locks).isEmptyDirectory();
+    }
+
+    @Test
+    void aUserWhoMirrorsTheHomeGetsTheHashMemoryWithTheLockForTheSourceIsNeverWritten() throws IOException {
+        Path inTheSource = source.resolve(".local/state/dirsync");
+        surroundings = new Surroundings(new StatePlaces(locks, inTheSource), Duration.ofSeconds(10), false, source);
+
+        Run run = run(once(source, replica, "60", log));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(source.resolve(".local")).doesNotExist();
+        assertThat(new StateFiles(locks, replica.toRealPath()).memoryFile()).isRegularFile();
+    }
+
+    @Test
+    void theMemoryOfAReplicaNoRunSavedForThirtyDaysIsRemovedAndNewerOnesStay() throws IOException {
+        Path memories = Files.createDirectories(temp.resolve("state"));
+        surroundings = new Surroundings(new StatePlaces(locks, memories), Duration.ofSeconds(10), false, temp);
+        Path abandoned = ownOnly(memories.resolve("dirsync-0123456789abcdef.pairs"), Duration.ofDays(31));
+        Path recent = ownOnly(memories.resolve("dirsync-fedcba9876543210.pairs"), Duration.ofDays(29));
+        Path stranger = ownOnly(memories.resolve("notes.txt"), Duration.ofDays(400));
+
         assertThat(run(once(source, replica, "60", log)).exitCode()).isZero();
-        assertThat(lockFileOf(replica)).content().startsWith("pid ");
 
-        Run again = run(once(source, replica, "60", log));
+        assertThat(abandoned).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(stranger).as("not dirsync's").exists();
+    }
 
-        assertThat(again.exitCode()).as(again.err()).isZero();
+    /** A file of this user's, readable by it alone, last modified {@code age} ago. */
+    private static Path ownOnly(Path file, Duration age) throws IOException {
+        Files.writeString(file, "x");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(age)));
+        return file;
     }
 
     /** Where a run on {@code replica} keeps its lock (the replica is created, so that its real path is known). */

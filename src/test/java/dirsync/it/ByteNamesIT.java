@@ -129,7 +129,8 @@ class ByteNamesIT {
 
     /** {@code dirsync --once} with an empty environment but PATH: no LANG, no LC_*, as under cron. */
     private JarRuns.Finished onceWithoutLocale() throws IOException {
-        List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin"));
+        List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin",
+                "XDG_STATE_HOME=" + jar.stateHome()));
         command.addAll(jar.once());
         return jar.run("once", TIMEOUT, command);
     }

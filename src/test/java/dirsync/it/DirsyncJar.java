@@ -90,6 +90,11 @@ final class DirsyncJar implements BeforeEachCallback, AfterEachCallback {
         return tmp.resolve("logs").resolve("dirsync.log");
     }
 
+    /** The {@code XDG_STATE_HOME} of the children, not created (see {@link JarRuns#stateHome}). */
+    Path stateHome() {
+        return runs.stateHome();
+    }
+
     /** Starts {@code command} as a child killed after the test (see {@link JarRuns#start}). */
     JarRuns.Running start(String label, List<String> command) throws IOException {
         return runs.start(label, command);

@@ -58,7 +58,11 @@ final class JarRuns implements AutoCloseable {
         int number = ++counter;
         Path out = outputDir.resolve(label + "-" + number + ".out");
         Path err = outputDir.resolve(label + "-" + number + ".err");
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // The hash memory of a child's runs goes to the test's own directory, never to the real home's.
+        builder.environment().remove("STATE_DIRECTORY");
+        builder.environment().put("XDG_STATE_HOME", stateHome().toString());
+        Process process = builder
                 .directory(workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(out.toFile())
@@ -67,6 +71,14 @@ final class JarRuns implements AutoCloseable {
         Running running = new Running(command, process, out, err);
         started.add(running);
         return running;
+    }
+
+    /**
+     * The {@code XDG_STATE_HOME} of every child, beside the output dir, not created: dirsync keeps its hash memory
+     * in {@code dirsync/} there.
+     */
+    Path stateHome() {
+        return outputDir.resolveSibling("state-home");
     }
 
     /** Runs {@code command} to its end (failing the test if it takes longer than {@code timeout}). */
