@@ -105,6 +105,11 @@ final class DirsyncJar implements BeforeEachCallback, AfterEachCallback {
         return runs.run(label, timeout, command);
     }
 
+    /** Starts {@code command} in {@code workingDirectory}, where its relative paths are (killed after the test). */
+    JarRuns.Running startIn(Path workingDirectory, String label, List<String> command) throws IOException {
+        return runs.start(label, command, workingDirectory);
+    }
+
     /** Runs {@code command} to its end in {@code workingDirectory}, where its relative paths are. */
     JarRuns.Finished runIn(Path workingDirectory, String label, Duration timeout, List<String> command)
             throws IOException {
