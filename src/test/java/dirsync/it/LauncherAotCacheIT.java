@@ -185,7 +185,8 @@ class LauncherAotCacheIT {
         List<JarRuns.Running> running = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             running.add(jar.start("together-" + i, List.of("env", "JAVA_HOME=" + java25, "DIRSYNC_CACHE_DIR=" + cache,
-                    "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog, launcher.toString(), "--once",
+                    "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog + "::filecount=0", launcher.toString(),
+                    "--once",
                     jar.source().toString(), jar.tmp().resolve("replica-" + i).toString(), "1",
                     jar.tmp().resolve("log-" + i).toString())));
         }
@@ -235,10 +236,12 @@ class LauncherAotCacheIT {
         return run;
     }
 
-    /** The launcher with JDK 25, this test's cache directory and a class-loading log (the same options each run). */
+    /** The launcher with JDK 25, this test's cache directory and a class-loading log (the same options each run).
+     * {@code filecount=0}: the JVM keeps no older log by renaming it, which runs started together did under each
+     * other ("Could not rename log file"). */
     private List<String> launcherOnce() {
         return List.of("env", "JAVA_HOME=" + java25, "DIRSYNC_CACHE_DIR=" + cache,
-                "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog, launcher.toString(), "--once",
+                "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog + "::filecount=0", launcher.toString(), "--once",
                 jar.source().toString(), jar.replica().toString(), "1", jar.logFile().toString());
     }
 

@@ -285,10 +285,12 @@ class LauncherStartIT {
                 jar.logFile().toString());
     }
 
-    /** The launcher with the test's Java, cache directory and a class-loading log (the same options each run). */
+    /** The launcher with the test's Java, cache directory and a class-loading log (the same options each run).
+     * {@code filecount=0}: the JVM keeps no older log by renaming it, which runs started together did under each
+     * other ("Could not rename log file"). */
     private List<String> launcher(List<String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + UnpackedDist.javaHome(),
-                "DIRSYNC_CACHE_DIR=" + cache, "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog));
+                "DIRSYNC_CACHE_DIR=" + cache, "DIRSYNC_JAVA_OPTS=-Xlog:class+load:file=" + classLog + "::filecount=0"));
         command.addAll(environment);
         command.add(dist.launcher().toString());
         command.addAll(List.of(arguments));
