@@ -42,7 +42,7 @@ class BatchedTreeTest {
     private RemoteReplica replica;
 
     /** The awkward tree, made by sh so that its names are bytes; the files' contents by their names' bytes. */
-    private static final String SCRIPT = String.join("\n",
+    static final String SCRIPT = String.join("\n",
             "set -e",
             "printf 'plain' > plain",
             "printf 'two lines' > \"$(printf 'new\\nline')\"",
@@ -59,7 +59,7 @@ class BatchedTreeTest {
             "touch -d '2020-01-02 03:04:05.6789' plain",
             "");
 
-    private static final Map<byte[], String> FILES = new LinkedHashMap<>();
+    static final Map<byte[], String> FILES = new LinkedHashMap<>();
 
     static {
         FILES.put(bytes("plain"), "plain");
@@ -84,6 +84,11 @@ class BatchedTreeTest {
     }
 
     private Path awkwardTree() throws Exception {
+        return awkwardTree(temp);
+    }
+
+    /** The tree of {@link #SCRIPT} under {@code temp}/replica. */
+    static Path awkwardTree(Path temp) throws Exception {
         Path root = Files.createDirectories(temp.resolve("replica"));
         Process sh = new ProcessBuilder("/bin/sh", "-c", SCRIPT).directory(root.toFile()).inheritIO().start();
         assertThat(sh.waitFor()).as("the script that makes the tree").isZero();
@@ -92,9 +97,17 @@ class BatchedTreeTest {
 
     /** A replica at {@code root} connected as a run connects (without a lock: not what this test is about). */
     private RemoteReplica.Connection connect(Path root) throws IOException {
+        replica = replicaAt(sshd, root);
+        RemoteReplica.Connection connection = replica.connect();
+        replica.beginPass();
+        return connection;
+    }
+
+    /** A replica at {@code root} on {@code sshd}, as a run connects to it but without a lock. */
+    static RemoteReplica replicaAt(OpenSshServer sshd, Path root) {
         SftpLocation where = SftpLocation.parse(sshd.uri(root));
         SshOptions options = SshOptions.defaults(sshd.home()).withKeyFile(sshd.clientKey());
-        replica = new RemoteReplica(where, new RemoteReplica.Connecting() {
+        return new RemoteReplica(where, new RemoteReplica.Connecting() {
             @Override
             public RemoteConnection connect() throws IOException {
                 return new SshConnector().connect(where, options);
@@ -104,9 +117,6 @@ class BatchedTreeTest {
             public void lock(SftpClient client) {
             }
         }, (connection, first) -> { });
-        RemoteReplica.Connection connection = replica.connect();
-        replica.beginPass();
-        return connection;
     }
 
     @Test
@@ -146,7 +156,7 @@ class BatchedTreeTest {
     }
 
     /** A relative path of names as bytes, split at '/'. */
-    private static RelPath path(byte[] slashSeparated) {
+    static RelPath path(byte[] slashSeparated) {
         RelPath path = RelPath.ROOT;
         int start = 0;
         for (int i = 0; i <= slashSeparated.length; i++) {
@@ -158,7 +168,7 @@ class BatchedTreeTest {
         return path;
     }
 
-    private static String md5(String content) throws Exception {
+    static String md5(String content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes(content)));
     }
 }
