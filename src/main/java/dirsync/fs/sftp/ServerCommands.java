@@ -19,8 +19,11 @@ public record ServerCommands(boolean find, boolean hashStream) {
     /** Neither: SFTP alone. */
     public static final ServerCommands NONE = new ServerCommands(false, false);
 
-    static final String PROBE = "find / -maxdepth 0 -printf 'find\\n'; " + HashStream.COMMAND;
-    private static final String FIND_ANSWER = "find\n";
+    /** find's own format on "/" alone (no name, no link target), then the hashing loop on what the input holds. */
+    static final String PROBE = "find / -maxdepth 0 -printf '" + RemoteFind.FORMAT + "'; " + HashStream.COMMAND;
+    /** What {@link RemoteFind#FORMAT} gives for "/": a directory, its mode, size, time, owner, group; no path. */
+    private static final java.util.regex.Pattern FIND_ANSWER =
+            java.util.regex.Pattern.compile("d [0-7]+ [0-9]+ -?[0-9]+(\\.[0-9]+)? [0-9]+ [0-9]+\0\0\0");
     private static final String HASH_ANSWER = RemoteMd5.EMPTY_MD5 + " */dev/null\0\n";
 
     /** Asks the server (one command); a server that refuses commands offers {@link #NONE}. */
@@ -39,8 +42,9 @@ public record ServerCommands(boolean find, boolean hashStream) {
 
     /** What the probe's output says. */
     static ServerCommands read(String output) {
-        boolean find = output.startsWith(FIND_ANSWER);
-        String rest = find ? output.substring(FIND_ANSWER.length()) : output;
+        int end = output.indexOf("\0\0\0");
+        boolean find = end >= 0 && FIND_ANSWER.matcher(output.substring(0, end + 3)).matches();
+        String rest = find ? output.substring(end + 3) : output;
         return new ServerCommands(find, rest.equals(HASH_ANSWER + HASH_ANSWER));
     }
 

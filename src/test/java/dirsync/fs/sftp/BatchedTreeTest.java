@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
+import dirsync.fs.LinkTarget;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
+import dirsync.fs.Name;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.testing.OpenSshServer;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -90,8 +93,7 @@ class BatchedTreeTest {
     /** The tree of {@link #SCRIPT} under {@code temp}/replica. */
     static Path awkwardTree(Path temp) throws Exception {
         Path root = Files.createDirectories(temp.resolve("replica"));
-        Process sh = new ProcessBuilder("/bin/sh", "-c", SCRIPT).directory(root.toFile()).inheritIO().start();
-        assertThat(sh.waitFor()).as("the script that makes the tree").isZero();
+        sh(root, SCRIPT);
         return root;
     }
 
@@ -155,13 +157,46 @@ class BatchedTreeTest {
         assertThat(sshd.commandsStarted() - before).as("one hashing command for every file").isEqualTo(1);
     }
 
+    private static final byte[] SUBDIR = {'s', 'u', 'b', '\n', 'd', 'i', 'r', (byte) 0xFF};
+
+    @Test
+    void aDirectoryThisPassChangedBeforeListingItIsListedAsItIsNow() throws Exception {
+        connect(awkwardTree());
+        replica.list(RelPath.ROOT);
+        RelPath subdir = path(SUBDIR);
+        RelPath link = subdir.resolve(Name.of("new link"));
+
+        replica.installSymlink(link, Entry.symlink(link.name(), LinkTarget.of("x"), FileTime.fromMillis(0)));
+
+        assertThat(replica.list(subdir).entries()).extracting(Entry::name).contains(link.name(), Name.of("\tinner"));
+    }
+
+    @Test
+    void eachPassListsTheTreeAsItIsWhenThatPassBegins() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        replica.list(RelPath.ROOT);
+        sh(root, "printf 'later' > \"$(printf 'sub\\ndir\\377')/added\"");
+
+        replica.beginPass();
+        replica.list(RelPath.ROOT);
+
+        assertThat(replica.list(path(SUBDIR)).entries()).extracting(Entry::name).contains(Name.of("added"));
+    }
+
+    private static void sh(Path dir, String script) throws Exception {
+        Process sh = new ProcessBuilder("/bin/sh", "-c", "cd \"$1\" || exit 1\n" + script, "sh", dir.toString())
+                .inheritIO().start();
+        assertThat(sh.waitFor()).as(script).isZero();
+    }
+
     /** A relative path of names as bytes, split at '/'. */
     static RelPath path(byte[] slashSeparated) {
         RelPath path = RelPath.ROOT;
         int start = 0;
         for (int i = 0; i <= slashSeparated.length; i++) {
             if (i == slashSeparated.length || slashSeparated[i] == '/') {
-                path = path.resolve(dirsync.fs.Name.of(java.util.Arrays.copyOfRange(slashSeparated, start, i)));
+                path = path.resolve(Name.of(java.util.Arrays.copyOfRange(slashSeparated, start, i)));
                 start = i + 1;
             }
         }
