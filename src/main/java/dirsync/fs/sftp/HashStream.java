@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Hashes replica files on the server through one command that runs as long as the connection: a loop in sh reads
  * a batch of names (a length line, then that many bytes of NUL-ended names: {@code head -c} reads no further), and
- * hands the batch to {@code xargs -0 md5sum -bz}, many files per md5sum; after each batch it prints a newline.
+ * hands the batch to {@code xargs -0 md5sum -bz}, many files per md5sum; each batch ends with {@value #END}.
  * md5sum's {@code -z} ends each line with a NUL and leaves the name unescaped, so a hash is matched to its file by
  * the name's exact bytes, whatever they are. Starting a command runs the user's shell and its start-up files: this
  * is done once per connection, not once per file or per batch.
@@ -36,10 +36,15 @@ import java.util.concurrent.TimeoutException;
 final class HashStream implements AutoCloseable {
 
     /** The loop on the server (sh, whatever the user's shell; no quote inside, so it can go in single quotes). */
-    static final String SCRIPT = "while read n; do head -c \"$n\" | xargs -0r md5sum -bz -- 2>/dev/null; echo; done";
+    static final String SCRIPT = "while read n; do head -c \"$n\" | xargs -0r md5sum -bz -- 2>/dev/null; done";
+    /**
+     * The last name of every batch: its line ends the batch's answer, in the same write as the rest (an answer in
+     * two writes from two processes waits on the network's delayed acknowledgement between them).
+     */
+    static final String END = "/dev/null";
     static final String COMMAND = "sh -c '" + SCRIPT + "'";
     static final int MAX_BATCH = 512;
-    private static final int IN_FLIGHT = 2;
+    private static final int IN_FLIGHT = 1;
     private static final Duration START = Duration.ofSeconds(30);
     /** A batch that has not ended in this time is taken for a hung command (a FIFO put in a file's place). */
     static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -67,13 +72,15 @@ final class HashStream implements AutoCloseable {
         return new HashStream(connection.start(COMMAND, START));
     }
 
-    /** What the loop reads for one batch: the length line, then each name and a NUL. */
+    /** What the loop reads for one batch: the length line, then each name and a NUL, {@value #END} last. */
     static byte[] batch(List<byte[]> paths) {
         ByteArrayOutputStream names = new ByteArrayOutputStream();
         for (byte[] path : paths) {
             names.writeBytes(path);
             names.write(0);
         }
+        names.writeBytes(END.getBytes(StandardCharsets.US_ASCII));
+        names.write(0);
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.writeBytes((names.size() + "\n").getBytes(StandardCharsets.US_ASCII));
         frame.writeBytes(names.toByteArray());
@@ -136,7 +143,7 @@ final class HashStream implements AutoCloseable {
         }
     }
 
-    /** The reader thread: hashes as they come, a newline at the end of each batch. */
+    /** The reader thread: hashes as they come, {@value #END}'s at the end of each batch. */
     private void readAnswers() {
         try (InputStream in = new BufferedInputStream(command.stdout(), 1 << 14)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -145,9 +152,7 @@ final class HashStream implements AutoCloseable {
                 if (b < 0) {
                     break;
                 }
-                if (b == '\n' && line.size() == 0) {
-                    batchEnded();
-                } else if (b == 0) {
+                if (b == 0) {
                     answer(line.toByteArray());
                     line.reset();
                 } else {
@@ -172,8 +177,12 @@ final class HashStream implements AutoCloseable {
             return;
         }
         Map<String, List<Request>> batch = inFlight.peek();
-        List<Request> requests = batch == null ? null
-                : batch.remove(new String(line, 34, line.length - 34, StandardCharsets.ISO_8859_1));
+        String name = new String(line, 34, line.length - 34, StandardCharsets.ISO_8859_1);
+        if (name.equals(END)) {
+            batchEnded();
+            return;
+        }
+        List<Request> requests = batch == null ? null : batch.remove(name);
         if (requests != null) {
             requests.forEach(request -> request.hash().complete(hash));
         }

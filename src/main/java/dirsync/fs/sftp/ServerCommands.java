@@ -24,7 +24,8 @@ public record ServerCommands(boolean find, boolean hashStream) {
     /** What {@link RemoteFind#FORMAT} gives for "/": a directory, its mode, size, time, owner, group; no path. */
     private static final java.util.regex.Pattern FIND_ANSWER =
             java.util.regex.Pattern.compile("d [0-7]+ [0-9]+ -?[0-9]+(\\.[0-9]+)? [0-9]+ [0-9]+\0\0\0");
-    private static final String HASH_ANSWER = RemoteMd5.EMPTY_MD5 + " */dev/null\0\n";
+    /** A batch of /dev/null: its line, and the line of the batch's end (the same name). */
+    private static final String HASH_ANSWER = RemoteMd5.EMPTY_MD5 + " */dev/null\0" + RemoteMd5.EMPTY_MD5 + " */dev/null\0";
 
     /** Asks the server (one command); a server that refuses commands offers {@link #NONE}. */
     static ServerCommands detect(RemoteConnection connection) {
