@@ -194,8 +194,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
         }
         remoteConnection.addedHostKey().ifPresent(line -> LOG.warn("added the host key of {} to known_hosts "
                 + "(--accept-new-host-key): {}", remoteConnection.describe(), line));
-        LOG.info("connected to {}: files are {}", remoteConnection.describe(), connection.serverHashing()
-                ? "hashed on the server with md5sum" : "read over SFTP to hash them (the server has no md5sum)");
+        LOG.info("connected to {}: {}", remoteConnection.describe(), connection.offers());
         if (!connection.tree().capabilities().atomicReplace() || !connection.tree().capabilities().durableWrites()) {
             LOG.warn("the server {} does not offer {}: no file can be written there (dirsync never writes a file "
                     + "in place)", remoteConnection.describe(), !connection.tree().capabilities().atomicReplace()

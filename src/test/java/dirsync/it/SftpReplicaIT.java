@@ -58,7 +58,8 @@ class SftpReplicaIT {
         assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished")).last()
                 .asString().contains("created=0 copied=0 updated=0");
         assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("connected to root@127.0.0.1:"
-                + sshd.port() + ": files are hashed on the server with md5sum"));
+                + sshd.port() + ": the replica is listed by one find command a pass, files are hashed on the server"
+                + " by md5sum, many files a command"));
         assertThat(JarRuns.tempFiles(remote())).isEmpty();
         assertThat(jar.tmp().resolve("remote/.replica.dirsync.lock")).as("released").doesNotExist();
     }

@@ -100,6 +100,8 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 "openssh-server-cleanup"));
     }
 
+    /** Lines a test put before the usual configuration (sshd keeps the first value of a keyword). */
+    private final List<String> configLines = new ArrayList<>();
     private Path dir;
     private int port;
     /** The host key as known_hosts and authorized_keys write it: type, space, base64. */
@@ -146,6 +148,25 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
         cleanUp(context.getExecutionException().isPresent());
+    }
+
+    /**
+     * This server with {@code lines} of sshd_config put before the usual ones, so that they win over them (sshd
+     * keeps the first value of a keyword): e.g. {@code ForceCommand internal-sftp}, {@code LogLevel DEBUG1}. Call it
+     * where the extension is made: {@code new OpenSshServer().withConfig("ForceCommand internal-sftp")}.
+     */
+    public OpenSshServer withConfig(String... lines) {
+        configLines.addAll(List.of(lines));
+        return this;
+    }
+
+    /**
+     * How many commands (exec requests: each runs the user's shell) the server has started so far, over every start
+     * of this test, as its log at LogLevel VERBOSE tells ("Starting session: command ..."). SFTP channels are
+     * subsystems and do not count.
+     */
+    public long commandsStarted() {
+        return log().lines().filter(line -> line.contains("Starting session: command")).count();
     }
 
     /** The port the server listens on: the same across {@link #stop()} and {@link #start()}. */
@@ -590,7 +611,8 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
 
     /** Writes sshd_config, known_hosts and the client's config for the current port. */
     private void writeConfiguration() throws IOException {
-        String config = String.join("\n",
+        List<String> lines = new ArrayList<>(configLines);
+        lines.addAll(List.of(
                 "# A test's own OpenSSH server (dirsync.testing.OpenSshServer).",
                 "Port " + port,
                 "ListenAddress " + ADDRESS,
@@ -615,7 +637,8 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 "PrintLastLog no",
                 "X11Forwarding no",
                 "LogLevel VERBOSE",
-                "");
+                ""));
+        String config = String.join("\n", lines);
         Files.writeString(configFile(), config + penaltiesLine(configFile(), config));
         Files.writeString(knownHosts(), knownHostsLine() + "\n");
         Files.writeString(sshConfig(), String.join("\n",

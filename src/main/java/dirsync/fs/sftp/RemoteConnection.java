@@ -195,6 +195,11 @@ public final class RemoteConnection implements Closeable {
         }
     }
 
+    /** Starts {@code command} on the server, to be written and read as it runs (see {@link RemoteCommand}). */
+    RemoteCommand start(String command, Duration timeout) throws IOException {
+        return RemoteCommand.start(session, command, timeout);
+    }
+
     /** Closes the SFTP channel, the session and the client; failures are ignored. */
     @Override
     public void close() {

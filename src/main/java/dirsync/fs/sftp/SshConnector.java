@@ -94,6 +94,8 @@ public final class SshConnector {
         client.setSignatureFactories(knownTypesFirst(client.getSignatureFactories(), knownKeyTypes));
         client.setCipherFactories(hardwareCiphersFirst(client.getCipherFactories()));
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, options.connectTimeout());
+        // Requests and answers go one after another (the hashing loop's batches): no Nagle wait on a small one.
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE_INTERVAL);
         CoreModuleProperties.HEARTBEAT_REQUEST.set(client, KEEPALIVE_REQUEST);
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, KEEPALIVE_MAX_UNANSWERED);

@@ -1,0 +1,193 @@
+package dirsync.fs.sftp;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.ForwardingReplicaTree;
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Listing;
+import dirsync.fs.Md5;
+import dirsync.fs.Name;
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.SourceTree;
+import dirsync.fs.TreeDeletion;
+import dirsync.fs.Work;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@link SftpTree} whose remote work is done in batches where the server lets us run commands (see
+ * {@link ServerCommands}): the whole replica listed by one find at a pass's first listing of its root
+ * ({@link RemoteFind}), each directory's listing then served from that snapshot once; and files hashed on the
+ * server through one {@link HashStream} a connection, many per md5sum. Where a command is not offered or fails,
+ * the SFTP tree does it as before: READDIR, and a file read over SFTP.
+ * <p>
+ * The snapshot is as the replica was when the pass began listing it. The walk lists a directory before it acts in
+ * it, and every change made here forgets the listings it makes stale (the parent's; for what replaces or removes
+ * an entry, its own subtree's too), so a listing served always holds what this pass has done. Each pass takes its
+ * own ({@link #newPass}).
+ */
+final class BatchedTree extends ForwardingReplicaTree {
+
+    private final SftpTree tree;
+    private final RemoteConnection connection;
+    private final ServerCommands commands;
+    private final SftpNames names;
+    private final String rootText;
+    private final long treeId;
+    private TreeSnapshot snapshot;
+    private boolean listedRoot;
+    private HashStream hashes;
+
+    BatchedTree(SftpTree tree, RemoteConnection connection, ServerCommands commands, String rootText,
+                String description) {
+        this.tree = tree;
+        this.connection = connection;
+        this.commands = commands;
+        this.names = new SftpNames(rootText);
+        this.rootText = rootText;
+        this.treeId = SftpEntries.treeId(description);
+    }
+
+    @Override
+    protected ReplicaTree delegate() {
+        return tree;
+    }
+
+    /** A pass begins: the last one's snapshot is dropped, and this one lists its tree afresh. */
+    synchronized void newPass() {
+        snapshot = null;
+        listedRoot = false;
+    }
+
+    /** The snapshot to serve {@code dir} from: made by find at the pass's first listing of the root. */
+    private synchronized TreeSnapshot snapshotFor(RelPath dir) {
+        if (dir.isRoot() && !listedRoot && commands.find()) {
+            listedRoot = true;
+            try {
+                snapshot = RemoteFind.list(connection, rootText, RemoteFind.MAX_BYTES).orElse(null);
+            } catch (IOException failed) {
+                snapshot = null; // READDIR then, which tells what is wrong
+            }
+        }
+        return snapshot;
+    }
+
+    @Override
+    public Listing list(RelPath dir) throws IOException {
+        TreeSnapshot held = snapshotFor(dir);
+        Optional<List<TreeSnapshot.Raw>> listed = held == null ? Optional.empty() : held.take(key(dir));
+        if (listed.isEmpty()) {
+            return tree.list(dir);
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (TreeSnapshot.Raw raw : listed.get()) {
+            Name name = Name.of(raw.name());
+            entries.add(SftpEntries.entry(treeId, dir.resolve(name), name, raw.attributes(),
+                    () -> LinkTarget.of(raw.linkTarget())));
+        }
+        entries.sort((a, b) -> a.name().compareTo(b.name()));
+        return new Listing(entries, List.of());
+    }
+
+    /** Hashed on the server through the hashing loop; read over SFTP where it gives no hash. */
+    @Override
+    public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
+        HashStream stream = hashStream();
+        if (stream != null) {
+            if (!tree.examine(file).is(EntryKind.FILE)) {
+                throw new IOException("not a regular file: " + file);
+            }
+            byte[] hash = stream.md5(names.path(file), cancellation);
+            if (hash != null) {
+                return hash;
+            }
+        }
+        return tree.md5(file, digest, cancellation);
+    }
+
+    /** The connection's hashing loop, started at the first hash; null where the server offers none or it ended. */
+    private synchronized HashStream hashStream() {
+        if (!commands.hashStream()) {
+            return null;
+        }
+        if (hashes == null) {
+            try {
+                hashes = HashStream.start(connection);
+            } catch (IOException refused) {
+                return null;
+            }
+        }
+        return hashes.alive() ? hashes : null;
+    }
+
+    /** Closes the hashing loop (the connection is closing). */
+    synchronized void close() {
+        if (hashes != null) {
+            hashes.close();
+        }
+    }
+
+    private static String key(RelPath path) {
+        return path.isRoot() ? "" : SftpNames.wire(path.bytes());
+    }
+
+    /** This pass changes {@code path}: the listings that would no longer hold are forgotten. */
+    private synchronized void changing(RelPath path, boolean subtree) {
+        if (snapshot != null && !path.isRoot()) {
+            snapshot.changed(key(path), subtree);
+        }
+    }
+
+    @Override
+    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+            throws IOException {
+        changing(path, true);
+        return tree.installFile(source, path, expected, expectedMd5, work);
+    }
+
+    @Override
+    public AsRead installFileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
+        changing(path, true);
+        return tree.installFileAsRead(source, path, expected, work);
+    }
+
+    @Override
+    public void installSymlink(RelPath path, Entry expected) throws IOException {
+        changing(path, true);
+        tree.installSymlink(path, expected);
+    }
+
+    @Override
+    public void createDirectory(RelPath path) throws IOException {
+        changing(path, true);
+        tree.createDirectory(path);
+    }
+
+    @Override
+    public void setAttributes(RelPath path, Entry source) throws IOException {
+        changing(path, false);
+        tree.setAttributes(path, source);
+    }
+
+    @Override
+    public void ensureWritable(RelPath dir, Entry current) throws IOException {
+        changing(dir, false);
+        tree.ensureWritable(dir, current);
+    }
+
+    @Override
+    public void delete(RelPath path) throws IOException {
+        changing(path, true);
+        tree.delete(path);
+    }
+
+    @Override
+    public TreeDeletion deleteTree(RelPath path, Cancellation cancellation) {
+        changing(path, true);
+        return tree.deleteTree(path, cancellation);
+    }
+}

@@ -1,0 +1,222 @@
+package dirsync.fs.sftp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Hashes replica files on the server through one command that runs as long as the connection: a loop in sh reads
+ * a batch of names (a length line, then that many bytes of NUL-ended names: {@code head -c} reads no further), and
+ * hands the batch to {@code xargs -0 md5sum -bz}, many files per md5sum; each batch ends with {@value #END}.
+ * md5sum's {@code -z} ends each line with a NUL and leaves the name unescaped, so a hash is matched to its file by
+ * the name's exact bytes, whatever they are. Starting a command runs the user's shell and its start-up files: this
+ * is done once per connection, not once per file or per batch.
+ * <p>
+ * The pass asks for hashes file by file, from several threads at once: requests queue, and each batch takes all
+ * that queued while the one before was on its way (at most {@value #MAX_BATCH} names), with at most two batches in
+ * flight. A file the batch ends without a hash for (gone, unreadable) gets none: the caller reads it over SFTP,
+ * which tells why. If the command ends or stops answering, every waiting request gets none, and so does every
+ * later one.
+ */
+final class HashStream implements AutoCloseable {
+
+    /** The loop on the server (sh, whatever the user's shell; no quote inside, so it can go in single quotes). */
+    static final String SCRIPT = "while read n; do head -c \"$n\" | xargs -0r md5sum -bz -- 2>/dev/null; done";
+    /**
+     * The last name of every batch: its line ends the batch's answer, in the same write as the rest (an answer in
+     * two writes from two processes waits on the network's delayed acknowledgement between them).
+     */
+    static final String END = "/dev/null";
+    static final String COMMAND = "sh -c '" + SCRIPT + "'";
+    static final int MAX_BATCH = 512;
+    private static final int IN_FLIGHT = 1;
+    private static final Duration START = Duration.ofSeconds(30);
+    /** A batch that has not ended in this time is taken for a hung command (a FIFO put in a file's place). */
+    static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+    private final RemoteCommand command;
+    private final OutputStream stdin;
+    private final Deque<Request> queued = new ArrayDeque<>();
+    /** The batches sent and not ended, oldest first: the server answers them in that order. */
+    private final Deque<Map<String, List<Request>>> inFlight = new ArrayDeque<>();
+    private boolean dead;
+
+    private record Request(String wirePath, CompletableFuture<byte[]> hash) {
+    }
+
+    private HashStream(RemoteCommand command) {
+        this.command = command;
+        this.stdin = command.stdin();
+        Thread reader = new Thread(this::readAnswers, "dirsync-remote-md5");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the loop on the server over {@code connection}. */
+    static HashStream start(RemoteConnection connection) throws IOException {
+        return new HashStream(connection.start(COMMAND, START));
+    }
+
+    /** What the loop reads for one batch: the length line, then each name and a NUL, {@value #END} last. */
+    static byte[] batch(List<byte[]> paths) {
+        ByteArrayOutputStream names = new ByteArrayOutputStream();
+        for (byte[] path : paths) {
+            names.writeBytes(path);
+            names.write(0);
+        }
+        names.writeBytes(END.getBytes(StandardCharsets.US_ASCII));
+        names.write(0);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.writeBytes((names.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+        frame.writeBytes(names.toByteArray());
+        return frame.toByteArray();
+    }
+
+    /**
+     * The MD5 of the file at {@code wirePath} (an absolute path on the server, one char a byte), or null if the
+     * server gave none (the caller reads the file instead).
+     */
+    byte[] md5(String wirePath, dirsync.fs.Cancellation cancellation) throws IOException {
+        Request request = new Request(wirePath, new CompletableFuture<>());
+        synchronized (this) {
+            if (dead) {
+                return null;
+            }
+            queued.add(request);
+            sendWhatQueued();
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try {
+            while (true) {
+                try {
+                    return request.hash().get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException notYet) {
+                    if (cancellation.isRequested()) {
+                        return null;
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        fail();
+                        return null;
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while hashing on the server");
+        }
+    }
+
+    /** Sends a batch of what queued, if fewer than two are on their way. Holds the lock. */
+    private void sendWhatQueued() {
+        while (!dead && !queued.isEmpty() && inFlight.size() < IN_FLIGHT) {
+            Map<String, List<Request>> batch = new HashMap<>();
+            List<byte[]> paths = new ArrayList<>();
+            while (!queued.isEmpty() && paths.size() < MAX_BATCH) {
+                Request next = queued.poll();
+                paths.add(SftpNames.bytes(next.wirePath()));
+                batch.computeIfAbsent(next.wirePath(), key -> new ArrayList<>()).add(next);
+            }
+            inFlight.add(batch);
+            try {
+                stdin.write(batch(paths));
+                stdin.flush();
+            } catch (IOException | RuntimeException e) {
+                fail();
+            }
+        }
+    }
+
+    /** The reader thread: hashes as they come, {@value #END}'s at the end of each batch. */
+    private void readAnswers() {
+        try (InputStream in = new BufferedInputStream(command.stdout(), 1 << 14)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                if (b == 0) {
+                    answer(line.toByteArray());
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        } catch (IOException | RuntimeException ended) {
+            // The command or the connection ended: as below.
+        }
+        fail();
+    }
+
+    /** One line of md5sum -bz: 32 hex digits, " *", the name as given. */
+    private synchronized void answer(byte[] line) {
+        if (line.length < 34 || line[32] != ' ' || line[33] != '*') {
+            return;
+        }
+        byte[] hash;
+        try {
+            hash = HexFormat.of().parseHex(new String(line, 0, 32, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException notAHash) {
+            return;
+        }
+        Map<String, List<Request>> batch = inFlight.peek();
+        String name = new String(line, 34, line.length - 34, StandardCharsets.ISO_8859_1);
+        if (name.equals(END)) {
+            batchEnded();
+            return;
+        }
+        List<Request> requests = batch == null ? null : batch.remove(name);
+        if (requests != null) {
+            requests.forEach(request -> request.hash().complete(hash));
+        }
+    }
+
+    /** The oldest batch ended: what it got no hash for gets none; the next batch goes out. */
+    private synchronized void batchEnded() {
+        Map<String, List<Request>> ended = inFlight.poll();
+        if (ended != null) {
+            ended.values().forEach(requests -> requests.forEach(request -> request.hash().complete(null)));
+        }
+        sendWhatQueued();
+    }
+
+    /** From now on no hash comes from the server: every request waiting or to come gets none. */
+    private void fail() {
+        synchronized (this) {
+            dead = true;
+            queued.forEach(request -> request.hash().complete(null));
+            queued.clear();
+            inFlight.forEach(batch -> batch.values().forEach(requests -> requests.forEach(
+                    request -> request.hash().complete(null))));
+            inFlight.clear();
+        }
+        command.close();
+    }
+
+    /** Whether it can still hash. */
+    synchronized boolean alive() {
+        return !dead;
+    }
+
+    @Override
+    public void close() {
+        fail();
+    }
+}

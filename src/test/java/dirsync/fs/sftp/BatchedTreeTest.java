@@ -1,0 +1,209 @@
+package dirsync.fs.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.LinkTarget;
+import dirsync.fs.Listing;
+import dirsync.fs.Md5;
+import dirsync.fs.Name;
+import dirsync.fs.Progress;
+import dirsync.fs.RelPath;
+import dirsync.testing.OpenSshServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replica listed by one find and hashed by md5sum in batches, against a real OpenSSH server: on a tree of
+ * awkward names (a newline, bytes that are not UTF-8, a space, a leading dash, a backslash, a tab) it gives what
+ * READDIR and reading the files give, in a fixed number of commands.
+ */
+class BatchedTreeTest {
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    @TempDir
+    Path temp;
+
+    private RemoteReplica replica;
+
+    /** The awkward tree, made by sh so that its names are bytes; the files' contents by their names' bytes. */
+    static final String SCRIPT = String.join("\n",
+            "set -e",
+            "printf 'plain' > plain",
+            "printf 'two lines' > \"$(printf 'new\\nline')\"",
+            "printf 'latin' > \"$(printf 'caf\\351')\"",
+            "printf 'spaced' > 'with space'",
+            "printf 'dashed' > -leading-dash",
+            "printf 'slashed' > 'back\\slash'",
+            "mkdir \"$(printf 'sub\\ndir\\377')\"",
+            "printf 'deep' > \"$(printf 'sub\\ndir\\377')/$(printf '\\tinner')\"",
+            "ln -s \"$(printf 'caf\\351')\" \"$(printf 'link\\nto')\"",
+            "mkdir empty",
+            "mkfifo pipe",
+            "chmod 640 plain",
+            "touch -d '2020-01-02 03:04:05.6789' plain",
+            "");
+
+    static final Map<byte[], String> FILES = new LinkedHashMap<>();
+
+    static {
+        FILES.put(bytes("plain"), "plain");
+        FILES.put(bytes("new\nline"), "two lines");
+        FILES.put(new byte[] {'c', 'a', 'f', (byte) 0xE9}, "latin");
+        FILES.put(bytes("with space"), "spaced");
+        FILES.put(bytes("-leading-dash"), "dashed");
+        FILES.put(bytes("back\\slash"), "slashed");
+        FILES.put(new byte[] {'s', 'u', 'b', '\n', 'd', 'i', 'r', (byte) 0xFF, '/', '\t', 'i', 'n', 'n', 'e', 'r'},
+                "deep");
+    }
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @AfterEach
+    void disconnect() {
+        if (replica != null) {
+            replica.disconnect();
+        }
+    }
+
+    private Path awkwardTree() throws Exception {
+        return awkwardTree(temp);
+    }
+
+    /** The tree of {@link #SCRIPT} under {@code temp}/replica. */
+    static Path awkwardTree(Path temp) throws Exception {
+        Path root = Files.createDirectories(temp.resolve("replica"));
+        sh(root, SCRIPT);
+        return root;
+    }
+
+    /** A replica at {@code root} connected as a run connects (without a lock: not what this test is about). */
+    private RemoteReplica.Connection connect(Path root) throws IOException {
+        replica = replicaAt(sshd, root);
+        RemoteReplica.Connection connection = replica.connect();
+        replica.beginPass();
+        return connection;
+    }
+
+    /** A replica at {@code root} on {@code sshd}, as a run connects to it but without a lock. */
+    static RemoteReplica replicaAt(OpenSshServer sshd, Path root) {
+        SftpLocation where = SftpLocation.parse(sshd.uri(root));
+        SshOptions options = SshOptions.defaults(sshd.home()).withKeyFile(sshd.clientKey());
+        return new RemoteReplica(where, new RemoteReplica.Connecting() {
+            @Override
+            public RemoteConnection connect() throws IOException {
+                return new SshConnector().connect(where, options);
+            }
+
+            @Override
+            public void lock(SftpClient client) {
+            }
+        }, (connection, first) -> { });
+    }
+
+    @Test
+    void aTreeOfAwkwardNamesListedByOneFindIsWhatReaddirLists() throws Exception {
+        RemoteReplica.Connection connection = connect(awkwardTree());
+        long before = sshd.commandsStarted();
+
+        List<RelPath> dirs = new ArrayList<>(List.of(RelPath.ROOT));
+        for (int i = 0; i < dirs.size(); i++) {
+            RelPath dir = dirs.get(i);
+            Listing batched = replica.list(dir);
+            Listing readDir = connection.tree().list(dir);
+            assertThat(batched).as("listing of '%s'", dir).isEqualTo(readDir);
+            batched.entries().stream().filter(entry -> entry.is(EntryKind.DIRECTORY))
+                    .forEach(entry -> dirs.add(dir.resolve(entry.name())));
+        }
+
+        assertThat(dirs).hasSize(3);
+        assertThat(replica.list(RelPath.ROOT).entries()).extracting(Entry::kind).contains(EntryKind.SYMLINK,
+                EntryKind.SPECIAL, EntryKind.DIRECTORY, EntryKind.FILE);
+        assertThat(connection.commands().find()).isTrue();
+        assertThat(sshd.commandsStarted() - before).as("one find for the whole tree").isEqualTo(1);
+    }
+
+    @Test
+    void filesOfAwkwardNamesAreHashedOnTheServerInOneCommand() throws Exception {
+        connect(awkwardTree());
+        long before = sshd.commandsStarted();
+
+        for (Map.Entry<byte[], String> file : FILES.entrySet()) {
+            byte[] hash = replica.md5(path(file.getKey()), new Md5(new Progress()), Cancellation.NEVER);
+            assertThat(HexFormat.of().formatHex(hash)).as(new String(file.getKey(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(md5(file.getValue()));
+        }
+
+        assertThat(sshd.commandsStarted() - before).as("one hashing command for every file").isEqualTo(1);
+    }
+
+    private static final byte[] SUBDIR = {'s', 'u', 'b', '\n', 'd', 'i', 'r', (byte) 0xFF};
+
+    @Test
+    void aDirectoryThisPassChangedBeforeListingItIsListedAsItIsNow() throws Exception {
+        connect(awkwardTree());
+        replica.list(RelPath.ROOT);
+        RelPath subdir = path(SUBDIR);
+        RelPath link = subdir.resolve(Name.of("new link"));
+
+        replica.installSymlink(link, Entry.symlink(link.name(), LinkTarget.of("x"), FileTime.fromMillis(0)));
+
+        assertThat(replica.list(subdir).entries()).extracting(Entry::name).contains(link.name(), Name.of("\tinner"));
+    }
+
+    @Test
+    void eachPassListsTheTreeAsItIsWhenThatPassBegins() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        replica.list(RelPath.ROOT);
+        sh(root, "printf 'later' > \"$(printf 'sub\\ndir\\377')/added\"");
+
+        replica.beginPass();
+        replica.list(RelPath.ROOT);
+
+        assertThat(replica.list(path(SUBDIR)).entries()).extracting(Entry::name).contains(Name.of("added"));
+    }
+
+    private static void sh(Path dir, String script) throws Exception {
+        Process sh = new ProcessBuilder("/bin/sh", "-c", "cd \"$1\" || exit 1\n" + script, "sh", dir.toString())
+                .inheritIO().start();
+        assertThat(sh.waitFor()).as(script).isZero();
+    }
+
+    /** A relative path of names as bytes, split at '/'. */
+    static RelPath path(byte[] slashSeparated) {
+        RelPath path = RelPath.ROOT;
+        int start = 0;
+        for (int i = 0; i <= slashSeparated.length; i++) {
+            if (i == slashSeparated.length || slashSeparated[i] == '/') {
+                path = path.resolve(Name.of(java.util.Arrays.copyOfRange(slashSeparated, start, i)));
+                start = i + 1;
+            }
+        }
+        return path;
+    }
+
+    static String md5(String content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes(content)));
+    }
+}

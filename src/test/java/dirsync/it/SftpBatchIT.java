@@ -1,0 +1,87 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The jar against a real OpenSSH server that runs commands: the replica is listed and hashed in batches, so the
+ * commands a pass starts on the server (each runs the user's shell) do not grow with the files, as counted in the
+ * server's log.
+ */
+class SftpBatchIT {
+
+    private static final Duration ONE_PASS = Duration.ofSeconds(120);
+    /** Files from this size were hashed by a command each before batching. */
+    private static final long LARGE = 16L << 20;
+
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    private Path remote() {
+        return jar.tmp().resolve("remote/replica");
+    }
+
+    /** A no-change --once that hashes every pair (no hash memory); the commands the server started for it. */
+    private long commandsOfANoChangePass(String label) throws Exception {
+        Files.createDirectories(remote());
+        copy(jar.source(), remote());
+        long before = sshd.commandsStarted();
+        JarRuns.Finished run = jar.run(label, ONE_PASS, jar.sync(jar.source(), sshd.uri(remote()), "1",
+                jar.logFile(), "--once", "--no-hash-cache", "--ssh-key", sshd.clientKey().toString(),
+                "--known-hosts", sshd.knownHosts().toString()));
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished")).last()
+                .asString().contains("created=0 copied=0 updated=0");
+        return sshd.commandsStarted() - before;
+    }
+
+    /** The files {@code from} holds, copied to {@code to} as they are (times, modes; sparse files stay sparse). */
+    private static void copy(Path from, Path to) throws Exception {
+        Process cp = new ProcessBuilder("cp", "-a", "--sparse=always", from + "/.", to.toString()).inheritIO().start();
+        assertThat(cp.waitFor()).as("cp -a").isZero();
+    }
+
+    /** {@code count} sparse files of 16 MiB and {@code dirs} directories of five small files more in the source. */
+    private void addFiles(String prefix, int count, int dirs) throws IOException {
+        for (int i = 0; i < count; i++) {
+            try (FileChannel file = FileChannel.open(jar.source().resolve(prefix + "large" + i),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                file.write(ByteBuffer.wrap(new byte[] {(byte) i}), LARGE);
+            }
+        }
+        Trees.Builder source = Trees.at(jar.source());
+        for (int d = 0; d < dirs; d++) {
+            for (int f = 0; f < 5; f++) {
+                source.file(prefix + "dir" + d + "/file" + f, "content " + d + " " + f);
+            }
+        }
+    }
+
+    @Test
+    void theCommandsOfANoChangePassDoNotGrowWithTheFiles() throws Exception {
+        addFiles("a", 2, 3);
+        long few = commandsOfANoChangePass("17 files in 4 directories");
+        addFiles("b", 4, 27);
+        long many = commandsOfANoChangePass("153 files in 31 directories");
+
+        assertThat(many).as("commands started for a pass over 153 files, and over 17").isEqualTo(few);
+        assertThat(few).as("a probe, a find and the hashing loop").isEqualTo(3);
+        assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("connected to root@127.0.0.1:"
+                + sshd.port() + ": the replica is listed by one find command a pass, files are hashed on the server"
+                + " by md5sum, many files a command"));
+    }
+}
