@@ -143,7 +143,7 @@ final class BatchedTree extends ForwardingReplicaTree {
     }
 
     @Override
-    public long installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
+    public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         changing(path, true);
         return tree.installFile(source, path, expected, expectedMd5, work);
