@@ -118,7 +118,8 @@ public final class DirsyncCommand implements Callable<Integer> {
     private boolean deleteExcluded;
 
     @Option(names = "--backup-dir", paramLabel = "DIR", description = "Before a pass deletes or overwrites an entry "
-            + "of REPLICA, keep it under DIR/<pass start time>/<its path>. DIR must be outside SOURCE and REPLICA.")
+            + "of REPLICA, keep it as DIR/START/PATH: START the pass's start time, PATH its path in REPLICA. DIR "
+            + "must be outside SOURCE and REPLICA.")
     private Path backupDir;
 
     @Option(names = "--status-file", paramLabel = "FILE", description = "After each pass, replace FILE with the "
@@ -201,6 +202,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     static CommandLine commandLine(StopSignal stop, Surroundings surroundings) {
         CommandLine commandLine = new CommandLine(new DirsyncCommand(stop, surroundings));
         commandLine.setParameterExceptionHandler(DirsyncCommand::usageError);
+        BlankWrappedHelp.install(commandLine);
         commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.meanings());
         return commandLine;
     }
