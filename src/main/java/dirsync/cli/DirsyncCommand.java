@@ -133,6 +133,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     private FileSize logMaxSize;
 
     @Option(names = "--log-max-files", paramLabel = "N", defaultValue = "" + OptionRules.LOG_MAX_FILES_DEFAULT,
+            converter = Converters.FileCountConverter.class,
             description = "Keep N rolled-over log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; "
                     + OptionRules.LOG_MAX_FILES_FEWEST + " to " + OptionRules.LOG_MAX_FILES_MOST
                     + " (default ${DEFAULT-VALUE}).")
@@ -237,7 +238,7 @@ public final class DirsyncCommand implements Callable<Integer> {
 
     /** A usage mistake is one line on stderr, no usage dump, no stack trace; its exit code is the app's. */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
-        return Launch.refuse(LogText.escape(e.getMessage()) + " (see 'dirsync --help')",
+        return Launch.refuse(LogText.escape(UsageMistakes.describe(e)) + " (see 'dirsync --help')",
                 e.getCommandLine().getErr());
     }
 }
