@@ -174,7 +174,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             held.renew(client.get());
         } catch (RemoteLock.HeldElsewhereException e) {
             lockLost = e;
-            LOG.error("error: {}", LogText.reason(e));
+            LOG.error("{}", LogText.reason(e));
         } catch (IOException e) {
             LOG.debug("cannot renew the lock on '{}' now: {}", remote.display(), LogText.reason(e));
         }

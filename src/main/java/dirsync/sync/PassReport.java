@@ -57,8 +57,19 @@ final class PassReport {
         }
     }
 
+    /** A change of the pass's root itself, which has no path to show ("." is none). */
+    synchronized void recordRoot(Operation operation, String what) {
+        counts.merge(operation, 1L, Long::sum);
+        LOG.info(prefix + what);
+    }
+
     void error(String what, RelPath relative, Throwable cause) {
-        record(Operation.ERROR, Texts.error(what), relative, ": " + LogText.reason(cause));
+        record(Operation.ERROR, what, relative, ": " + LogText.reason(cause));
+    }
+
+    /** An error of the pass's root (the source or the replica directory itself): no path, "." is none. */
+    void rootError(String what, Throwable cause) {
+        passError(what + ":", LogText.reason(cause));
     }
 
     /** What went wrong with an entry, as opposed to what was done to it. */
@@ -81,7 +92,7 @@ final class PassReport {
      * {@link #record} does.
      */
     synchronized void passError(String what, String why) {
-        String line = prefix + what + " " + LogText.escape(why);
+        String line = prefix + what + (why.isEmpty() ? "" : " " + LogText.escape(why));
         if (replicaLost.getAsBoolean()) {
             LOG.debug(line + Texts.AFTER_LOSS);
             return;

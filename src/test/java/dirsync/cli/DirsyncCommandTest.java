@@ -175,7 +175,7 @@ class DirsyncCommandTest {
         Run run = run(once(source, longReplica, "60", log));
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
-        assertThat(Files.readString(log)).contains("ERROR error: cannot create directory", "File name too long");
+        assertThat(Files.readString(log)).contains("ERROR cannot create directory", "File name too long");
         assertThat(longReplica.resolve("a.txt")).hasContent("alpha");
     }
 
@@ -384,7 +384,7 @@ class DirsyncCommandTest {
         }
 
         assertThat(runs).extracting(Run::exitCode).as(runs.toString()).containsExactly(0, 0, ExitCode.ENTRIES_FAILED);
-        assertThat(runs.get(2).out()).contains("ERROR error: changed during its copy in 3 passes in a row, not copied: "
+        assertThat(runs.get(2).out()).contains("ERROR changed during its copy in 3 passes in a row, not copied: "
                 + "app.log");
         assertThat(replica.resolve("app.log")).doesNotExist();
     }
@@ -400,7 +400,7 @@ class DirsyncCommandTest {
         }
 
         assertThat(runs).extracting(Run::exitCode).as(runs.toString()).containsExactly(0, 0, 0);
-        assertThat(runs.get(2).out()).contains("WARN  warning: copied as read, the copy may not match any single "
+        assertThat(runs.get(2).out()).contains("WARN  copied as read, the copy may not match any single "
                 + "moment of the source: app.log");
         String copy = Files.readString(replica.resolve("app.log"));
         assertThat(Files.readString(appLog)).as("the copy is the file as it was when that copy began")
