@@ -1,5 +1,6 @@
 package dirsync.sync;
 
+import dirsync.fs.Counts;
 import dirsync.fs.EntryKind;
 
 /**
@@ -137,7 +138,7 @@ final class Texts {
 
     /** The detail of a copy's line: " (12 bytes)", or " (12 bytes, old version kept in backup)". */
     static String bytes(long count, boolean keptOld) {
-        return " (" + LogText.count(count, "byte", "bytes") + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
+        return " (" + Counts.of(count, "byte", "bytes") + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
     }
 
     static String linkDetail(Object target, boolean keptOld) {
@@ -163,6 +164,6 @@ final class Texts {
     }
 
     private static String entries(long count) {
-        return LogText.count(count, "entry", "entries");
+        return Counts.of(count, "entry", "entries");
     }
 }
