@@ -101,8 +101,9 @@ final class PassReport {
         LOG.error(line);
     }
 
+    /** The root is named by the text itself ("cannot list source directory: ..."): "." is no name to a reader. */
     private String line(String what, RelPath relative, String detail) {
-        return prefix + what + " " + LogText.escape(relative) + LogText.escape(detail);
+        return prefix + what + (relative.isRoot() ? "" : " " + LogText.escape(relative)) + LogText.escape(detail);
     }
 
     /** A change a stop cut short: logged, since it happened, but not counted as the operation it did not finish. */
