@@ -96,6 +96,21 @@ class ArchitectureTest {
         assertThat(tooLong).isEmpty();
     }
 
+    /** "ERROR error: ..." says it twice: a log line's level is its first word. */
+    @Test
+    void noTextInMainStartsWithTheLevelItIsLoggedAt() {
+        Pattern levelAgain = Pattern.compile("\"(error|warning): ");
+        List<String> offenders = new java.util.ArrayList<>();
+        for (Path file : javaFiles(MAIN)) {
+            for (String line : read(file)) {
+                if (levelAgain.matcher(line).find()) {
+                    offenders.add(MAIN.relativize(file) + ": " + line.strip());
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
+
     @Test
     void theDryRunIsDecidedOnceWhereTheSettingsBecomeARunsEffects() {
         Map<String, Long> asking = new TreeMap<>();

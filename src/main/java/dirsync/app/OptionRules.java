@@ -1,6 +1,7 @@
 package dirsync.app;
 
 import ch.qos.logback.core.util.FileSize;
+import dirsync.fs.Counts;
 import dirsync.sync.SyncOptions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -86,11 +87,11 @@ public final class OptionRules {
     static void checkLogRolling(FileSize maxSize, int maxFiles) throws InvalidSettingsException {
         if (maxSize.getSize() < SMALLEST_LOG_MAX_SIZE) {
             throw new InvalidSettingsException("--log-max-size must be at least " + LOG_MAX_SIZE_SMALLEST + ", not "
-                    + maxSize.getSize() + " bytes");
+                    + Counts.of(maxSize.getSize(), "byte", "bytes"));
         }
         if (maxFiles < LOG_MAX_FILES_FEWEST || maxFiles > LOG_MAX_FILES_MOST) {
-            throw new InvalidSettingsException("--log-max-files must be " + LOG_MAX_FILES_FEWEST + " to "
-                    + LOG_MAX_FILES_MOST + ", not " + maxFiles);
+            throw new InvalidSettingsException("--log-max-files must be a whole number from " + LOG_MAX_FILES_FEWEST
+                    + " to " + LOG_MAX_FILES_MOST + ", not " + maxFiles);
         }
     }
 

@@ -44,6 +44,9 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     private RemoteConnection opened;
     private IOException openFailure;
     private volatile boolean started;
+    /** The lines of the first connection, held until the run's start line is out ({@link #announce}). */
+    private final java.util.List<Runnable> untold = new java.util.ArrayList<>();
+    private boolean announced;
 
     RemoteRun(Replica.Remote remote, Effects effects, SameHostGuard guard) {
         this.remote = remote;
@@ -82,7 +85,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
      */
     OptionalInt start(StartFailure fail) {
         started = true;
-        guard.tell();
+        tell(guard::tell);
         try {
             if (openFailure != null) {
                 throw openFailure;
@@ -90,13 +93,16 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             replica.connect();
             return OptionalInt.empty();
         } catch (RemoteLock.HeldElsewhereException e) {
+            announce();
             return OptionalInt.of(fail.stop(e.getMessage(), ExitCode.ALREADY_RUNNING));
         } catch (SshSetupException e) {
+            announce();
             LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot use replica '{}': {}", remote.display(),
                     LogText.reason(e));
             return OptionalInt.of(fail.stop(e.getMessage(), ExitCode.REMOTE_REFUSED));
         } catch (ReplicaNotCreatedException e) {
             // As for a local replica that cannot be created: the run started, nothing in the replica was changed.
+            announce();
             String reason = LogText.escape(LogText.reason(e));
             LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot create replica '{}': {}", LogText.escape(remote.display()),
                     reason);
@@ -108,6 +114,25 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             return OptionalInt.empty();
         } finally {
             openFailure = null;
+        }
+    }
+
+    /**
+     * Logs what the first connection said (the host key it added, what the server offers), held since the start
+     * so that it follows the run's start line; later connections log at once. A start that is refused logs it
+     * before its reason.
+     */
+    synchronized void announce() {
+        announced = true;
+        untold.forEach(Runnable::run);
+        untold.clear();
+    }
+
+    private synchronized void tell(Runnable lines) {
+        if (announced) {
+            lines.run();
+        } else {
+            untold.add(lines);
         }
     }
 
@@ -133,7 +158,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             throw e;
         }
         if (started) {
-            guard.tell();
+            tell(guard::tell);
         }
         return made;
     }
@@ -174,7 +199,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             held.renew(client.get());
         } catch (RemoteLock.HeldElsewhereException e) {
             lockLost = e;
-            LOG.error("error: {}", LogText.reason(e));
+            LOG.error("{}", LogText.reason(e));
         } catch (IOException e) {
             LOG.debug("cannot renew the lock on '{}' now: {}", remote.display(), LogText.reason(e));
         }
@@ -187,6 +212,10 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
 
     @Override
     public void connected(RemoteReplica.Connection connection, boolean first) {
+        tell(() -> tellConnected(connection, first));
+    }
+
+    private static void tellConnected(RemoteReplica.Connection connection, boolean first) {
         RemoteConnection remoteConnection = connection.remote();
         if (!first) {
             LOG.info("reconnected to {}", remoteConnection.describe());

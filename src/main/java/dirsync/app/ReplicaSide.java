@@ -68,11 +68,19 @@ final class ReplicaSide implements AutoCloseable {
             return OptionalInt.empty();
         } catch (IOException e) {
             // The lock and the log file were written: not "nothing was touched", but nothing in the replica.
+            announce();
             LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot create replica '{}': {}",
                     LogText.escape(settings.replica().display()),
                     LogText.reason(e));
             return OptionalInt.of(fail.stop("cannot create replica '" + LogText.escape(settings.asGiven().replica())
                     + "': " + LogText.reason(e), ExitCode.REPLICA_UNUSABLE));
+        }
+    }
+
+    /** Logs, after the run's start line, what the start's connection said (nothing for a local replica). */
+    void announce() {
+        if (remote != null) {
+            remote.announce();
         }
     }
 

@@ -63,7 +63,7 @@ final class ReportedPasses implements Passes {
             try {
                 record.write(status.get(), summary);
             } catch (IOException e) {
-                LOG.error("error: cannot write status file '{}': {}", LogText.escape(statusShown), LogText.reason(e));
+                LOG.error("cannot write status file '{}': {}", LogText.escape(statusShown), LogText.reason(e));
             }
         }
         stopIfLost();

@@ -119,6 +119,7 @@ public final class Session {
                 LOG.info("dirsync {} started: source '{}', replica '{}', interval {} s{}{}", Version.current(),
                         LogText.escape(settings.source()), LogText.escape(settings.replica().display()),
                         settings.interval().toSeconds(), runner.startText(), effects.startText());
+                replica.announce();
                 Optional<StatusFile> status = effects.statusFile().map(file -> new StatusFile(file,
                         settings.replica().display(), runner.figures().orElse(null), logWrites));
                 RunMemory memory = new RunMemory(state, synchronizer, settings.options().rememberHashes(), effects);

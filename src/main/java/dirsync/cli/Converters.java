@@ -56,6 +56,20 @@ final class Converters {
         }
     }
 
+    /** N of --log-max-files: a whole number. */
+    static final class FileCountConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("must be a whole number from "
+                        + OptionRules.LOG_MAX_FILES_FEWEST + " to " + OptionRules.LOG_MAX_FILES_MOST + ", not '" + value
+                        + "'");
+            }
+        }
+    }
+
     /** SECONDS of --watch-delay: a decimal number of seconds. */
     static final class DelayConverter implements CommandLine.ITypeConverter<Duration> {
         @Override

@@ -118,7 +118,8 @@ public final class DirsyncCommand implements Callable<Integer> {
     private boolean deleteExcluded;
 
     @Option(names = "--backup-dir", paramLabel = "DIR", description = "Before a pass deletes or overwrites an entry "
-            + "of REPLICA, keep it under DIR/<pass start time>/<its path>. DIR must be outside SOURCE and REPLICA.")
+            + "of REPLICA, keep it as DIR/START/PATH: START the pass's start time, PATH its path in REPLICA. DIR "
+            + "must be outside SOURCE and REPLICA.")
     private Path backupDir;
 
     @Option(names = "--status-file", paramLabel = "FILE", description = "After each pass, replace FILE with the "
@@ -132,6 +133,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     private FileSize logMaxSize;
 
     @Option(names = "--log-max-files", paramLabel = "N", defaultValue = "" + OptionRules.LOG_MAX_FILES_DEFAULT,
+            converter = Converters.FileCountConverter.class,
             description = "Keep N rolled-over log files, compressed: LOG_FILE.1.gz (newest) to LOG_FILE.N.gz; "
                     + OptionRules.LOG_MAX_FILES_FEWEST + " to " + OptionRules.LOG_MAX_FILES_MOST
                     + " (default ${DEFAULT-VALUE}).")
@@ -201,6 +203,7 @@ public final class DirsyncCommand implements Callable<Integer> {
     static CommandLine commandLine(StopSignal stop, Surroundings surroundings) {
         CommandLine commandLine = new CommandLine(new DirsyncCommand(stop, surroundings));
         commandLine.setParameterExceptionHandler(DirsyncCommand::usageError);
+        BlankWrappedHelp.install(commandLine);
         commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.meanings());
         return commandLine;
     }
@@ -235,7 +238,7 @@ public final class DirsyncCommand implements Callable<Integer> {
 
     /** A usage mistake is one line on stderr, no usage dump, no stack trace; its exit code is the app's. */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
-        return Launch.refuse(LogText.escape(e.getMessage()) + " (see 'dirsync --help')",
+        return Launch.refuse(LogText.escape(UsageMistakes.describe(e)) + " (see 'dirsync --help')",
                 e.getCommandLine().getErr());
     }
 }

@@ -39,12 +39,13 @@ public final class Progress {
 
     public record Snapshot(long entries, long bytesHashed, long bytesCopied, long elapsedNanos) {
 
-        /** E.g. "12,345 entries checked, 1.2 GiB hashed, 300.0 MiB copied, 95.3 MiB/s, 14 s". */
+        /** E.g. "12,345 entries checked, 1.2 GiB hashed, 300.0 MiB copied, 95.3 MiB/s, 14 s" ("1 entry"). */
         public String describe() {
             double seconds = elapsedNanos / 1e9;
             double rate = seconds > 0 ? (bytesHashed + bytesCopied) / seconds : 0;
-            return String.format(java.util.Locale.ROOT, "%,d entries checked, %s hashed, %s copied, %s/s, %d s",
-                    entries, bytes(bytesHashed), bytes(bytesCopied), bytes((long) rate), (long) seconds);
+            return String.format(java.util.Locale.ROOT, "%,d %s checked, %s hashed, %s copied, %s/s, %d s",
+                    entries, Counts.noun(entries, "entry", "entries"), bytes(bytesHashed), bytes(bytesCopied),
+                    bytes((long) rate), (long) seconds);
         }
 
         static String bytes(long count) {

@@ -47,11 +47,6 @@ public final class LogText {
         }
     }
 
-    /** A count and its noun, singular for one: "1 entry", "2 entries", "1 byte". */
-    public static String count(long n, String singular, String plural) {
-        return n + " " + (n == 1 ? singular : plural);
-    }
-
     /** The one-line reason of an exception, without a stack trace: what a user can act on. */
     public static String reason(Throwable cause) {
         String message = cause.getMessage();

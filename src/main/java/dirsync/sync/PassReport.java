@@ -57,8 +57,19 @@ final class PassReport {
         }
     }
 
+    /** A change of the pass's root itself, which has no path to show ("." is none). */
+    synchronized void recordRoot(Operation operation, String what) {
+        counts.merge(operation, 1L, Long::sum);
+        LOG.info(prefix + what);
+    }
+
     void error(String what, RelPath relative, Throwable cause) {
-        record(Operation.ERROR, Texts.error(what), relative, ": " + LogText.reason(cause));
+        record(Operation.ERROR, what, relative, ": " + LogText.reason(cause));
+    }
+
+    /** An error of the pass's root (the source or the replica directory itself): no path, "." is none. */
+    void rootError(String what, Throwable cause) {
+        passError(what + ":", LogText.reason(cause));
     }
 
     /** What went wrong with an entry, as opposed to what was done to it. */
@@ -81,7 +92,7 @@ final class PassReport {
      * {@link #record} does.
      */
     synchronized void passError(String what, String why) {
-        String line = prefix + what + " " + LogText.escape(why);
+        String line = prefix + what + (why.isEmpty() ? "" : " " + LogText.escape(why));
         if (replicaLost.getAsBoolean()) {
             LOG.debug(line + Texts.AFTER_LOSS);
             return;
@@ -90,8 +101,9 @@ final class PassReport {
         LOG.error(line);
     }
 
+    /** The root is named by the text itself ("cannot list source directory: ..."): "." is no name to a reader. */
     private String line(String what, RelPath relative, String detail) {
-        return prefix + what + " " + LogText.escape(relative) + LogText.escape(detail);
+        return prefix + what + (relative.isRoot() ? "" : " " + LogText.escape(relative)) + LogText.escape(detail);
     }
 
     /** A change a stop cut short: logged, since it happened, but not counted as the operation it did not finish. */

@@ -1,5 +1,6 @@
 package dirsync.sync;
 
+import dirsync.fs.Counts;
 import dirsync.fs.EntryKind;
 
 /**
@@ -9,6 +10,7 @@ import dirsync.fs.EntryKind;
 final class Texts {
 
     static final String CREATED_DIRECTORY = "created directory";
+    static final String CREATED_REPLICA_DIRECTORY = "created the replica directory, which was missing";
     static final String UPDATED_FILE = "updated file";
     static final String LINKED_FILE = "linked file";
     static final String STOPPED_DELETING = "stopped while deleting directory";
@@ -25,18 +27,19 @@ final class Texts {
     static final String MOVED_TO_BACKUP = " (moved to backup)";
     static final String DELETED_NOTHING = "deleted nothing in the replica this pass:";
     static final String SOURCE_CHANGING = "copy discarded, retried next pass:";
-    static final String COPIED_AS_READ = "warning: copied as read, the copy may not match any single moment of the "
-            + "source:";
+    static final String COPIED_AS_READ = "copied as read, the copy may not match any single moment of the source:";
     static final String VANISHED_BEFORE_COPY = "vanished from the source (or changed type) before it was copied:";
     static final String SOURCE_DIRECTORY_VANISHED = "source directory vanished or changed type:";
-    static final String SOURCE_NOT_A_DIRECTORY = "error: source is no longer a directory:";
-    static final String REPLICA_NOT_A_DIRECTORY = "error: replica is no longer a directory:";
 
-    // Errors: "error: <what> <path>: <reason>"
-    static final String CANNOT_READ_SOURCE_ROOT = "cannot read source directory";
-    static final String CANNOT_USE_REPLICA_ROOT = "cannot use replica directory";
+    // Errors of the whole pass, no path: "<what>" or "<what>: <reason>"
+    static final String SOURCE_NOT_A_DIRECTORY = "the source is no longer a directory";
+    static final String REPLICA_NOT_A_DIRECTORY = "the replica is no longer a directory";
+    static final String CANNOT_READ_SOURCE_ROOT = "cannot read the source directory";
+    static final String CANNOT_USE_REPLICA_ROOT = "cannot use the replica directory";
     static final String CANNOT_REACH_REPLICA = "cannot reach the replica";
     static final String LOST_REPLICA = "lost the connection to the replica";
+
+    // Errors of an entry, at level ERROR (which says it is one): "<what> <path>: <reason>"
     /** After a failure that was not counted, since the replica was lost by then (debug level). */
     static final String AFTER_LOSS = " (not counted: the replica was lost)";
     static final String CANNOT_LIST_SOURCE = "cannot list source directory";
@@ -55,11 +58,6 @@ final class Texts {
             + "this; --allow-empty-source allows it)";
 
     private Texts() {
-    }
-
-    /** An error line's text: "error: cannot copy". */
-    static String error(String what) {
-        return "error: " + what;
     }
 
     /** The start of a pass's summary line: "pass 3 finished: ". */
@@ -99,7 +97,7 @@ final class Texts {
 
     /** The error of a file that changed during its copy in {@code passes} full passes in a row. */
     static String neverSettled(int passes) {
-        return "error: changed during its copy in " + passes + " passes in a row, not copied:";
+        return "changed during its copy in " + passes + " passes in a row, not copied:";
     }
 
     /** Why a file that does not settle has no copy, and what the operator can do about it. */
@@ -140,7 +138,7 @@ final class Texts {
 
     /** The detail of a copy's line: " (12 bytes)", or " (12 bytes, old version kept in backup)". */
     static String bytes(long count, boolean keptOld) {
-        return " (" + LogText.count(count, "byte", "bytes") + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
+        return " (" + Counts.of(count, "byte", "bytes") + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
     }
 
     static String linkDetail(Object target, boolean keptOld) {
@@ -154,7 +152,7 @@ final class Texts {
 
     /** The one warning of a pass whose trees cannot both keep extended attributes. */
     static String noExtendedAttributes(String reason) {
-        return "warning: extended attributes not carried this pass: " + reason;
+        return "extended attributes not carried this pass: " + reason;
     }
 
     static String deletedBeforeTheStop(long count) {
@@ -166,6 +164,6 @@ final class Texts {
     }
 
     private static String entries(long count) {
-        return LogText.count(count, "entry", "entries");
+        return Counts.of(count, "entry", "entries");
     }
 }

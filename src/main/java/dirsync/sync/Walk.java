@@ -34,22 +34,22 @@ final class Walk {
         try {
             sourceRoot = pass.source().examine(RelPath.ROOT);
         } catch (IOException e) {
-            pass.report().error(Texts.CANNOT_READ_SOURCE_ROOT, RelPath.ROOT, e);
+            pass.report().rootError(Texts.CANNOT_READ_SOURCE_ROOT, e);
             return;
         }
         if (!sourceRoot.is(EntryKind.DIRECTORY)) {
-            pass.report().record(Operation.ERROR, Texts.SOURCE_NOT_A_DIRECTORY, RelPath.ROOT);
+            pass.report().passError(Texts.SOURCE_NOT_A_DIRECTORY, "");
             return;
         }
         Entry replicaRoot;
         try {
             replicaRoot = existingReplicaRoot(pass);
         } catch (IOException e) {
-            pass.report().error(Texts.CANNOT_USE_REPLICA_ROOT, RelPath.ROOT, e);
+            pass.report().rootError(Texts.CANNOT_USE_REPLICA_ROOT, e);
             return;
         }
         if (replicaRoot != null && !replicaRoot.is(EntryKind.DIRECTORY)) {
-            pass.report().record(Operation.ERROR, Texts.REPLICA_NOT_A_DIRECTORY, RelPath.ROOT);
+            pass.report().passError(Texts.REPLICA_NOT_A_DIRECTORY, "");
             return;
         }
         List<PassScope.Root> roots = replicaRoot == null ? PassScope.everything().roots() : scope.roots();
@@ -122,7 +122,7 @@ final class Walk {
             return pass.replica().examine(RelPath.ROOT);
         } catch (NoSuchFileException missing) {
             pass.replica().prepareRoot();
-            pass.report().record(Operation.CREATED_DIRECTORY, Texts.CREATED_DIRECTORY, RelPath.ROOT);
+            pass.report().recordRoot(Operation.CREATED_DIRECTORY, Texts.CREATED_REPLICA_DIRECTORY);
             return null;
         }
     }

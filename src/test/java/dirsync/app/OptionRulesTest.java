@@ -73,6 +73,12 @@ class OptionRulesTest {
                 .hasMessage("--log-max-size must be at least 1KB, not 1023 bytes");
     }
 
+    @Test
+    void aOneByteLogSizeIsRefusedInTheSingular() {
+        assertThatThrownBy(() -> OptionRules.checkLogRolling(new FileSize(1), 5))
+                .hasMessage("--log-max-size must be at least 1KB, not 1 byte");
+    }
+
     @ParameterizedTest
     @CsvSource({"0, false", "1, true", "20, true", "21, false"})
     void theLogFilesKeptAreOneToTwenty(int files, boolean taken) {
@@ -80,7 +86,7 @@ class OptionRulesTest {
             assertThatCode(() -> OptionRules.checkLogRolling(new FileSize(1024), files)).doesNotThrowAnyException();
         } else {
             assertThatThrownBy(() -> OptionRules.checkLogRolling(new FileSize(1024), files))
-                    .hasMessage("--log-max-files must be 1 to 20, not " + files);
+                    .hasMessage("--log-max-files must be a whole number from 1 to 20, not " + files);
         }
     }
 

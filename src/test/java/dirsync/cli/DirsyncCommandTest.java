@@ -176,7 +176,7 @@ class DirsyncCommandTest {
         Run run = run(once(source, longReplica, "60", log));
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.ENTRIES_FAILED);
-        assertThat(Files.readString(log)).contains("ERROR error: cannot create directory", "File name too long");
+        assertThat(Files.readString(log)).contains("ERROR cannot create directory", "File name too long");
         assertThat(longReplica.resolve("a.txt")).hasContent("alpha");
     }
 
@@ -385,7 +385,7 @@ class DirsyncCommandTest {
         }
 
         assertThat(runs).extracting(Run::exitCode).as(runs.toString()).containsExactly(0, 0, ExitCode.ENTRIES_FAILED);
-        assertThat(runs.get(2).out()).contains("ERROR error: changed during its copy in 3 passes in a row, not copied: "
+        assertThat(runs.get(2).out()).contains("ERROR changed during its copy in 3 passes in a row, not copied: "
                 + "app.log");
         assertThat(replica.resolve("app.log")).doesNotExist();
     }
@@ -401,7 +401,7 @@ class DirsyncCommandTest {
         }
 
         assertThat(runs).extracting(Run::exitCode).as(runs.toString()).containsExactly(0, 0, 0);
-        assertThat(runs.get(2).out()).contains("WARN  warning: copied as read, the copy may not match any single "
+        assertThat(runs.get(2).out()).contains("WARN  copied as read, the copy may not match any single "
                 + "moment of the source: app.log");
         String copy = Files.readString(replica.resolve("app.log"));
         assertThat(Files.readString(appLog)).as("the copy is the file as it was when that copy began")
@@ -818,9 +818,11 @@ class DirsyncCommandTest {
                         t.resolve("l.log")), "INTERVAL", "'abc'"),
                 mistake("interval fractional", t -> once(t.resolve("source"), t.resolve("replica"), "1.5",
                         t.resolve("l.log")), "INTERVAL"),
-                mistake("arguments missing", t -> new String[] {t.resolve("source").toString()}, "Missing required"),
-                mistake("too many arguments", t -> new String[] {"a", "b", "5", "l", "extra"}, "Unmatched argument"),
-                mistake("unknown option", t -> new String[] {"--frobnicate", "a", "b", "5", "l"}, "Unknown option"),
+                mistake("arguments missing", t -> new String[] {t.resolve("source").toString()},
+                        "missing REPLICA, INTERVAL and LOG_FILE"),
+                mistake("too many arguments", t -> new String[] {"a", "b", "5", "l", "extra"}, "one argument too many: 'extra'"),
+                mistake("unknown option", t -> new String[] {"--frobnicate", "a", "b", "5", "l"},
+                        "unknown option '--frobnicate'"),
                 mistake("backup inside replica", t -> withOptions(t, "--backup-dir", t.resolve("replica/b").toString()),
                         "backup directory", "inside the replica"),
                 mistake("backup inside source", t -> withOptions(t, "--backup-dir", t.resolve("source/b").toString()),

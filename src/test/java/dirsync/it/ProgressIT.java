@@ -50,13 +50,13 @@ class ProgressIT {
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdout()).as(run.describe())
-                .containsPattern("\r\u001b\\[Kdirsync: 1 entries checked, .+ hashed, .+ copied, .+/s, \\d+ s")
+                .containsPattern("\r\u001b\\[Kdirsync: 1 entry checked, .+ hashed, .+ copied, .+/s, \\d+ s")
                 .contains("pass 1 finished");
         // The log file may hold the periodic "progress: ..." lines of a pass that a loaded machine made long, but
         // never the live line's terminal controls.
         String log = Files.readString(jar.tmp().resolve("tty.log"));
         assertThat(log).doesNotContain("\r", "\u001b");
-        assertThat(log.lines().filter(line -> line.contains("entries checked")))
+        assertThat(log.lines().filter(line -> line.contains(" checked, ")))
                 .allMatch(line -> line.contains(" progress: "));
     }
 
@@ -66,7 +66,7 @@ class ProgressIT {
                 jar.sync(jar.source(), jar.replica(), "60", jar.tmp().resolve("pipe.log"), "--once"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(run.stdout()).as(run.describe()).contains("pass 1 finished").doesNotContain("\r", "entries checked");
+        assertThat(run.stdout()).as(run.describe()).contains("pass 1 finished").doesNotContain("\r", " checked, ");
     }
 
     private static String quoted(String argument) {

@@ -65,6 +65,33 @@ class SftpReplicaIT {
     }
 
     @Test
+    void theStartLineComesBeforeTheLinesOfTheConnectionAndTheHostKeyItAdded() throws Exception {
+        Trees.at(jar.source()).file("a.txt", "alpha");
+        Path emptyKnownHosts = Files.createFile(jar.tmp().resolve("known_hosts"));
+        List<String> command = once("--accept-new-host-key").stream().map(arg -> arg.equals(
+                sshd.knownHosts().toString()) ? emptyKnownHosts.toString() : arg).toList();
+
+        JarRuns.Finished first = run("first", command);
+
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        List<String> log = JarRuns.lines(jar.logFile());
+        int started = indexOf(log, " started: source '");
+        int added = indexOf(log, "added the host key of root@127.0.0.1:" + sshd.port());
+        int connected = indexOf(log, "connected to root@127.0.0.1:" + sshd.port());
+        assertThat(List.of(started, added, connected)).as(String.join("\n", log)).doesNotContain(-1);
+        assertThat(started).as(String.join("\n", log)).isZero().isLessThan(added).isLessThan(connected);
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void anUnknownHostKeyIsRefusedBeforeAnythingIsSentWithItsFingerprint() throws Exception {
         Trees.at(jar.source()).file("a.txt", "alpha");
         Path emptyKnownHosts = Files.createFile(jar.tmp().resolve("known_hosts"));

@@ -87,7 +87,7 @@ class UnprivilegedIT {
         assertThat(Trees.snapshot(jar.replica())).as(run.describe()).containsExactlyEntriesOf(expected);
         List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe())
-                .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot copy secret.txt"));
+                .anySatisfy(line -> assertThat(line).contains(" ERROR cannot copy secret.txt"));
         assertThat(log).as(run.describe()).last().asString()
                 .contains("pass 1 finished: ").contains(" errors=1 ").contains(" copied=3 ");
     }
@@ -118,7 +118,7 @@ class UnprivilegedIT {
                 .containsExactlyEntriesOf(expected);
         List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe())
-                .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot list source directory locked"));
+                .anySatisfy(line -> assertThat(line).contains(" ERROR cannot list source directory locked"));
         assertThat(log).as(run.describe()).last().asString().contains("pass 1 finished: ").contains(" errors=1 ");
     }
 
@@ -147,7 +147,7 @@ class UnprivilegedIT {
                 .containsExactlyEntriesOf(expected);
         List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).as(run.describe())
-                .anySatisfy(line -> assertThat(line).contains("ERROR").contains("error: cannot list replica directory locked"));
+                .anySatisfy(line -> assertThat(line).contains(" ERROR cannot list replica directory locked"));
         assertThat(log).as(run.describe()).last().asString().contains("pass 1 finished: ").contains(" errors=1 ");
     }
 

@@ -55,7 +55,7 @@ class UnsettledFileIT {
         assertThat(JarRuns.lines(jar.logFile())).as(described)
                 .filteredOn(line -> line.contains("app.log") && line.contains(" ERROR "))
                 .singleElement().asString()
-                .endsWith(" ERROR error: changed during its copy in 3 passes in a row, not copied: app.log (source "
+                .endsWith(" ERROR changed during its copy in 3 passes in a row, not copied: app.log (source "
                         + "changed while it was copied; the replica has no copy of its current content: exclude it "
                         + "(--exclude), let dirsync copy it as read (--copy-unsettled), or stop its writer or copy it "
                         + "from a snapshot)");

@@ -98,7 +98,7 @@ class ExtendedAttributeTest {
             assertSameTree(trees.source(), elsewhere);
             List<String> warnings = log.messages().stream().filter(line -> line.contains("extended attributes"))
                     .toList();
-            assertThat(warnings).singleElement().asString().startsWith("warning: extended attributes not carried");
+            assertThat(warnings).singleElement().asString().startsWith("extended attributes not carried");
         }
     }
 }

@@ -32,11 +32,4 @@ class LogTextTest {
     void backslashIsDoubledSoEscapesStayUnambiguous() {
         assertThat(LogText.escape("a\\nb")).isEqualTo("a\\\\nb");
     }
-
-    @Test
-    void aCountOfOneTakesTheSingularNoun() {
-        assertThat(LogText.count(1, "entry", "entries")).isEqualTo("1 entry");
-        assertThat(LogText.count(0, "entry", "entries")).isEqualTo("0 entries");
-        assertThat(LogText.count(2, "byte", "bytes")).isEqualTo("2 bytes");
-    }
 }

@@ -20,6 +20,16 @@ class PassReportTest {
     }
 
     @Test
+    void anErrorAtTheRootOfATreeNamesNoDot() {
+        try (LogCapture log = new LogCapture()) {
+            new PassReport("", () -> false).error(Texts.CANNOT_LIST_SOURCE, dirsync.fs.RelPath.ROOT,
+                    new java.nio.file.AccessDeniedException("/srv/data"));
+
+            assertThat(log.errors()).containsExactly("cannot list source directory: permission denied");
+        }
+    }
+
+    @Test
     void aRefusedDeletionSaysErrorOnlyAsItsLevelAndNamesNoDot() {
         try (LogCapture log = new LogCapture()) {
             PassReport report = new PassReport("", () -> false);

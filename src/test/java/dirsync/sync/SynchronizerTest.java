@@ -443,6 +443,43 @@ class SynchronizerTest {
     }
 
     @Test
+    void aMissingSourceRootIsOneErrorLineThatNamesItInWords() throws IOException {
+        Files.delete(trees.source());
+
+        try (LogCapture capture = new LogCapture()) {
+            sync();
+
+            assertThat(capture.errors()).singleElement().asString()
+                    .startsWith("cannot read the source directory: ").doesNotContain(" .:");
+        }
+    }
+
+    @Test
+    void aSourceRootThatIsNoLongerADirectoryIsOneErrorLineWithoutADot() throws IOException {
+        Files.delete(trees.source());
+        Files.writeString(trees.source(), "a file now");
+
+        try (LogCapture capture = new LogCapture()) {
+            sync();
+
+            assertThat(capture.errors()).containsExactly("the source is no longer a directory");
+        }
+    }
+
+    @Test
+    void aMissingReplicaRootIsCreatedWithALineThatNamesIt() throws IOException {
+        trees.src().file("a", "1");
+        replica.remove();
+
+        try (LogCapture capture = new LogCapture()) {
+            sync();
+
+            assertThat(capture.messages()).contains("created the replica directory, which was missing")
+                    .noneMatch(line -> line.equals("created directory ."));
+        }
+    }
+
+    @Test
     void aSourceDirectoryThatCannotBeListedKeepsItsReplicaCounterpart() {
         assumeFalse(isRoot(), "root can list a directory with mode 000; UnprivilegedIT covers this as user nobody");
         trees.src().file("locked/a", "1").file("open/b", "2");

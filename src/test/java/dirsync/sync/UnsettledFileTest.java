@@ -34,11 +34,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UnsettledFileTest {
 
-    private static final String NEVER_SETTLED = "error: changed during its copy in 3 passes in a row, not copied: "
+    private static final String NEVER_SETTLED = "changed during its copy in 3 passes in a row, not copied: "
             + "app.log (source changed while it was copied; the replica has no copy of its current content: exclude it "
             + "(--exclude), let dirsync copy it as read (--copy-unsettled), or stop its writer or copy it from a "
             + "snapshot)";
-    private static final String COPIED_AS_READ = "warning: copied as read, the copy may not match any single moment "
+    private static final String COPIED_AS_READ = "copied as read, the copy may not match any single moment "
             + "of the source: app.log (it changed during its copy in 3 passes in a row; --copy-unsettled)";
     /** Larger than a copy's buffer, so that a copy reads it in several steps. */
     private static final int LARGE = 3 << 20;
@@ -295,7 +295,7 @@ class UnsettledFileTest {
         PassSummary heldStill;
         try (LogCapture lines = new LogCapture()) {
             heldStill = mirror.runPass(Cancellation.NEVER);
-            assertThat(lines.messages()).noneMatch(line -> line.startsWith("warning: copied as read"));
+            assertThat(lines.messages()).noneMatch(line -> line.startsWith("copied as read"));
         }
         byte[] settled = Files.readAllBytes(trees.replica().resolve("app.log"));
         byte[] sourceThen = Files.readAllBytes(log);

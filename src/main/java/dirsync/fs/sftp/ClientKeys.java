@@ -74,10 +74,17 @@ final class ClientKeys {
     private static String noKey(SshTarget target) {
         if (target.keySource() == SshTarget.KeySource.CONFIG) {
             return "no key to log in to " + target.alias() + " with: none of the ssh config's IdentityFile keys "
-                    + target.keys() + " exists; give one with --ssh-key FILE";
+                    + listed(target.keys()) + " exists; give one with --ssh-key FILE";
         }
-        return "no key to log in to " + target.alias() + " with: none of " + target.keys() + " exists;"
+        return "no key to log in to " + target.alias() + " with: none of " + listed(target.keys()) + " exists;"
                 + " make one (ssh-keygen -t ed25519) or give one with --ssh-key FILE";
+    }
+
+    /** "a, b or c": files as a reader names them, not as a Java list prints itself ("[a, b, c]"). */
+    private static String listed(List<Path> files) {
+        List<String> names = files.stream().map(Path::toString).toList();
+        return names.size() < 2 ? String.join("", names)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     private static List<KeyPair> read(Path file) throws IOException, GeneralSecurityException {

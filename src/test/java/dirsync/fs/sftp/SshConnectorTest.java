@@ -189,7 +189,9 @@ class SshConnectorTest {
                 SshOptions.defaults(home)))
                 .isExactlyInstanceOf(SshSetupException.class)
                 .hasMessageStartingWith("no key to log in to 127.0.0.1 with: none of")
-                .hasMessageContaining("id_ed25519");
+                .hasMessageContaining("id_ed25519")
+                .hasMessageContaining("id_ecdsa or ")
+                .hasMessageNotContaining("[");
     }
 
     @Test
