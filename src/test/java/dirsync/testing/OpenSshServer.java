@@ -637,6 +637,11 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 "PrintLastLog no",
                 "X11Forwarding no",
                 "LogLevel VERBOSE",
+                // A command's shell skips the login user's ~/.bashrc: bash reads it for a command from sshd only
+                // at shell level 1, and this makes it 2. Root's here runs pyenv, whose rehash lock a session killed
+                // after its test (see above) leaves behind, and every later shell then waits 60 s for it: a
+                // command could not start within dirsync's probe and the test would depend on the machine.
+                "SetEnv SHLVL=1",
                 ""));
         String config = String.join("\n", lines);
         Files.writeString(configFile(), config + penaltiesLine(configFile(), config));
