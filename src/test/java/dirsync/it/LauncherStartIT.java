@@ -136,7 +136,7 @@ class LauncherStartIT {
 
     @Test
     void firstRunLeavesAnArchiveThatTheSecondRunMaps() throws Exception {
-        assumeBaseArchive();
+        assumeDynamicArchive();
         JarRuns.Finished first = once("first");
         assertThat(Files.readString(classLog)).as("the first run has no archive yet").doesNotContain(MAIN_SHARED);
         assertThat(names(cache)).as("the first run's dump, under a name of its own")
@@ -209,7 +209,7 @@ class LauncherStartIT {
 
     @Test
     void garbageArchiveIsIgnoredSilently() throws Exception {
-        assumeBaseArchive();
+        assumeDynamicArchive();
         once("first");
         once("second");
         Path archive = names(cache).stream().map(cache::resolve).findFirst().orElseThrow();
@@ -224,7 +224,7 @@ class LauncherStartIT {
     /** A dump cut short (no header): removed, remembered, and no run of the same key dumps again. */
     @Test
     void unfinishedDumpIsRemovedAndNotRetried() throws Exception {
-        assumeBaseArchive();
+        assumeDynamicArchive();
         once("first");
         Path dump = names(cache).stream().map(cache::resolve).findFirst().orElseThrow();
         // A process id above the kernel's largest: that writer is surely gone.
@@ -242,7 +242,7 @@ class LauncherStartIT {
 
     @Test
     void runsStartedTogetherEachFinishAndLeaveOneArchive() throws Exception {
-        assumeBaseArchive();
+        assumeDynamicArchive();
         List<JarRuns.Running> running = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Path replica = jar.tmp().resolve("replica-" + i);
@@ -295,6 +295,20 @@ class LauncherStartIT {
         command.add(dist.launcher().toString());
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /**
+     * A Java whose launcher keeps the dynamic archive these tests look for: one with a base archive, before JDK 25
+     * (from 25 on the launcher keeps an AOT cache instead, which {@link LauncherAotCacheIT} tests).
+     */
+    private static void assumeDynamicArchive() throws IOException {
+        assumeBaseArchive();
+        Path release = UnpackedDist.javaHome().resolve("release");
+        String version = Files.readAllLines(release).stream().filter(line -> line.startsWith("JAVA_VERSION="))
+                .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", "")).findFirst().orElse("");
+        int major = Integer.parseInt(version.replaceFirst("^1\\.", "").replaceFirst("[^0-9].*$", ""));
+        Assumptions.assumeTrue(major < 25, () -> "the launcher keeps an AOT cache, not an archive, on Java " + major
+                + " (LauncherAotCacheIT)");
     }
 
     private static void assumeBaseArchive() {
