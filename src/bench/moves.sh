@@ -348,8 +348,8 @@ run_pass() { # row pass tool round
     if ((RC != 0)); then ok=0; note+=" exit $RC: $(head -c 300 "$WORK/tmp/stderr")"; fi
     case "$tool" in
         dirsync*) note+=" $(summary "$logf")" ;;
-        rsync) note+="$(awk -F': ' '/^Number of regular files transferred/ { printf " files_sent=%s", $2 }
-                                    /^Total transferred file size/ { split($2, a, " "); gsub(",", "", a[1]); printf " bytes_sent=%s", a[1] }' "$WORK/tmp/stdout")" ;;
+        rsync) note+="$(awk -F': ' '{ gsub(",", "", $2) } /^Number of regular files transferred/ { printf " files_sent=%s", $2 }
+                                    /^Total transferred file size/ { split($2, a, " "); printf " bytes_sent=%s", a[1] }' "$WORK/tmp/stdout")" ;;
         rclone) note+=" renamed=$(grep -c 'Renamed from' "$WORK/tmp/stderr" || true) copied=$(grep -c 'Copied (' "$WORK/tmp/stderr" || true)" ;;
     esac
     if ! same_tree "$src" "$rep" "$tool"; then
