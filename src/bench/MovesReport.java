@@ -14,7 +14,8 @@ import java.util.Map;
  * the replica equal to the source), its median wall clock with min-max in seconds, the same for the no-change pass
  * on the same tree, the ratio of the two medians (the issue's target: at most 2x), the ratio of the pass after the
  * move to rsync's and to rclone's in the same row, the peak RSS of the pass after the move (largest of the runs, MB)
- * and the mean load before the runs. A cell without good runs shows "-", and n counts good / all where some failed.
+ * and the mean load before the runs. n counts the good passes after the move (good / all where some failed); a cell
+ * says how many of its runs failed, and shows "-" without a good one.
  */
 public final class MovesReport {
 
@@ -74,14 +75,17 @@ public final class MovesReport {
         return good == runs.size() ? String.valueOf(good) : good + "/" + runs.size();
     }
 
+    /** The median with min-max of the good runs, and how many failed (exit not 0, or a replica that differs). */
     private static String cell(List<Run> runs) {
+        long failed = runs.stream().filter(r -> !r.ok()).count();
+        String failures = failed == 0 ? "" : String.format(Locale.ROOT, ", %d of %d failed", failed, runs.size());
         Double m = median(runs);
         if (m == null) {
-            return "-";
+            return "-" + failures;
         }
         double min = runs.stream().filter(Run::ok).mapToDouble(Run::seconds).min().orElse(0);
         double max = runs.stream().filter(Run::ok).mapToDouble(Run::seconds).max().orElse(0);
-        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", m, min, max);
+        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)%s", m, min, max, failures);
     }
 
     private static String ratio(Double a, Double b) {
