@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java src/bench/GenerateTree.java gen small|large|mixed DIR [--seed N] [--scale F]
- *      [--files N] [--leaves N] [--tops N]
+ *      [--files N] [--leaves N] [--tops N] [--mib M]
  * java src/bench/GenerateTree.java mutate rewrite|churn DIR [--seed N] [--percent P]
  * </pre>
  *
@@ -55,6 +55,7 @@ public final class GenerateTree {
         double scale = 1.0;
         double percent = 1.0;
         int[] shape = {-1, -1, -1}; // files, leaves, tops: -1 = from the scale
+        double mib = -1; // total size of mixed: -1 = from the scale
         for (int i = 3; i < args.length; i++) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -63,6 +64,7 @@ public final class GenerateTree {
                 case "--files" -> shape[0] = Integer.parseInt(args[++i]);
                 case "--leaves" -> shape[1] = Integer.parseInt(args[++i]);
                 case "--tops" -> shape[2] = Integer.parseInt(args[++i]);
+                case "--mib" -> mib = Double.parseDouble(args[++i]);
                 default -> usage();
             }
         }
@@ -82,7 +84,7 @@ public final class GenerateTree {
                 switch (args[1]) {
                     case "small" -> g.small(dir, seed, scale, shape);
                     case "large" -> g.large(dir, seed, scale, shape[0]);
-                    case "mixed" -> g.mixed(dir, seed, scale);
+                    case "mixed" -> g.mixed(dir, seed, scale, shape[0], mib);
                     default -> usage();
                 }
                 g.setDirTimes(dir, seed);
@@ -102,7 +104,7 @@ public final class GenerateTree {
 
     private static void usage() {
         die("usage: java GenerateTree.java gen small|large|mixed DIR [--seed N] [--scale F]"
-                + " [--files N] [--leaves N] [--tops N]\n"
+                + " [--files N] [--leaves N] [--tops N] [--mib M]\n"
                 + "       java GenerateTree.java mutate rewrite|churn DIR [--seed N] [--percent P]");
     }
 
@@ -147,10 +149,11 @@ public final class GenerateTree {
     /**
      * 20,000 x scale files with log-normal sizes (sigma 2), scaled so that they add up to 2 GiB x scale, in a
      * random tree of about one directory per 100 files (each new directory under a random earlier one).
+     * {@code count} (files) and {@code mib} (total MiB), where not -1, set those instead of the scale.
      */
-    private void mixed(Path root, long seed, double scale) throws IOException {
-        int files = (int) Math.max(1, Math.round(20_000 * scale));
-        long total = Math.round((2L << 30) * scale);
+    private void mixed(Path root, long seed, double scale, int count, double mib) throws IOException {
+        int files = count > 0 ? count : (int) Math.max(1, Math.round(20_000 * scale));
+        long total = mib >= 0 ? Math.round(mib * (1 << 20)) : Math.round((2L << 30) * scale);
         int dirCount = Math.max(1, files / 100);
         SplittableRandom r = new SplittableRandom(seed);
         List<Path> dirs = new ArrayList<>();

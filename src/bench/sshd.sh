@@ -80,6 +80,9 @@ PrintLastLog no
 X11Forwarding no
 LogLevel VERBOSE
 EOF
+    # BENCH_SSHD_SKIP_BASHRC=1: a command's shell (bash, started by sshd) skips the login user's ~/.bashrc, as the
+    # test suite's server does; root's ~/.bashrc here runs 'pyenv init', seconds per command on a busy machine.
+    [[ ${BENCH_SSHD_SKIP_BASHRC:-0} == 1 ]] && echo "SetEnv SHLVL=1" >>"$DIR/sshd_config"
     # OpenSSH 9.8+ penalises clients that fail or disconnect often; a benchmark connects often.
     echo "PerSourcePenalties no" >>"$DIR/sshd_config"
     "$SSHD" -t -f "$DIR/sshd_config" 2>/dev/null || sed -i '$d' "$DIR/sshd_config"
