@@ -140,6 +140,7 @@ public final class StartupBench {
                 run(cell, dir, List.of("-XX:ArchiveClassesAtExit=" + dir.resolve("app.jsa")), false);
             }
             run(cell, dir, List.of(), false); // prime: the copy, the hash memory; for launcher+cds the dump
+            awaitTraining(dir.resolve("cache")); // launcher+cds on JDK 25+: the launcher's training run
             run(cell, dir, List.of(), false); // launcher+cds: the archive taken up
             classes.put(cell, countClasses(cell, dir));
             results.put(cell, new ArrayList<>());
@@ -241,6 +242,19 @@ public final class StartupBench {
         env.put("DIRSYNC_CDS", cell.how().equals("launcher+cds") ? "on" : "off");
         if (!jvmExtra.isEmpty() && cell.how().startsWith("launcher")) {
             env.put("DIRSYNC_JAVA_OPTS", env.get("DIRSYNC_JAVA_OPTS") + " " + String.join(" ", jvmExtra));
+        }
+    }
+
+    /** Waits (up to 5 minutes) until the launcher's background training run, if it started one, is done. */
+    private static void awaitTraining(Path cache) throws IOException, InterruptedException {
+        for (int i = 0; i < 3000; i++) {
+            try (Stream<Path> list = Files.list(cache)) {
+                if (list.map(path -> path.getFileName().toString())
+                        .noneMatch(name -> name.endsWith(".training"))) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,12 @@ class DistributionIT {
         home = dist.home();
         // The launcher keeps its class-data-sharing archive here, not in the home of whoever runs the tests.
         cacheDir = unpackRoot.resolve("cache");
+    }
+
+    /** On JDK 25 a run may have started the launcher's training run in the cache directory: it ends first. */
+    @AfterAll
+    static void awaitTraining() {
+        LauncherTraining.awaitEnd(cacheDir);
     }
 
     private static Path archive() throws IOException {

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The AOT cache {@code bin/dirsync} keeps on JDK 25 and later: a first run records, the next assembles the cache and
- * maps it, later runs map it; keyed by the jar and the Java's build; never a line of the JVM's on stdout or stderr,
- * never a failed run for it. Needs a JDK 25: {@code dirsync.java25} (a Java home), else
+ * The AOT cache {@code bin/dirsync} keeps on JDK 25 and later: a first run starts a training run in the background
+ * (which records; the run itself does not), the next assembles the cache and maps it, later runs map it; keyed by
+ * the jar and the Java's build; never a line of the JVM's on stdout or stderr, never a failed run for it. Every
+ * run here is followed by the end of any training it started ({@link LauncherTraining}). Needs a JDK 25: {@code dirsync.java25} (a Java home), else
  * /usr/lib/jvm/temurin-25-jdk-amd64; skipped without one. Whether a run mapped the cache is read from the JVM's own
  * class-loading log: dirsync's main class comes from "shared objects file" only then.
  */
@@ -61,17 +62,50 @@ class LauncherAotCacheIT {
     }
 
     @Test
-    void firstRunRecordsAndTheSecondAssemblesTheCacheAndMapsIt() throws Exception {
+    void firstRunsTrainingRecordsAndTheSecondRunAssemblesTheCacheAndMapsIt() throws Exception {
         JarRuns.Finished first = once("first");
         assertThat(Files.readString(classLog)).as("no cache yet").doesNotContain(MAIN_FROM_CACHE);
-        assertThat(names(cache)).as("the first run's configuration, under a name of its own")
-                .singleElement().asString().matches(CACHE + "\\.[0-9]+\\.conf");
+        assertThat(names(cache)).as("the training's configuration, and nothing else of it")
+                .singleElement().asString().matches(CACHE + "\\.conf");
 
         JarRuns.Finished second = once("second");
 
         assertThat(Files.readString(classLog)).as(second.describe()).contains(MAIN_FROM_CACHE);
         assertThat(names(cache)).singleElement().asString().matches(CACHE);
         assertThat(first.stdout() + second.stdout()).doesNotContain("AOT").doesNotContain("JAVA_TOOL_OPTIONS");
+    }
+
+    /** Recording costs a JVM about 65 MB at its exit (issue 25): the first run leaves that to the training. */
+    @Test
+    void firstRunsOwnJvmDoesNotRecord() throws Exception {
+        List<String> command = new ArrayList<>(launcherOnce());
+        command.remove("--once");
+        command.set(command.size() - 2, "60");
+        JarRuns.Running run = jar.start("periodic", command);
+        JarRuns.await(TIMEOUT, "the first pass's summary line in the log", () -> JarRuns.lines(jar.logFile())
+                .stream().anyMatch(line -> line.contains(" pass 1 finished: ")), run::describe);
+
+        String jvm = Files.readString(Path.of("/proc", String.valueOf(run.process().pid()), "cmdline"))
+                .replace('\0', ' ');
+        assertThat(run.process().isAlive()).as("the run is alive after its command line was read").isTrue();
+        run.process().destroy();
+        run.awaitExit(TIMEOUT);
+        LauncherTraining.awaitEnd(cache);
+
+        assertThat(jvm).as("the first run's JVM").contains(" -jar ").doesNotContain("AOTMode");
+        assertThat(names(cache)).as("what the training left").singleElement().asString().matches(CACHE + "\\.conf");
+    }
+
+    /** The training copies its own tree, with its lock and hash memory beside it, not in the user's places. */
+    @Test
+    void trainingKeepsItsHashMemoryOutOfTheUsersStateDirectory() throws Exception {
+        Path state = jar.tmp().resolve("state");
+
+        once("first", "XDG_STATE_HOME=" + state);
+
+        assertThat(names(cache)).singleElement().asString().matches(CACHE + "\\.conf");
+        assertThat(names(state.resolve("dirsync"))).as("the hash memories in the user's state directory")
+                .filteredOn(name -> name.endsWith(".pairs")).hasSize(1);
     }
 
     @Test
@@ -103,10 +137,10 @@ class LauncherAotCacheIT {
 
         assertThat(Files.readString(classLog)).doesNotContain(MAIN_FROM_CACHE);
         assertThat(names(cache)).hasSize(2).contains(old)
-                .anySatisfy(name -> assertThat(name).matches(CACHE + "\\.[0-9]+\\.conf").doesNotStartWith(old));
+                .anySatisfy(name -> assertThat(name).matches(CACHE + "\\.conf").doesNotStartWith(old));
     }
 
-    /** A configuration cut short (the recording run killed, the disk full): no cache from it, and no retry. */
+    /** A configuration cut short (damaged, the disk full): no cache from it, and no training again. */
     @Test
     void configurationCutShortMakesNoCacheAndIsNotRecordedAgain() throws Exception {
         once("first");
@@ -116,7 +150,7 @@ class LauncherAotCacheIT {
             in.readNBytes(start, 0, start.length);
         }
         Files.write(conf, start);
-        String cacheName = conf.getFileName().toString().replaceAll("\\.[0-9]+\\.conf$", "");
+        String cacheName = conf.getFileName().toString().replaceAll("\\.conf$", "");
 
         once("second");
         once("third");
@@ -143,7 +177,7 @@ class LauncherAotCacheIT {
         once("third");
 
         assertThat(Files.readString(classLog)).doesNotContain(MAIN_FROM_CACHE);
-        assertThat(names(cache)).singleElement().asString().matches(CACHE + "\\.[0-9]+\\.conf");
+        assertThat(names(cache)).singleElement().asString().matches(CACHE + "\\.conf");
     }
 
     /** systemd's ProtectSystem=strict: a read-only bind mount, here in a user and mount namespace of its own. */
@@ -195,6 +229,7 @@ class LauncherAotCacheIT {
             assertThat(finished.exitCode()).as(finished.describe()).isZero();
             assertThat(finished.stderr()).as(finished.describe()).isEmpty();
         }
+        LauncherTraining.awaitEnd(cache);
 
         once("after");
 
@@ -230,6 +265,7 @@ class LauncherAotCacheIT {
         command.addAll(List.of(environment));
         command.addAll(launcherOnce());
         JarRuns.Finished run = jar.run(label, TIMEOUT, command);
+        LauncherTraining.awaitEnd(cache);
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stderr()).as(run.describe()).isEmpty();
         Trees.assertSameTree(jar.source(), jar.replica());

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and the launcher {@code exec} it, so it keeps the child's PID). It is read after the first pass's summary line is
  * in the log, while the run waits for its next pass: a periodic run ends only when it is stopped, and a read
  * followed by the child still being alive is known to be the child's. Then it is stopped with SIGTERM.
- * The launcher's class-data-sharing archive goes to the test's directory, not to the home of whoever runs it.
+ * The launcher's class-data-sharing archive or AOT cache goes to the test's directory, not to the home of whoever
+ * runs it: a directory of each test's own, empty, so that each run is a newcomer's first, the one that has none
+ * yet (on JDK 25 it starts the launcher's training run beside it, which the test waits for after the stop).
  */
 class ReadmeRunCommandIT {
 
@@ -108,8 +110,9 @@ class ReadmeRunCommandIT {
         return Long.parseLong(peak.group(1));
     }
 
-    private static void stop(JarRuns.Running run) {
+    private void stop(JarRuns.Running run) {
         run.process().destroy();
         run.awaitExit(STOP_TIMEOUT);
+        LauncherTraining.awaitEnd(jar.tmp().resolve("cache"));
     }
 }
