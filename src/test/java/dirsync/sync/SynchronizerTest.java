@@ -784,6 +784,24 @@ class SynchronizerTest {
     }
 
     @Test
+    void theReplicasRenameNeverReplacesAnExistingName() throws IOException {
+        replica.layout().file("a", "first").file("b", "second").file("d/c", "c").dir("e");
+        ReplicaTree tree = replica.tree();
+        assumeTrue(tree.features().renames().isPresent(), "a replica that renames");
+
+        for (String[] onto : new String[][] {{"a", "b"}, {"d", "e"}, {"a", "e"}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> tree.features().renames().orElseThrow()
+                    .rename(RelPath.of(onto[0]), RelPath.of(onto[1]))).as("%s onto %s", onto[0], onto[1])
+                    .isInstanceOf(IOException.class);
+        }
+
+        assertThat(replica.text("a")).contains("first");
+        assertThat(replica.text("b")).contains("second");
+        assertThat(replica.names("d")).containsExactly("c");
+        assertThat(replica.names("e")).isEmpty();
+    }
+
+    @Test
     void aFileRenamedInItsDirectoryIsRenamedInTheReplicaNotCopied() throws IOException {
         trees.src().file("a/x", "some content").file("a/other", "o");
 
