@@ -42,7 +42,8 @@ final class Whereabouts {
         boolean leftAsIs(Entry replica) {
             if (directory) {
                 return replica.is(EntryKind.DIRECTORY)
-                        && (device == -1 || device == replica.identity().device() && inode == replica.identity().inode());
+                        && (device == -1
+                        || device == replica.identity().device() && inode == replica.identity().inode());
             }
             return replica.is(EntryKind.FILE) && replica.identity().known() && replica.identity().device() == device
                     && replica.identity().inode() == inode && replica.size() == size
@@ -134,7 +135,8 @@ final class Whereabouts {
             byte[] path = place.path().bytes();
             item.clear();
             item.putLong(key.device()).putLong(key.inode()).put((byte) (place.directory() ? 1 : 0))
-                    .putLong(place.sourceSize()).putLong(place.sourceModified()).putLong(place.device()).putLong(place.inode()).putLong(place.size()).putLong(place.modified())
+                    .putLong(place.sourceSize()).putLong(place.sourceModified()).putLong(place.device())
+                    .putLong(place.inode()).putLong(place.size()).putLong(place.modified())
                     .putLong(place.changed()).putInt(path.length);
             out.writeBytes(item.array());
             out.writeBytes(path);

@@ -974,6 +974,21 @@ class SynchronizerTest {
     }
 
     @Test
+    void aNewSecondNameOfAFileIsNoMoveSinceTheSourceKeepsTheFirst() throws IOException {
+        trees.src().file("z/x", "one file, two names soon");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> trees.src().hardLink("a/x", "z/x"));
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isZero();
+        assertMirrored();
+        if (replicaOnPlatform()) {
+            assertThat(replica.snapshot(".", Trees.Detail.HARD_LINKS))
+                    .containsExactlyEntriesOf(Trees.snapshot(trees.source(), Trees.Detail.HARD_LINKS));
+        }
+    }
+
+    @Test
     void aMoveDeletesNothingSoMaxDeleteZeroLetsItThrough() throws IOException {
         trees.src().file("a/x", "content");
         Synchronizer mirror = Mirrors.of(trees.source(), replica.tree(), SyncOptions.defaults().withMaxDelete(0),

@@ -90,7 +90,7 @@ public final class DryRunReplica extends ForwardingReplicaTree {
         return of.connection().map(dry::withConnection).orElse(dry);
     }
 
-    /** Where the real tree has what this dry run shows at {@code path}: its old name if it (or a parent) was renamed. */
+    /** Where the real tree has what this dry run shows at {@code path}: its old name if it or a parent was renamed. */
     private RelPath actual(RelPath path) {
         if (renamed.isEmpty()) {
             return path;
