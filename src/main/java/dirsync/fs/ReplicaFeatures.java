@@ -17,42 +17,52 @@ import java.util.concurrent.CompletableFuture;
  *                           it; without it, each copy is installed on its own ({@link ReplicaTree#installFile})
  * @param extendedAttributes the {@code user.*} extended attributes are carried; without it, none are
  * @param connection         the tree is reached over a connection made for each pass; without it, always reachable
+ * @param renames            an entry can be given another name in the tree in one step; without it, a file or
+ *                           directory the source moved is copied to its new name and deleted at its old one
  * @param tuning             how a pass should work with this tree
  */
 public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKeeping> backups,
                               Optional<GroupCommit> groupCommit,
                               Optional<ExtendedAttributeCarrying> extendedAttributes,
-                              Optional<PassConnection> connection, Tuning tuning) {
+                              Optional<PassConnection> connection, Optional<Renaming> renames, Tuning tuning) {
 
     /** No ability beyond the required ones, with {@code tuning}. */
     public static ReplicaFeatures plain(Tuning tuning) {
         return new ReplicaFeatures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), tuning);
+                Optional.empty(), Optional.empty(), tuning);
     }
 
     public ReplicaFeatures withHardLinks(HardLinking feature) {
-        return new ReplicaFeatures(Optional.of(feature), backups, groupCommit, extendedAttributes, connection, tuning);
+        return new ReplicaFeatures(Optional.of(feature), backups, groupCommit, extendedAttributes, connection, renames,
+                tuning);
     }
 
     public ReplicaFeatures withBackups(BackupKeeping feature) {
         return new ReplicaFeatures(hardLinks, Optional.of(feature), groupCommit, extendedAttributes, connection,
-                tuning);
+                renames, tuning);
     }
 
     public ReplicaFeatures withGroupCommit(GroupCommit feature) {
-        return new ReplicaFeatures(hardLinks, backups, Optional.of(feature), extendedAttributes, connection, tuning);
+        return new ReplicaFeatures(hardLinks, backups, Optional.of(feature), extendedAttributes, connection, renames,
+                tuning);
     }
 
     public ReplicaFeatures withExtendedAttributes(ExtendedAttributeCarrying feature) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection, tuning);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection, renames, tuning);
     }
 
     public ReplicaFeatures withConnection(PassConnection feature) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, Optional.of(feature), tuning);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, Optional.of(feature), renames,
+                tuning);
     }
 
     public ReplicaFeatures withTuning(Tuning value) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, value);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, renames, value);
+    }
+
+    public ReplicaFeatures withRenames(Renaming feature) {
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection,
+                Optional.of(feature), tuning);
     }
 
     /** Why the tree can take no more requests in this pass (see {@link PassConnection#broken}), or empty. */
@@ -68,6 +78,18 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
          * of a non-directory there in one step.
          */
         void installHardLink(RelPath path, RelPath existing) throws IOException;
+    }
+
+    /** Other names for entries of the tree. */
+    @FunctionalInterface
+    public interface Renaming {
+        /**
+         * Gives the file or directory at {@code from} the name {@code to} (both in this tree; the parent of {@code to}
+         * exists), in one step: a crash leaves it under one of the two names, whole. Never replaces an entry at
+         * {@code to}: throws {@link java.nio.file.FileAlreadyExistsException} (or another failure) and changes
+         * nothing if one is there. Never follows a link.
+         */
+        void rename(RelPath from, RelPath to) throws IOException;
     }
 
     /** Backups of what a pass deletes or overwrites, kept where the tree can put them. */

@@ -9,7 +9,7 @@ import java.io.IOException;
  * No method follows a symbolic link inside the tree.
  * <p>
  * These are what every replica tree does; what some trees can do besides (hard links, backups, a shared sync,
- * extended attributes, a connection per pass) they offer as {@link #features()}, and how a pass should work with
+ * renames, extended attributes, a connection per pass) they offer as {@link #features()}, and how a pass should work with
  * them (how many files at once, their times' grain) is the features' {@link ReplicaFeatures.Tuning}. A decorator
  * extends {@link ForwardingReplicaTree}, which forwards every method.
  */

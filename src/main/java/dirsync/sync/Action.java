@@ -3,6 +3,7 @@ package dirsync.sync;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.Name;
+import dirsync.fs.RelPath;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,8 @@ public sealed interface Action {
         R syncDirectory(SyncDirectory action) throws X;
 
         R copyNew(CopyNew action) throws X;
+
+        R move(Move action) throws X;
 
         R update(Update action) throws X;
 
@@ -103,6 +106,26 @@ public sealed interface Action {
     record CopyNew(Entry source) implements FromSource {
         public <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X {
             return visitor.copyNew(this);
+        }
+
+        public boolean waitsForDeletions() {
+            return false;
+        }
+
+        public boolean changesEntries() {
+            return true;
+        }
+    }
+
+    /**
+     * A regular file or directory only in the source, which the replica has at another path {@code from} (found
+     * there as {@code replica}): the source moved it (see {@link Moves}). The replica's entry is renamed, then
+     * checked as any pair is; a copy if it can no longer be renamed. Not a decision of the planner, which sees two
+     * listings only: the pass makes a {@link CopyNew} or {@link CreateDirectory} a move.
+     */
+    record Move(Entry source, RelPath from, Entry replica) implements FromSource {
+        public <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X {
+            return visitor.move(this);
         }
 
         public boolean waitsForDeletions() {

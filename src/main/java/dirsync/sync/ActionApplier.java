@@ -1,6 +1,7 @@
 package dirsync.sync;
 
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import dirsync.fs.RelPath;
 import java.io.IOException;
 
@@ -61,6 +62,21 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
         changes.install(action.source(), null, path, Operation.COPIED, Texts.copiedNew(action.source().kind()), null);
         settledAfterChange(action.source(), path);
         return null;
+    }
+
+    /** Renamed in the replica, then checked as a pair; a new entry, as without moves, if it cannot be renamed now. */
+    @Override
+    public Descent move(Action.Move action) throws IOException {
+        Entry source = action.source();
+        Entry moved = pass.moves().carryOut(pass, action, path(action));
+        if (source.is(EntryKind.DIRECTORY)) {
+            return moved == null ? createDirectory(new Action.CreateDirectory(source)) : new Descent(source, moved);
+        }
+        if (moved == null) {
+            return copyNew(new Action.CopyNew(source));
+        }
+        return moved.size() == source.size() ? compareContent(new Action.CompareContent(source, moved))
+                : update(new Action.Update(source, moved));
     }
 
     @Override

@@ -59,6 +59,7 @@ final class Changes {
     void copied(Operation operation, String what, RelPath path, ReplicaTree.Installed copy, boolean keptOld) {
         line(operation, what, path, copy.bytes(), keptOld);
         pass.unsettled().settled(path);
+        pass.moves().settled(path, copy.source(), copy.replica());
         if (pass.memory() != null && copy.replica() != null) {
             pass.memory().learnInstalled(copy.source(), copy.replica(), pass.startedAt());
         }
@@ -161,6 +162,7 @@ final class Changes {
             pass.report().record(Operation.ATTRIBUTES, Texts.FILE_ATTRIBUTES, path);
         } else {
             pass.report().debug(verdict.how(), path);
+            pass.moves().settled(path, source, replica);
         }
     }
 

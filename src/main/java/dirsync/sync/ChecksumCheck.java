@@ -61,6 +61,15 @@ final class ChecksumCheck implements ContentCheck {
             return Verdict.trusted(Texts.UNCHANGED_VERIFIED);
         }
         Hashing.Pair sides = hashes.get(pair.name());
+        if (sides == null) {
+            // A pair found after its directory was prepared (a moved file): its memory asked and its hashes begun now.
+            fingerprint = memory == null ? null : memory.fingerprint(pair.source(), pair.replica());
+            if (fingerprint != null && memory.recall(fingerprint)) {
+                return Verdict.trusted(Texts.UNCHANGED_VERIFIED);
+            }
+            sides = hashing.start(pass.source(), pass.replica(), List.of(new Hashing.Job(pair.name(), path,
+                    pair.source(), pair.replica(), fingerprint != null)), pass.cancellation()).get(pair.name());
+        }
         Hashing.Hashed source = sides.source().get(pass.work().md5(), pass.cancellation());
         hooks.afterHashingSource(path);
         Hashing.Hashed replica = sides.replica().get(pass.work().md5(), pass.cancellation());
@@ -85,6 +94,10 @@ final class ChecksumCheck implements ContentCheck {
         }
 
         public Action.CompareContent copyNew(Action.CopyNew action) {
+            return null;
+        }
+
+        public Action.CompareContent move(Action.Move action) {
             return null;
         }
 

@@ -244,6 +244,10 @@ final class CopyScheduler {
                     ? new FileCopy(action, action.source(), null, Operation.COPIED, Texts.copiedNew(EntryKind.FILE)) : null;
         }
 
+        public FileCopy move(Action.Move action) {
+            return null;
+        }
+
         public FileCopy update(Action.Update action) {
             return action.source().is(EntryKind.FILE)
                     ? new FileCopy(action, action.source(), action.replica(), Operation.UPDATED, Texts.updated(EntryKind.FILE))

@@ -121,6 +121,10 @@ interface DeletionGuard {
             throw new IllegalArgumentException("not a deletion: " + action);
         }
 
+        public Entry move(Action.Move action) {
+            throw new IllegalArgumentException("not a deletion: " + action);
+        }
+
         public Entry update(Action.Update action) {
             throw new IllegalArgumentException("not a deletion: " + action);
         }

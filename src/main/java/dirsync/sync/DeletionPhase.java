@@ -13,8 +13,9 @@ final class DeletionPhase {
     private DeletionPhase() {
     }
 
-    static void run(Changes changes, List<DeletionGuard> guards, DeletionGuard.DeletionPlan plan) {
+    static void run(Changes changes, List<DeletionGuard> guards, DeletionGuard.DeletionPlan found) {
         PassContext pass = changes.pass();
+        DeletionGuard.DeletionPlan plan = pass.moves().withoutMovedAway(found);
         if (plan.directories().isEmpty()) {
             return;
         }

@@ -46,7 +46,9 @@ final class DirectoryStep {
             return OpenedDirectory.skipped(rel);
         }
         Sides sides = listed.get();
-        List<Action> actions = Planner.plan(sides.source(), sides.replica());
+        pass.moves().opened(pass, rel, dir.source(), dir.replica());
+        List<Action> actions = pass.moves().find(pass, rel, Planner.plan(sides.source(), sides.replica()),
+                sides.replica());
         hooks.afterPlanning(rel);
         if (!dir.newInReplica() && actions.stream().anyMatch(Action::changesEntries)) {
             try {
@@ -104,8 +106,9 @@ final class DirectoryStep {
         reportProblems(pass, sourceListing, rel, "source");
         reportProblems(pass, replicaListing, rel, "replica");
         SyncOptions options = pass.options();
+        List<Entry> replica = pass.moves().stillThere(rel, replicaListing.entries());
         return Optional.of(new Sides(options.excludes().keep(rel, sourceListing.entries()), options.deleteExcluded()
-                ? replicaListing.entries() : options.excludes().keep(rel, replicaListing.entries())));
+                ? replica : options.excludes().keep(rel, replica)));
     }
 
     /** What carrying out a directory's actions gave: the subdirectories to walk, and the deletions put off. */

@@ -67,6 +67,10 @@ final class Failures {
             return Texts.CANNOT_COPY;
         }
 
+        public String move(Action.Move action) {
+            return Texts.CANNOT_MOVE;
+        }
+
         public String update(Action.Update action) {
             return Texts.CANNOT_COPY;
         }

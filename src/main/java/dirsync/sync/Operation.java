@@ -5,6 +5,8 @@ public enum Operation {
     CREATED_DIRECTORY("created"),
     COPIED("copied"),
     UPDATED("updated"),
+    /** A file or directory the source moved, renamed in the replica instead of copied again. */
+    MOVED("moved"),
     /** A file made a second name of another replica file, as its source is of another source file. */
     LINKED("linked"),
     REPLACED("replaced"),

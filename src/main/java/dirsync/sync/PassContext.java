@@ -11,11 +11,11 @@ import java.time.Instant;
  * request, the pass's start (the one reading of the clock a pass makes), where it keeps backups, the hard links it
  * has met, the pass thread's own digest and counters, the files that do not settle, and the verified-hash memory
  * that learns the pass's copies ({@code memory}: null when it is off or the pass compares by time alone; the pass
- * thread alone uses it).
+ * thread alone uses it), and the {@link Moves} it finds.
  */
 record PassContext(SourceTree source, ReplicaTree replica, SyncOptions options, PassReport report,
                    Cancellation cancellation, Instant startedAt, Backups backups, HardLinks hardLinks, Work work,
-                   Unsettled.Pass unsettled, VerifiedPairs memory) {
+                   Unsettled.Pass unsettled, VerifiedPairs memory, Moves moves) {
 
     /** Whether the replica was lost (its connection broke): the pass then ends, and asks nothing more of it. */
     boolean replicaLost() {

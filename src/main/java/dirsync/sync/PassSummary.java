@@ -39,7 +39,7 @@ public record PassSummary(Instant started, Map<Operation, Long> counts, long byt
     /** Entries the pass changed in the replica (or, in a dry run, would have changed). */
     public long changes() {
         return count(Operation.CREATED_DIRECTORY) + count(Operation.COPIED) + count(Operation.UPDATED)
-                + count(Operation.LINKED)
+                + count(Operation.LINKED) + count(Operation.MOVED)
                 + count(Operation.REPLACED) + count(Operation.DELETED) + count(Operation.DELETED_DIRECTORY)
                 + count(Operation.ATTRIBUTES);
     }

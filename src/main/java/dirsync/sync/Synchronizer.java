@@ -11,7 +11,9 @@ import dirsync.fs.Work;
 import java.time.Clock;
 import java.time.Duration;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -38,6 +40,8 @@ public final class Synchronizer {
     private final Md5 md5 = new Md5(progress);
     /** The verified-hash memory, or null when it is off or the trees cannot tell a file's state apart. */
     private final VerifiedPairs verified;
+    /** Where each source entry was, to find moves: null without the memory or a replica that renames. */
+    private final Whereabouts places;
     private final DirectoryStep step;
     private final List<DeletionGuard> guards;
     private final Unsettled unsettled = new Unsettled();
@@ -65,6 +69,7 @@ public final class Synchronizer {
         ReplicaFeatures.Tuning tuning = features.tuning();
         boolean identities = source.capabilities().stableIdentity() && replica.capabilities().stableIdentity();
         this.verified = options.rememberHashes() && identities ? new VerifiedPairs() : null;
+        this.places = verified != null && features.renames().isPresent() ? new Whereabouts() : null;
         ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK
                 ? ContentCheck.quick(tuning.timeGrain())
                 : new ChecksumCheck(new Hashing(progress, tuning.concurrentReads()), verified, hooks);
@@ -73,14 +78,46 @@ public final class Synchronizer {
         this.guards = DeletionGuard.from(options);
     }
 
-    /** Starts the verified-hash memory from what an earlier run saved; returns whether anything was taken. */
+    /**
+     * Starts the verified-hash memory from what an earlier run saved; returns whether anything was taken. The places
+     * of {@link Whereabouts} follow the verified pairs, where an earlier run saved them.
+     */
     public boolean importHashMemory(byte[] saved) {
-        return verified != null && verified.fromBytes(saved);
+        if (verified == null || saved == null || saved.length < 2 * Long.BYTES) {
+            return false;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(saved);
+        long pairs = bytes.getLong(Long.BYTES);
+        if (pairs < 0 || pairs > saved.length / (2L * Long.BYTES)) {
+            return verified.fromBytes(saved); // not well formed: refused, as its own check says
+        }
+        long length = 2L * Long.BYTES + pairs * 2L * Long.BYTES;
+        if (places != null && length < saved.length
+                && !places.fromBytes(ByteBuffer.wrap(saved, (int) length, saved.length - (int) length).slice())) {
+            return false; // damaged: nothing of it is taken
+        }
+        if (!verified.fromBytes(Arrays.copyOf(saved, (int) length))) {
+            if (places != null) {
+                places.clear();
+            }
+            return false;
+        }
+        return true;
     }
 
-    /** The verified-hash memory for the next run, or null when it is off. Call between passes only. */
+    /** The verified-hash memory for the next run (its places after it), or null when it is off. Between passes. */
     public byte[] exportHashMemory() {
-        return verified == null ? null : verified.toBytes();
+        if (verified == null) {
+            return null;
+        }
+        byte[] pairs = verified.toBytes();
+        if (places == null) {
+            return pairs;
+        }
+        byte[] where = places.toBytes();
+        byte[] both = Arrays.copyOf(pairs, pairs.length + where.length);
+        System.arraycopy(where, 0, both, pairs.length, where.length);
+        return both;
     }
 
     /**
@@ -136,7 +173,7 @@ public final class Synchronizer {
                     new Backups(backup, stopOrLost),
                     new HardLinks(options.hardLinks() ? features.hardLinks() : Optional.empty()),
                     new Work(stopOrLost, md5, progress), settling,
-                    options.compare() == SyncOptions.Compare.QUICK ? null : verified);
+                    options.compare() == SyncOptions.Compare.QUICK ? null : verified, new Moves(places, full));
             Walk.run(pass, step, guards, scope);
         } catch (IOException unreachable) {
             report.passFailure(Texts.CANNOT_REACH_REPLICA, unreachable);
@@ -152,6 +189,9 @@ public final class Synchronizer {
         }
         if (verified != null) {
             verified.passEnded(completed && full);
+        }
+        if (places != null) {
+            places.passEnded(completed && full);
         }
         unsettled.end(settling, completed);
         PassSummary summary = report.summary(started, Duration.ofNanos(System.nanoTime() - startNanos), completed,

@@ -13,10 +13,13 @@ final class Texts {
     static final String CREATED_REPLICA_DIRECTORY = "created the replica directory, which was missing";
     static final String UPDATED_FILE = "updated file";
     static final String LINKED_FILE = "linked file";
+    static final String MOVED_FILE = "moved file";
+    static final String MOVED_DIRECTORY = "moved directory";
     static final String STOPPED_DELETING = "stopped while deleting directory";
     static final String SKIPPED_SPECIAL = "skipped special file";
     static final String NOT_MIRRORED = " (not mirrored)";
     static final String LEFT_ALONE = "left alone, could not be examined:";
+    static final String NOT_MOVED = "copied, not moved (the replica refused the rename):";
     static final String UNCHANGED_SAME_TIME = "unchanged (same size and time):";
     static final String UNCHANGED_VERIFIED = "unchanged (verified earlier, neither side changed since):";
     static final String UNCHANGED_SAME_MD5 = "unchanged (same MD5):";
@@ -50,6 +53,7 @@ final class Texts {
     static final String CANNOT_CREATE_DIRECTORY = "cannot create directory";
     static final String CANNOT_COMPARE = "cannot compare";
     static final String CANNOT_REPLACE = "cannot replace";
+    static final String CANNOT_MOVE = "cannot move";
     static final String CANNOT_COPY = "cannot copy";
     static final String CANNOT_COPY_XATTRS = "cannot copy extended attributes of";
 
@@ -146,6 +150,11 @@ final class Texts {
     }
 
     /** The detail of a hard link's line: " (another name of a/b)". */
+    /** The detail of a move's line, "moved file a/x -> b/x": where it went. */
+    static String movedTo(Object to) {
+        return " -> " + to;
+    }
+
     static String linkedTo(Object existing, boolean keptOld) {
         return " (another name of " + existing + (keptOld ? ", " + KEPT_IN_BACKUP : "") + ")";
     }

@@ -507,6 +507,20 @@ class DirsyncCommandTest {
     }
 
     @Test
+    void aDirectoryRenamedBetweenTwoRunsIsRenamedInTheReplicaByTheSecond() throws IOException {
+        Trees.at(source).file("photos/2024/a.jpg", "aaa").file("photos/b.jpg", "bb");
+        assertThat(run(once(source, replica, "60", log)).exitCode()).isZero();
+        Files.move(source.resolve("photos"), source.resolve("pictures"));
+
+        Run second = run(once(source, replica, "60", log));
+
+        assertThat(second.exitCode()).isZero();
+        assertThat(Files.readAllLines(log)).anyMatch(line -> line.endsWith("moved directory photos -> pictures"))
+                .anyMatch(line -> line.contains(" moved=1 ") && line.contains(" bytes=0 "));
+        Trees.assertSameTree(source, replica);
+    }
+
+    @Test
     void aRunLeavesItsVerifiedPairsForTheNextOneNextToItsLockOwnerOnly() throws IOException {
         run(once(source, replica, "60", log));
 

@@ -69,6 +69,38 @@ class ScopedPassTest {
     }
 
     @Test
+    void aFileMovedBetweenTwoDirectoriesInScopeIsRenamedNotCopied() throws IOException {
+        trees.src().file("a/x", "moved content").file("b/y", "y");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        Files.move(trees.source().resolve("a/x"), trees.source().resolve("b/x"));
+
+        PassSummary summary = pass(mirror, PassScope.builder().directory(RelPath.of("a")).directory(RelPath.of("b")));
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isEqualTo(1);
+        assertThat(summary.bytesCopied()).isZero();
+        trees.assertSame();
+    }
+
+    @Test
+    void aDirectoryMovedWithinTheScopeIsMadeAnewSoThatTheWalkEntersItAndItsFilesAreMovedIntoIt() throws IOException {
+        trees.src().file("d/sub/x", "x");
+        Synchronizer mirror = mirroredOnce(SyncOptions.defaults());
+        Files.move(trees.source().resolve("d"), trees.source().resolve("e"));
+
+        try (LogCapture capture = new LogCapture()) {
+            PassSummary summary = pass(mirror, PassScope.builder().directory(RelPath.ROOT));
+
+            assertThat(summary.errors()).isZero();
+            assertThat(summary.count(Operation.CREATED_DIRECTORY)).isEqualTo(2);
+            assertThat(capture.messages()).contains("moved file d/sub/x -> e/sub/x")
+                    .noneMatch(line -> line.startsWith("moved directory"));
+            assertThat(summary.bytesCopied()).isZero();
+        }
+        trees.assertSame();
+    }
+
+    @Test
     void anExistingSubdirectoryIsLeftAloneUnlessTheWholeSubtreeIsInScope() {
         trees.src().file("a/old/x", "one");
         Synchronizer mirror = mirroredOnce(SyncOptions.defaults());

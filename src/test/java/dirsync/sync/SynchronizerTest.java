@@ -748,6 +748,308 @@ class SynchronizerTest {
         };
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Moves (issue 24): found from the memory of an earlier pass, a rename in the replica instead of a copy
+
+    /** Whether this replica finds moves: its entries have identities the memory trusts (not jimfs, not memory). */
+    boolean replicaFindsMoves() {
+        return true;
+    }
+
+    /** Moves {@code from} to {@code to} in the source, as a user would, making parents. */
+    private void moveInSource(String from, String to) throws IOException {
+        Path target = trees.source().resolve(to);
+        Files.createDirectories(target.getParent());
+        Files.move(trees.source().resolve(from), target);
+    }
+
+    /** A pass of {@code mirror} after its first pass and then {@code change} in the source. */
+    private PassSummary passAfter(Synchronizer mirror, IoAction change) throws IOException {
+        assertThat(mirror.runPass(Cancellation.NEVER).errors()).isZero();
+        change.run();
+        return mirror.runPass(Cancellation.NEVER);
+    }
+
+    /** {@code moved} moves and no copy or deletion, where this replica finds moves; none where it does not. */
+    private void assertMoved(PassSummary summary, long moved) {
+        assertThat(summary.errors()).isZero();
+        if (replicaFindsMoves()) {
+            assertThat(summary.count(Operation.MOVED)).isEqualTo(moved);
+            assertThat(summary.bytesCopied()).isZero();
+            assertThat(summary.count(Operation.COPIED)).isZero();
+            assertThat(summary.count(Operation.DELETED) + summary.count(Operation.DELETED_DIRECTORY)).isZero();
+        } else {
+            assertThat(summary.count(Operation.MOVED)).isZero();
+        }
+    }
+
+    @Test
+    void theReplicasRenameNeverReplacesAnExistingName() throws IOException {
+        replica.layout().file("a", "first").file("b", "second").file("d/c", "c").dir("e");
+        ReplicaTree tree = replica.tree();
+        assumeTrue(tree.features().renames().isPresent(), "a replica that renames");
+
+        for (String[] onto : new String[][] {{"a", "b"}, {"d", "e"}, {"a", "e"}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> tree.features().renames().orElseThrow()
+                    .rename(RelPath.of(onto[0]), RelPath.of(onto[1]))).as("%s onto %s", onto[0], onto[1])
+                    .isInstanceOf(IOException.class);
+        }
+
+        assertThat(replica.text("a")).contains("first");
+        assertThat(replica.text("b")).contains("second");
+        assertThat(replica.names("d")).containsExactly("c");
+        assertThat(replica.names("e")).isEmpty();
+    }
+
+    @Test
+    void aFileRenamedInItsDirectoryIsRenamedInTheReplicaNotCopied() throws IOException {
+        trees.src().file("a/x", "some content").file("a/other", "o");
+
+        try (LogCapture capture = new LogCapture()) {
+            PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("a/x", "a/y"));
+
+            assertMirrored();
+            assertMoved(summary, 1);
+            if (replicaFindsMoves()) {
+                assertThat(capture.messages()).contains("moved file a/x -> a/y");
+            }
+        }
+    }
+
+    @Test
+    void aFileMovedToAnotherDirectoryIsRenamedThere() throws IOException {
+        trees.src().file("a/x", "some content").file("b/y", "y").file("z/w", "w");
+
+        try (LogCapture capture = new LogCapture()) {
+            PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("z/w", "a/w"));
+
+            assertMirrored();
+            assertMoved(summary, 1);
+            if (replicaFindsMoves()) {
+                assertThat(capture.messages()).contains("moved file z/w -> a/w");
+            }
+        }
+    }
+
+    @Test
+    void aRenamedDirectoryIsOneRenameAndItsFilesAreCheckedAsPairs() throws IOException {
+        trees.src().file("photos/2024/a.jpg", "aaa").file("photos/2024/b.jpg", "bbbb").file("photos/c.jpg", "c")
+                .file("other", "o");
+
+        try (LogCapture capture = new LogCapture()) {
+            PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("photos", "pictures"));
+
+            assertMirrored();
+            assertMoved(summary, 1);
+            if (replicaFindsMoves()) {
+                assertThat(capture.messages()).contains("moved directory photos -> pictures");
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryMovedDeeperIntoNewDirectoriesIsRenamedThere() throws IOException {
+        trees.src().file("project/src/main.c", "int main;").file("project/README", "read me");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("project", "archive/2026/project"));
+
+        assertMirrored();
+        assertMoved(summary, 1);
+        assertThat(summary.count(Operation.CREATED_DIRECTORY)).isEqualTo(replicaFindsMoves() ? 2 : 4);
+    }
+
+    @Test
+    void aFileMovedIntoADirectoryNewInThisPassIsRenamedIntoIt() throws IOException {
+        trees.src().file("x", "content of x");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("x", "new/x"));
+
+        assertMirrored();
+        assertMoved(summary, 1);
+        assertThat(summary.count(Operation.CREATED_DIRECTORY)).isEqualTo(1);
+    }
+
+    @Test
+    void twoNamesSwappedAreCopiedAndEndIdentical() throws IOException {
+        trees.src().file("a", "first, the longer one").file("b", "second");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> {
+            moveInSource("a", "t");
+            moveInSource("b", "a");
+            moveInSource("t", "b");
+        });
+
+        assertMirrored();
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isZero();
+    }
+
+    @Test
+    void aMovedFileThatAlsoChangedIsCopiedSinceItsInodeAloneCouldBeANewFiles() throws IOException {
+        trees.src().file("a/x", "old content");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> {
+            moveInSource("a/x", "b/x");
+            Files.writeString(trees.source().resolve("b/x"), "new and longer content");
+        });
+
+        assertMirrored();
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isZero();
+        assertThat(summary.count(Operation.COPIED)).isEqualTo(1);
+    }
+
+    @Test
+    void aFileMovedOutOfADirectoryNowExcludedIsCopiedAndTheExcludedOneKept() throws IOException {
+        trees.src().file("ex/f", "kept where it was").file("g", "g");
+        Synchronizer first = mirror(PassHooks.NONE);
+        assertThat(first.runPass(Cancellation.NEVER).errors()).isZero();
+        moveInSource("ex/f", "f");
+        Synchronizer excluding = Mirrors.of(trees.source(), replica.tree(),
+                SyncOptions.defaults().withExcludes(Excludes.of(List.of("ex")), false), PassHooks.NONE);
+        excluding.importHashMemory(first.exportHashMemory());
+
+        PassSummary summary = excluding.runPass(Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isZero();
+        assertThat(replica.text("f")).contains("kept where it was");
+        assertThat(replica.text("ex/f")).contains("kept where it was");
+    }
+
+    @Test
+    void aFileMovedIntoAnExcludedDirectoryIsDeletedFromTheReplica() throws IOException {
+        trees.src().file("in/f", "f").file("ex/keep", "k");
+        Synchronizer mirror = Mirrors.of(trees.source(), replica.tree(),
+                SyncOptions.defaults().withExcludes(Excludes.of(List.of("ex")), false), PassHooks.NONE);
+
+        PassSummary summary = passAfter(mirror, () -> moveInSource("in/f", "ex/f"));
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isZero();
+        assertThat(replica.names("in")).isEmpty();
+        assertThat(replica.names(".")).doesNotContain("ex");
+    }
+
+    @Test
+    void aSourceFileChangedBetweenPlanAndRenameIsRenamedAndCopiedAgainByTheNextPass() throws IOException {
+        trees.src().file("a/x", "as it was");
+        AtomicBoolean changed = new AtomicBoolean();
+        Synchronizer mirror = mirror(new PassHooks() {
+            @Override
+            public void afterPlanning(RelPath dir) {
+                if (dir.equals(RelPath.of("b")) && changed.compareAndSet(false, true)) {
+                    try {
+                        Files.writeString(trees.source().resolve("b/x"), "written during the pass");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        });
+
+        PassSummary during = passAfter(mirror, () -> moveInSource("a/x", "b/x"));
+        PassSummary next = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(changed).isTrue();
+        assertThat(during.count(Operation.MOVED)).isEqualTo(replicaFindsMoves() ? 1 : 0);
+        assertThat(next.errors()).isZero();
+        assertThat(replica.text("b/x")).contains("written during the pass");
+        assertThat(replica.names("a")).isEmpty();
+        assertMirrored();
+    }
+
+    @Test
+    void aMovedNameOfAFileWithTwoNamesKeepsTheLinkStructure() throws IOException {
+        trees.src().file("z/x", "linked content").hardLink("z/y", "z/x");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("z/x", "a/x"));
+
+        assertThat(summary.errors()).isZero();
+        assertMirrored();
+        if (replicaOnPlatform()) {
+            assertThat(replica.snapshot(".", Trees.Detail.HARD_LINKS))
+                    .containsExactlyEntriesOf(Trees.snapshot(trees.source(), Trees.Detail.HARD_LINKS));
+        }
+    }
+
+    @Test
+    void aNewSecondNameOfAFileIsNoMoveSinceTheSourceKeepsTheFirst() throws IOException {
+        trees.src().file("z/x", "one file, two names soon");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> trees.src().hardLink("a/x", "z/x"));
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isZero();
+        assertMirrored();
+        if (replicaOnPlatform()) {
+            assertThat(replica.snapshot(".", Trees.Detail.HARD_LINKS))
+                    .containsExactlyEntriesOf(Trees.snapshot(trees.source(), Trees.Detail.HARD_LINKS));
+        }
+    }
+
+    @Test
+    void aMoveDeletesNothingSoMaxDeleteZeroLetsItThrough() throws IOException {
+        trees.src().file("a/x", "content");
+        Synchronizer mirror = Mirrors.of(trees.source(), replica.tree(), SyncOptions.defaults().withMaxDelete(0),
+                PassHooks.NONE);
+
+        PassSummary summary = passAfter(mirror, () -> moveInSource("a/x", "a/y"));
+
+        if (replicaFindsMoves()) {
+            assertMoved(summary, 1);
+            assertMirrored();
+        } else {
+            assertThat(summary.errors()).isEqualTo(1); // the copy's old name is a deletion, refused
+        }
+    }
+
+    @Test
+    void aMovePutsNothingInTheBackupDirectory() throws IOException {
+        assumeTrue(replica.tree().features().backups().isPresent(), "a replica that keeps backups");
+        trees.src().file("d/x", "content").file("d/sub/y", "y");
+        Path backups = trees.outside().resolve("backups");
+        Synchronizer mirror = Mirrors.of(trees.source(), replica.tree(),
+                SyncOptions.defaults().withBackupDir(backups), PassHooks.NONE);
+
+        PassSummary summary = passAfter(mirror, () -> {
+            moveInSource("d/x", "x");
+            moveInSource("d", "e");
+        });
+
+        assertMirrored();
+        assertMoved(summary, 2);
+        if (replicaFindsMoves()) {
+            assertThat(Files.exists(backups)).isFalse();
+        }
+    }
+
+    @Test
+    void aDryRunLogsTheMovesAndChangesNothing() throws IOException {
+        trees.src().file("d/x", "content").file("d/sub/y", "y").file("f", "f");
+        Synchronizer first = mirror(PassHooks.NONE);
+        assertThat(first.runPass(Cancellation.NEVER).errors()).isZero();
+        moveInSource("f", "d/sub/f");
+        moveInSource("d", "e");
+        Map<String, String> before = replica.snapshot(".");
+        Synchronizer dry = new Synchronizer(LocalTree.at(trees.source()),
+                dirsync.fs.dryrun.DryRunReplica.over(replica.tree()), SyncOptions.defaults());
+        dry.importHashMemory(first.exportHashMemory());
+
+        try (LogCapture capture = new LogCapture()) {
+            PassSummary summary = dry.runPass(Cancellation.NEVER);
+
+            assertThat(replica.snapshot(".")).isEqualTo(before);
+            assertThat(summary.errors()).isZero();
+            if (replicaFindsMoves()) {
+                assertThat(summary.count(Operation.MOVED)).isEqualTo(2);
+                assertThat(summary.bytesCopied()).isZero();
+                assertThat(capture.messages()).anyMatch(line -> line.endsWith("moved directory d -> e"))
+                        .anyMatch(line -> line.endsWith("moved file f -> e/sub/f"));
+            }
+        }
+    }
+
     @FunctionalInterface
     private interface IoAction {
         void run() throws IOException;

@@ -61,7 +61,8 @@ import java.util.TreeMap;
  * tree like a shell would, parents created as needed and no permission checked, and {@link #snapshot()}
  * describes it exactly as {@link Trees#snapshot} describes a directory on disk.
  */
-public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeeping, ReplicaFeatures.PassConnection {
+public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeeping, ReplicaFeatures.PassConnection,
+        ReplicaFeatures.Renaming {
 
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
@@ -83,7 +84,8 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     private final Map<String, Integer> fullFor = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ReplicaFeatures features =
-            ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4)).withBackups(this).withConnection(this);
+            ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4)).withBackups(this).withConnection(this)
+                    .withRenames(this);
 
     private MemoryTree(boolean withRoot) {
         this.root = withRoot ? new Dir(DIRECTORY_MODE, now()) : null;
@@ -365,6 +367,24 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
             writable.add(PosixFilePermission.OWNER_WRITE);
             writable.add(PosixFilePermission.OWNER_EXECUTE);
             directory.permissions = Set.copyOf(writable);
+        }
+    }
+
+    @Override
+    public void rename(RelPath from, RelPath to) throws IOException {
+        synchronized (lock) {
+            Node node = find(from);
+            Dir target = parentOf(to);
+            if (target.children.containsKey(to.name())) {
+                throw new FileAlreadyExistsException(where(to));
+            }
+            Dir source = parentOf(from);
+            requireWritable(source, from);
+            requireWritable(target, to);
+            source.children.remove(from.name());
+            target.children.put(to.name(), node);
+            source.touch();
+            target.touch();
         }
     }
 

@@ -82,6 +82,20 @@ class WatchModeTest {
     }
 
     @Test
+    void aFileMovedBetweenWatchedDirectoriesIsRenamedInTheReplicaNotCopied() throws Exception {
+        trees.src().file("a/f", "moved, not copied").file("b/other", "o");
+        try (RunningWatch watch = watching()) {
+            Files.move(trees.source().resolve("a/f"), trees.source().resolve("b/f"));
+
+            awaitMirror(watch);
+            watch.await(SOON, "the pass that brought the file over", () -> watch.partialPasses.stream()
+                    .anyMatch(pass -> pass.count(Operation.MOVED) + pass.count(Operation.COPIED) > 0));
+            assertThat(watch.partialPasses.stream().mapToLong(pass -> pass.count(Operation.MOVED)).sum()).isEqualTo(1);
+            assertThat(watch.partialPasses.stream().mapToLong(PassSummary::bytesCopied).sum()).isZero();
+        }
+    }
+
+    @Test
     void aRenamedDirectoryArrivesUnderItsNewNameAndIsStillWatchedThere() throws Exception {
         trees.src().file("a/d/f", "x").file("a/d/sub/g", "y");
         try (RunningWatch watch = watching()) {

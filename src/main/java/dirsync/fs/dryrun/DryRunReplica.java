@@ -6,6 +6,7 @@ import dirsync.fs.Entry;
 import dirsync.fs.ExtendedAttributeValues;
 import dirsync.fs.ForwardingReplicaTree;
 import dirsync.fs.Listing;
+import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaFeatures;
@@ -14,10 +15,13 @@ import dirsync.fs.SourceTree;
 import dirsync.fs.TreeDeletion;
 import dirsync.fs.Work;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +40,8 @@ public final class DryRunReplica extends ForwardingReplicaTree {
     private final ReplicaFeatures features;
     private final Set<RelPath> created = ConcurrentHashMap.newKeySet();
     private final Set<RelPath> removed = ConcurrentHashMap.newKeySet();
+    /** The entries it "renamed": each new name with the old one, under which the real tree still has it. */
+    private final Map<RelPath, RelPath> renamed = new ConcurrentHashMap<>();
 
     private DryRunReplica(ReplicaTree real) {
         this.real = real;
@@ -74,7 +80,34 @@ public final class DryRunReplica extends ForwardingReplicaTree {
         if (of.extendedAttributes().isPresent()) {
             dry = dry.withExtendedAttributes(this::extendedAttributesWouldChange);
         }
+        if (of.renames().isPresent()) {
+            dry = dry.withRenames((from, to) -> {
+                renamed.put(to, actual(from));
+                removed.remove(to);
+                removed.add(from);
+            });
+        }
         return of.connection().map(dry::withConnection).orElse(dry);
+    }
+
+    /** Where the real tree has what this dry run shows at {@code path}: its old name if it or a parent was renamed. */
+    private RelPath actual(RelPath path) {
+        if (renamed.isEmpty()) {
+            return path;
+        }
+        List<Name> below = new ArrayList<>();
+        for (RelPath at = path; !at.isRoot(); at = at.parent()) {
+            RelPath old = renamed.get(at);
+            if (old != null) {
+                RelPath real = old;
+                for (int i = below.size() - 1; i >= 0; i--) {
+                    real = real.resolve(below.get(i));
+                }
+                return real;
+            }
+            below.add(at.name());
+        }
+        return path;
     }
 
     @Override
@@ -84,7 +117,22 @@ public final class DryRunReplica extends ForwardingReplicaTree {
 
     @Override
     public Listing list(RelPath dir) throws IOException {
-        return created.contains(dir) ? Listing.EMPTY : real.list(dir);
+        return created.contains(dir) ? Listing.EMPTY : real.list(actual(dir));
+    }
+
+    @Override
+    public boolean unchanged(RelPath path, Entry listed) throws IOException {
+        return real.unchanged(actual(path), listed);
+    }
+
+    @Override
+    public SeekableByteChannel open(RelPath file) throws IOException {
+        return real.open(actual(file));
+    }
+
+    @Override
+    public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
+        return real.md5(actual(file), digest, cancellation);
     }
 
     @Override
@@ -95,7 +143,8 @@ public final class DryRunReplica extends ForwardingReplicaTree {
         if (created.contains(path)) {
             return Entry.directory(path.isRoot() ? Name.ROOT : path.name(), FileTime.fromMillis(0), Set.of());
         }
-        return real.examine(path);
+        RelPath at = actual(path);
+        return at == path ? real.examine(path) : real.examine(at).named(path.name());
     }
 
     @Override
@@ -140,7 +189,7 @@ public final class DryRunReplica extends ForwardingReplicaTree {
     private boolean extendedAttributesWouldChange(SourceTree source, RelPath path) throws IOException {
         SortedMap<String, byte[]> current;
         try {
-            current = madeInThisRun(path) ? Collections.emptySortedMap() : real.extendedAttributes(path);
+            current = madeInThisRun(path) ? Collections.emptySortedMap() : real.extendedAttributes(actual(path));
         } catch (NoSuchFileException notMadeInADryRun) {
             current = Collections.emptySortedMap();
         }
@@ -176,6 +225,6 @@ public final class DryRunReplica extends ForwardingReplicaTree {
 
     @Override
     public long countTree(RelPath path, Cancellation cancellation) {
-        return created.contains(path) ? 1 : real.countTree(path, cancellation);
+        return created.contains(path) ? 1 : real.countTree(actual(path), cancellation);
     }
 }

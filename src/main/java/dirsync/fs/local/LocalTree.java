@@ -17,11 +17,13 @@ import dirsync.fs.Work;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -38,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * where they are asked for.
  */
 public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking, ReplicaFeatures.BackupKeeping,
-        ReplicaFeatures.GroupCommit, ReplicaFeatures.ExtendedAttributeCarrying {
+        ReplicaFeatures.GroupCommit, ReplicaFeatures.ExtendedAttributeCarrying, ReplicaFeatures.Renaming {
 
     static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -70,7 +72,7 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
         this.backups = new BackupMover(deleter);
         // As many writers as the way files reach the disk (its Durability) makes best use of.
         ReplicaFeatures offered = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(install.filesAtOnce()))
-                .withHardLinks(this).withBackups(this).withGroupCommit(this);
+                .withHardLinks(this).withBackups(this).withGroupCommit(this).withRenames(this);
         this.features = extendedAttributes ? offered.withExtendedAttributes(this) : offered;
     }
 
@@ -176,6 +178,20 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
     @Override
     public void installHardLink(RelPath path, RelPath existing) throws IOException {
         install.hardLink(path, existing);
+    }
+
+    /**
+     * One rename(2) within the tree (ATOMIC_MOVE: never a copy, which a mount point inside the tree would otherwise
+     * bring). rename(2) would replace a file or an empty directory at {@code to}, so an entry there is refused first;
+     * the replica is this program's alone, and the pass has just listed {@code to} as missing.
+     */
+    @Override
+    public void rename(RelPath from, RelPath to) throws IOException {
+        Path target = path(to);
+        if (Files.exists(target, NOFOLLOW)) {
+            throw new FileAlreadyExistsException(to.toString());
+        }
+        Files.move(path(from), target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

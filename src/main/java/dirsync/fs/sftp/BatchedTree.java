@@ -9,6 +9,7 @@ import dirsync.fs.Listing;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceTree;
 import dirsync.fs.TreeDeletion;
@@ -41,6 +42,7 @@ final class BatchedTree extends ForwardingReplicaTree {
     private TreeSnapshot snapshot;
     private boolean listedRoot;
     private HashStream hashes;
+    private final ReplicaFeatures features;
 
     BatchedTree(SftpTree tree, RemoteConnection connection, ServerCommands commands, String rootText,
                 String description) {
@@ -50,6 +52,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.names = new SftpNames(rootText);
         this.rootText = rootText;
         this.treeId = SftpEntries.treeId(description);
+        this.features = tree.features().withRenames(this::rename);
     }
 
     @Override
@@ -177,6 +180,18 @@ final class BatchedTree extends ForwardingReplicaTree {
     public void ensureWritable(RelPath dir, Entry current) throws IOException {
         changing(dir, false);
         tree.ensureWritable(dir, current);
+    }
+
+    /** The tree's features, its renames forgetting the listings they make stale (both names' subtrees). */
+    @Override
+    public ReplicaFeatures features() {
+        return features;
+    }
+
+    private void rename(RelPath from, RelPath to) throws IOException {
+        changing(from, true);
+        changing(to, true);
+        tree.features().renames().orElseThrow().rename(from, to);
     }
 
     @Override

@@ -186,6 +186,15 @@ final class RemoteCalls {
         }
     }
 
+    /** SFTP's plain RENAME, which never replaces an entry at {@code to} (OpenSSH: link(2) for files, or a check). */
+    void rename(String from, String to) throws IOException {
+        try {
+            client.rename(from, to);
+        } catch (IOException e) {
+            throw failed(e, to, Doing.OTHER);
+        }
+    }
+
     void symlink(String link, String target) throws IOException {
         try {
             client.symLink(link, target); // MINA sends target first on v3, the order OpenSSH's server reads

@@ -33,8 +33,8 @@ import org.apache.sshd.sftp.client.SftpClient;
  * SFTP v3 holds; links with their exact target. Not carried: owners and groups, setuid/setgid/sticky, extended
  * attributes, hard links (each name is copied), sub-second times. Files have an identity made of their path,
  * size and modification time (there is no inode or change time over SFTP): see {@link SftpEntries} for what
- * the verified-hash memory then trusts. It offers none of the {@link ReplicaFeatures}: no hard links, no backups,
- * no extended attributes.
+ * the verified-hash memory then trusts. Of the {@link ReplicaFeatures} it offers renames (SFTP's plain RENAME,
+ * which never replaces what the new name holds), and no hard links, backups or extended attributes.
  * <p>
  * Names are bytes (see {@link SftpNames}): this tree sets the client's name charset to ISO-8859-1.
  */
@@ -52,9 +52,8 @@ public final class SftpTree implements ReplicaTree {
     /** md5sum on the server, if it has one that works; else files are read over SFTP to hash them. */
     private final java.util.Optional<RemoteMd5> serverMd5;
 
-    /** Times in whole seconds (all SFTP v3 carries), for comparisons by time alone. */
-    private static final ReplicaFeatures FEATURES =
-            ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond));
+    /** Renames; times in whole seconds (all SFTP v3 carries), for comparisons by time alone. */
+    private final ReplicaFeatures features;
 
     private SftpTree(List<FullAccessSftpClient> clients, String root, String description,
                      java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
@@ -71,6 +70,8 @@ public final class SftpTree implements ReplicaTree {
         this.treeId = SftpEntries.treeId(description);
         this.install = new RemoteInstall(channels, names, treeId);
         this.deleter = new RemoteDeleter(channels, names);
+        this.features = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
+                .withRenames((from, to) -> calls().rename(names.path(from), names.path(to)));
         this.description = description;
     }
 
@@ -194,7 +195,7 @@ public final class SftpTree implements ReplicaTree {
 
     @Override
     public ReplicaFeatures features() {
-        return FEATURES;
+        return features;
     }
 
     @Override

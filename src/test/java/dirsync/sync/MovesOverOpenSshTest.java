@@ -1,0 +1,93 @@
+package dirsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.sftp.SftpTree;
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Moves over SFTP to a real OpenSSH server: its plain RENAME, which never replaces what the new name holds. */
+class MovesOverOpenSshTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    @TempDir
+    Path temp;
+
+    private Path source;
+    private Path replica;
+    private SshClient client;
+
+    @BeforeEach
+    void layOut() throws Exception {
+        source = Files.createDirectory(temp.resolve("source"));
+        replica = temp.resolve("replica");
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
+        client.start();
+    }
+
+    @AfterEach
+    void close() {
+        client.stop();
+    }
+
+    private SftpTree tree() throws Exception {
+        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
+                .verify(TIMEOUT).getSession();
+        session.auth().verify(TIMEOUT);
+        return SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
+                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+    }
+
+    @Test
+    void aRenamedDirectoryAndAMovedFileAreRenamedOnTheServerNotCopied() throws Exception {
+        Trees.at(source).file("photos/2024/a.jpg", "aaa").file("photos/b.jpg", "bb").file("notes/x", "x");
+        Synchronizer mirror = new Synchronizer(LocalTree.at(source), tree(), SyncOptions.defaults());
+        assertThat(mirror.runPass(Cancellation.NEVER).errors()).isZero();
+        Files.move(source.resolve("photos"), source.resolve("pictures"));
+        Files.move(source.resolve("notes/x"), source.resolve("pictures/x"));
+
+        PassSummary summary = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isEqualTo(2);
+        assertThat(summary.bytesCopied()).isZero();
+        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+    }
+
+    @Test
+    void aRenameOntoAnExistingNameIsRefusedAndChangesNothing() throws Exception {
+        Trees.at(replica).file("a", "first").file("b", "second");
+        SftpTree tree = tree();
+
+        assertThatThrownBy(() -> tree.features().renames().orElseThrow().rename(RelPath.of("a"), RelPath.of("b")))
+                .isInstanceOf(IOException.class);
+
+        assertThat(replica.resolve("a")).hasContent("first");
+        assertThat(replica.resolve("b")).hasContent("second");
+    }
+}
