@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.core.util.FileSize;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,22 @@ class OptionRulesTest {
     @CsvSource({"0.5, 500000000", "2, 2000000000", "1e1, 10000000000", "0.0000000019, 1", "' 0.1 ', 100000000"})
     void secondsAreReadAsADecimalNumberToTheNanosecond(String text, long nanos) {
         assertThat(OptionRules.seconds(text)).isEqualTo(Duration.ofNanos(nanos));
+    }
+
+    /** Plain forms are read without BigDecimal (its start costs a run milliseconds): to the same value. */
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "60", "0.1", "0.5", "1.25", "007", "0.000000001", "0.123456789", "999999999",
+            "999999999.999999999", "123456789.5", "1000000000", "0.1234567891", ".5", "5.", "+1", "1e1",
+            "00000000001", " 2.5 ", "1.000000000"})
+    void aNumberOfSecondsIsReadToTheValueBigDecimalGivesIt(String text) {
+        long nanos = new BigDecimal(text.trim()).movePointRight(9).setScale(0, RoundingMode.DOWN).longValueExact();
+        assertThat(OptionRules.seconds(text)).isEqualTo(Duration.ofNanos(nanos));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1.2.3", "1,5", "0x10", "1 5", "-", "."})
+    void whatIsNotADecimalNumberIsRefused(String text) {
+        assertThatThrownBy(() -> OptionRules.seconds(text)).isInstanceOf(NumberFormatException.class);
     }
 
     @ParameterizedTest
