@@ -18,9 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class DirectoryStep {
 
-    /**
-     * List replica directories while the pass thread lists the source side, and both sides of the next ones ahead.
-     */
+    /** List replica directories while the pass thread lists the source side, and both sides of the next ones ahead. */
     private final ThreadPoolExecutor lister;
     private final int listersAhead;
     private final ContentCheck contentCheck;

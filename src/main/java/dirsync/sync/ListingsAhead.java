@@ -9,9 +9,7 @@ import java.util.function.UnaryOperator;
  * A directory's subdirectories as the walk takes them, with the listings of the next few already under way on the
  * lister threads: over a network each replica listing waits on round trips, and on a local disk the pass thread
  * has each directory's planning and comparisons to do meanwhile, so the walk should not wait for listings one at a
- * time. A listing the walk never comes to (a stop) is abandoned unstarted, or finishes unread. A source listing
- * made ahead is older when the walk comes to it (by the walk of the subdirectories before it): what changes in
- * that directory after its listing is the next pass's, as after any listing.
+ * time. A listing the walk never comes to (a stop) is abandoned unstarted, or finishes unread.
  */
 final class ListingsAhead implements Iterator<Descent> {
 
