@@ -4,9 +4,8 @@ import dirsync.fs.Listing;
 import dirsync.fs.RelPath;
 import dirsync.fs.SourceTree;
 import java.io.IOException;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,20 +21,17 @@ final class ListingPair implements Runnable {
 
     private final SourceTree tree;
     private final RelPath dir;
-    /** The listings waiting for a lister thread, this one among them until one takes it. */
-    private final BlockingQueue<Runnable> waiting;
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final CompletableFuture<Listing> result = new CompletableFuture<>();
 
-    private ListingPair(SourceTree tree, RelPath dir, BlockingQueue<Runnable> waiting) {
+    private ListingPair(SourceTree tree, RelPath dir) {
         this.tree = tree;
         this.dir = dir;
-        this.waiting = waiting;
     }
 
-    /** Starts listing {@code dir} of {@code tree} on {@code lister}, whose threads run listings only. */
-    static ListingPair start(SourceTree tree, RelPath dir, ThreadPoolExecutor lister) {
-        ListingPair listing = new ListingPair(tree, dir, lister.getQueue());
+    /** Starts listing {@code dir} of {@code tree} on {@code lister}. */
+    static ListingPair start(SourceTree tree, RelPath dir, Executor lister) {
+        ListingPair listing = new ListingPair(tree, dir);
         lister.execute(listing);
         return listing;
     }
@@ -51,19 +47,9 @@ final class ListingPair implements Runnable {
         }
     }
 
-    /**
-     * The listing: made here and now unless the lister thread has begun it. While a lister makes it, the caller
-     * makes the listings that wait for a lister (those started ahead), rather than wait idle.
-     */
+    /** The listing: made here and now unless the lister thread has begun it. */
     Listing get() throws IOException {
         run();
-        while (!result.isDone()) {
-            Runnable next = waiting.poll();
-            if (next == null) {
-                break;
-            }
-            next.run(); // another ListingPair: it keeps its result or its failure for whoever asks it
-        }
         for (int i = 0; i < SPINS && !result.isDone(); i++) {
             Thread.onSpinWait();
         }
