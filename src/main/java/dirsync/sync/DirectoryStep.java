@@ -18,14 +18,14 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class DirectoryStep {
 
-    /** List replica directories while the pass thread lists the source side, and both sides of the next ones ahead. */
+    /** List replica directories while the pass thread lists the source side, and the next ones ahead. */
     private final ThreadPoolExecutor lister;
     private final int listersAhead;
     private final ContentCheck contentCheck;
     private final CopyScheduler copyScheduler;
     private final PassHooks hooks;
 
-    /** @param listers how many directories are listed at once (the replica tree says) */
+    /** @param listers how many replica directories are listed at once (the replica tree says) */
     DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, PassHooks hooks, int listers) {
         this.lister = Pools.daemons("dirsync-list", listers);
         this.listersAhead = 2 * listers;
@@ -35,14 +35,12 @@ final class DirectoryStep {
     }
 
     /**
-     * Opens the directory {@code rel}, found as {@code dir}; with {@code listAhead} the listings of its
+     * Opens the directory {@code rel}, found as {@code dir}; with {@code listAhead} the replica listings of its
      * subdirectories are started ahead of the walk (when the walk will enter them all).
      */
     OpenedDirectory open(Changes changes, RelPath rel, Descent dir, boolean listAhead) {
         PassContext pass = changes.pass();
-        if (dir.sourceListing() == null) {
-            hooks.beforeListing(rel); // else called as its listing was started ahead
-        }
+        hooks.beforeListing(rel);
         Optional<Sides> listed = list(pass, rel, dir);
         if (listed.isEmpty()) {
             return OpenedDirectory.skipped(rel);
@@ -50,7 +48,7 @@ final class DirectoryStep {
         Sides sides = listed.get();
         List<Action> actions = Planner.plan(sides.source(), sides.replica());
         hooks.afterPlanning(rel);
-        if (!dir.newInReplica() && changesEntries(actions)) {
+        if (!dir.newInReplica() && actions.stream().anyMatch(Action::changesEntries)) {
             try {
                 pass.replica().ensureWritable(rel, dir.replica());
             } catch (IOException e) {
@@ -67,30 +65,9 @@ final class DirectoryStep {
             throw stop;
         }
         return new OpenedDirectory(rel, dir.source(), dir.replica(), listAhead
-                ? new ListingsAhead(applied.descents(), descent -> startListings(pass, rel, descent), listersAhead)
+                ? new ListingsAhead(applied.descents(), pass.replica(), rel, lister, listersAhead)
                 : applied.descents().iterator(), applied.deletions(), copies,
                 sides.source().isEmpty() && !sides.replica().isEmpty());
-    }
-
-    private static boolean changesEntries(List<Action> actions) {
-        for (Action action : actions) {
-            if (action.changesEntries()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Starts both listings of the subdirectory {@code descent} of {@code dir} on the lister threads, the source's
-     * first (the pass thread needs it first); on the pass thread, so the hook before a listing keeps its place.
-     */
-    private Descent startListings(PassContext pass, RelPath dir, Descent descent) {
-        RelPath child = dir.resolve(descent.source().name());
-        hooks.beforeListing(child);
-        ListingPair source = ListingPair.start(pass.source(), child, lister);
-        ListingPair replica = descent.newInReplica() ? null : ListingPair.start(pass.replica(), child, lister);
-        return new Descent(descent.source(), descent.replica(), source, replica);
     }
 
     /** Both sides' entries of a directory, excludes applied (on the replica side unless they are deleted). */
@@ -103,7 +80,7 @@ final class DirectoryStep {
                 : dir.replicaListing() != null ? dir.replicaListing() : ListingPair.start(pass.replica(), rel, lister);
         Listing sourceListing;
         try {
-            sourceListing = dir.sourceListing() != null ? dir.sourceListing().get() : pass.source().list(rel);
+            sourceListing = pass.source().list(rel);
         } catch (IOException e) {
             if (replicaSide != null) {
                 replicaSide.abandon();

@@ -9,11 +9,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The listing of one directory of either side, made by whichever thread comes to it first: the lister thread, while
- * the pass thread lists the source side or plans and compares another directory (a listing costs a stat per entry,
- * so a pass with little to do takes much less time with both at once), or the pass thread itself when it comes
- * to the listing before the lister has begun it. A small directory is listed in microseconds: the pass thread then
- * spins for the lister's result rather than sleep and wait for a wake-up that takes longer than the listing.
+ * The listing of one replica directory, made by whichever thread comes to it first: the lister thread, while
+ * the pass thread lists the source side (a listing costs a stat per entry, so a pass with little to do takes
+ * much less time with both sides at once), or the pass thread itself when it is done with the source side
+ * before the lister has begun. A small directory is listed in microseconds: the pass thread then spins for the
+ * lister's result rather than sleep and wait for a wake-up that takes longer than the listing.
  */
 final class ListingPair implements Runnable {
 

@@ -1,35 +1,43 @@
 package dirsync.sync;
 
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.Executor;
 
 /**
- * A directory's subdirectories as the walk takes them, with the listings of the next few already under way on the
- * lister threads: over a network each replica listing waits on round trips, and on a local disk the pass thread
- * has each directory's planning and comparisons to do meanwhile, so the walk should not wait for listings one at a
- * time. A listing the walk never comes to (a stop) is abandoned unstarted, or finishes unread.
+ * A directory's subdirectories as the walk takes them, with the replica listings of the next few already under
+ * way on the lister threads: over a network each listing waits on round trips, and the walk should not wait for
+ * them one at a time. A listing the walk never comes to (a stop) is abandoned unstarted, or finishes unread.
  */
 final class ListingsAhead implements Iterator<Descent> {
 
     private final List<Descent> descents;
-    private final Descent[] started;
-    private final UnaryOperator<Descent> start;
+    private final ListingPair[] listings;
+    private final ReplicaTree replica;
+    private final RelPath dir;
+    private final Executor lister;
     private final int ahead;
     private int next;
 
-    /**
-     * @param start starts a subdirectory's listings, on the pass thread, and gives it back with them under way
-     * @param ahead how many subdirectories' listings run ahead of the walk
-     */
-    ListingsAhead(List<Descent> descents, UnaryOperator<Descent> start, int ahead) {
+    ListingsAhead(List<Descent> descents, ReplicaTree replica, RelPath dir, Executor lister, int ahead) {
         this.descents = descents;
-        this.started = new Descent[descents.size()];
-        this.start = start;
+        this.listings = new ListingPair[descents.size()];
+        this.replica = replica;
+        this.dir = dir;
+        this.lister = lister;
         this.ahead = ahead;
         for (int i = 0; i < Math.min(ahead, descents.size()); i++) {
-            started[i] = start.apply(descents.get(i));
+            start(i);
+        }
+    }
+
+    private void start(int index) {
+        Descent descent = descents.get(index);
+        if (descent.replica() != null) {
+            listings[index] = ListingPair.start(replica, dir.resolve(descent.source().name()), lister);
         }
     }
 
@@ -45,10 +53,9 @@ final class ListingsAhead implements Iterator<Descent> {
         }
         int index = next++;
         if (index + ahead < descents.size()) {
-            started[index + ahead] = start.apply(descents.get(index + ahead));
+            start(index + ahead);
         }
-        Descent descent = started[index];
-        started[index] = null;
-        return descent;
+        Descent descent = descents.get(index);
+        return new Descent(descent.source(), descent.replica(), listings[index]);
     }
 }
