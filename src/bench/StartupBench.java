@@ -107,7 +107,8 @@ public final class StartupBench {
                     int eq = args[i].indexOf('=');
                     if (eq < 1 || args[i].startsWith("-")) {
                         System.err.println("usage: java src/bench/StartupBench.java [--runs N] [--files N | --small-from"
-                                + " DIR] [--trees TREE,...] [--work DIR] [-o FILE.csv] [--jdk HOME]... [--how HOW,...] NAME=UNPACKED_DIST_DIR...");
+                                + " DIR] [--trees TREE,...] [--work DIR] [-o FILE.csv] [--jdk HOME]... [--how HOW,...]"
+                                + " NAME=UNPACKED_DIST_DIR...");
                         System.exit(2);
                     }
                     builds.put(args[i].substring(0, eq), Path.of(args[i].substring(eq + 1)).toRealPath());
