@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * class-data-sharing archive, on each JDK given. Single-file program:
  *
  * <pre>
- * java src/bench/StartupBench.java [--runs N] [--files N] [--work DIR] [-o FILE.csv]
- *     [--jdk HOME]... [--how HOW,...] NAME=UNPACKED_DIST_DIR...
+ * java src/bench/StartupBench.java [--runs N] [--files N | --small-from DIR] [--trees TREE,...] [--work DIR]
+ *     [-o FILE.csv] [--jdk HOME]... [--how HOW,...] NAME=UNPACKED_DIST_DIR...
  * </pre>
  *
  * Each NAME=DIR is an unpacked {@code dirsync-VERSION.tar.gz} ({@code DIR/bin/dirsync}, {@code DIR/lib/dirsync.jar}).
@@ -34,7 +34,10 @@ import java.util.stream.Stream;
  * clock around the child ({@code /usr/bin/time} included, ~1 ms); CPU is {@code /usr/bin/time}'s user + sys
  * (10 ms steps); classes are counted once per cell, in an extra untimed run with {@code -Xlog:class+load}
  * (for {@code launcher+cds} the archive's classes are counted by the {@code jar+cds} cell instead).
- * {@code --how} runs only the ways named (default: all four).
+ * {@code --how} runs only the ways named (default: all four), {@code --trees} only the trees named (default: both).
+ * {@code --small-from DIR} makes the {@code small} tree a copy ({@code cp -a}) of DIR instead, e.g. the bench's
+ * {@code small} tree of issue 25 ({@code java src/bench/GenerateTree.java gen small DIR}: 50,000 files in 520
+ * directories).
  *
  * <p>What {@code launcher+cds} maps is whatever the build's launcher makes of that JDK: a dynamic archive, or (a
  * launcher of issue 25 on JDK 25 and later) the AOT cache, recorded by the first untimed run and assembled by the
@@ -78,10 +81,19 @@ public final class StartupBench {
         List<Path> jdks = new ArrayList<>();
         Map<String, Path> builds = new LinkedHashMap<>();
         List<String> hows = HOWS;
+        List<String> trees = TREES;
+        Path smallFrom = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--files" -> files = Integer.parseInt(args[++i]);
+                case "--small-from" -> smallFrom = Path.of(args[++i]).toRealPath();
+                case "--trees" -> {
+                    trees = List.of(args[++i].split(","));
+                    if (!TREES.containsAll(trees)) {
+                        throw new IllegalArgumentException("--trees: some of " + TREES);
+                    }
+                }
                 case "--work" -> work = Path.of(args[++i]);
                 case "-o" -> csv = Path.of(args[++i]);
                 case "--jdk" -> jdks.add(Path.of(args[++i]).toRealPath());
@@ -94,8 +106,9 @@ public final class StartupBench {
                 default -> {
                     int eq = args[i].indexOf('=');
                     if (eq < 1 || args[i].startsWith("-")) {
-                        System.err.println("usage: java src/bench/StartupBench.java [--runs N] [--files N] [--work DIR]"
-                                + " [-o FILE.csv] [--jdk HOME]... [--how HOW,...] NAME=UNPACKED_DIST_DIR...");
+                        System.err.println("usage: java src/bench/StartupBench.java [--runs N] [--files N | --small-from"
+                                + " DIR] [--trees TREE,...] [--work DIR] [-o FILE.csv] [--jdk HOME]... [--how HOW,...]"
+                                + " NAME=UNPACKED_DIST_DIR...");
                         System.exit(2);
                     }
                     builds.put(args[i].substring(0, eq), Path.of(args[i].substring(eq + 1)).toRealPath());
@@ -115,16 +128,21 @@ public final class StartupBench {
         deleteTree(work);
         Files.createDirectories(work);
         makeTree(work.resolve("src-empty"), 0);
-        makeTree(work.resolve("src-small"), files);
+        if (smallFrom == null) {
+            makeTree(work.resolve("src-small"), files);
+        } else if (new ProcessBuilder("cp", "-a", smallFrom + "/.", work.resolve("src-small").toString()).inheritIO()
+                .start().waitFor() != 0) {
+            throw new IOException("cannot copy " + smallFrom);
+        }
 
         List<Cell> cells = new ArrayList<>();
-        for (String tree : TREES) {
+        for (String tree : trees) {
             cells.add(new Cell("-", null, null, "rsync", tree));
         }
         for (var build : builds.entrySet()) {
             for (Path jdk : jdks) {
                 for (String how : hows) {
-                    for (String tree : TREES) {
+                    for (String tree : trees) {
                         cells.add(new Cell(build.getKey(), build.getValue(), jdk, how, tree));
                     }
                 }

@@ -42,8 +42,11 @@ public record Entry(
             this(device, inode, changed, 1);
         }
 
+        /** Whether this identity was read from a disk: it is not {@link #UNKNOWN} (an equal value counts as it). */
         public boolean known() {
-            return !equals(UNKNOWN);
+            // Field by field rather than through equals: a pass asks this several times for every file it meets.
+            return !(device == UNKNOWN.device && inode == UNKNOWN.inode && links == UNKNOWN.links
+                    && changed.equals(UNKNOWN.changed));
         }
 
         /** Whether this is the same file as {@code other}'s (device and inode), in whatever state. */
@@ -65,6 +68,19 @@ public record Entry(
 
         public boolean known() {
             return uid >= 0 && gid >= 0;
+        }
+
+        // Written out (the same as a record's own): a pass compares the owners of every pair it meets, and the
+        // record's generated equals goes through method handles, slow in the short runs of a cron job.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Owner owner && uid == owner.uid && gid == owner.gid
+                    && specialBits == owner.specialBits;
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * uid + gid) * 31 + specialBits;
         }
     }
 

@@ -50,7 +50,7 @@ final class DirectoryStep {
         List<Action> actions = pass.moves().find(pass, rel, Planner.plan(sides.source(), sides.replica()),
                 sides.replica());
         hooks.afterPlanning(rel);
-        if (!dir.newInReplica() && actions.stream().anyMatch(Action::changesEntries)) {
+        if (!dir.newInReplica() && changesEntries(actions)) {
             try {
                 pass.replica().ensureWritable(rel, dir.replica());
             } catch (IOException e) {
@@ -70,6 +70,15 @@ final class DirectoryStep {
                 ? new ListingsAhead(applied.descents(), pass.replica(), rel, lister, listersAhead)
                 : applied.descents().iterator(), applied.deletions(), copies,
                 sides.source().isEmpty() && !sides.replica().isEmpty());
+    }
+
+    private static boolean changesEntries(List<Action> actions) {
+        for (Action action : actions) {
+            if (action.changesEntries()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Both sides' entries of a directory, excludes applied (on the replica side unless they are deleted). */

@@ -53,7 +53,8 @@ final class VerifiedPairs {
     private Table current = new Table(1024);
 
     private final MessageDigest digest;
-    private final ByteBuffer state = ByteBuffer.allocate(10 * Long.BYTES);
+    /** The ten numbers of a pair's state, big-endian, as MD5 takes them: one array for every fingerprint. */
+    private final byte[] state = new byte[10 * Long.BYTES];
 
     VerifiedPairs() {
         try {
@@ -68,16 +69,35 @@ final class VerifiedPairs {
         if (!source.identity().known() || !replica.identity().known()) {
             return null;
         }
-        state.clear();
-        put(state, source);
-        put(state, replica);
-        ByteBuffer bits = ByteBuffer.wrap(digest.digest(state.array()));
-        return new long[] {bits.getLong(), bits.getLong()};
+        put(state, 0, source);
+        put(state, 5 * Long.BYTES, replica);
+        byte[] bits = digest.digest(state);
+        return new long[] {longAt(bits, 0), longAt(bits, Long.BYTES)};
     }
 
-    private static void put(ByteBuffer state, Entry entry) {
-        state.putLong(entry.identity().device()).putLong(entry.identity().inode()).putLong(entry.size())
-                .putLong(nanos(entry.modified().toInstant())).putLong(nanos(entry.identity().changed().toInstant()));
+    private static void put(byte[] state, int at, Entry entry) {
+        putLong(state, at, entry.identity().device());
+        putLong(state, at + Long.BYTES, entry.identity().inode());
+        putLong(state, at + 2 * Long.BYTES, entry.size());
+        putLong(state, at + 3 * Long.BYTES, nanos(entry.modified().toInstant()));
+        putLong(state, at + 4 * Long.BYTES, nanos(entry.identity().changed().toInstant()));
+    }
+
+    /** Writes {@code value} at {@code at}, most significant byte first (a fingerprint's bytes are fixed: saved). */
+    private static void putLong(byte[] bytes, int at, long value) {
+        for (int i = Long.BYTES - 1; i >= 0; i--) {
+            bytes[at + i] = (byte) value;
+            value >>>= 8;
+        }
+    }
+
+    /** The eight bytes at {@code at}, most significant first. */
+    private static long longAt(byte[] bytes, int at) {
+        long value = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            value = (value << 8) | (bytes[at + i] & 0xFF);
+        }
+        return value;
     }
 
     private static long nanos(Instant time) {
@@ -178,10 +198,16 @@ final class VerifiedPairs {
             return false;
         }
         Table loaded = new Table((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count * 2)));
+        long[] value = new long[2]; // one array for every record: a table keeps the values, not the array
         for (long i = 0; i < count; i++) {
-            loaded = loaded.with(new long[] {bytes.getLong(), bytes.getLong()});
+            value[0] = bytes.getLong();
+            value[1] = bytes.getLong();
+            loaded = loaded.with(value);
         }
         previous = loaded;
+        if (current.size == 0) {
+            current = new Table(loaded.mask + 1); // the pass meets them again: no growing table on the way
+        }
         return true;
     }
 
