@@ -48,6 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KillAnywhereIT {
 
     private static final int KILLS = 40;
+    private static final int MOVE_KILLS = 12;
     private static final long MIB = 1L << 20;
     private static final Duration PASS_DEADLINE = Duration.ofSeconds(60);
     private static final Duration DEATH_DEADLINE = Duration.ofSeconds(10);
@@ -132,6 +133,160 @@ class KillAnywhereIT {
                 .as("temporary files after a complete pass\n%s", last.describe())
                 .isEmpty();
         Trees.assertSameTree(lastSource, jar.replica());
+    }
+
+    /**
+     * The moves case: a replica synced with the hash memory kept (one state directory for all the runs), then the
+     * source reorganised by renames (a directory renamed, files moved across directories, a file moved and another
+     * changed), then a pass killed, then one that completes. The source flips between two layouts, X and Y, each
+     * round, so every killed pass has moves to make. Half the kills come a random delay into the pass, half as soon
+     * as the log shows the k-th move (k at random): those land between moves without resting on timing, since each
+     * moved big file is then read on both sides before the next move.
+     */
+    @Test
+    void sigkillDuringAPassWithMovesLeavesEveryNameWholeAndTheNextPassCompletesTheMirror() throws Exception {
+        Path source = jar.source();
+        layOutForMoves(source);
+        Map<String, Set<String>> allowed = new HashMap<>();
+        addFileHashes(source, allowed);
+        JarRuns.Finished first = onePass(source);
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        Trees.assertSameTree(source, jar.replica());
+
+        // One unkilled pass of moves (X to Y): how many moves a pass makes, and how long it takes.
+        reorganise(source, true);
+        addFileHashes(source, allowed);
+        Path measureLog = jar.tmp().resolve("logs").resolve("moves.log");
+        JarRuns.Finished measured = jar.run("moves", PASS_DEADLINE,
+                jar.sync(source, jar.replica(), "1", measureLog, "--once"));
+        assertThat(measured.exitCode()).as(measured.describe()).isZero();
+        Trees.assertSameTree(source, jar.replica());
+        int movesPerPass = movedLines(measureLog);
+        // The directory, the big file and the six notes across directories, the report into docs/old.
+        assertThat(movesPerPass).as("moves logged in %s", measureLog).isEqualTo(9);
+        long passMillis = longestPassMillis(measureLog);
+
+        long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
+        System.out.printf("KillAnywhereIT (moves): seed %d (replay with -Ddirsync.kill.seed=%d), a pass of %d moves "
+                + "takes %d ms%n", seed, seed, movesPerPass, passMillis);
+        Random random = new Random(seed);
+
+        int midPass = 0;
+        int movesCut = 0; // killed mid-pass with some moves made and some not
+        Map<String, String> torn = new TreeMap<>();
+        boolean layoutY = true;
+        for (int kill = 1; kill <= MOVE_KILLS; kill++) {
+            layoutY = !layoutY;
+            reorganise(source, layoutY);
+            Path killLog = jar.tmp().resolve("logs").resolve(String.format("moves-kill-%02d.log", kill));
+            JarRuns.Running dirsync = jar.start("moves-kill", jar.sync(source, jar.replica(), "1", killLog, "--once"));
+            awaitPassStart(dirsync, killLog);
+            String moment;
+            if (kill % 2 == 0) {
+                long delay = (long) (random.nextDouble() * passMillis);
+                TimeUnit.MILLISECONDS.sleep(delay);
+                moment = delay + " ms into the pass";
+            } else {
+                int after = 1 + random.nextInt(movesPerPass - 1);
+                awaitMoves(dirsync, killLog, after);
+                moment = "after move " + after;
+            }
+            dirsync.process().destroyForcibly(); // SIGKILL on Linux
+            JarRuns.Finished dead = dirsync.awaitExit(DEATH_DEADLINE);
+            boolean killedMidPass = dead.exitCode() == 137;
+            int moved = movedLines(killLog);
+            if (killedMidPass) {
+                midPass++;
+                if (moved > 0 && moved < movesPerPass) {
+                    movesCut++;
+                }
+            } else {
+                assertThat(dead.exitCode()).as("a pass that ended by itself\n%s", dead.describe()).isZero();
+            }
+            for (String problem : inspect(allowed).problems()) {
+                torn.putIfAbsent(problem, "kill " + kill + ", " + moment + " (" + moved + " moves logged) towards "
+                        + (layoutY ? "Y" : "X") + (killedMidPass ? "" : " (after the pass had ended)"));
+            }
+
+            JarRuns.Finished next = onePass(source);
+            assertThat(next.exitCode()).as("the pass after kill %d (seed %d)\n%s", kill, seed, next.describe())
+                    .isZero();
+            assertThat(JarRuns.tempFiles(jar.replica()))
+                    .as("temporary files after the pass that followed kill %d (seed %d)", kill, seed)
+                    .isEmpty();
+            Trees.assertSameTree(source, jar.replica());
+        }
+        System.out.printf("KillAnywhereIT (moves): kills %d, hit mid-pass %d, between moves %d, torn files %d "
+                + "(seed %d)%n", MOVE_KILLS, midPass, movesCut, torn.size(), seed);
+
+        assertThat(torn).as("files under a real name holding neither its old nor its new content (seed %d)", seed)
+                .isEmpty();
+        // Kills that never caught a pass with some moves made and some not would prove nothing about moves.
+        assertThat(movesCut).as("kills between two moves of a pass (seed %d)", seed).isPositive();
+    }
+
+    /**
+     * The moves tree in layout X: a directory to be renamed (with a big file in it), a big file and six notes to
+     * move across directories, a big report to move down a level, a draft that changes, and files that stay.
+     */
+    private static void layOutForMoves(Path root) throws IOException {
+        Trees.Builder builder = Trees.at(root);
+        bigFile(builder.path("photos/big-photo.bin"), 'X', "photos/big-photo.bin", 48 * MIB + 11);
+        bigFile(builder.path("inbox/big-in.bin"), 'X', "inbox/big-in.bin", 40 * MIB);
+        bigFile(builder.path("docs/report.bin"), 'X', "docs/report.bin", 32 * MIB - 5);
+        for (int i = 0; i < 20; i++) {
+            String photo = String.format("photos/small-%02d.jpg", i);
+            builder.file(photo, content('X', photo, 64 + 997 * i));
+        }
+        for (int i = 0; i < 6; i++) {
+            String note = String.format("inbox/note-%d.txt", i);
+            builder.file(note, content('X', note, 300 + 1000 * i));
+        }
+        builder.file("archive/keep.txt", content('X', "archive/keep.txt", 400));
+        builder.file("docs/old/keep.txt", content('X', "docs/old/keep.txt", 500));
+        builder.file("docs/draft.txt", content('X', "docs/draft.txt", 7000));
+        builder.file("stays.txt", content('X', "stays.txt", 900));
+        setTimes(root, Instant.parse("2025-03-04T05:06:07.5Z"));
+    }
+
+    /** Renames the source into layout Y ({@code toY}) or back into X, and changes the draft's content. */
+    private static void reorganise(Path root, boolean toY) throws IOException {
+        List<String[]> moves = new ArrayList<>();
+        moves.add(new String[] {"photos", "album"});
+        moves.add(new String[] {"inbox/big-in.bin", "archive/big-in.bin"});
+        for (int i = 0; i < 6; i++) {
+            moves.add(new String[] {"inbox/note-" + i + ".txt", "archive/note-" + i + ".txt"});
+        }
+        moves.add(new String[] {"docs/report.bin", "docs/old/report.bin"});
+        for (String[] move : moves) {
+            Files.move(root.resolve(toY ? move[0] : move[1]), root.resolve(toY ? move[1] : move[0]));
+        }
+        Path draft = root.resolve("docs/draft.txt");
+        Files.write(draft, content(toY ? 'Y' : 'X', "docs/draft.txt", toY ? 7500 : 7000));
+        Files.setLastModifiedTime(draft, FileTime.from(Instant.parse(toY ? "2025-05-06T07:08:09Z"
+                : "2025-03-04T05:06:07Z")));
+    }
+
+    /** How many {@code moved file} and {@code moved directory} lines {@code log} has. */
+    private static int movedLines(Path log) {
+        return (int) JarRuns.lines(log).stream()
+                .filter(line -> line.contains(" moved file ") || line.contains(" moved directory "))
+                .count();
+    }
+
+    /**
+     * Waits (polling every millisecond, at most 20 s) until {@code log} shows {@code count} moves or the pass
+     * has ended by itself.
+     */
+    private static void awaitMoves(JarRuns.Running dirsync, Path log, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (movedLines(log) < count && dirsync.process().isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("dirsync did not log " + count + " moves within 20 s\n"
+                        + dirsync.describe());
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
     }
 
     /**
