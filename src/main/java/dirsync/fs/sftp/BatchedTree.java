@@ -52,7 +52,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.names = new SftpNames(rootText);
         this.rootText = rootText;
         this.treeId = SftpEntries.treeId(description);
-        this.features = tree.features().withRenames(this::rename);
+        this.features = tree.features().withRenames(new SftpRenaming(this::rename));
     }
 
     @Override
