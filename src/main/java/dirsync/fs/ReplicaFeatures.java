@@ -90,6 +90,15 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
          * nothing if one is there. Never follows a link.
          */
         void rename(RelPath from, RelPath to) throws IOException;
+
+        /**
+         * The entry {@code moved}, listed at the name a rename of this pass gave it (or a directory above it), as
+         * this tree showed it at {@code from} before: the same entry where an identity does not depend on the path
+         * (an inode); where it does (SFTP), with the identity of {@code from}. The hash memory knows it by that.
+         */
+        default Entry before(Entry moved, RelPath from) {
+            return moved;
+        }
     }
 
     /** Backups of what a pass deletes or overwrites, kept where the tree can put them. */

@@ -1,5 +1,6 @@
 package dirsync.sync;
 
+import dirsync.fs.Entry;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class ChecksumCheck implements ContentCheck {
             Action.CompareContent pair = action.accept(PAIRS);
             if (pair != null) {
                 long[] fingerprint = memory == null ? null : memory.fingerprint(pair.source(), pair.replica());
-                if (fingerprint != null && memory.recall(fingerprint)) {
+                if (fingerprint != null && recalled(pass, dir.resolve(pair.name()), pair, fingerprint)) {
                     verified.add(pair.name());
                 } else {
                     if (fingerprint != null) {
@@ -64,7 +65,7 @@ final class ChecksumCheck implements ContentCheck {
         if (sides == null) {
             // A pair found after its directory was prepared (a moved file): its memory asked and its hashes begun now.
             fingerprint = memory == null ? null : memory.fingerprint(pair.source(), pair.replica());
-            if (fingerprint != null && memory.recall(fingerprint)) {
+            if (fingerprint != null && recalled(pass, path, pair, fingerprint)) {
                 return Verdict.trusted(Texts.UNCHANGED_VERIFIED);
             }
             sides = hashing.start(pass.source(), pass.replica(), List.of(new Hashing.Job(pair.name(), path,
@@ -81,6 +82,30 @@ final class ChecksumCheck implements ContentCheck {
             memory.learn(fingerprint, pair.source(), pair.replica(), pass.startedAt());
         }
         return Verdict.same(Texts.UNCHANGED_SAME_MD5);
+    }
+
+    /**
+     * Whether the memory knows the pair in this state: as it is, or, where a rename of this pass put its replica
+     * entry (or a directory above it) at {@code path}, as that entry was listed at its old path, the source unchanged
+     * (a moved directory's files). Then the state as it is now is learned too, for the next pass.
+     */
+    private boolean recalled(PassContext pass, RelPath path, Action.CompareContent pair, long[] fingerprint) {
+        if (memory.recall(fingerprint)) {
+            return true;
+        }
+        RelPath from = pass.moves().before(path);
+        var renames = pass.replica().features().renames();
+        if (from.equals(path) || renames.isEmpty()) {
+            return false;
+        }
+        Entry was = renames.get().before(pair.replica(), from);
+        long[] then = was.identity().equals(pair.replica().identity()) ? null
+                : memory.fingerprint(pair.source(), was);
+        if (then == null || !memory.recall(then)) {
+            return false;
+        }
+        memory.learn(fingerprint, pair.source(), pair.replica(), pass.startedAt());
+        return true;
     }
 
     /** The pairs whose contents decide: a {@link Action.CompareContent} itself, null for every other kind. */

@@ -45,6 +45,8 @@ final class Moves {
     private final Set<RelPath> movedAway = new HashSet<>();
     /** Each rename this pass made: the old path, and the new. */
     private final Map<RelPath, RelPath> renamed = new HashMap<>();
+    /** The same renames the other way: the new path, and the old (the last one to it). */
+    private final Map<RelPath, RelPath> cameFrom = new HashMap<>();
     /** The directories this pass opened, and every directory above them. */
     private final Set<RelPath> opened = new HashSet<>();
 
@@ -149,6 +151,7 @@ final class Moves {
         }
         movedAway.add(there.from());
         renamed.put(there.from(), to);
+        cameFrom.put(to, there.from());
         boolean directory = move.source().is(EntryKind.DIRECTORY);
         pass.report().record(Operation.MOVED, directory ? Texts.MOVED_DIRECTORY : Texts.MOVED_FILE, there.from(),
                 Texts.movedTo(to));
@@ -231,6 +234,32 @@ final class Moves {
                 return at;
             }
             at = moved;
+        }
+        return at;
+    }
+
+    /**
+     * Where the replica's entry at {@code path} was when this pass began, if a rename of this pass put it (or a
+     * directory above it) there; else {@code path}.
+     */
+    RelPath before(RelPath path) {
+        RelPath at = path;
+        for (int rounds = 0; !cameFrom.isEmpty() && rounds < 64; rounds++) {
+            RelPath was = null;
+            List<Name> below = new ArrayList<>();
+            for (RelPath up = at; !up.isRoot() && was == null; up = up.parent()) {
+                was = cameFrom.get(up);
+                if (was == null) {
+                    below.add(up.name());
+                }
+            }
+            if (was == null) {
+                return at;
+            }
+            for (int i = below.size() - 1; i >= 0; i--) {
+                was = was.resolve(below.get(i));
+            }
+            at = was;
         }
         return at;
     }

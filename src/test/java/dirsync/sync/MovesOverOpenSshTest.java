@@ -12,7 +12,9 @@ import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MovesOverOpenSshTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
+    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
 
     @RegisterExtension
     final OpenSshServer sshd = new OpenSshServer();
@@ -77,6 +81,56 @@ class MovesOverOpenSshTest {
         assertThat(summary.count(Operation.MOVED)).isEqualTo(2);
         assertThat(summary.bytesCopied()).isZero();
         Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+    }
+
+    @Test
+    void theFilesOfARenamedDirectoryVerifiedBeforeAreNotHashedInThePassThatMovesThem() throws Exception {
+        Synchronizer mirror = mirroredPhotos();
+        Files.move(source.resolve("photos"), source.resolve("pictures"));
+
+        PassSummary summary = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isEqualTo(1);
+        assertThat(mirror.progress().snapshot().bytesHashed()).isZero();
+        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+    }
+
+    @Test
+    void theFilesOfARenamedDirectoryAreNotHashedInThePassAfterTheMoveEither() throws Exception {
+        Synchronizer mirror = mirroredPhotos();
+        Files.move(source.resolve("photos"), source.resolve("pictures"));
+        assertThat(mirror.runPass(Cancellation.NEVER).count(Operation.MOVED)).isEqualTo(1);
+
+        PassSummary summary = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertThat(mirror.progress().snapshot().bytesHashed()).isZero();
+    }
+
+    @Test
+    void aFileRewrittenOnTheServerInARenamedDirectoryIsHashedAndRepaired() throws Exception {
+        Synchronizer mirror = mirroredPhotos();
+        Files.writeString(replica.resolve("photos/b.jpg"), "BB"); // same size; the write moves the time to now
+        Files.move(source.resolve("photos"), source.resolve("pictures"));
+
+        PassSummary summary = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(summary.count(Operation.MOVED)).isEqualTo(1);
+        assertThat(summary.count(Operation.UPDATED)).isEqualTo(1);
+        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+    }
+
+    /** A mirror of photos/ whose pairs were copied, then verified by a pass that hashed nothing. */
+    private Synchronizer mirroredPhotos() throws Exception {
+        Instant past = Instant.parse("2025-01-01T00:00:00Z"); // a rewrite now is another second
+        Trees.at(source).file("photos/2024/a.jpg", "aaa").file("photos/b.jpg", "bb")
+                .mtime("photos/2024/a.jpg", past).mtime("photos/b.jpg", past);
+        Synchronizer mirror = new Synchronizer(LocalTree.at(source), tree(), SyncOptions.defaults(), AHEAD);
+        assertThat(mirror.runPass(Cancellation.NEVER).errors()).isZero();
+        assertThat(mirror.runPass(Cancellation.NEVER).errors()).isZero();
+        assertThat(mirror.progress().snapshot().bytesHashed()).isZero();
+        return mirror;
     }
 
     @Test

@@ -52,7 +52,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.names = new SftpNames(rootText);
         this.rootText = rootText;
         this.treeId = SftpEntries.treeId(description);
-        this.features = tree.features().withRenames(this::rename);
+        this.features = tree.features().withRenames(new SftpRenaming(this::rename));
     }
 
     @Override
@@ -182,16 +182,30 @@ final class BatchedTree extends ForwardingReplicaTree {
         tree.ensureWritable(dir, current);
     }
 
-    /** The tree's features, its renames forgetting the listings they make stale (both names' subtrees). */
+    /** The tree's features, its renames keeping the listings of what they moved under the new name. */
     @Override
     public ReplicaFeatures features() {
         return features;
     }
 
     private void rename(RelPath from, RelPath to) throws IOException {
-        changing(from, true);
-        changing(to, true);
-        tree.features().renames().orElseThrow().rename(from, to);
+        changing(from, false); // both parents' listings
+        changing(to, false);
+        try {
+            tree.features().renames().orElseThrow().rename(from, to);
+        } catch (IOException | RuntimeException failed) {
+            changing(from, true); // done or not: neither name's listings hold for certain
+            changing(to, true);
+            throw failed;
+        }
+        renamed(from, to);
+    }
+
+    /** A rename moved {@code from}'s subtree whole: its listings are served under {@code to} (see TreeSnapshot). */
+    private synchronized void renamed(RelPath from, RelPath to) {
+        if (snapshot != null) {
+            snapshot.renamed(key(from), key(to));
+        }
     }
 
     @Override

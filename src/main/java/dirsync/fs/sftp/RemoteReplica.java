@@ -72,7 +72,8 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
         this.connecting = connecting;
         this.listener = listener;
         this.features = ReplicaFeatures.plain(TUNING).withConnection(this)
-                .withRenames((from, to) -> delegate().features().renames().orElseThrow().rename(from, to));
+                .withRenames(new SftpRenaming(
+                        (from, to) -> delegate().features().renames().orElseThrow().rename(from, to)));
     }
 
     /** Connects now (the start of a run does, to refuse a bad host key or a held lock at once). */

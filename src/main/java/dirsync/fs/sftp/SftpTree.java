@@ -71,7 +71,7 @@ public final class SftpTree implements ReplicaTree {
         this.install = new RemoteInstall(channels, names, treeId);
         this.deleter = new RemoteDeleter(channels, names);
         this.features = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
-                .withRenames((from, to) -> calls().rename(names.path(from), names.path(to)));
+                .withRenames(new SftpRenaming((from, to) -> calls().rename(names.path(from), names.path(to))));
         this.description = description;
     }
 

@@ -23,6 +23,7 @@ import org.apache.sshd.sftp.client.SftpClient;
  * <p>
  * What this pass changes makes the listings it touches stale: {@link #changed} forgets the parent's listing, and
  * with {@code subtree} the entry's own and everything under it; those are asked of the server again (READDIR).
+ * A rename ({@link #renamed}) keeps what is held of the moved subtree, under its new name.
  * <p>
  * Keys are relative paths in wire form (one char a byte, see {@link SftpNames}), "" for the root; a String's order
  * is then the bytes' unsigned order, so a subtree is a range of keys.
@@ -53,6 +54,25 @@ final class TreeSnapshot {
             listings.remove(path);
             listings.subMap(path + "/", path + "0").clear(); // '0' follows '/': every key under path
         }
+    }
+
+    /**
+     * This pass renamed the entry at {@code from} to {@code to} (a rename that never replaces): both parents'
+     * listings are forgotten, and what is held of {@code from} and under it is held under {@code to} instead, as a
+     * rename moves a subtree whole (what {@code to} held before is dropped).
+     */
+    synchronized void renamed(String from, String to) {
+        changed(to, true);
+        changed(from, false);
+        TreeMap<String, byte[]> moved = new TreeMap<>();
+        byte[] top = listings.remove(from);
+        if (top != null) {
+            moved.put(to, top);
+        }
+        var below = listings.subMap(from + "/", from + "0");
+        below.forEach((key, packed) -> moved.put(to + key.substring(from.length()), packed));
+        below.clear();
+        listings.putAll(moved);
     }
 
     /** How many directory listings are still held. */
