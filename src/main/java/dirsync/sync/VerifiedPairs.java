@@ -72,33 +72,17 @@ final class VerifiedPairs {
         put(state, 0, source);
         put(state, 5 * Long.BYTES, replica);
         byte[] bits = digest.digest(state);
-        return new long[] {longAt(bits, 0), longAt(bits, Long.BYTES)};
+        return new long[] {BigEndian.longAt(bits, 0), BigEndian.longAt(bits, Long.BYTES)};
     }
 
     private static void put(byte[] state, int at, Entry entry) {
-        putLong(state, at, entry.identity().device());
-        putLong(state, at + Long.BYTES, entry.identity().inode());
-        putLong(state, at + 2 * Long.BYTES, entry.size());
-        putLong(state, at + 3 * Long.BYTES, nanos(entry.modified().toInstant()));
-        putLong(state, at + 4 * Long.BYTES, nanos(entry.identity().changed().toInstant()));
+        BigEndian.putLong(state, at, entry.identity().device());
+        BigEndian.putLong(state, at + Long.BYTES, entry.identity().inode());
+        BigEndian.putLong(state, at + 2 * Long.BYTES, entry.size());
+        BigEndian.putLong(state, at + 3 * Long.BYTES, nanos(entry.modified().toInstant()));
+        BigEndian.putLong(state, at + 4 * Long.BYTES, nanos(entry.identity().changed().toInstant()));
     }
 
-    /** Writes {@code value} at {@code at}, most significant byte first (a fingerprint's bytes are fixed: saved). */
-    private static void putLong(byte[] bytes, int at, long value) {
-        for (int i = Long.BYTES - 1; i >= 0; i--) {
-            bytes[at + i] = (byte) value;
-            value >>>= 8;
-        }
-    }
-
-    /** The eight bytes at {@code at}, most significant first. */
-    private static long longAt(byte[] bytes, int at) {
-        long value = 0;
-        for (int i = 0; i < Long.BYTES; i++) {
-            value = (value << 8) | (bytes[at + i] & 0xFF);
-        }
-        return value;
-    }
 
     private static long nanos(Instant time) {
         return time.getEpochSecond() * 1_000_000_000L + time.getNano();
