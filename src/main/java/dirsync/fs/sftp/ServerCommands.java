@@ -54,7 +54,7 @@ public record ServerCommands(boolean find, boolean hashStream) {
         return "the replica is listed " + (find ? "by one find command a pass" : "with one READDIR a directory")
                 + ", files are " + (hashStream ? "hashed on the server by md5sum, many files a command"
                 : largeFilesByMd5sum ? "read over SFTP to hash them (with md5sum, one command a file, from "
-                        + SftpTree.HASH_ON_SERVER_FROM / (1 << 20) + " MiB)"
+                        + RemoteReads.HASH_ON_SERVER_FROM / (1 << 20) + " MiB)"
                 : "read over SFTP to hash them (the server runs no md5sum)");
     }
 }

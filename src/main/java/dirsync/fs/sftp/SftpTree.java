@@ -5,7 +5,6 @@ import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
-import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
@@ -45,19 +44,17 @@ public final class SftpTree implements ReplicaTree {
     private final Capabilities capabilities;
     private final RemoteInstall install;
     private final RemoteDeleter deleter;
+    private final RemoteReads reads;
+    private final RemoteAttributes attributes;
     private final String description;
     /** The "device" of this tree's file identities (see {@link SftpEntries}). */
     private final long treeId;
-
-    /** md5sum on the server, if it has one that works; else files are read over SFTP to hash them. */
-    private final java.util.Optional<RemoteMd5> serverMd5;
 
     /** Renames; times in whole seconds (all SFTP v3 carries), for comparisons by time alone. */
     private final ReplicaFeatures features;
 
     private SftpTree(List<FullAccessSftpClient> clients, String root, String description,
                      java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
-        this.serverMd5 = serverMd5;
         List<RemoteCalls> calls = new ArrayList<>();
         for (FullAccessSftpClient client : clients) {
             client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
@@ -70,6 +67,8 @@ public final class SftpTree implements ReplicaTree {
         this.treeId = SftpEntries.treeId(description);
         this.install = new RemoteInstall(channels, names, treeId);
         this.deleter = new RemoteDeleter(channels, names);
+        this.reads = new RemoteReads(channels, names, treeId, serverMd5);
+        this.attributes = new RemoteAttributes(channels, names);
         this.features = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
                 .withRenames(new SftpRenaming((from, to) -> calls().rename(names.path(from), names.path(to))));
         this.description = description;
@@ -110,75 +109,27 @@ public final class SftpTree implements ReplicaTree {
 
     /** Whether files are hashed on the server (md5sum) rather than read over SFTP. */
     public boolean hashesOnServer() {
-        return serverMd5.isPresent();
+        return reads.hashesOnServer();
     }
 
     @Override
     public Listing list(RelPath dir) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        List<Listing.Problem> problems = new ArrayList<>();
-        for (SftpClient.DirEntry child : calls().readDir(names.path(dir))) {
-            Name name = SftpNames.name(child.getFilename());
-            RelPath path = dir.resolve(name);
-            try {
-                entries.add(SftpEntries.entry(treeId, path, name, child.getAttributes(), () -> target(path)));
-            } catch (NoSuchFileException vanished) {
-                // A link gone between READDIR and READLINK: not part of this listing.
-            } catch (IOException e) {
-                entries.add(Entry.unreadable(name));
-                problems.add(new Listing.Problem(name, e));
-            }
-        }
-        entries.sort((a, b) -> a.name().compareTo(b.name()));
-        return new Listing(entries, problems);
-    }
-
-    private dirsync.fs.LinkTarget target(RelPath link) throws IOException {
-        return SftpNames.target(calls().readLink(names.path(link)));
+        return reads.list(dir);
     }
 
     @Override
     public Entry examine(RelPath path) throws IOException {
-        SftpClient.Attributes attributes = calls().lstat(names.path(path));
-        return SftpEntries.entry(treeId, path, path.isRoot() ? Name.ROOT : path.name(), attributes,
-                () -> target(path));
+        return reads.examine(path);
     }
 
-    /**
-     * Opens a remote file for reading. SFTP's OPEN follows links, so the entry is examined first and a link is
-     * refused; a swap in the round trip between the two is not detectable over SFTP.
-     */
     @Override
     public SeekableByteChannel open(RelPath file) throws IOException {
-        String path = names.path(file);
-        SftpClient.Attributes attributes = calls().lstat(path);
-        if (!attributes.isRegularFile()) {
-            throw new IOException("not a regular file: " + file);
-        }
-        return new RemoteReadChannel(calls().read(path), attributes.getSize(), calls(), path);
+        return reads.open(file);
     }
 
-    /**
-     * A file this large or larger is hashed on the server: a command costs about as much as reading a few
-     * megabytes over the connection (a channel, a process; measured on loopback: ~90 ms), a read costs its bytes.
-     */
-    static final long HASH_ON_SERVER_FROM = 16L << 20;
-
-    /** Large files on the server with md5sum where it has one (they do not cross the network), the rest read. */
     @Override
     public byte[] md5(RelPath file, dirsync.fs.Md5 digest, dirsync.fs.Cancellation cancellation) throws IOException {
-        if (serverMd5.isPresent()) {
-            String path = names.path(file);
-            SftpClient.Attributes attributes = calls().lstat(path);
-            if (!attributes.isRegularFile()) {
-                throw new IOException("not a regular file: " + file);
-            }
-            byte[] hash = attributes.getSize() >= HASH_ON_SERVER_FROM ? serverMd5.get().md5(path) : null;
-            if (hash != null) {
-                return hash;
-            }
-        }
-        return digest.read(this, file, cancellation);
+        return reads.md5(this, file, digest, cancellation);
     }
 
     /** Examined again: SFTP has no cheaper check. */
@@ -245,42 +196,19 @@ public final class SftpTree implements ReplicaTree {
         calls().mkdir(names.creating(path));
     }
 
-    /**
-     * A file's or directory's mode and time in one SETSTAT (lsetstat where offered); a link's time only (Linux keeps
-     * no mode on a link). The entry is examined first: a server whose lsetstat follows links (MINA's own does on
-     * JDK 25) must not get a mode for what a link points to.
-     */
     @Override
     public void setAttributes(RelPath path, Entry source) throws IOException {
-        String wire = names.path(path);
-        boolean link = source.is(EntryKind.SYMLINK);
-        if (!link && calls().lstat(wire).isSymbolicLink()) {
-            throw new IOException("not setting attributes through a symbolic link: " + path);
-        }
-        calls().setAttributes(wire, link ? -1 : SftpEntries.mode(source.permissions()),
-                SftpEntries.seconds(source.modified()));
+        attributes.set(path, source);
     }
 
-    /**
-     * Times compare at whole seconds, as SFTP v3 carries them, so that the pass after a copy sees nothing to do. A
-     * link's own time is carried only where the server offers lsetstat@openssh.com; elsewhere it is not compared.
-     */
     @Override
     public boolean carries(Entry source, Entry current) {
-        if (source.is(EntryKind.SYMLINK)) {
-            return !calls().offers(RemoteCalls.LSETSTAT)
-                    || SftpEntries.sameSecond(source.modified(), current.modified());
-        }
-        return source.permissions().equals(current.permissions())
-                && SftpEntries.sameSecond(source.modified(), current.modified());
+        return attributes.carries(source, current);
     }
 
     @Override
     public void ensureWritable(RelPath dir, Entry current) throws IOException {
-        int mode = SftpEntries.mode(current.permissions());
-        if ((mode & 0300) != 0300) {
-            calls().setAttributes(names.path(dir), mode | 0300, -1);
-        }
+        attributes.ensureWritable(dir, current);
     }
 
     @Override
