@@ -20,7 +20,7 @@ import java.util.Set;
  * (warm cache, one lstat each, never following a link) with each way in turn, in a fresh JVM state per round
  * order, and prints the pass thread's CPU time per entry (median of the rounds, with min-max). See README.md.
  *
- * <pre>java src/bench/StatBench.java TREE [--rounds N]</pre>
+ * <pre>java [--add-opens java.base/sun.nio.fs=ALL-UNNAMED] src/bench/StatBench.java TREE [--rounds N]</pre>
  */
 public final class StatBench {
 
@@ -83,6 +83,9 @@ public final class StatBench {
                     return unixFields(a);
                 },
         };
+        if (FIELDS == null) {
+            ways = Arrays.copyOf(ways, 4); // the last two need the JDK's sun.nio.fs opened
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[][] nanos = new long[ways.length][rounds];
         long sink = 0;
