@@ -99,6 +99,8 @@ final class EntryReader {
         }
         if (platformStat) {
             PosixFileAttributes stat = Files.readAttributes(path, PosixFileAttributes.class, LocalTree.NOFOLLOW);
+            // Always the platform's object on the platform's provider (the only one with a unix view here): the
+            // map below is read instead only by a JDK that hands out another, as a second read.
             if (PlatformStat.reads(stat)) {
                 int mode = PlatformStat.mode(stat);
                 return entry(path, name, mode, stat.size(), stat.lastModifiedTime(),
