@@ -20,7 +20,7 @@ import java.util.Set;
  * (warm cache, one lstat each, never following a link) with each way in turn, in a fresh JVM state per round
  * order, and prints the pass thread's CPU time per entry (median of the rounds, with min-max). See README.md.
  *
- * <pre>java src/bench/StatBench.java TREE [--rounds N]</pre>
+ * <pre>java [--add-opens java.base/sun.nio.fs=ALL-UNNAMED] src/bench/StatBench.java TREE [--rounds N]</pre>
  */
 public final class StatBench {
 
@@ -54,7 +54,8 @@ public final class StatBench {
         List<Path> entries = new ArrayList<>();
         collect(tree, entries);
         String[] names = {"unix: as now (with permissions)", "unix: without permissions, mode table",
-                "unix: identity only (recheck)", "PosixFileAttributes (no ctime, ino)"};
+                "unix: identity only (recheck)", "PosixFileAttributes (no ctime, ino)",
+                "Posix + its unix fields (add-opens)", "the same relative to the dir (fstatat)"};
         Way[] ways = {
                 path -> {
                     Map<String, Object> a = Files.readAttributes(path, NOW, NOFOLLOW);
@@ -73,7 +74,18 @@ public final class StatBench {
                     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
                     return a.permissions().size() + a.size();
                 },
+                path -> {
+                    PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
+                    return unixFields(a);
+                },
+                path -> {
+                    PosixFileAttributes a = relative(path);
+                    return unixFields(a);
+                },
         };
+        if (FIELDS == null) {
+            ways = Arrays.copyOf(ways, 4); // the last two need the JDK's sun.nio.fs opened
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[][] nanos = new long[ways.length][rounds];
         long sink = 0;
@@ -97,6 +109,61 @@ public final class StatBench {
                     sorted[rounds - 1] / entries.size());
         }
         System.out.println(sink == 42 ? "" : "(checksum " + (sink & 0xff) + ")");
+    }
+
+    private static final java.lang.invoke.MethodHandle[] FIELDS = fields();
+    private static Path openDir;
+    private static java.nio.file.SecureDirectoryStream<Path> openStream;
+
+    /** The platform's attributes' own dev, ino, ctime, nlink, uid, gid, mode: needs --add-opens java.base/sun.nio.fs. */
+    private static java.lang.invoke.MethodHandle[] fields() {
+        try {
+            Class<?> type = Class.forName("sun.nio.fs.UnixFileAttributes");
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.privateLookupIn(type,
+                    java.lang.invoke.MethodHandles.lookup());
+            String[] names = {"dev", "ino", "ctime", "nlink", "uid", "gid", "mode"};
+            java.lang.invoke.MethodHandle[] handles = new java.lang.invoke.MethodHandle[names.length];
+            for (int i = 0; i < names.length; i++) {
+                java.lang.reflect.Method method = type.getDeclaredMethod(names[i]);
+                handles[i] = lookup.unreflect(method).asType(java.lang.invoke.MethodType.methodType(
+                        method.getReturnType(), PosixFileAttributes.class));
+            }
+            return handles;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.out.println("(no unix fields: " + e + ")");
+            return null;
+        }
+    }
+
+    private static long unixFields(PosixFileAttributes a) throws IOException {
+        try {
+            long dev = (long) FIELDS[0].invokeExact(a);
+            long ino = (long) FIELDS[1].invokeExact(a);
+            FileTime ctime = (FileTime) FIELDS[2].invokeExact(a);
+            int nlink = (int) FIELDS[3].invokeExact(a);
+            int uid = (int) FIELDS[4].invokeExact(a);
+            int gid = (int) FIELDS[5].invokeExact(a);
+            int mode = (int) FIELDS[6].invokeExact(a);
+            return dev + ino + ctime.toMillis() + nlink + uid + gid + MODES[mode & 0777].size() + a.size()
+                    + a.lastModifiedTime().toMillis();
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** The entry's attributes read relative to its directory's open stream (one open per directory). */
+    @SuppressWarnings("unchecked")
+    private static PosixFileAttributes relative(Path path) throws IOException {
+        Path dir = path.getParent();
+        if (!dir.equals(openDir)) {
+            if (openStream != null) {
+                openStream.close();
+            }
+            openStream = (java.nio.file.SecureDirectoryStream<Path>) Files.newDirectoryStream(dir);
+            openDir = dir;
+        }
+        return openStream.getFileAttributeView(path.getFileName(), java.nio.file.attribute.PosixFileAttributeView.class,
+                NOFOLLOW).readAttributes();
     }
 
     private static void collect(Path dir, List<Path> entries) throws IOException {

@@ -67,6 +67,33 @@ class LauncherStartIT {
     }
 
     @Test
+    void aOnceRunStartsWithTheLargerHeapAndARunThatStaysOrSizesItsOwnHeapWithTheSmallerOne() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
+        String jarPath = dist.home().resolve("lib/dirsync.jar").toString();
+
+        for (List<String> arguments : List.of(List.of("--once", "s", "r", "1", "l"), List.of("s", "r", "1", "l"),
+                List.of("--", "--once", "r", "1", "l"), List.of("DIRSYNC_JAVA_OPTS=-Xmx32m", "--once", "s"))) {
+            List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_CACHE_DIR=" + cache));
+            command.addAll(arguments.get(0).startsWith("DIRSYNC") ? arguments.subList(0, 1) : List.of());
+            command.add(dist.launcher().toString());
+            command.addAll(arguments.get(0).startsWith("DIRSYNC") ? arguments.subList(1, arguments.size()) : arguments);
+            JarRuns.Finished run = jar.run("heap", TIMEOUT, command);
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+        }
+
+        assertThat(Files.readAllLines(calls)).containsExactly(
+                "-XX:+UseSerialGC -Xms64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
+                        + " --once s r 1 l",
+                "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
+                        + " s r 1 l",
+                "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
+                        + " -- --once r 1 l",
+                "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xmx32m -jar " + jarPath
+                        + " --once s");
+    }
+
+    @Test
     void oldJavaIsRefusedFromItsReleaseFileThroughTheJavaOnPath() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         // Its -version would claim 21: only the release file can make it refused.

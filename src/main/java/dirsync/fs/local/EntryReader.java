@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * Lists directories and reads one entry's attributes in one call, never following a link: with the platform's "unix" view, also the
  * identity (device, inode, change time) that the verified-hash memory trusts; otherwise the POSIX attributes
- * alone, and no identity.
+ * alone, and no identity. The unix view's values come straight from the platform's attributes object where the JVM
+ * lets {@link PlatformStat} read it (the same lstat, without the view's map), else from the view's map.
  */
 final class EntryReader {
 
@@ -42,10 +43,18 @@ final class EntryReader {
 
     private final LocalPaths paths;
     private final boolean unixView;
+    /** Whether the unix view's values are read straight from the platform's attributes ({@link PlatformStat}). */
+    private final boolean platformStat;
 
     EntryReader(LocalPaths paths, boolean unixView) {
+        this(paths, unixView, PlatformStat.available());
+    }
+
+    /** With {@code platformStat} false, always through the unix view's map (tests compare the two ways). */
+    EntryReader(LocalPaths paths, boolean unixView, boolean platformStat) {
         this.paths = paths;
         this.unixView = unixView;
+        this.platformStat = unixView && platformStat && PlatformStat.available();
     }
 
     /**
@@ -88,23 +97,38 @@ final class EntryReader {
         if (!unixView) {
             return examinePosix(path, name);
         }
+        if (platformStat) {
+            PosixFileAttributes stat = Files.readAttributes(path, PosixFileAttributes.class, LocalTree.NOFOLLOW);
+            // Always the platform's object on the platform's provider (the only one with a unix view here): the
+            // map below is read instead only by a JDK that hands out another, as a second read.
+            if (PlatformStat.reads(stat)) {
+                int mode = PlatformStat.mode(stat);
+                return entry(path, name, mode, stat.size(), stat.lastModifiedTime(),
+                        new Entry.Identity(PlatformStat.device(stat), PlatformStat.inode(stat),
+                                PlatformStat.changed(stat), PlatformStat.links(stat)),
+                        new Entry.Owner(PlatformStat.uid(stat), PlatformStat.gid(stat), mode & SPECIAL_BITS));
+            }
+        }
         Map<String, Object> unix = Files.readAttributes(path, UNIX_ATTRIBUTES, LocalTree.NOFOLLOW);
         int mode = (Integer) unix.get("mode");
+        return entry(path, name, mode, (Long) unix.get("size"), (FileTime) unix.get("lastModifiedTime"),
+                new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")), (FileTime) unix.get("ctime"),
+                        (Integer) unix.get("nlink")),
+                new Entry.Owner((Integer) unix.get("uid"), (Integer) unix.get("gid"), mode & SPECIAL_BITS));
+    }
+
+    /** One Entry for every listed entry of every pass: built once, with all it needs, from one read's values. */
+    private Entry entry(Path path, Name name, int mode, long size, FileTime modified, Entry.Identity identity,
+                        Entry.Owner owner) throws IOException {
         EntryKind kind = switch (mode & S_IFMT) {
             case S_IFLNK -> EntryKind.SYMLINK;
             case S_IFDIR -> EntryKind.DIRECTORY;
             case S_IFREG -> EntryKind.FILE;
             default -> EntryKind.SPECIAL;
         };
-        // One Entry for every listed entry of every pass: built once, with all it needs.
-        return new Entry(name, kind, kind == EntryKind.FILE ? (Long) unix.get("size") : 0,
-                (FileTime) unix.get("lastModifiedTime"),
-                kind == EntryKind.SYMLINK || kind == EntryKind.SPECIAL ? Set.of()
-                        : PERMISSIONS.get(mode & 0777),
-                kind == EntryKind.SYMLINK ? target(path) : null,
-                new Entry.Identity(number(unix.get("dev")), number(unix.get("ino")), (FileTime) unix.get("ctime"),
-                        (Integer) unix.get("nlink")),
-                new Entry.Owner((Integer) unix.get("uid"), (Integer) unix.get("gid"), mode & SPECIAL_BITS));
+        return new Entry(name, kind, kind == EntryKind.FILE ? size : 0, modified,
+                kind == EntryKind.SYMLINK || kind == EntryKind.SPECIAL ? Set.of() : PERMISSIONS.get(mode & 0777),
+                kind == EntryKind.SYMLINK ? target(path) : null, identity, owner);
     }
 
     private static List<Set<PosixFilePermission>> permissionSets() {
@@ -133,8 +157,16 @@ final class EntryReader {
         if (!unixView) {
             return examinePosix(path, listed.name()).equals(listed);
         }
-        Map<String, Object> unix = Files.readAttributes(path, STATE, LocalTree.NOFOLLOW);
         Entry.Identity identity = listed.identity();
+        if (platformStat) {
+            PosixFileAttributes stat = Files.readAttributes(path, PosixFileAttributes.class, LocalTree.NOFOLLOW);
+            if (PlatformStat.reads(stat)) {
+                return PlatformStat.device(stat) == identity.device() && PlatformStat.inode(stat) == identity.inode()
+                        && identity.changed().equals(PlatformStat.changed(stat))
+                        && listed.modified().equals(stat.lastModifiedTime()) && listed.size() == stat.size();
+            }
+        }
+        Map<String, Object> unix = Files.readAttributes(path, STATE, LocalTree.NOFOLLOW);
         return number(unix.get("dev")) == identity.device() && number(unix.get("ino")) == identity.inode()
                 && identity.changed().equals(unix.get("ctime")) && listed.modified().equals(unix.get("lastModifiedTime"))
                 && listed.size() == (Long) unix.get("size");
