@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  */
 final class BatchedTree extends ForwardingReplicaTree {
 
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_WRITES = java.util.EnumSet.of(
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+
     private final SftpTree tree;
     private final RemoteConnection connection;
     private final ServerCommands commands;
@@ -212,7 +216,11 @@ final class BatchedTree extends ForwardingReplicaTree {
 
     @Override
     public void ensureWritable(RelPath dir, Entry current) throws IOException {
-        changing(dir, false);
+        // The walk asks this of every directory it may change entries in; one the owner can write and enter
+        // already is left as it is (RemoteAttributes sends nothing), so its listed state still holds.
+        if (!current.permissions().containsAll(OWNER_WRITES)) {
+            changing(dir, false);
+        }
         tree.ensureWritable(dir, current);
     }
 
