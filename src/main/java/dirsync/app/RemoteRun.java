@@ -151,6 +151,9 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
             return made;
         }
         made = connector.connect(remote.location(), remote.ssh());
+        // The channels, the server's probe and the first find start now, and overlap the guard and the lock: none
+        // of them writes anything, and the find lists the replica only when the first pass asks, lock held.
+        made.startAhead(remote.location().pathText());
         try {
             guard.admit(made.sftp());
         } catch (IOException | RuntimeException e) {

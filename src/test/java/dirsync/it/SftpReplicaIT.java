@@ -143,10 +143,19 @@ class SftpReplicaIT {
                 + Files.createDirectories(jar.tmp().resolve("other-host-tmp")), "-jar",
                 DirsyncJar.jarFile().toString()), once().stream().skip(3)).toList();
 
+        java.util.Map<String, String> before = Trees.snapshot(remote());
+
         JarRuns.Finished second = run("second", elsewhere);
 
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
         assertThat(second.stderr()).contains("another dirsync is using this replica (host ");
+        // Its connection started the server's probe and a find before the lock refused it: they only read.
+        assertThat(Trees.snapshot(remote())).as("nothing in the replica changed by the refused run")
+                .isEqualTo(before);
+        try (Stream<Path> beside = Files.list(remote().getParent())) {
+            assertThat(beside.map(path -> path.getFileName().toString())).as("no candidate lock left beside it")
+                    .noneMatch(name -> name.startsWith(".dirsync-lock-"));
+        }
     }
 
     @Test

@@ -18,13 +18,18 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * An {@link SftpTree} whose remote work is done in batches where the server lets us run commands (see
  * {@link ServerCommands}): the whole replica listed by one find at a pass's first listing of its root
  * ({@link RemoteFind}), each directory's listing then served from that snapshot once; and files hashed on the
- * server through one {@link HashStream} a connection, many per md5sum. Where a command is not offered or fails,
+ * server through one {@link HashStream} a connection, many per md5sum; a directory's own state, where this pass
+ * has not changed it, is served from the snapshot too ({@link #examine}). Where a command is not offered or fails,
  * the SFTP tree does it as before: READDIR, and a file read over SFTP.
+ * <p>
+ * The first pass of a connection lets go a find started with the connection ({@link StartAhead}), its shell
+ * started meanwhile; later passes start their own.
  * <p>
  * The snapshot is as the replica was when the pass began listing it. The walk lists a directory before it acts in
  * it, and every change made here forgets the listings it makes stale (the parent's; for what replaces or removes
@@ -32,6 +37,10 @@ import java.util.Optional;
  * own ({@link #newPass}).
  */
 final class BatchedTree extends ForwardingReplicaTree {
+
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_WRITES = java.util.EnumSet.of(
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
 
     private final SftpTree tree;
     private final RemoteConnection connection;
@@ -42,10 +51,19 @@ final class BatchedTree extends ForwardingReplicaTree {
     private TreeSnapshot snapshot;
     private boolean listedRoot;
     private HashStream hashes;
+    /** The find a pass's listing of the root lets go, where one was started ahead; else empty. */
+    private final Supplier<Optional<RemoteCommand>> firstFind;
     private final ReplicaFeatures features;
 
     BatchedTree(SftpTree tree, RemoteConnection connection, ServerCommands commands, String rootText,
                 String description) {
+        this(tree, connection, commands, rootText, description, Optional::empty);
+    }
+
+    /** The same, the first pass's find taken from {@code firstFind} where it was started ahead (see StartAhead). */
+    BatchedTree(SftpTree tree, RemoteConnection connection, ServerCommands commands, String rootText,
+                String description, Supplier<Optional<RemoteCommand>> firstFind) {
+        this.firstFind = firstFind;
         this.tree = tree;
         this.connection = connection;
         this.commands = commands;
@@ -71,7 +89,9 @@ final class BatchedTree extends ForwardingReplicaTree {
         if (dir.isRoot() && !listedRoot && commands.find()) {
             listedRoot = true;
             try {
-                snapshot = RemoteFind.list(connection, rootText, RemoteFind.MAX_BYTES).orElse(null);
+                Optional<RemoteCommand> started = firstFind.get();
+                snapshot = (started.isPresent() ? RemoteFind.list(started.get(), RemoteFind.MAX_BYTES)
+                        : RemoteFind.list(connection, rootText, RemoteFind.MAX_BYTES)).orElse(null);
             } catch (IOException failed) {
                 snapshot = null; // READDIR then, which tells what is wrong
             }
@@ -94,6 +114,24 @@ final class BatchedTree extends ForwardingReplicaTree {
         }
         entries.sort((a, b) -> a.name().compareTo(b.name()));
         return new Listing(entries, List.of());
+    }
+
+    /**
+     * A directory this pass has changed nothing in or of since the snapshot was taken is answered from it (the
+     * walk asks for each directory's state as it leaves it: one round trip each otherwise); anything else is asked.
+     */
+    @Override
+    public Entry examine(RelPath path) throws IOException {
+        Optional<TreeSnapshot.Raw> held = heldDirectory(path);
+        if (held.isEmpty()) {
+            return tree.examine(path);
+        }
+        TreeSnapshot.Raw raw = held.get();
+        return SftpEntries.entry(treeId, path, path.name(), raw.attributes(), () -> LinkTarget.of(raw.linkTarget()));
+    }
+
+    private synchronized Optional<TreeSnapshot.Raw> heldDirectory(RelPath path) {
+        return snapshot == null || path.isRoot() ? Optional.empty() : snapshot.takeDirectory(key(path));
     }
 
     /** Hashed on the server through the hashing loop; read over SFTP where it gives no hash. */
@@ -178,7 +216,11 @@ final class BatchedTree extends ForwardingReplicaTree {
 
     @Override
     public void ensureWritable(RelPath dir, Entry current) throws IOException {
-        changing(dir, false);
+        // The walk asks this of every directory it may change entries in; one the owner can write and enter
+        // already is left as it is (RemoteAttributes sends nothing), so its listed state still holds.
+        if (!current.permissions().containsAll(OWNER_WRITES)) {
+            changing(dir, false);
+        }
         tree.ensureWritable(dir, current);
     }
 

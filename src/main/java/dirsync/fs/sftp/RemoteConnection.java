@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -47,6 +48,9 @@ public final class RemoteConnection implements Closeable {
     private volatile String sessionEnd;
     /** Why the connection was declared lost ({@link #lost}), or null. */
     private volatile String lost;
+    /** What was started for a replica's first pass as soon as the connection was up (see {@link #startAhead}). */
+    private StartAhead ahead;
+    private final Object aheadLock = new Object();
 
     RemoteConnection(SshClient client, ClientSession session, SftpClient sftp, String description,
                      Optional<String> addedHostKey) {
@@ -84,18 +88,45 @@ public final class RemoteConnection implements Closeable {
     }
 
     /**
-     * {@code count} SFTP channels: the first one and {@code count - 1} more, opened now on the same session
-     * (OpenSSH serves each with a process of its own). They close with the connection.
+     * {@code count} SFTP channels: the first one and {@code count - 1} more, opened now on the same session, all at
+     * once (OpenSSH serves each with a process of its own). They close with the connection.
      */
     public synchronized List<SftpClient> sftpChannels(int count) throws IOException {
-        while (extra.size() < count - 1) {
-            extra.add(SftpClientFactory.instance().createSftpClient(session,
-                    SftpVersionSelector.fixedVersionSelector(SshConnector.SFTP_VERSION)));
+        List<CompletableFuture<SftpClient>> opening = new ArrayList<>();
+        for (int i = extra.size(); i < count - 1; i++) {
+            // Each channel is three round trips (open, subsystem, version): all of them at once, not one by one.
+            opening.add(StartAhead.onThreadOfItsOwn("dirsync-sftp-open", () -> SftpClientFactory.instance()
+                    .createSftpClient(session, SftpVersionSelector.fixedVersionSelector(SshConnector.SFTP_VERSION))));
+        }
+        IOException failed = null;
+        for (CompletableFuture<SftpClient> channel : opening) {
+            try {
+                extra.add(StartAhead.await(channel));
+            } catch (IOException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
         List<SftpClient> channels = new ArrayList<>();
         channels.add(sftp);
         channels.addAll(extra.subList(0, Math.max(0, count - 1)));
         return channels;
+    }
+
+    /**
+     * Starts, in the background, what a replica at {@code rootText} needs of this connection before its first pass
+     * (see {@link StartAhead}), once: a run calls it as soon as the connection is up, before its same-host check and
+     * its lock, so that these round trips and the server's shell starts overlap them. None of it writes anything.
+     */
+    public StartAhead startAhead(String rootText) {
+        synchronized (aheadLock) {
+            if (ahead == null) {
+                ahead = StartAhead.begin(this, rootText, RemoteReplica.CHANNELS);
+            }
+            return ahead;
+        }
     }
 
     /** Whether the session and every SFTP channel are still open (false once the connection dropped). */
@@ -203,6 +234,13 @@ public final class RemoteConnection implements Closeable {
     /** Closes the SFTP channel, the session and the client; failures are ignored. */
     @Override
     public void close() {
+        StartAhead started;
+        synchronized (aheadLock) {
+            started = ahead;
+        }
+        if (started != null) {
+            started.close();
+        }
         for (SftpClient channel : extra) {
             try {
                 channel.close();

@@ -87,14 +87,6 @@ public final class RemoteLock implements Closeable {
         String token = HexFormat.of().formatHex(random);
         byte[] content = ("dirsync lock\ntoken " + token + "\nowner " + owner + "\n").getBytes(StandardCharsets.UTF_8);
         RemoteLock lock = new RemoteLock(client, path, directory, token, content);
-        if (directory.length() > 1) {
-            String parent = directory.substring(0, directory.length() - 1);
-            try {
-                RemoteCalls.makeDirectories(client, parent);
-            } catch (IOException e) {
-                throw refused(e, "directory " + ReplicaNotCreatedException.pathOf(e, SftpNames.text(parent)));
-            }
-        }
         lock.take(lease, holderIsGone);
         return lock;
     }
@@ -102,11 +94,7 @@ public final class RemoteLock implements Closeable {
     private void take(Duration lease, java.util.function.Predicate<String> holderIsGone) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             String candidate = directory + ".dirsync-lock-" + token + ".tmp";
-            try {
-                write(candidate, true);
-            } catch (IOException e) {
-                throw refused(e, "the lock file " + SftpNames.text(path));
-            }
+            writeCandidate(candidate);
             long serverNow = client.lstat(candidate).getModifyTime().toInstant().getEpochSecond();
             try {
                 client.rename(candidate, path); // SFTP's plain RENAME: fails if the lock exists
@@ -138,6 +126,32 @@ public final class RemoteLock implements Closeable {
         }
         throw new HeldElsewhereException("cannot take the lock " + SftpNames.text(path)
                 + ": other runs keep taking it");
+    }
+
+    /**
+     * Writes the candidate lock; where the directory it goes in (the replica's parent) is missing, makes it and its
+     * parents first (a first run's replica; the directory is looked for only then, which saves its round trips).
+     */
+    private void writeCandidate(String candidate) throws IOException {
+        try {
+            write(candidate, true);
+            return;
+        } catch (IOException e) {
+            if (!SftpErrors.missing(e) || directory.length() <= 1) {
+                throw refused(e, "the lock file " + SftpNames.text(path));
+            }
+        }
+        String parent = directory.substring(0, directory.length() - 1);
+        try {
+            RemoteCalls.makeDirectories(client, parent);
+        } catch (IOException e) {
+            throw refused(e, "directory " + ReplicaNotCreatedException.pathOf(e, SftpNames.text(parent)));
+        }
+        try {
+            write(candidate, true);
+        } catch (IOException e) {
+            throw refused(e, "the lock file " + SftpNames.text(path));
+        }
     }
 
     /** {@code failure} of creating {@code what}: the server's refusal as such, a failed connection as it is. */

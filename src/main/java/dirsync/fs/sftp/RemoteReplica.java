@@ -61,6 +61,7 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
 
     /** How connections and the lock are made: the connector and, unless a dry run, the lock's terms. */
     public interface Connecting {
+        /** A new connection, let through by the run's checks; it may have {@code startAhead} what it needs. */
         RemoteConnection connect() throws IOException;
 
         /** Takes or renews the lock over {@code client}; a dry run takes none. */
@@ -89,8 +90,10 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
         }
         RemoteConnection remote = connecting.connect();
         try {
+            // Begun already where the run started it as it connected, before its same-host check.
+            StartAhead ahead = remote.startAhead(where.pathText());
             connecting.lock(remote.sftp());
-            ServerCommands commands = ServerCommands.detect(remote);
+            ServerCommands commands = ahead.commands();
             // md5sum a file, from 16 MiB, only where the hashing loop cannot run.
             Optional<RemoteMd5> md5 = commands.hashStream() ? Optional.empty()
                     : RemoteMd5.detect((command, timeout) -> {
@@ -100,10 +103,9 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
                         }
                         return result.stdout();
                     });
-            SftpTree tree = SftpTree.over(remote.sftpChannels(CHANNELS), where.pathText(), where.toString(), md5,
-                    remote::lost);
+            SftpTree tree = SftpTree.over(ahead.channels(), where.pathText(), where.toString(), md5, remote::lost);
             Connection made = new Connection(remote, tree, md5.isPresent(), commands,
-                    new BatchedTree(tree, remote, commands, where.pathText(), where.toString()));
+                    new BatchedTree(tree, remote, commands, where.pathText(), where.toString(), ahead::takeFind));
             current = made;
             listener.connected(made, !connectedBefore);
             connectedBefore = true;

@@ -162,13 +162,13 @@ public final class SftpTree implements ReplicaTree {
     /** Creates the root with its missing parents (mkdir -p); refuses a root that is not a directory (or is a link). */
     @Override
     public Entry prepareRoot() throws IOException {
-        String root = names.path(RelPath.ROOT);
+        Entry entry;
         try {
-            calls().lstat(root);
+            entry = examine(RelPath.ROOT); // one round trip where it is there, as on every run but the first
         } catch (NoSuchFileException missing) {
-            calls().makeDirectories(root);
+            calls().makeDirectories(names.path(RelPath.ROOT));
+            entry = examine(RelPath.ROOT);
         }
-        Entry entry = examine(RelPath.ROOT);
         if (!entry.is(EntryKind.DIRECTORY)) {
             throw new IOException("not a directory: " + names.rootText());
         }

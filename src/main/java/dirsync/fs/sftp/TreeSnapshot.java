@@ -35,9 +35,22 @@ final class TreeSnapshot {
     }
 
     private final TreeMap<String, byte[]> listings;
+    /** Each directory's own entry (but the root's), as its parent's listing held it, by its path. */
+    private final TreeMap<String, byte[]> directories;
 
-    private TreeSnapshot(TreeMap<String, byte[]> listings) {
+    private TreeSnapshot(TreeMap<String, byte[]> listings, TreeMap<String, byte[]> directories) {
         this.listings = listings;
+        this.directories = directories;
+    }
+
+    /**
+     * The entry of the directory {@code path} itself (not the root) as listed, once, if this pass has changed
+     * nothing in it or of it since: what an LSTAT would answer then. Empty if the snapshot does not hold it (any
+     * more).
+     */
+    synchronized Optional<Raw> takeDirectory(String path) {
+        byte[] packed = directories.remove(path);
+        return packed == null ? Optional.empty() : Optional.of(unpack(packed).get(0));
     }
 
     /** The entries of {@code dir} as listed, once; empty if the snapshot does not hold it (any more). */
@@ -49,10 +62,15 @@ final class TreeSnapshot {
     /** This pass changed the entry at {@code path} (and, with {@code subtree}, what is under it). */
     synchronized void changed(String path, boolean subtree) {
         int slash = path.lastIndexOf('/');
-        listings.remove(slash < 0 ? "" : path.substring(0, slash));
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        listings.remove(parent);
+        // The parent's time moves with what is made or removed in it; the entry's own state with any change of it.
+        directories.remove(parent);
+        directories.remove(path);
         if (subtree) {
             listings.remove(path);
             listings.subMap(path + "/", path + "0").clear(); // '0' follows '/': every key under path
+            directories.subMap(path + "/", path + "0").clear();
         }
     }
 
@@ -64,6 +82,7 @@ final class TreeSnapshot {
     synchronized void renamed(String from, String to) {
         changed(to, true);
         changed(from, false);
+        directories.subMap(from + "/", from + "0").clear(); // a moved directory's own state is asked for again
         TreeMap<String, byte[]> moved = new TreeMap<>();
         byte[] top = listings.remove(from);
         if (top != null) {
@@ -107,6 +126,7 @@ final class TreeSnapshot {
     /** Collects the entries as they come, each under its directory. */
     static final class Builder {
         private final Map<String, ByteArrayOutputStream> open = new TreeMap<>();
+        private final TreeMap<String, byte[]> directories = new TreeMap<>();
         private long bytes;
 
         /** A directory of the tree (it may have no entries). */
@@ -121,6 +141,19 @@ final class TreeSnapshot {
         void entry(String dir, byte[] name, int mode, long size, long seconds, int uid, int gid, byte[] target) {
             ByteArrayOutputStream buffer = open.computeIfAbsent(dir, key -> new ByteArrayOutputStream());
             int before = buffer.size();
+            pack(buffer, mode, size, seconds, uid, gid, name, target);
+            bytes += buffer.size() - before;
+            if ((mode & 0170000) == 0040000) {
+                ByteArrayOutputStream own = new ByteArrayOutputStream();
+                pack(own, mode, size, seconds, uid, gid, name, target);
+                String wireName = SftpNames.wire(name);
+                directories.put(dir.isEmpty() ? wireName : dir + "/" + wireName, own.toByteArray());
+                bytes += own.size();
+            }
+        }
+
+        private static void pack(ByteArrayOutputStream buffer, int mode, long size, long seconds, int uid, int gid,
+                                 byte[] name, byte[] target) {
             DataOutputStream out = new DataOutputStream(buffer);
             try {
                 out.writeInt(mode);
@@ -135,7 +168,6 @@ final class TreeSnapshot {
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // a byte array does not fail
             }
-            bytes += buffer.size() - before;
         }
 
         /** The bytes held so far. */
@@ -150,7 +182,7 @@ final class TreeSnapshot {
                 listings.put(next.getKey(), next.getValue().toByteArray());
                 iterator.remove(); // one listing held twice at a time, not the whole tree
             }
-            return new TreeSnapshot(listings);
+            return new TreeSnapshot(listings, directories);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -123,8 +124,9 @@ class BatchedTreeTest {
 
     @Test
     void aTreeOfAwkwardNamesListedByOneFindIsWhatReaddirLists() throws Exception {
-        RemoteReplica.Connection connection = connect(awkwardTree());
+        Path root = awkwardTree();
         long before = sshd.commandsStarted();
+        RemoteReplica.Connection connection = connect(root);
 
         List<RelPath> dirs = new ArrayList<>(List.of(RelPath.ROOT));
         for (int i = 0; i < dirs.size(); i++) {
@@ -140,7 +142,8 @@ class BatchedTreeTest {
         assertThat(replica.list(RelPath.ROOT).entries()).extracting(Entry::kind).contains(EntryKind.SYMLINK,
                 EntryKind.SPECIAL, EntryKind.DIRECTORY, EntryKind.FILE);
         assertThat(connection.commands().find()).isTrue();
-        assertThat(sshd.commandsStarted() - before).as("one find for the whole tree").isEqualTo(1);
+        assertThat(sshd.commandsStarted() - before).as("the probe, and one find for the whole tree: both started "
+                + "with the connection").isEqualTo(2);
     }
 
     @Test
@@ -182,6 +185,56 @@ class BatchedTreeTest {
         replica.list(RelPath.ROOT);
 
         assertThat(replica.list(path(SUBDIR)).entries()).extracting(Entry::name).contains(Name.of("added"));
+    }
+
+    @Test
+    void theFindStartedWithTheConnectionListsTheTreeAsItIsWhenThePassListsIt() throws Exception {
+        Path root = awkwardTree();
+        connect(root); // the find is started, and waits for the pass (which lists only once the lock is held)
+        sh(root, "printf 'later' > added && rm plain");
+
+        assertThat(replica.list(RelPath.ROOT).entries()).extracting(Entry::name).contains(Name.of("added"))
+                .doesNotContain(Name.of("plain"));
+    }
+
+    @Test
+    void aDirectoryThePassHasNotChangedIsExaminedAsTheFindListedIt() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        Entry listed = entryNamed(replica.list(RelPath.ROOT), Name.of("empty"));
+        sh(root, "chmod 700 empty"); // behind the tree's back: no request can tell the pass
+        RelPath empty = RelPath.ROOT.resolve(Name.of("empty"));
+        replica.ensureWritable(empty, listed); // writable already: nothing to change, so nothing forgotten
+
+        Entry examined = replica.examine(empty);
+
+        assertThat(examined.permissions()).as("served from the pass's snapshot").isEqualTo(listed.permissions())
+                .isNotEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(examined).isEqualTo(listed);
+    }
+
+    @Test
+    void aDirectoryThePassChangedSomethingInIsExaminedOnTheServer() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        replica.list(RelPath.ROOT);
+        RelPath subdir = path(SUBDIR);
+        RelPath empty = RelPath.ROOT.resolve(Name.of("empty"));
+        sh(root, "chmod 700 empty \"$(printf 'sub\\ndir\\377')\"");
+
+        replica.installSymlink(subdir.resolve(Name.of("new link")),
+                Entry.symlink(Name.of("new link"), LinkTarget.of("x"), FileTime.fromMillis(0)));
+        replica.setAttributes(empty, Entry.directory(empty.name(), FileTime.fromMillis(0),
+                PosixFilePermissions.fromString("rwx--x---")));
+
+        assertThat(replica.examine(subdir).permissions()).as("a link made in it")
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(replica.examine(empty).permissions()).as("its own attributes set")
+                .isEqualTo(PosixFilePermissions.fromString("rwx--x---"));
+    }
+
+    private static Entry entryNamed(Listing listing, Name name) {
+        return listing.entries().stream().filter(entry -> entry.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static void sh(Path dir, String script) throws Exception {
