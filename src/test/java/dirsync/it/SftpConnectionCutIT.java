@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The connection to a real OpenSSH server lost at any point of a copy, the sync and the renames included: a
  * {@link CuttingRelay} between dirsync and sshd cuts it after exactly N bytes from dirsync, for N spread over a whole
- * pass's bytes (so the cut's place in the conversation does not depend on the machine's load). Each time the
+ * pass's bytes: one at a random byte of each of {@value #CUTS} slices of them, from a seeded {@link Random} (printed;
+ * {@code -Ddirsync.cut.seed=N} replays a run), so the cut's place in the conversation does not depend on the
+ * machine's load. Cuts alternate between first copies and passes that change every file. Each time the
  * replica holds under every real name its old or its new content, whole, and dirsync's temporary files as the only
  * debris; the next pass completes the mirror and leaves none. This is what a user sees, however the copies are sent.
  */
@@ -27,6 +30,8 @@ class SftpConnectionCutIT {
 
     /** Cuts in first copies and as many in passes that change every file. */
     private static final int CUTS = 8;
+    /** The part of a whole pass's bytes the cuts are spread over. */
+    private static final double SPAN = 0.95;
     private static final long MIB = KillTrees.MIB;
     private static final Duration PASS_DEADLINE = Duration.ofSeconds(120);
     private static final Duration SESSIONS_END = Duration.ofSeconds(30);
@@ -49,8 +54,9 @@ class SftpConnectionCutIT {
     void aConnectionCutAtAnyByteOfAPassLeavesOnlyWholeFilesAndTheNextPassCompletesTheMirror() throws Exception {
         Path treeA = jar.tmp().resolve("A");
         Path treeB = jar.tmp().resolve("B");
-        KillTrees.layOut(treeA, 'A', new long[] {3 * MIB + 5, 5 * MIB}, 12);
-        KillTrees.layOut(treeB, 'B', new long[] {4 * MIB, 2 * MIB - 3}, 12);
+        // Big files to be cut mid-write, and 90 small ones, which take about half the bytes and most requests.
+        KillTrees.layOut(treeA, 'A', new long[] {MIB + 5, 2 * MIB}, 15);
+        KillTrees.layOut(treeB, 'B', new long[] {2 * MIB, MIB - 3}, 15);
         ReplicaVersions allowed = new ReplicaVersions();
         allowed.add(treeA);
         allowed.add(treeB);
@@ -60,6 +66,9 @@ class SftpConnectionCutIT {
         long changeBytes = relayedPass(treeB, CuttingRelay.NEVER).upstream();
         Trees.assertSameTree(treeB, remote(), Trees.Detail.WHOLE_SECONDS);
 
+        long seed = Long.getLong("dirsync.cut.seed", System.nanoTime());
+        System.out.printf("SftpConnectionCutIT: seed %d (replay with -Ddirsync.cut.seed=%d)%n", seed, seed);
+        Random random = new Random(seed);
         int cutShort = 0;
         int copiesCut = 0;
         Map<String, String> torn = new TreeMap<>();
@@ -72,9 +81,11 @@ class SftpConnectionCutIT {
             if (!firstCopy) {
                 copyTree(treeA, remote()); // the replica holds A: every file of B changes one
             }
-            // Spread over the pass's bytes, the first cut in the connection's start, the last near the end.
+            // The pass's bytes in CUTS slices (the last ends short of the pass's end, which varies a little with the
+            // hashing's batches), a cut at a random byte of each: the first in the connection's start.
             long whole = firstCopy ? firstCopyBytes : changeBytes;
-            long after = whole * ((cut + 1) / 2) / (CUTS + 1) + (cut % 4 == 0 ? 1 : 0);
+            double slice = (cut - 1) / 2 + random.nextDouble();
+            long after = (long) (whole * SPAN * slice / CUTS);
             RelayedRun run = relayedRun(source, after);
             if (run.relay().cuts() > 0) {
                 cutShort++;
@@ -86,7 +97,7 @@ class SftpConnectionCutIT {
             copiesCut += state.temporary().isEmpty() ? 0 : 1;
             for (String problem : state.problems()) {
                 torn.putIfAbsent(problem, "the connection cut after " + after + " of " + whole + " bytes of a "
-                        + (firstCopy ? "first copy of A" : "pass from B over A"));
+                        + (firstCopy ? "first copy of A" : "pass from B over A") + " (seed " + seed + ")");
             }
 
             JarRuns.Finished next = relayedPass(source, CuttingRelay.NEVER).finished();
@@ -96,8 +107,8 @@ class SftpConnectionCutIT {
             assertThat(next.exitCode()).isZero();
         }
         System.out.printf("SftpConnectionCutIT: a first copy sends %d bytes, a pass of changes %d; cuts %d of %d, "
-                + "leaving a temporary file %d, torn files %d%n", firstCopyBytes, changeBytes, cutShort, 2 * CUTS,
-                copiesCut, torn.size());
+                + "leaving a temporary file %d, torn files %d (seed %d)%n", firstCopyBytes, changeBytes, cutShort,
+                2 * CUTS, copiesCut, torn.size(), seed);
 
         assertThat(torn).as("files under a real name holding neither its old nor its new content").isEmpty();
         // Every cut is placed well before the end of a whole pass's bytes; one that did not cut proves nothing.
