@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP relay on 127.0.0.1 between a client and a server (e.g. dirsync and {@link OpenSshServer}) that counts the
  * bytes each way and can cut a connection after exactly N bytes from the client: the server then has received the
- * client's first N bytes and nothing more, and both ends see the connection drop (the relay closes both sockets).
- * A cut is placed in the client's byte stream, not in time, so it lands at the same point of the conversation
- * however loaded the machine is. Each accepted connection is relayed and cut alike; {@link #close()} ends all.
+ * client's first N bytes and nothing more, then an end of stream; the client sees its connection closed.
+ * A cut is placed by the bytes the client sent, not by time: however loaded the machine, it lands at the same point
+ * of a client's stream that sends the same bytes. Each accepted connection is relayed and cut alike; {@link #close()} ends all.
  */
 public final class CuttingRelay implements AutoCloseable {
 
@@ -82,9 +82,8 @@ public final class CuttingRelay implements AutoCloseable {
                 server.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(server);
-                AtomicLong sent = new AtomicLong(); // this connection's client bytes
-                start(() -> pump(client, server, sent, true), "relay-up");
-                start(() -> pump(server, client, sent, false), "relay-down");
+                start(() -> pumpUp(client, server), "relay-up");
+                start(() -> pumpDown(server, client), "relay-down");
             } catch (IOException e) {
                 closeQuietly(client);
             }
@@ -97,38 +96,65 @@ public final class CuttingRelay implements AutoCloseable {
         thread.start();
     }
 
-    /** Copies {@code from} to {@code to} until either ends; the client's side stops at the cut and closes both. */
-    private void pump(Socket from, Socket to, AtomicLong sent, boolean fromClient) {
+    /** Copies the client's bytes to the server until either end closes, or up to the cut; then closes both. */
+    private void pumpUp(Socket client, Socket server) {
         byte[] buffer = new byte[CHUNK];
+        long sent = 0; // this connection's
         try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            while (true) {
-                int read = in.read(buffer);
+            InputStream in = client.getInputStream();
+            OutputStream out = server.getOutputStream();
+            while (sent < cutAfter) {
+                int read = in.read(buffer, 0, (int) Math.min(buffer.length, cutAfter - sent));
                 if (read < 0) {
                     break;
                 }
-                if (!fromClient) {
-                    out.write(buffer, 0, read);
-                    downstream.addAndGet(read);
-                    continue;
-                }
-                long room = cutAfter - sent.get();
-                int passed = (int) Math.min(read, room);
-                out.write(buffer, 0, passed);
+                out.write(buffer, 0, read);
                 out.flush();
-                sent.addAndGet(passed);
-                upstream.addAndGet(passed);
-                if (passed < read || sent.get() == cutAfter) {
-                    cuts.incrementAndGet();
-                    break;
-                }
+                sent += read;
+                upstream.addAndGet(read);
             }
         } catch (IOException ended) {
             // one side closed: the other is closed below
         }
-        closeQuietly(from);
-        closeQuietly(to);
+        // The server gets an end after the bytes it was sent, not a reset that could drop some of them; it then
+        // closes its side, which ends the other pump.
+        try {
+            server.shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        if (sent == cutAfter) {
+            cuts.incrementAndGet();
+            closeQuietly(client);
+        }
+    }
+
+    /**
+     * Copies the server's bytes to the client until the server closes; once the client is gone (cut), reads the
+     * server's to its end all the same, so that it takes every byte it was sent. Then closes both.
+     */
+    private void pumpDown(Socket server, Socket client) {
+        byte[] buffer = new byte[CHUNK];
+        boolean clientGone = false;
+        try {
+            InputStream in = server.getInputStream();
+            OutputStream out = client.getOutputStream();
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                if (clientGone) {
+                    continue;
+                }
+                try {
+                    out.write(buffer, 0, read);
+                    downstream.addAndGet(read);
+                } catch (IOException cut) {
+                    clientGone = true;
+                }
+            }
+        } catch (IOException ended) {
+            // the server's side closed
+        }
+        closeQuietly(server);
+        closeQuietly(client);
     }
 
     private static void closeQuietly(Socket socket) {
