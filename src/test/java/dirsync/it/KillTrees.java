@@ -58,7 +58,7 @@ final class KillTrees {
             builder.file("shape/inside.txt", content(tree, "shape/inside.txt", 5000));
             builder.file("only-b/one.txt", content(tree, "only-b/one.txt", 300));
         }
-        setTimes(root, tree == 'A' ? Instant.parse("2025-01-02T03:04:05.5Z") : Instant.parse("2025-06-07T08:09:10.25Z"));
+        setTimes(root, Instant.parse(tree == 'A' ? "2025-01-02T03:04:05.5Z" : "2025-06-07T08:09:10.25Z"));
     }
 
     /** A big file written quickly: a 1 MiB random block of its own, every copy stamped with tree, name and offset. */

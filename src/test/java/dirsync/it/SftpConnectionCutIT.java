@@ -155,7 +155,7 @@ class SftpConnectionCutIT {
                         + sshd.sessionProcesses());
     }
 
-    /** {@code from}'s files copied to {@code to} as they are (times, modes), as an earlier pass would have left them. */
+    /** {@code from}'s files copied to {@code to} as they are (times, modes), as a pass would have left them. */
     private static void copyTree(Path from, Path to) throws Exception {
         Files.createDirectories(to);
         Process cp = new ProcessBuilder("cp", "-a", from + "/.", to.toString()).inheritIO().start();

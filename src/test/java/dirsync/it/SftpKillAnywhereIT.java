@@ -22,11 +22,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * files are the only debris, and one more pass completes the mirror and leaves none.
  *
  * <p>Two trees, A and B ({@link KillTrees}), with the same names and different content everywhere. Every fourth kill
- * comes in a first copy (the replica emptied before it); the others in a pass over what the kill before left, from
- * the other tree, so files change and their old content must survive. Each kill comes a random delay into the
- * pass, within the longest whole pass measured first; the delays come from a seeded {@link Random}, printed, and
- * set with {@code -Ddirsync.kill.seed=N} to replay a run. The verdict does not depend on when a kill lands: every
- * replica state is checked.
+ * comes in a first copy (the replica emptied before it); the others in a pass over what the kill before left, from the
+ * other tree, so files change and their old content must survive. Each kill comes, at random, either a random delay
+ * into the pass, within the longest whole pass measured first, or as soon as the log shows the k-th file copied (k at
+ * random: copies are then in flight); the choices come from a seeded {@link Random}, printed, and set with
+ * {@code -Ddirsync.kill.seed=N} to replay a run. The verdict does not depend on when a kill lands: every replica state is
+ * checked.
  */
 class SftpKillAnywhereIT {
 
@@ -35,6 +36,8 @@ class SftpKillAnywhereIT {
     private static final Duration PASS_DEADLINE = Duration.ofSeconds(120);
     private static final Duration DEATH_DEADLINE = Duration.ofSeconds(10);
     private static final Duration SESSIONS_END = Duration.ofSeconds(30);
+    /** A kill after the k-th file a pass copied takes k at random up to this (a whole pass copies 125 or 126). */
+    private static final int COPIES_BEFORE_KILL = 110;
 
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
@@ -64,8 +67,8 @@ class SftpKillAnywhereIT {
         long passMillis = JarRuns.longestPassMillis(jar.logFile());
 
         long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
-        System.out.printf("SftpKillAnywhereIT: seed %d (replay with -Ddirsync.kill.seed=%d), a whole pass takes %d ms%n",
-                seed, seed, passMillis);
+        System.out.printf("SftpKillAnywhereIT: seed %d (replay with -Ddirsync.kill.seed=%d), a whole pass takes "
+                + "%d ms%n", seed, seed, passMillis);
         Random random = new Random(seed);
 
         int midPass = 0;
@@ -82,8 +85,16 @@ class SftpKillAnywhereIT {
             Path killLog = jar.tmp().resolve("logs").resolve(String.format("kill-%02d.log", kill));
             JarRuns.Running dirsync = jar.start("kill", command(lastSource, killLog));
             JarRuns.awaitPassStart(dirsync, killLog);
-            long delay = (long) (random.nextDouble() * passMillis);
-            TimeUnit.MILLISECONDS.sleep(delay);
+            String moment;
+            if (random.nextBoolean()) {
+                long delay = (long) (random.nextDouble() * passMillis);
+                TimeUnit.MILLISECONDS.sleep(delay);
+                moment = delay + " ms into";
+            } else {
+                int copies = 1 + random.nextInt(COPIES_BEFORE_KILL);
+                awaitCopies(dirsync, killLog, copies);
+                moment = "after the " + copies + "th copy of";
+            }
             dirsync.process().destroyForcibly(); // SIGKILL on Linux
             JarRuns.Finished dead = dirsync.awaitExit(DEATH_DEADLINE);
             boolean killedMidPass = dead.exitCode() == 137; // 128 + 9; else it had finished its pass by itself
@@ -99,15 +110,15 @@ class SftpKillAnywhereIT {
                 firstCopiesCut += firstCopy ? 1 : 0;
             }
             for (String problem : state.problems()) {
-                torn.putIfAbsent(problem, "kill " + kill + ", " + delay + " ms into a " + (firstCopy ? "first copy"
+                torn.putIfAbsent(problem, "kill " + kill + ", " + moment + " a " + (firstCopy ? "first copy"
                         : "pass") + " from " + lastSource.getFileName() + (killedMidPass ? ""
                         : " (after the pass had ended)"));
             }
         }
 
         JarRuns.Finished last = onePass(lastSource);
-        System.out.printf("SftpKillAnywhereIT: kills %d, hit mid-pass %d, left a copy cut short %d (in a first copy %d),"
-                + " torn files %d (seed %d, pass %d ms)%n", KILLS, midPass, copiesCut, firstCopiesCut, torn.size(),
+        System.out.printf("SftpKillAnywhereIT: kills %d, hit mid-pass %d, left a copy cut short %d (in a first copy "
+                + "%d), torn files %d (seed %d, pass %d ms)%n", KILLS, midPass, copiesCut, firstCopiesCut, torn.size(),
                 seed, passMillis);
 
         assertThat(torn).as("files under a real name that are neither A's nor B's version (seed %d)", seed).isEmpty();
@@ -130,6 +141,26 @@ class SftpKillAnywhereIT {
         JarRuns.Finished pass = jar.run("pass", PASS_DEADLINE, command(source, jar.logFile()));
         assertThat(pass.exitCode()).as(pass.describe()).isZero();
         return pass;
+    }
+
+    /**
+     * Waits (polling every millisecond, at most 60 s) until {@code log} shows {@code count} files copied, or the run
+     * has ended by itself.
+     */
+    private static void awaitCopies(JarRuns.Running dirsync, Path log, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (copiedLines(log) < count && dirsync.process().isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("dirsync did not log " + count + " copies within 60 s\n" + dirsync.describe());
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+    }
+
+    /** How many files {@code log} says were copied: new, updated, or in place of a directory. */
+    private static long copiedLines(Path log) {
+        return JarRuns.lines(log).stream().filter(line -> line.contains(" copied new file ")
+                || line.contains(" updated file ") || line.contains(" replaced directory with file ")).count();
     }
 
     /**
