@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * other tree, so files change and their old content must survive. Each kill comes, at random, either a random delay
  * into the pass, within the longest whole pass measured first, or as soon as the log shows the k-th file copied (k at
  * random: copies are then in flight); the choices come from a seeded {@link Random}, printed, and set with
- * {@code -Ddirsync.kill.seed=N} to replay a run. The verdict does not depend on when a kill lands: every replica state is
- * checked.
+ * {@code -Ddirsync.kill.seed=N} to replay a run. The verdict does not depend on when a kill lands: every replica
+ * state is checked.
  */
 class SftpKillAnywhereIT {
 

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes each way and can cut a connection after exactly N bytes from the client: the server then has received the
  * client's first N bytes and nothing more, then an end of stream; the client sees its connection closed.
  * A cut is placed by the bytes the client sent, not by time: however loaded the machine, it lands at the same point
- * of a client's stream that sends the same bytes. Each accepted connection is relayed and cut alike; {@link #close()} ends all.
+ * of a client's stream that sends the same bytes. Each accepted connection is relayed and cut alike;
+ * {@link #close()} ends all.
  */
 public final class CuttingRelay implements AutoCloseable {
 
