@@ -34,6 +34,7 @@ final class JarRuns implements AutoCloseable {
             "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) (TRACE|DEBUG|INFO |WARN |ERROR) ");
 
     private static final int OUTPUT_SHOWN = 6000;
+    private static final Pattern PASS_DURATION = Pattern.compile(" pass \\d+ finished: .* duration=(\\d+\\.\\d+)s");
 
     private final Path outputDir;
     private final List<Running> started = new ArrayList<>();
@@ -210,5 +211,34 @@ final class JarRuns implements AutoCloseable {
         return text.length() <= OUTPUT_SHOWN ? text
                 : "[... " + (text.length() - OUTPUT_SHOWN) + " characters cut ...]\n"
                         + text.substring(text.length() - OUTPUT_SHOWN);
+    }
+
+    /** Waits (polling every millisecond, at most 20 s) until the log's first line, written just before the pass. */
+    static void awaitPassStart(Running dirsync, Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!readString(log).contains(" started: ")) {
+            if (!dirsync.process().isAlive()) {
+                throw new AssertionError("dirsync ended before its pass started\n" + dirsync.describe());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("dirsync did not start its pass within 20 s\n" + dirsync.describe());
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+    }
+
+    /** The longest {@code duration=} of the pass summary lines in {@code log}, in milliseconds; fails if none. */
+    static long longestPassMillis(Path log) {
+        long longest = 0;
+        for (String line : lines(log)) {
+            java.util.regex.Matcher summary = PASS_DURATION.matcher(line);
+            if (summary.find()) {
+                longest = Math.max(longest, Math.round(Double.parseDouble(summary.group(1)) * 1000));
+            }
+        }
+        if (longest <= 0) {
+            fail("no pass duration in %s", log);
+        }
+        return longest;
     }
 }

@@ -4,33 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.testing.Trees;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,10 +35,9 @@ class KillAnywhereIT {
 
     private static final int KILLS = 40;
     private static final int MOVE_KILLS = 12;
-    private static final long MIB = 1L << 20;
+    private static final long MIB = KillTrees.MIB;
     private static final Duration PASS_DEADLINE = Duration.ofSeconds(60);
     private static final Duration DEATH_DEADLINE = Duration.ofSeconds(10);
-    private static final Pattern PASS_DURATION = Pattern.compile(" pass \\d+ finished: .* duration=(\\d+\\.\\d+)s");
 
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
@@ -64,11 +49,11 @@ class KillAnywhereIT {
         Path treeB = jar.tmp().resolve("B");
         // Big files at the top, in the middle and deep down: in each directory files are copied before the walk
         // descends, so the pass alternates between copying big files and many small ones.
-        layOut(treeA, 'A', new long[] {40 * MIB + 123, 48 * MIB, 64 * MIB - 7, 36 * MIB});
-        layOut(treeB, 'B', new long[] {40 * MIB + 123, 56 * MIB + 5, 32 * MIB, 64 * MIB});
-        Map<String, Set<String>> allowed = new HashMap<>();
-        addFileHashes(treeA, allowed);
-        addFileHashes(treeB, allowed);
+        KillTrees.layOut(treeA, 'A', new long[] {40 * MIB + 123, 48 * MIB, 64 * MIB - 7, 36 * MIB}, 34);
+        KillTrees.layOut(treeB, 'B', new long[] {40 * MIB + 123, 56 * MIB + 5, 32 * MIB, 64 * MIB}, 34);
+        ReplicaVersions allowed = new ReplicaVersions();
+        allowed.add(treeA);
+        allowed.add(treeB);
         Duration layOutTime = Duration.ofNanos(System.nanoTime() - started);
 
         // One whole pass each way, unkilled: the longer one bounds the kill delays.
@@ -77,7 +62,7 @@ class KillAnywhereIT {
         JarRuns.Finished second = onePass(treeB);
         assertThat(second.exitCode()).as(second.describe()).isZero();
         Trees.assertSameTree(treeB, jar.replica());
-        long passMillis = longestPassMillis(jar.logFile());
+        long passMillis = JarRuns.longestPassMillis(jar.logFile());
 
         long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
         System.out.printf("KillAnywhereIT: seed %d (replay with -Ddirsync.kill.seed=%d), a whole pass takes %d ms, "
@@ -96,7 +81,7 @@ class KillAnywhereIT {
                     jar.sync(lastSource, jar.replica(), "1", killLog, "--once"));
             // The delay counts from the start of the pass (the log's first line), not of the JVM, so that kills
             // spread over the pass itself.
-            awaitPassStart(dirsync, killLog);
+            JarRuns.awaitPassStart(dirsync, killLog);
             long delay = (long) (random.nextDouble() * passMillis);
             TimeUnit.MILLISECONDS.sleep(delay);
             dirsync.process().destroyForcibly(); // SIGKILL on Linux
@@ -108,7 +93,7 @@ class KillAnywhereIT {
             } else {
                 assertThat(dead.exitCode()).as("a pass that ended by itself\n%s", dead.describe()).isZero();
             }
-            ReplicaState state = inspect(allowed);
+            ReplicaVersions.Inspection state = allowed.inspect(jar.replica());
             if (temporarySeen.addAll(state.temporary())) {
                 copiesCut++; // a new temporary file: the kill cut a copy short
             }
@@ -147,15 +132,15 @@ class KillAnywhereIT {
     void sigkillDuringAPassWithMovesLeavesEveryNameWholeAndTheNextPassCompletesTheMirror() throws Exception {
         Path source = jar.source();
         layOutForMoves(source);
-        Map<String, Set<String>> allowed = new HashMap<>();
-        addFileHashes(source, allowed);
+        ReplicaVersions allowed = new ReplicaVersions();
+        allowed.add(source);
         JarRuns.Finished first = onePass(source);
         assertThat(first.exitCode()).as(first.describe()).isZero();
         Trees.assertSameTree(source, jar.replica());
 
         // One unkilled pass of moves (X to Y): how many moves a pass makes, and how long it takes.
         reorganise(source, true);
-        addFileHashes(source, allowed);
+        allowed.add(source);
         Path measureLog = jar.tmp().resolve("logs").resolve("moves.log");
         JarRuns.Finished measured = jar.run("moves", PASS_DEADLINE,
                 jar.sync(source, jar.replica(), "1", measureLog, "--once"));
@@ -164,7 +149,7 @@ class KillAnywhereIT {
         int movesPerPass = movedLines(measureLog);
         // The directory, the big file and the six notes across directories, the report into docs/old.
         assertThat(movesPerPass).as("moves logged in %s", measureLog).isEqualTo(9);
-        long passMillis = longestPassMillis(measureLog);
+        long passMillis = JarRuns.longestPassMillis(measureLog);
 
         long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
         System.out.printf("KillAnywhereIT (moves): seed %d (replay with -Ddirsync.kill.seed=%d), a pass of %d moves "
@@ -180,7 +165,7 @@ class KillAnywhereIT {
             reorganise(source, layoutY);
             Path killLog = jar.tmp().resolve("logs").resolve(String.format("moves-kill-%02d.log", kill));
             JarRuns.Running dirsync = jar.start("moves-kill", jar.sync(source, jar.replica(), "1", killLog, "--once"));
-            awaitPassStart(dirsync, killLog);
+            JarRuns.awaitPassStart(dirsync, killLog);
             String moment;
             if (kill % 2 == 0) {
                 long delay = (long) (random.nextDouble() * passMillis);
@@ -203,7 +188,7 @@ class KillAnywhereIT {
             } else {
                 assertThat(dead.exitCode()).as("a pass that ended by itself\n%s", dead.describe()).isZero();
             }
-            for (String problem : inspect(allowed).problems()) {
+            for (String problem : allowed.inspect(jar.replica()).problems()) {
                 torn.putIfAbsent(problem, "kill " + kill + ", " + moment + " (" + moved + " moves logged) towards "
                         + (layoutY ? "Y" : "X") + (killedMidPass ? "" : " (after the pass had ended)"));
             }
@@ -231,22 +216,22 @@ class KillAnywhereIT {
      */
     private static void layOutForMoves(Path root) throws IOException {
         Trees.Builder builder = Trees.at(root);
-        bigFile(builder.path("photos/big-photo.bin"), 'X', "photos/big-photo.bin", 48 * MIB + 11);
-        bigFile(builder.path("inbox/big-in.bin"), 'X', "inbox/big-in.bin", 40 * MIB);
-        bigFile(builder.path("docs/report.bin"), 'X', "docs/report.bin", 32 * MIB - 5);
+        KillTrees.bigFile(builder.path("photos/big-photo.bin"), 'X', "photos/big-photo.bin", 48 * MIB + 11);
+        KillTrees.bigFile(builder.path("inbox/big-in.bin"), 'X', "inbox/big-in.bin", 40 * MIB);
+        KillTrees.bigFile(builder.path("docs/report.bin"), 'X', "docs/report.bin", 32 * MIB - 5);
         for (int i = 0; i < 20; i++) {
             String photo = String.format("photos/small-%02d.jpg", i);
-            builder.file(photo, content('X', photo, 64 + 997 * i));
+            builder.file(photo, KillTrees.content('X', photo, 64 + 997 * i));
         }
         for (int i = 0; i < 6; i++) {
             String note = String.format("inbox/note-%d.txt", i);
-            builder.file(note, content('X', note, 300 + 1000 * i));
+            builder.file(note, KillTrees.content('X', note, 300 + 1000 * i));
         }
-        builder.file("archive/keep.txt", content('X', "archive/keep.txt", 400));
-        builder.file("docs/old/keep.txt", content('X', "docs/old/keep.txt", 500));
-        builder.file("docs/draft.txt", content('X', "docs/draft.txt", 7000));
-        builder.file("stays.txt", content('X', "stays.txt", 900));
-        setTimes(root, Instant.parse("2025-03-04T05:06:07.5Z"));
+        builder.file("archive/keep.txt", KillTrees.content('X', "archive/keep.txt", 400));
+        builder.file("docs/old/keep.txt", KillTrees.content('X', "docs/old/keep.txt", 500));
+        builder.file("docs/draft.txt", KillTrees.content('X', "docs/draft.txt", 7000));
+        builder.file("stays.txt", KillTrees.content('X', "stays.txt", 900));
+        KillTrees.setTimes(root, Instant.parse("2025-03-04T05:06:07.5Z"));
     }
 
     /** Renames the source into layout Y ({@code toY}) or back into X, and changes the draft's content. */
@@ -262,7 +247,7 @@ class KillAnywhereIT {
             Files.move(root.resolve(toY ? move[0] : move[1]), root.resolve(toY ? move[1] : move[0]));
         }
         Path draft = root.resolve("docs/draft.txt");
-        Files.write(draft, content(toY ? 'Y' : 'X', "docs/draft.txt", toY ? 7500 : 7000));
+        Files.write(draft, KillTrees.content(toY ? 'Y' : 'X', "docs/draft.txt", toY ? 7500 : 7000));
         Files.setLastModifiedTime(draft, FileTime.from(Instant.parse(toY ? "2025-05-06T07:08:09Z"
                 : "2025-03-04T05:06:07Z")));
     }
@@ -289,173 +274,8 @@ class KillAnywhereIT {
         }
     }
 
-    /**
-     * Lays out one tree: four big files, about 200 small ones in a few directories, a name that is a file here
-     * and a directory in the other tree, and a directory only this tree has. Content depends on the tree letter
-     * everywhere, so no file of A equals its namesake in B, not even in part; modes and times differ too.
-     */
-    private static void layOut(Path root, char tree, long[] bigSizes) throws IOException {
-        Trees.Builder builder = Trees.at(root);
-        String[] bigNames = {"big-1.bin", "media/big-2.bin", "media/raw/big-3.bin", "z/deep/er/big-4.bin"};
-        for (int i = 0; i < bigNames.length; i++) {
-            bigFile(builder.path(bigNames[i]), tree, bigNames[i], bigSizes[i]);
-        }
-        String[] dirs = {"", "docs", "media", "src/main", "src/test", "z/deep"};
-        Random sizes = new Random(tree * 31L);
-        int index = 0;
-        for (String dir : dirs) {
-            for (int i = 0; i < 34; i++) {
-                String name = (dir.isEmpty() ? "" : dir + "/") + String.format("small-%03d.txt", i);
-                // Every third file keeps its size in both trees, so only the content (MD5) tells them apart.
-                int size = i % 3 == 0 ? 100 + 97 * i : 64 + sizes.nextInt(48 * 1024);
-                builder.file(name, content(tree, name, size));
-                builder.mode(name, (index++ % 4 == 0) == (tree == 'A') ? "rw-r--r--" : "rw-------");
-            }
-        }
-        if (tree == 'A') {
-            builder.file("shape", content(tree, "shape", 5000));
-            builder.file("only-a/one.txt", content(tree, "only-a/one.txt", 300));
-            builder.file("only-a/sub/two.txt", content(tree, "only-a/sub/two.txt", 700));
-        } else {
-            builder.file("shape/inside.txt", content(tree, "shape/inside.txt", 5000));
-            builder.file("only-b/one.txt", content(tree, "only-b/one.txt", 300));
-        }
-        setTimes(root, tree == 'A' ? Instant.parse("2025-01-02T03:04:05.5Z") : Instant.parse("2025-06-07T08:09:10.25Z"));
-    }
-
-    /** A big file written quickly: a 1 MiB random block of its own, every copy stamped with tree, name and offset. */
-    private static void bigFile(Path file, char tree, String name, long size) throws IOException {
-        Files.createDirectories(file.getParent());
-        byte[] block = new byte[(int) MIB];
-        new Random(name.hashCode() * 7919L + tree).nextBytes(block);
-        ByteBuffer buffer = ByteBuffer.wrap(block);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (long offset = 0; offset < size; offset += MIB) {
-                byte[] stamp = String.format("tree %c file %s offset %d%n", tree, name, offset)
-                        .getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(stamp, 0, block, 0, stamp.length);
-                buffer.clear().limit((int) Math.min(MIB, size - offset));
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-            }
-        }
-    }
-
-    private static byte[] content(char tree, String name, int size) {
-        byte[] bytes = new byte[size];
-        new Random(name.hashCode() * 31L + tree).nextBytes(bytes);
-        byte[] stamp = ("tree " + tree + " file " + name + "\n").getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(stamp, 0, bytes, 0, Math.min(stamp.length, size));
-        return bytes;
-    }
-
-    /** Gives every file and directory under {@code root} a fixed time (a second apart in walk order). */
-    private static void setTimes(Path root, Instant base) throws IOException {
-        List<Path> all = new ArrayList<>();
-        try (var walk = Files.walk(root)) {
-            walk.forEach(all::add);
-        }
-        // Deepest first, so that setting a file's time does not move its directory's afterwards.
-        all.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
-        for (int i = 0; i < all.size(); i++) {
-            Files.setLastModifiedTime(all.get(i), FileTime.from(base.plusSeconds(i)));
-        }
-    }
-
-    private static void addFileHashes(Path root, Map<String, Set<String>> allowed) throws IOException {
-        for (Path file : regularFiles(root)) {
-            allowed.computeIfAbsent(root.relativize(file).toString(), name -> new TreeSet<>()).add(md5(file));
-        }
-    }
-
-    /** What a killed run left: its temporary files, and every file under a real name that should not be there. */
-    private ReplicaState inspect(Map<String, Set<String>> allowed) throws IOException {
-        List<Path> temporary = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        if (!Files.exists(jar.replica())) {
-            return new ReplicaState(temporary, problems);
-        }
-        for (Path file : regularFiles(jar.replica())) {
-            String name = jar.replica().relativize(file).toString();
-            if (JarRuns.TEMP_NAME.matcher(file.getFileName().toString()).matches()) {
-                temporary.add(file); // debris the next pass deletes; whatever it holds, it is not under a real name
-                continue;
-            }
-            Set<String> versions = allowed.get(name);
-            String hash = md5(file);
-            if (versions == null) {
-                problems.add(name + ": a file neither tree has (" + Files.size(file) + " bytes, md5 " + hash + ")");
-            } else if (!versions.contains(hash)) {
-                problems.add(name + ": torn (" + Files.size(file) + " bytes, md5 " + hash + ", expected one of "
-                        + versions + ")");
-            }
-        }
-        return new ReplicaState(temporary, problems);
-    }
-
-    private record ReplicaState(List<Path> temporary, List<String> problems) {
-    }
-
-    private static List<Path> regularFiles(Path root) throws IOException {
-        Map<String, Path> files = new TreeMap<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    files.put(file.toString(), file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return new ArrayList<>(files.values());
-    }
-
-    private static String md5(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        ByteBuffer buffer = ByteBuffer.allocate((int) MIB);
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (in.read(buffer.clear()) >= 0) {
-                digest.update(buffer.flip());
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
     /** One whole pass from {@code source} to the replica, logged to the test's log file. */
     private JarRuns.Finished onePass(Path source) throws IOException {
         return jar.run("pass", PASS_DEADLINE, jar.sync(source, jar.replica(), "1", jar.logFile(), "--once"));
-    }
-
-    /** Waits (polling every millisecond, at most 20 s) until the log's first line, written just before the pass. */
-    private static void awaitPassStart(JarRuns.Running dirsync, Path log) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!JarRuns.readString(log).contains(" started: ")) {
-            if (!dirsync.process().isAlive()) {
-                throw new AssertionError("dirsync ended before its pass started\n" + dirsync.describe());
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("dirsync did not start its pass within 20 s\n" + dirsync.describe());
-            }
-            TimeUnit.MILLISECONDS.sleep(1);
-        }
-    }
-
-    /** The longest {@code duration=} of the pass summary lines in {@code log}, in milliseconds. */
-    private static long longestPassMillis(Path log) {
-        long longest = 0;
-        for (String line : JarRuns.lines(log)) {
-            Matcher summary = PASS_DURATION.matcher(line);
-            if (summary.find()) {
-                longest = Math.max(longest, Math.round(Double.parseDouble(summary.group(1)) * 1000));
-            }
-        }
-        assertThat(longest).as("the passes' duration in %s", log).isPositive();
-        return longest;
     }
 }

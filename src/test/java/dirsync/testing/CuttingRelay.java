@@ -1,0 +1,179 @@
+package dirsync.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP relay on 127.0.0.1 between a client and a server (e.g. dirsync and {@link OpenSshServer}) that counts the
+ * bytes each way and can cut a connection after exactly N bytes from the client: the server then has received the
+ * client's first N bytes and nothing more, then an end of stream; the client sees its connection closed.
+ * A cut is placed by the bytes the client sent, not by time: however loaded the machine, it lands at the same point
+ * of a client's stream that sends the same bytes. Each accepted connection is relayed and cut alike;
+ * {@link #close()} ends all.
+ */
+public final class CuttingRelay implements AutoCloseable {
+
+    /** A cut that never comes. */
+    public static final long NEVER = Long.MAX_VALUE;
+    private static final int CHUNK = 1 << 14;
+
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final long cutAfter;
+    private final AtomicLong upstream = new AtomicLong();
+    private final AtomicLong downstream = new AtomicLong();
+    private final AtomicLong cuts = new AtomicLong();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private CuttingRelay(int targetPort, long cutAfter) throws IOException {
+        this.listener = new ServerSocket(0, 50, InetAddress.getByName(OpenSshServer.ADDRESS));
+        this.targetPort = targetPort;
+        this.cutAfter = cutAfter;
+        Thread acceptor = new Thread(this::accept, "relay-accept-" + listener.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** A relay to 127.0.0.1:{@code targetPort} that cuts each connection after {@code cutAfter} client bytes. */
+    public static CuttingRelay to(int targetPort, long cutAfter) throws IOException {
+        return new CuttingRelay(targetPort, cutAfter);
+    }
+
+    /** The port clients connect to. */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Bytes relayed from clients to the server so far, over every connection. */
+    public long upstream() {
+        return upstream.get();
+    }
+
+    /** Bytes relayed from the server to clients so far, over every connection. */
+    public long downstream() {
+        return downstream.get();
+    }
+
+    /** How many connections were cut. */
+    public long cuts() {
+        return cuts.get();
+    }
+
+    private void accept() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            try {
+                Socket server = new Socket();
+                server.connect(new InetSocketAddress(OpenSshServer.ADDRESS, targetPort));
+                client.setTcpNoDelay(true);
+                server.setTcpNoDelay(true);
+                sockets.add(client);
+                sockets.add(server);
+                start(() -> pumpUp(client, server), "relay-up");
+                start(() -> pumpDown(server, client), "relay-down");
+            } catch (IOException e) {
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private static void start(Runnable pump, String name) {
+        Thread thread = new Thread(pump, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Copies the client's bytes to the server until either end closes, or up to the cut; then closes both. */
+    private void pumpUp(Socket client, Socket server) {
+        byte[] buffer = new byte[CHUNK];
+        long sent = 0; // this connection's
+        try {
+            InputStream in = client.getInputStream();
+            OutputStream out = server.getOutputStream();
+            while (sent < cutAfter) {
+                int read = in.read(buffer, 0, (int) Math.min(buffer.length, cutAfter - sent));
+                if (read < 0) {
+                    break;
+                }
+                out.write(buffer, 0, read);
+                out.flush();
+                sent += read;
+                upstream.addAndGet(read);
+            }
+        } catch (IOException ended) {
+            // one side closed: the other is closed below
+        }
+        // The server gets an end after the bytes it was sent, not a reset that could drop some of them; it then
+        // closes its side, which ends the other pump.
+        try {
+            server.shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        if (sent == cutAfter) {
+            cuts.incrementAndGet();
+            closeQuietly(client);
+        }
+    }
+
+    /**
+     * Copies the server's bytes to the client until the server closes; once the client is gone (cut), reads the
+     * server's to its end all the same, so that it takes every byte it was sent. Then closes both.
+     */
+    private void pumpDown(Socket server, Socket client) {
+        byte[] buffer = new byte[CHUNK];
+        boolean clientGone = false;
+        try {
+            InputStream in = server.getInputStream();
+            OutputStream out = client.getOutputStream();
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                if (clientGone) {
+                    continue;
+                }
+                try {
+                    out.write(buffer, 0, read);
+                    downstream.addAndGet(read);
+                } catch (IOException cut) {
+                    clientGone = true;
+                }
+            }
+        } catch (IOException ended) {
+            // the server's side closed
+        }
+        closeQuietly(server);
+        closeQuietly(client);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        sockets.forEach(CuttingRelay::closeQuietly);
+    }
+}
