@@ -65,13 +65,22 @@ public final class SftpTree implements ReplicaTree {
         this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), true,
                 channels.first().offers(RemoteCalls.FSYNC));
         this.treeId = SftpEntries.treeId(description);
-        this.install = new RemoteInstall(channels, names, treeId);
+        this.attributes = new RemoteAttributes(channels, names, openSsh(clients.get(0)));
+        this.install = new RemoteInstall(channels, names, treeId, attributes);
         this.deleter = new RemoteDeleter(channels, names);
         this.reads = new RemoteReads(channels, names, treeId, serverMd5);
-        this.attributes = new RemoteAttributes(channels, names);
         this.features = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
                 .withRenames(new SftpRenaming((from, to) -> calls().rename(names.path(from), names.path(to))));
         this.description = description;
+    }
+
+    /**
+     * Whether the server is OpenSSH's (its version string), whose sftp-server gives chmod {@code mode & 07777}: the
+     * special bits are carried there only.
+     */
+    private static boolean openSsh(SftpClient client) {
+        String version = client.getClientSession() == null ? null : client.getClientSession().getServerVersion();
+        return version != null && version.startsWith("SSH-2.0-OpenSSH_");
     }
 
     /** This thread's SFTP channel. */
