@@ -10,6 +10,7 @@ import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.sshd.client.SshClient;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OwnersOverOpenSshTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
+    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
     private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07Z");
 
     @RegisterExtension
@@ -79,7 +82,7 @@ class OwnersOverOpenSshTest {
     }
 
     private PassSummary sync(SftpTree tree) {
-        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults()).runPass(Cancellation.NEVER);
+        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD).runPass(Cancellation.NEVER);
     }
 
     @Test

@@ -69,8 +69,11 @@ public final class SftpTree implements ReplicaTree {
         this.install = new RemoteInstall(channels, names, treeId, attributes);
         this.deleter = new RemoteDeleter(channels, names);
         this.reads = new RemoteReads(channels, names, treeId, serverMd5);
-        this.features = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
+        ReplicaFeatures offered = ReplicaFeatures.plain(
+                ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
                 .withRenames(new SftpRenaming((from, to) -> calls().rename(names.path(from), names.path(to))));
+        this.features = RemoteHardLinks.offered(channels.first())
+                ? offered.withHardLinks(new RemoteHardLinks(channels, names)) : offered;
         this.description = description;
     }
 
