@@ -20,7 +20,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * <p>
  * SFTP shows no inode, so whether a later name already is the first name's file is checked on the server: the two
  * entries must agree in size, time, mode and owner, and then the first is given an access time that the later one
- * does not have (one in 2106); the later one shows it only if it is the same file. This touches the first file's
+ * does not have (one in 2038); the later one shows it only if it is the same file. This touches the first file's
  * access time alone (which reads move too; nothing dirsync compares), and its modification time is set to the whole
  * second it already shows (v3 sets the two together). Two different files never pass; a mount that moves the
  * access time at every read (strictatime) may make a link look like two files, which is then linked again.
@@ -29,11 +29,12 @@ final class RemoteHardLinks implements ReplicaFeatures.HardLinking {
 
     static final String HARDLINK = "hardlink@openssh.com";
     /**
-     * The access time the check gives: the last second SFTP v3 can carry (in 2106). A read on the server leaves an
+     * The access time the check gives: the last second a signed 32-bit time holds (in 2038; a server may read SFTP v3's
+     * unsigned field as signed). A read on the server leaves an
      * access time later than the file's modification and change times alone (relatime, Linux's default), so the
      * pass's own hashing of the file does not move it away meanwhile, as it would move one in the past.
      */
-    private static final long FAR_FUTURE = 0xFFFF_FFFFL;
+    private static final long FAR_FUTURE = Integer.MAX_VALUE;
 
     private final Channels channels;
     private final SftpNames names;
