@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaFeatures;
+import dirsync.fs.dryrun.DryRunReplica;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
 import dirsync.testing.EmbeddedSftpServer;
@@ -12,9 +13,11 @@ import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -93,8 +96,25 @@ class HardLinksOverSftpTest {
         assertThat(first.bytesCopied()).isEqualTo("three names".length() + "two names".length() + "one name".length());
         Trees.assertSameTree(source, replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS,
                 Trees.Detail.WHOLE_SECONDS);
-        PassSummary second = sync(openSsh());
-        assertThat(second.changes()).as("a second pass changes nothing").isZero();
+        assertThat(sync(openSsh()).changes()).as("a second pass changes nothing").isZero();
+        assertThat(Files.getAttribute(replica.resolve("pair/one"), "lastAccessTime"))
+                .as("the check's access time").isEqualTo(FileTime.from(Instant.ofEpochSecond(Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void aDryRunDoesNotGiveTheCheckItsAccessTime() throws Exception {
+        assertThat(sync(openSsh()).errors()).isZero();
+        Map<String, String> before = Trees.snapshot(replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS);
+
+        PassSummary dry = new Synchronizer(LocalTree.at(source), DryRunReplica.over(openSsh()), SyncOptions.defaults(),
+                AHEAD).runPass(Cancellation.NEVER);
+
+        assertThat(dry.errors()).isZero();
+        assertThat(Trees.snapshot(replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS)).isEqualTo(before);
+        for (String name : new String[] {"other/c", "pair/one"}) {
+            assertThat(Files.getAttribute(replica.resolve(name), "lastAccessTime"))
+                    .as(name).isNotEqualTo(FileTime.from(Instant.ofEpochSecond(Integer.MAX_VALUE)));
+        }
     }
 
     @Test
