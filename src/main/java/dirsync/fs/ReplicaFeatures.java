@@ -78,6 +78,16 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
          * of a non-directory there in one step.
          */
         void installHardLink(RelPath path, RelPath existing) throws IOException;
+
+        /**
+         * Whether {@code later}, the entry listed at {@code laterPath}, is the very file that {@code first} (whose
+         * identity was {@code firstFile}) names: then it needs no link. By device and inode where the tree has them;
+         * a tree without (SFTP) overrides it with a check of its own, which must never answer true for two files.
+         */
+        default boolean sameFile(RelPath first, Entry.Identity firstFile, RelPath laterPath, Entry later)
+                throws IOException {
+            return later.identity().sameFile(firstFile);
+        }
     }
 
     /** Other names for entries of the tree. */

@@ -137,7 +137,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
         if (first == null) {
             return false;
         }
-        if (!first.isAlso(replica)) {
+        if (!pass.hardLinks().isAlso(first, path, replica)) {
             changes.link(replica, path, first.path());
         }
         return true;

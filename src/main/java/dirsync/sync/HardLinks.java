@@ -33,10 +33,6 @@ final class HardLinks {
 
     /** The replica name the first name of a source file got, and that replica file (null if not known). */
     record FirstName(RelPath path, Entry.Identity replica) {
-        /** Whether {@code current}, the replica entry at a later name, is that very file already. */
-        boolean isAlso(Entry current) {
-            return replica != null && current != null && current.identity().sameFile(replica);
-        }
     }
 
     /** @param linking how the replica makes second names, if the user asked for them and it can */
@@ -52,6 +48,16 @@ final class HardLinks {
     void link(RelPath path, RelPath existing) throws IOException {
         linking.orElseThrow(() -> new IllegalStateException("no earlier name is known without hard links"))
                 .installHardLink(path, existing);
+    }
+
+    /**
+     * Whether {@code current}, the replica entry at {@code path}, a later name of the source file whose first name
+     * is {@code first}, is that very replica file already (the replica tells: see
+     * {@link ReplicaFeatures.HardLinking#sameFile}).
+     */
+    boolean isAlso(FirstName first, RelPath path, Entry current) throws IOException {
+        return first.replica() != null && current != null && linking.isPresent()
+                && linking.get().sameFile(first.path(), first.replica(), path, current);
     }
 
     /** Whether this source file has other names the pass must keep together. */

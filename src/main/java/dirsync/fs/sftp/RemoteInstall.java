@@ -18,10 +18,10 @@ import org.apache.sshd.sftp.client.SftpClient;
  * Puts files and links on the server so that a name always shows its old or its complete new content, as
  * {@code fs.local.AtomicInstall} does locally: a temporary name in the target's directory, opened exclusively
  * (never through a link), written with several requests in flight, forced to disk with fsync@openssh.com, closed,
- * given mode and times with one SETSTAT (atime and mtime together: SFTP v3 has no flag for the mtime alone), then
- * renamed over the target with posix-rename@openssh.com. Without either extension nothing is written: a plain
- * RENAME fails on an existing target, and writing in place could leave a torn file. The temporary name is removed
- * if anything fails; if the connection is gone, the next pass deletes it as an entry the source does not have.
+ * given its owner, mode and times ({@link RemoteAttributes#forNewFile}, sent by {@link SetStat}), then renamed
+ * over the target with posix-rename@openssh.com. Without either extension nothing is written: a plain RENAME fails
+ * on an existing target, and writing in place could leave a torn file. The temporary name is removed if anything
+ * fails; if the connection is gone, the next pass deletes it as an entry the source does not have.
  */
 final class RemoteInstall {
 
@@ -29,11 +29,14 @@ final class RemoteInstall {
     private final SftpNames names;
     /** The "device" of the tree's file identities (see {@link SftpEntries}). */
     private final long treeId;
+    /** What a new file gets besides its content (owner, mode, time). */
+    private final RemoteAttributes attributes;
 
-    RemoteInstall(Channels channels, SftpNames names, long treeId) {
+    RemoteInstall(Channels channels, SftpNames names, long treeId, RemoteAttributes attributes) {
         this.channels = channels;
         this.names = names;
         this.treeId = treeId;
+        this.attributes = attributes;
     }
 
     /**
@@ -115,7 +118,7 @@ final class RemoteInstall {
                 calls().close(handle, temp); // a server may report a failed write only here
             }
             check.written(temp, copied);
-            calls().setAttributes(temp, SftpEntries.mode(expected.permissions()), SftpEntries.seconds(expected.modified()));
+            SetStat.apply(calls(), temp, attributes.forNewFile(expected));
             calls().posixRename(temp, target);
             installed = true;
             return copied;
@@ -154,10 +157,13 @@ final class RemoteInstall {
     }
 
     /** Size, time and identity (the source's tree knows its change time, which every write moves). */
-    /** A link's own time (lsetstat never follows it) is cosmetic: a server that cannot set it is no error. */
+    /**
+     * A link's own time and owner (lsetstat never follows it): a server that cannot set them is no error (the next
+     * pass finds the link's owner not carried and makes it again).
+     */
     private void setTimeQuietly(String link, Entry expected) {
         try {
-            calls().setAttributes(link, -1, SftpEntries.seconds(expected.modified()));
+            SetStat.apply(calls(), link, attributes.forNewLink(expected));
         } catch (IOException e) {
             // left as made
         }

@@ -13,9 +13,10 @@ import java.util.Set;
 import org.apache.sshd.sftp.client.SftpClient;
 
 /**
- * SFTP attributes (from a READDIR reply or an LSTAT) as an {@link Entry}, read once. What SFTP v3 cannot tell is
- * left unknown: no owner (numeric ids exist, but carrying them is not done over SFTP, so they are not offered to
- * a comparison). Times have whole seconds.
+ * SFTP attributes (from a READDIR reply or an LSTAT) as an {@link Entry}, read once: the numeric owner and group
+ * and the setuid, setgid and sticky bits where the server sends them (SFTP v3's UIDGID flag), as a local tree reads
+ * them; what {@link RemoteOwnership} then compares of them. What SFTP v3 cannot tell is left unknown. Times have
+ * whole seconds.
  *
  * <p>SFTP has no inode and no change time. A regular file's identity is made of what it has: the tree (as the
  * device), the path (hashed, as the inode) and the modification time (as the change time). The verified-hash
@@ -29,6 +30,7 @@ final class SftpEntries {
 
     private static final PosixFilePermission[] BITS = PosixFilePermission.values(); // OWNER_READ (0400) first
     private static final long MAX_V3_SECONDS = 0xFFFF_FFFFL;
+    private static final int SPECIAL_BITS = Entry.Owner.SETUID | Entry.Owner.SETGID | Entry.Owner.STICKY;
 
     /** Reads a link's target: one READLINK, only for entries that are links. */
     @FunctionalInterface
@@ -45,14 +47,28 @@ final class SftpEntries {
     static Entry entry(long tree, RelPath path, Name name, SftpClient.Attributes attributes, LinkReader link)
             throws IOException {
         FileTime modified = attributes.getModifyTime() != null ? attributes.getModifyTime() : FileTime.fromMillis(0);
+        Entry entry;
         if (attributes.isSymbolicLink()) {
-            return Entry.symlink(name, link.target(), modified);
+            entry = Entry.symlink(name, link.target(), modified);
         } else if (attributes.isDirectory()) {
-            return Entry.directory(name, modified, permissions(attributes.getPermissions()));
+            entry = Entry.directory(name, modified, permissions(attributes.getPermissions()));
         } else if (attributes.isRegularFile()) {
-            return file(tree, path, name, attributes.getSize(), modified, permissions(attributes.getPermissions()));
+            entry = file(tree, path, name, attributes.getSize(), modified, permissions(attributes.getPermissions()));
+        } else {
+            entry = Entry.special(name, modified);
         }
-        return Entry.special(name, modified);
+        return entry.withOwner(owner(attributes));
+    }
+
+    /** The numeric owner and group with the special bits of the mode, where the server sent them; else unknown. */
+    static Entry.Owner owner(SftpClient.Attributes attributes) {
+        if (!attributes.getFlags().contains(SftpClient.Attribute.UidGid) || attributes.getUserId() < 0
+                || attributes.getGroupId() < 0) {
+            return Entry.Owner.UNKNOWN;
+        }
+        int special = attributes.getFlags().contains(SftpClient.Attribute.Perms)
+                ? attributes.getPermissions() & SPECIAL_BITS : 0;
+        return new Entry.Owner(attributes.getUserId(), attributes.getGroupId(), special);
     }
 
     private static Entry file(long tree, RelPath path, Name name, long size, FileTime modified,

@@ -17,8 +17,9 @@ import java.util.HexFormat;
  * exact bytes, one char per byte: a remote name that is not UTF-8 is listed, compared and deleted by its bytes,
  * never decoded into U+FFFD (which could make two names one).
  * <p>
- * Creating a name that is not UTF-8 is refused, though: MINA's own server, and any server whose names are
- * Strings, would turn it into another name. The refusal names the entry; nothing is created.
+ * Creating a name (or a link target) that is not UTF-8 is done only where the server keeps the bytes it gets (asked
+ * once, when first needed: {@link KeepsBytes}, {@link NameBytesProbe}): MINA's own server, and any server whose names
+ * are Strings, would turn it into another name. Elsewhere it is refused, naming the entry; nothing is created.
  */
 final class SftpNames {
 
@@ -26,8 +27,21 @@ final class SftpNames {
 
     /** The root directory on the server, in wire form, without a trailing '/' ("" for the server's "/"). */
     private final String root;
+    private final KeepsBytes keepsBytes;
 
+    /** Whether the server stores a name's bytes as given (asked only for a name that is not UTF-8). */
+    @FunctionalInterface
+    interface KeepsBytes {
+        boolean keepsBytes();
+    }
+
+    /** Names under {@code rootText} on a server not asked whether it keeps bytes: names not UTF-8 are refused. */
     SftpNames(String rootText) {
+        this(rootText, () -> false);
+    }
+
+    SftpNames(String rootText, KeepsBytes keepsBytes) {
+        this.keepsBytes = keepsBytes;
         if (!rootText.startsWith("/")) {
             throw new IllegalArgumentException("an sftp replica's root must be an absolute path: " + rootText);
         }
@@ -51,12 +65,15 @@ final class SftpNames {
         return root + "/" + wire(path.bytes());
     }
 
-    /** The wire path of an entry about to be created: refused, naming it, if its name is not UTF-8. */
+    /**
+     * The wire path of an entry about to be created: refused, naming it, if its name is not UTF-8 and the server does
+     * not keep a name's bytes.
+     */
     String creating(RelPath path) throws IOException {
-        if (!path.isRoot() && !isUtf8(path.name().bytes())) {
+        if (!path.isRoot() && !isUtf8(path.name().bytes()) && !keepsBytes.keepsBytes()) {
             throw new IOException("cannot create '" + path + "' on an sftp replica: its name is not valid UTF-8 ("
                     + HexFormat.ofDelimiter(" ").formatHex(path.name().bytes())
-                    + "), and an SFTP server may store it under another name");
+                    + "), and this SFTP server would store it under another name");
         }
         return path(path);
     }
@@ -64,7 +81,7 @@ final class SftpNames {
     /** A link target to send: refused if it is not UTF-8, for the same reason as a name. */
     String linkTarget(RelPath link, LinkTarget target) throws IOException {
         byte[] bytes = target.bytes();
-        if (!isUtf8(bytes)) {
+        if (!isUtf8(bytes) && !keepsBytes.keepsBytes()) {
             throw new IOException("cannot create link '" + link + "' on an sftp replica: its target is not valid"
                     + " UTF-8 (" + HexFormat.ofDelimiter(" ").formatHex(bytes) + ")");
         }

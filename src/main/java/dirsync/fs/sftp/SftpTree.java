@@ -28,14 +28,16 @@ import org.apache.sshd.sftp.client.SftpClient;
  * provider, whose move is not atomic, whose force does nothing and which reads attributes one round trip per
  * entry). It is handed an open client: connecting, authenticating and reconnecting are the caller's business.
  * <p>
- * What it carries: content, permissions (the nine bits) and modification times in whole seconds, which is all
- * SFTP v3 holds; links with their exact target. Not carried: owners and groups, setuid/setgid/sticky, extended
- * attributes, hard links (each name is copied), sub-second times. Files have an identity made of their path,
- * size and modification time (there is no inode or change time over SFTP): see {@link SftpEntries} for what
- * the verified-hash memory then trusts. Of the {@link ReplicaFeatures} it offers renames (SFTP's plain RENAME,
- * which never replaces what the new name holds), and no hard links, backups or extended attributes.
+ * What it carries: content, permissions and modification times in whole seconds (all SFTP v3 holds); links with
+ * their exact target; owners, groups and setuid/setgid/sticky as {@link RemoteOwnership} lets the session. Not
+ * carried: extended attributes, sub-second times. Files have an identity made of their path, size and modification
+ * time (there is no inode or change time over SFTP): see {@link SftpEntries} for what the verified-hash memory then
+ * trusts. Of the {@link ReplicaFeatures} it offers renames (SFTP's plain RENAME, which never replaces what the new
+ * name holds) and, where the server offers hardlink@openssh.com, hard links ({@link RemoteHardLinks}); no backups or
+ * extended attributes.
  * <p>
- * Names are bytes (see {@link SftpNames}): this tree sets the client's name charset to ISO-8859-1.
+ * Names are bytes (see {@link SftpNames}): this tree sets the client's name charset to ISO-8859-1, and creates a name
+ * that is not UTF-8 where {@link NameBytesProbe} finds that the server keeps bytes.
  */
 public final class SftpTree implements ReplicaTree {
 
@@ -61,17 +63,29 @@ public final class SftpTree implements ReplicaTree {
             calls.add(new RemoteCalls(client, lost));
         }
         this.channels = new Channels(calls);
-        this.names = new SftpNames(root);
+        this.names = new SftpNames(root, new NameBytesProbe(channels, new SftpNames(root).path(RelPath.ROOT)));
         this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), true,
                 channels.first().offers(RemoteCalls.FSYNC));
         this.treeId = SftpEntries.treeId(description);
-        this.install = new RemoteInstall(channels, names, treeId);
+        this.attributes = new RemoteAttributes(channels, names, openSsh(clients.get(0)));
+        this.install = new RemoteInstall(channels, names, treeId, attributes);
         this.deleter = new RemoteDeleter(channels, names);
         this.reads = new RemoteReads(channels, names, treeId, serverMd5);
-        this.attributes = new RemoteAttributes(channels, names);
-        this.features = ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
+        ReplicaFeatures offered = ReplicaFeatures.plain(
+                ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
                 .withRenames(new SftpRenaming((from, to) -> calls().rename(names.path(from), names.path(to))));
+        this.features = RemoteHardLinks.offered(channels.first())
+                ? offered.withHardLinks(new RemoteHardLinks(channels, names)) : offered;
         this.description = description;
+    }
+
+    /**
+     * Whether the server is OpenSSH's (its version string), whose sftp-server gives chmod {@code mode & 07777}: the
+     * special bits are carried there only.
+     */
+    private static boolean openSsh(SftpClient client) {
+        String version = client.getClientSession() == null ? null : client.getClientSession().getServerVersion();
+        return version != null && version.startsWith("SSH-2.0-OpenSSH_");
     }
 
     /** This thread's SFTP channel. */

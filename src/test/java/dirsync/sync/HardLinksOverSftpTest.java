@@ -1,0 +1,168 @@
+package dirsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.Cancellation;
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
+import dirsync.fs.dryrun.DryRunReplica;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.sftp.SftpTree;
+import dirsync.testing.EmbeddedSftpServer;
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hard links over SFTP: to a real OpenSSH server (hardlink@openssh.com) a later name of a multiply-linked source
+ * file is linked, not copied, and the next pass knows the names for one file without an inode; to a server without
+ * the extension each name is a copy, as before.
+ */
+class HardLinksOverSftpTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
+    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
+    private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07Z");
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    /** MINA's server offering what an install needs, but not hardlink@openssh.com. */
+    @RegisterExtension
+    static final EmbeddedSftpServer NO_HARDLINK = new EmbeddedSftpServer(
+            "posix-rename@openssh.com=1,fsync@openssh.com=1,lsetstat@openssh.com=1");
+
+    @TempDir
+    Path temp;
+
+    private Path source;
+    private Path replica;
+    private SshClient client;
+
+    @BeforeEach
+    void layOut() throws Exception {
+        source = Files.createDirectory(temp.resolve("source"));
+        replica = temp.resolve("replica");
+        Trees.at(source).file("store/a", "three names").hardLink("store/b", "store/a").hardLink("other/c", "store/a")
+                .file("pair/one", "two names").hardLink("pair/two", "pair/one")
+                .file("single", "one name");
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
+        client.start();
+    }
+
+    @AfterEach
+    void close() {
+        client.stop();
+    }
+
+    private SftpTree openSsh() throws Exception {
+        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
+                .verify(TIMEOUT).getSession();
+        session.auth().verify(TIMEOUT);
+        return SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
+                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+    }
+
+    private PassSummary sync(SftpTree tree) {
+        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD).runPass(Cancellation.NEVER);
+    }
+
+    @Test
+    void laterNamesAreLinkedNotCopiedAndTheNextPassKnowsThemWithoutAnInode() throws Exception {
+        PassSummary first = sync(openSsh());
+
+        assertThat(first.errors()).isZero();
+        assertThat(first.count(Operation.LINKED)).isEqualTo(3);
+        assertThat(first.bytesCopied()).isEqualTo("three names".length() + "two names".length() + "one name".length());
+        Trees.assertSameTree(source, replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS,
+                Trees.Detail.WHOLE_SECONDS);
+        assertThat(sync(openSsh()).changes()).as("a second pass changes nothing").isZero();
+        assertThat(Files.getAttribute(replica.resolve("pair/one"), "lastAccessTime"))
+                .as("the check's access time").isEqualTo(FileTime.from(Instant.ofEpochSecond(Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void aDryRunDoesNotGiveTheCheckItsAccessTime() throws Exception {
+        assertThat(sync(openSsh()).errors()).isZero();
+        Map<String, String> before = Trees.snapshot(replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS);
+
+        PassSummary dry = new Synchronizer(LocalTree.at(source), DryRunReplica.over(openSsh()), SyncOptions.defaults(),
+                AHEAD).runPass(Cancellation.NEVER);
+
+        assertThat(dry.errors()).isZero();
+        assertThat(Trees.snapshot(replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS)).isEqualTo(before);
+        for (String name : new String[] {"other/c", "pair/one"}) {
+            assertThat(Files.getAttribute(replica.resolve(name), "lastAccessTime"))
+                    .as(name).isNotEqualTo(FileTime.from(Instant.ofEpochSecond(Integer.MAX_VALUE)));
+        }
+    }
+
+    @Test
+    void aNameLinkedInTheSourceAfterwardsIsLinkedInTheReplica() throws Exception {
+        Files.delete(source.resolve("pair/two"));
+        Trees.at(source).file("pair/two", "another file");
+        assertThat(sync(openSsh()).errors()).isZero();
+        Files.delete(source.resolve("pair/two"));
+        Trees.at(source).hardLink("pair/two", "pair/one");
+
+        PassSummary relinked = sync(openSsh());
+
+        assertThat(relinked.errors()).isZero();
+        assertThat(relinked.count(Operation.LINKED)).isEqualTo(1);
+        assertThat(relinked.bytesCopied()).isZero();
+        Trees.assertSameTree(source, replica, Trees.Detail.HARD_LINKS, Trees.Detail.WHOLE_SECONDS);
+        assertThat(sync(openSsh()).changes()).isZero();
+    }
+
+    @Test
+    void twoFilesAlikeInEverythingButTheirInodeAreNeverTakenForOne() throws Exception {
+        Trees.at(replica).file("x", "same").file("y", "same").file("z", "same").hardLink("w", "x")
+                .mtime("x", LAST_YEAR).mtime("y", LAST_YEAR).mtime("z", LAST_YEAR);
+        ReplicaFeatures.HardLinking links = openSsh().features().hardLinks().orElseThrow();
+        SftpTree tree = openSsh();
+
+        assertThat(links.sameFile(RelPath.of("x"), tree.examine(RelPath.of("x")).identity(), RelPath.of("y"),
+                tree.examine(RelPath.of("y")))).isFalse();
+        assertThat(links.sameFile(RelPath.of("y"), tree.examine(RelPath.of("y")).identity(), RelPath.of("z"),
+                tree.examine(RelPath.of("z")))).as("after a stamp of y, again").isFalse();
+        assertThat(links.sameFile(RelPath.of("x"), tree.examine(RelPath.of("x")).identity(), RelPath.of("w"),
+                tree.examine(RelPath.of("w")))).isTrue();
+        assertThat(Files.getLastModifiedTime(replica.resolve("x")).toInstant()).isEqualTo(LAST_YEAR);
+        assertThat(replica.resolve("x")).hasContent("same");
+    }
+
+    @Test
+    void withoutTheExtensionEachNameIsACopyOfItsOwn() throws Exception {
+        SftpTree tree = SftpTree.over(NO_HARDLINK.newClient(), replica.toString(), "no-hardlink");
+        assertThat(tree.features().hardLinks()).isEmpty();
+
+        PassSummary first = sync(tree);
+
+        assertThat(first.errors()).isZero();
+        assertThat(first.count(Operation.LINKED)).isZero();
+        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+        assertThat(Files.getAttribute(replica.resolve("store/b"), "unix:nlink")).isEqualTo(1);
+        assertThat(sync(SftpTree.over(NO_HARDLINK.newClient(), replica.toString(), "no-hardlink")).changes())
+                .isZero();
+    }
+}
