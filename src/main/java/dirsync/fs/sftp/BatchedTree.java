@@ -23,8 +23,9 @@ import java.util.Optional;
  * An {@link SftpTree} whose remote work is done in batches where the server lets us run commands (see
  * {@link ServerCommands}): the whole replica listed by one find at a pass's first listing of its root
  * ({@link RemoteFind}), each directory's listing then served from that snapshot once; and files hashed on the
- * server through one {@link HashStream} a connection, many per md5sum. Where a command is not offered or fails,
- * the SFTP tree does it as before: READDIR, and a file read over SFTP.
+ * server through one {@link HashStream} a connection, many per md5sum; and copies made durable by one
+ * {@code sync -f} for many ({@link GroupInstall}). Where a command is not offered or fails, the SFTP tree does it
+ * as before: READDIR, a file read over SFTP, an fsync@openssh.com a file.
  * <p>
  * The snapshot is as the replica was when the pass began listing it. The walk lists a directory before it acts in
  * it, and every change made here forgets the listings it makes stale (the parent's; for what replaces or removes
@@ -52,7 +53,15 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.names = new SftpNames(rootText);
         this.rootText = rootText;
         this.treeId = SftpEntries.treeId(description);
-        this.features = tree.features().withRenames(new SftpRenaming(this::rename));
+        ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
+        if (commands.find() || commands.hashStream()) { // the server runs commands: sync -f, for files in groups
+            GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
+            own = own.withGroupCommit((source, path, expected, work) -> {
+                changing(path, true);
+                return group.installFileAside(source, path, expected, work);
+            });
+        }
+        this.features = own;
     }
 
     @Override

@@ -171,15 +171,15 @@ final class RemoteInstall {
             created = true;
             long copied = new PipelinedWrite(train, handle, temp).from(in, limit, digest, work);
             if (expected != null) {
-                train.send(SftpConstants.SSH_FXP_FSETSTAT, OpenFileRequests.attributes(handle,
+                train.send(SftpConstants.SSH_FXP_FSETSTAT, RawRequests.attributes(handle,
                         SftpEntries.mode(expected.permissions()), SftpEntries.seconds(expected.modified())),
                         temp, Doing.OTHER);
             }
             if (force) {
-                train.send(SftpConstants.SSH_FXP_EXTENDED, OpenFileRequests.fsync(handle), temp, Doing.WRITING);
+                train.send(SftpConstants.SSH_FXP_EXTENDED, RawRequests.fsync(handle), temp, Doing.WRITING);
             }
             closing = true;
-            train.send(SftpConstants.SSH_FXP_CLOSE, OpenFileRequests.close(handle), temp, Doing.WRITING);
+            train.send(SftpConstants.SSH_FXP_CLOSE, RawRequests.close(handle), temp, Doing.WRITING);
             train.awaitAll(); // a server may report a failed write only at the close
             written = true;
             return new Written(temp, target, copied);
@@ -233,7 +233,7 @@ final class RemoteInstall {
         }
     }
 
-    private void closeQuietly(SftpClient.Handle handle, String path) {
+    void closeQuietly(SftpClient.Handle handle, String path) {
         try {
             calls().close(handle, path);
         } catch (IOException e) {
@@ -241,7 +241,7 @@ final class RemoteInstall {
         }
     }
 
-    private void removeQuietly(String temp) {
+    void removeQuietly(String temp) {
         try {
             calls().remove(temp);
         } catch (IOException e) {
@@ -250,7 +250,7 @@ final class RemoteInstall {
     }
 
     /** This thread's channel. */
-    private RemoteCalls calls() {
+    RemoteCalls calls() {
         return channels.get();
     }
 }

@@ -5,8 +5,12 @@ import dirsync.fs.Entry;
 import dirsync.fs.ForwardingReplicaTree;
 import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
+import dirsync.fs.RelPath;
+import dirsync.fs.SourceTree;
+import dirsync.fs.Work;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A replica on another host, as a pass sees it: an {@link SftpTree} over a connection that this tree makes when
@@ -73,7 +77,19 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
         this.listener = listener;
         this.features = ReplicaFeatures.plain(TUNING).withConnection(this)
                 .withRenames(new SftpRenaming(
-                        (from, to) -> delegate().features().renames().orElseThrow().rename(from, to)));
+                        (from, to) -> delegate().features().renames().orElseThrow().rename(from, to)))
+                .withGroupCommit(this::installAside);
+    }
+
+    /** A copy in the current connection's group commit, where it has one; else installed alone at once. */
+    private CompletableFuture<Installed> installAside(SourceTree source, RelPath path, Entry expected, Work work)
+            throws IOException {
+        ReplicaTree tree = delegate();
+        Optional<ReplicaFeatures.GroupCommit> group = tree.features().groupCommit();
+        if (group.isPresent()) {
+            return group.get().installFileAside(source, path, expected, work);
+        }
+        return CompletableFuture.completedFuture(tree.installFile(source, path, expected, null, work));
     }
 
     /** Connects now (the start of a run does, to refuse a bad host key or a held lock at once). */

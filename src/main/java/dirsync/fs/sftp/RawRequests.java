@@ -5,12 +5,13 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 
 /**
- * The raw requests on an open file's handle that a {@link RequestTrain} sends after its writes: FSETSTAT, fsync
- * (OpenSSH's extension) and CLOSE. Each is a buffer with room for the header (see {@link RemoteCalls#request}).
+ * Raw requests that a {@link RequestTrain} sends: on an open file's handle after its writes, FSETSTAT, fsync
+ * (OpenSSH's extension) and CLOSE; and posix-rename@openssh.com, with the paths' exact bytes. Each is a buffer with
+ * room for the header (see {@link RemoteCalls#request}).
  */
-final class OpenFileRequests {
+final class RawRequests {
 
-    private OpenFileRequests() {
+    private RawRequests() {
     }
 
     /**
@@ -49,6 +50,15 @@ final class OpenFileRequests {
         byte[] id = handle.getIdentifier();
         Buffer request = RemoteCalls.request(id.length + 8);
         request.putBytes(id);
+        return request;
+    }
+
+    /** posix-rename@openssh.com of {@code from} over {@code to} (an SSH_FXP_EXTENDED request). */
+    static Buffer posixRename(String from, String to) {
+        Buffer request = RemoteCalls.request(from.length() + to.length() + 64);
+        request.putString(RemoteCalls.POSIX_RENAME);
+        request.putBytes(SftpNames.bytes(from));
+        request.putBytes(SftpNames.bytes(to));
         return request;
     }
 }
