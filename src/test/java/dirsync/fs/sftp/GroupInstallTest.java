@@ -126,6 +126,24 @@ class GroupInstallTest {
         assertThat(names()).hasSize(3 + 120 + 1).allMatch(name -> !name.startsWith(".dirsync-"));
     }
 
+    @Test
+    void aLargeFileIsInstalledAloneWithItsOwnFsyncAndNoCommand() throws Exception {
+        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
+        connect();
+        try (java.nio.channels.FileChannel big = java.nio.channels.FileChannel.open(source.resolve("big"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(new byte[] {1}), GroupInstall.ALONE_FROM - 1);
+        }
+        long before = sshd.commandsStarted();
+
+        CompletableFuture<ReplicaTree.Installed> copy = aside(group, LocalTree.at(source), "big");
+
+        assertThat(copy).as("installed before the call returned").isCompleted();
+        assertThat(copy.join().bytes()).isEqualTo(GroupInstall.ALONE_FROM);
+        assertThat(Files.size(root.resolve("big"))).isEqualTo(GroupInstall.ALONE_FROM);
+        assertThat(sshd.commandsStarted()).isEqualTo(before);
+    }
+
     /** A group over the connection's tree whose sync runs {@code command} (a real one, on the server) instead. */
     private GroupInstall groupRunning(RemoteReplica.Connection connection, String command) {
         return new GroupInstall(connection.tree().installer(), new RemoteSync(
