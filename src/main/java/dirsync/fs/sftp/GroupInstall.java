@@ -39,9 +39,9 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
     /** ... or once their bytes reach this: the server's dirty pages are not a queue either. */
     private static final long MOST_BYTES = 256L << 20;
     /**
-     * Files from this size are installed alone, with their own fsync: its cost is their own data's anyway, and a
-     * sync of their file system would also wait for every other program's writes there (measured: a 64 MiB file on
-     * the loaded, shared disk of the benchmarks, one run each: 4.3 s with its fsync, 48 s with a sync -f).
+     * Files from this size are installed alone, with their own fsync: its cost is their own data's anyway, while a
+     * sync of their file system would also wait for every other program's writes there (not measured apart: the
+     * benchmark machine's shared disk made a 64 MiB copy take 43-48 s with either).
      */
     static final long ALONE_FROM = 8L << 20;
 
