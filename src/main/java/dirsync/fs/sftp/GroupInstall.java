@@ -142,7 +142,13 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
             } finally {
                 lock.unlock();
             }
-            commit(round);
+            try {
+                commit(round);
+            } catch (RuntimeException | Error e) {
+                for (HandedOver file : round) {
+                    file.done().completeExceptionally(e); // whatever it is, no copier waits forever (done ones stay)
+                }
+            }
         }
     }
 
