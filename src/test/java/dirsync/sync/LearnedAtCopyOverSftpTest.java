@@ -97,6 +97,7 @@ class LearnedAtCopyOverSftpTest {
     @Test
     void thePassAfterAGroupCommittedCopyReadsNothingBack() throws Exception {
         Trees.at(source).file("d/c", "gamma").file("e/f", "delta");
+        Files.createDirectories(replica); // listed by a find, as the pass's first listing of the root
         dirsync.fs.sftp.SftpLocation where = dirsync.fs.sftp.SftpLocation.parse(sshd.uri(replica));
         dirsync.fs.sftp.SshOptions options = dirsync.fs.sftp.SshOptions.defaults(sshd.home())
                 .withKeyFile(sshd.clientKey());
