@@ -90,6 +90,47 @@ class LearnedAtCopyOverSftpTest {
         Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
     }
 
+    /**
+     * The same through the replica a run uses, whose copies take their names after one sync command for many (the
+     * server runs commands): what the pass copied is learned once renamed, and the next pass reads nothing back.
+     */
+    @Test
+    void thePassAfterAGroupCommittedCopyReadsNothingBack() throws Exception {
+        Trees.at(source).file("d/c", "gamma").file("e/f", "delta");
+        Files.createDirectories(replica); // listed by a find, as the pass's first listing of the root
+        dirsync.fs.sftp.SftpLocation where = dirsync.fs.sftp.SftpLocation.parse(sshd.uri(replica));
+        dirsync.fs.sftp.SshOptions options = dirsync.fs.sftp.SshOptions.defaults(sshd.home())
+                .withKeyFile(sshd.clientKey());
+        dirsync.fs.sftp.RemoteReplica remote = new dirsync.fs.sftp.RemoteReplica(where,
+                new dirsync.fs.sftp.RemoteReplica.Connecting() {
+                    @Override
+                    public dirsync.fs.sftp.RemoteConnection connect() throws java.io.IOException {
+                        return new dirsync.fs.sftp.SshConnector().connect(where, options);
+                    }
+
+                    @Override
+                    public void lock(org.apache.sshd.sftp.client.SftpClient client) {
+                    }
+                }, (connection, first) -> { });
+        try {
+            assertThat(remote.features().groupCommit()).isPresent();
+            Synchronizer mirror = new Synchronizer(LocalTree.at(source), remote, SyncOptions.defaults(), AHEAD);
+            long commands = sshd.commandsStarted();
+            PassSummary copy = mirror.runPass(Cancellation.NEVER);
+            long copyCommands = sshd.commandsStarted() - commands;
+
+            long next = hashed(mirror);
+
+            assertThat(copy.errors()).isZero();
+            assertThat(copy.count(Operation.COPIED)).isEqualTo(4);
+            assertThat(copyCommands).as("the probe, the find, and a sync (or a few)").isGreaterThanOrEqualTo(3);
+            assertThat(next).isZero();
+            Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+        } finally {
+            remote.disconnect();
+        }
+    }
+
     @Test
     void theRunAfterACopyReadsNothingBack() throws Exception {
         Synchronizer copying = mirror();

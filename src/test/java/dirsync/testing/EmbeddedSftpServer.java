@@ -65,6 +65,8 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
 
     private final String openSshExtensions;
     private final AtomicBoolean diskFull = new AtomicBoolean();
+    /** The request the server answers with a failure: "fsync", "close", "setstat" or "rename"; null: none. */
+    private final AtomicReference<String> refused = new AtomicReference<>();
     /** Files still to be opened before the session that opens the next one is dropped; negative: never. */
     private final AtomicInteger opensBeforeDrop = new AtomicInteger(-1);
     private final List<SftpClient> clients = new ArrayList<>();
@@ -111,7 +113,7 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
                 .createShell(channel));
         server.setFileSystemFactory(new NativeFileSystemFactory());
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(new FullDiskAccessor(diskFull, opensBeforeDrop)).build()));
+                .withFileSystemAccessor(new FullDiskAccessor(diskFull, opensBeforeDrop, refused)).build()));
         if (openSshExtensions != null) {
             SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, openSshExtensions);
         }
@@ -150,6 +152,14 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         opensBeforeDrop.set(opens);
     }
 
+    /**
+     * Until the test ends, the server answers every request of this kind with PERMISSION_DENIED (and carries out
+     * the others): "fsync" (fsync@openssh.com), "close" (of a file), "setstat" (SETSTAT and FSETSTAT) or "rename".
+     */
+    public void refuse(String request) {
+        refused.set(request);
+    }
+
     public int port() {
         return server.getPort();
     }
@@ -182,6 +192,7 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
         diskFull.set(false);
+        refused.set(null);
         opensBeforeDrop.set(-1);
         synchronized (clients) {
             for (SftpClient sftp : clients) {
@@ -212,10 +223,50 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
     private static final class FullDiskAccessor implements SftpFileSystemAccessor {
         private final AtomicBoolean full;
         private final AtomicInteger opensBeforeDrop;
+        private final AtomicReference<String> refused;
 
-        FullDiskAccessor(AtomicBoolean full, AtomicInteger opensBeforeDrop) {
+        FullDiskAccessor(AtomicBoolean full, AtomicInteger opensBeforeDrop, AtomicReference<String> refused) {
             this.full = full;
             this.opensBeforeDrop = opensBeforeDrop;
+            this.refused = refused;
+        }
+
+        private void refuse(String request, Path file) throws IOException {
+            if (request.equals(refused.get())) {
+                throw new java.nio.file.AccessDeniedException(file.toString(), null, request + " refused by the test");
+            }
+        }
+
+        @Override
+        public void syncFileData(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
+                                 java.nio.channels.Channel channel) throws IOException {
+            refuse("fsync", file);
+            SftpFileSystemAccessor.super.syncFileData(subsystem, fileHandle, file, handle, channel);
+        }
+
+        @Override
+        public void closeFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
+                              java.nio.channels.Channel channel, Set<? extends OpenOption> options)
+                throws IOException {
+            try {
+                SftpFileSystemAccessor.super.closeFile(subsystem, fileHandle, file, handle, channel, options);
+            } finally {
+                refuse("close", file); // closed all the same: only the answer says it failed
+            }
+        }
+
+        @Override
+        public void setFileAttribute(SftpSubsystemProxy subsystem, Path file, String view, String attribute,
+                                     Object value, java.nio.file.LinkOption... options) throws IOException {
+            refuse("setstat", file);
+            SftpFileSystemAccessor.super.setFileAttribute(subsystem, file, view, attribute, value, options);
+        }
+
+        @Override
+        public void renameFile(SftpSubsystemProxy subsystem, Path oldPath, Path newPath,
+                               java.util.Collection<java.nio.file.CopyOption> opts) throws IOException {
+            refuse("rename", newPath);
+            SftpFileSystemAccessor.super.renameFile(subsystem, oldPath, newPath, opts);
         }
 
         @Override

@@ -161,6 +161,19 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
     }
 
     /**
+     * Stops the server, puts {@code lines} in place of those {@link #withConfig} gave, and starts it again on its
+     * port: for a test that meets the same server configured several ways.
+     */
+    public synchronized void restartWith(String... lines) throws IOException {
+        requireInTest();
+        stop();
+        configLines.clear();
+        configLines.addAll(List.of(lines));
+        writeConfiguration();
+        start();
+    }
+
+    /**
      * How many commands (exec requests: each runs the user's shell) the server has started so far, over every start
      * of this test, as its log at LogLevel VERBOSE tells ("Starting session: command ..."). SFTP channels are
      * subsystems and do not count.

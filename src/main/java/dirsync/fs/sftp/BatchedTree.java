@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * {@link ServerCommands}): the whole replica listed by one find at a pass's first listing of its root
  * ({@link RemoteFind}), each directory's listing then served from that snapshot once; and files hashed on the
  * server through one {@link HashStream} a connection, many per md5sum; a directory's own state, where this pass
- * has not changed it, is served from the snapshot too ({@link #examine}). Where a command is not offered or fails,
- * the SFTP tree does it as before: READDIR, and a file read over SFTP.
+ * has not changed it, is served from the snapshot too ({@link #examine}); and copies are made durable by one
+ * {@code sync -f} for many ({@link GroupInstall}). Where a command is not offered or fails, the SFTP tree does it
+ * as before: READDIR, a file read over SFTP, an fsync@openssh.com a file.
  * <p>
  * The first pass of a connection lets go a find started with the connection ({@link StartAhead}), its shell
  * started meanwhile; later passes start their own.
@@ -70,7 +71,15 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.names = new SftpNames(rootText);
         this.rootText = rootText;
         this.treeId = SftpEntries.treeId(description);
-        this.features = tree.features().withRenames(new SftpRenaming(this::rename));
+        ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
+        if (commands.find() || commands.hashStream()) { // the server runs commands: sync -f, for files in groups
+            GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
+            own = own.withGroupCommit((source, path, expected, work) -> {
+                changing(path, true);
+                return group.installFileAside(source, path, expected, work);
+            });
+        }
+        this.features = own;
     }
 
     @Override

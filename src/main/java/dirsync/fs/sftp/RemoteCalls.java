@@ -258,11 +258,7 @@ final class RemoteCalls {
 
     /** Renames {@code from} over {@code to} in one step (rename(2)), replacing what {@code to} names. */
     void posixRename(String from, String to) throws IOException {
-        Buffer request = request(from.length() + to.length() + 64);
-        request.putString(POSIX_RENAME);
-        request.putBytes(SftpNames.bytes(from));
-        request.putBytes(SftpNames.bytes(to));
-        call(SftpConstants.SSH_FXP_EXTENDED, request, to, Doing.OTHER);
+        call(SftpConstants.SSH_FXP_EXTENDED, RawRequests.posixRename(from, to), to, Doing.OTHER);
     }
 
     /** A buffer for a raw request, with room for the header in front. */

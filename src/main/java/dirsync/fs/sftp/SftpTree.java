@@ -121,6 +121,11 @@ public final class SftpTree implements ReplicaTree {
         return new SftpTree(full, root, description, serverMd5, lost);
     }
 
+    /** How files are put on the server: for a group commit, which writes them aside and renames them later. */
+    RemoteInstall installer() {
+        return install;
+    }
+
     /** Whether files are hashed on the server (md5sum) rather than read over SFTP. */
     public boolean hashesOnServer() {
         return reads.hashesOnServer();

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One behaviour of {@link SftpTree} each, on real files behind an SFTP v3 server in this process. */
 class SftpTreeTest {
@@ -188,6 +190,31 @@ class SftpTreeTest {
         src.file("a", "new");
 
         assertThatThrownBy(() -> install("a", new byte[16])).isInstanceOf(SourceChangedException.class);
+
+        assertThat(replica.resolve("a")).hasContent("old");
+        assertThat(names()).containsExactly("a");
+    }
+
+    /**
+     * Each request of a copy's train refused in turn (a write by a full disk; the fsync, FSETSTAT and CLOSE answered
+     * PERMISSION_DENIED after the server carried out the requests before them): nothing is renamed, the old file
+     * keeps its content, and the temporary file is gone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"write", "setstat", "fsync", "close", "rename"})
+    void aCopyWhoseRequestIsRefusedAtAnyStepLeavesTheOldFileAndNoTemporaryFile(String refused) throws IOException {
+        byte[] content = new byte[PipelinedWrite.CHUNK * (PipelinedWrite.IN_FLIGHT + 2) + 99];
+        java.util.Arrays.fill(content, (byte) 'x');
+        rep.file("a", "old");
+        src.file("a", content).file("b", "new file");
+        if (refused.equals("write")) {
+            SERVER.fillDisk(true);
+        } else {
+            SERVER.refuse(refused);
+        }
+
+        assertThatThrownBy(() -> install("a")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> install("b")).isInstanceOf(IOException.class);
 
         assertThat(replica.resolve("a")).hasContent("old");
         assertThat(names()).containsExactly("a");

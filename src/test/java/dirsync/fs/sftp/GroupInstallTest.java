@@ -1,0 +1,232 @@
+package dirsync.fs.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dirsync.fs.Entry;
+import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.SourceChangedException;
+import dirsync.fs.SourceTree;
+import dirsync.fs.local.LocalTree;
+import dirsync.testing.OpenSshServer;
+import dirsync.testing.SourceWrittenWhileRead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Copies made durable together over a real OpenSSH server that runs commands: one {@code sync -f} for every file
+ * handed over meanwhile, the renames only after it succeeded; a sync that failed renames nothing, one that cannot
+ * run has each file forced alone, and a connection lost between the sync and the renames leaves no torn name.
+ */
+class GroupInstallTest {
+
+    @RegisterExtension
+    final OpenSshServer sshd = new OpenSshServer();
+
+    @TempDir
+    Path temp;
+
+    private Path source;
+    private Path root;
+    private RemoteReplica replica;
+    private final ExecutorService gateThread = Executors.newSingleThreadExecutor();
+
+    @BeforeEach
+    void trees() throws IOException {
+        source = Files.createDirectories(temp.resolve("source"));
+        root = Files.createDirectories(temp.resolve("replica"));
+        Files.writeString(source.resolve("gate"), "held open while the others are handed over");
+        replica = BatchedTreeTest.replicaAt(sshd, root);
+    }
+
+    @AfterEach
+    void disconnect() {
+        gateThread.shutdownNow();
+        replica.disconnect();
+    }
+
+    private RemoteReplica.Connection connect() throws IOException {
+        RemoteReplica.Connection connection = replica.connect();
+        replica.beginPass();
+        return connection;
+    }
+
+    private static CompletableFuture<ReplicaTree.Installed> aside(ReplicaFeatures.GroupCommit group,
+                                                                  SourceTree tree, String name) throws IOException {
+        RelPath rel = RelPath.of(name);
+        return group.installFileAside(tree, rel, tree.examine(rel), InstallRefusedStepsTest.work());
+    }
+
+    /**
+     * {@code count} files handed over while the copy of "gate" is held in its read (so the committer waits for it),
+     * then the gate let go; the commands the server started meanwhile.
+     */
+    private long commandsToInstall(ReplicaFeatures.GroupCommit group, String prefix, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            Files.writeString(source.resolve(prefix + i), "file " + prefix + i);
+        }
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        SourceWrittenWhileRead gated = SourceWrittenWhileRead.over(source, "gate").whileRead(() -> {
+            held.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        });
+        long before = sshd.commandsStarted();
+        Future<CompletableFuture<ReplicaTree.Installed>> gate = gateThread.submit(() -> aside(group, gated, "gate"));
+        held.await();
+        List<CompletableFuture<ReplicaTree.Installed>> copies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            copies.add(aside(group, gated, prefix + i));
+        }
+        assertThat(names()).as("nothing renamed before the sync").doesNotContain(prefix + "0");
+        letGo.countDown();
+        gate.get().join();
+        for (int i = 0; i < count; i++) {
+            assertThat(copies.get(i).join().bytes()).isEqualTo(("file " + prefix + i).length());
+            assertThat(Files.readString(root.resolve(prefix + i))).isEqualTo("file " + prefix + i);
+        }
+        return sshd.commandsStarted() - before;
+    }
+
+    private List<String> names() throws IOException {
+        return InstallRefusedStepsTest.names(root);
+    }
+
+    @Test
+    void oneSyncCommandForEveryFileHandedOverMeanwhileHoweverManyTheyAre() throws Exception {
+        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
+        connect();
+
+        long few = commandsToInstall(group, "few", 3);
+        Files.delete(root.resolve("gate"));
+        long many = commandsToInstall(group, "many", 120);
+
+        assertThat(few).as("commands to install 4 files").isEqualTo(1);
+        assertThat(many).as("commands to install 121 files").isEqualTo(1);
+        assertThat(names()).hasSize(3 + 120 + 1).allMatch(name -> !name.startsWith(".dirsync-"));
+    }
+
+    @Test
+    void aLargeFileIsInstalledAloneWithItsOwnFsyncAndNoCommand() throws Exception {
+        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
+        connect();
+        try (java.nio.channels.FileChannel big = java.nio.channels.FileChannel.open(source.resolve("big"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(new byte[] {1}), GroupInstall.ALONE_FROM - 1);
+        }
+        long before = sshd.commandsStarted();
+
+        CompletableFuture<ReplicaTree.Installed> copy = aside(group, LocalTree.at(source), "big");
+
+        assertThat(copy).as("installed before the call returned").isCompleted();
+        assertThat(copy.join().bytes()).isEqualTo(GroupInstall.ALONE_FROM);
+        assertThat(Files.size(root.resolve("big"))).isEqualTo(GroupInstall.ALONE_FROM);
+        assertThat(sshd.commandsStarted()).isEqualTo(before);
+    }
+
+    /** A group over the connection's tree whose sync runs {@code command} (a real one, on the server) instead. */
+    private GroupInstall groupRunning(RemoteReplica.Connection connection, String command) {
+        return new GroupInstall(connection.tree().installer(), new RemoteSync(
+                (ignored, stdin, timeout) -> connection.remote().exec(command, stdin, timeout)));
+    }
+
+    @Test
+    void aSyncThatFailedRenamesNothingAndLeavesNoTemporaryFileThenCopiesAreForcedAlone() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        GroupInstall group = groupRunning(connection, "xargs -0 sync -f -- && exit 1");
+        Files.writeString(root.resolve("a"), "old");
+        Files.writeString(source.resolve("a"), "new a");
+        Files.writeString(source.resolve("b"), "new b");
+        LocalTree tree = LocalTree.at(source);
+
+        CompletableFuture<ReplicaTree.Installed> a = aside(group, tree, "a");
+        CompletableFuture<ReplicaTree.Installed> b = aside(group, tree, "b");
+
+        assertThatThrownBy(a::join).isInstanceOf(CompletionException.class).hasMessageContaining("sync");
+        assertThatThrownBy(b::join).isInstanceOf(CompletionException.class);
+        assertThat(Files.readString(root.resolve("a"))).isEqualTo("old");
+        assertThat(names()).containsExactly("a");
+
+        assertThat(aside(group, tree, "b").join().bytes()).as("installed alone, with its own fsync").isEqualTo(5);
+        assertThat(names()).containsExactly("a", "b");
+    }
+
+    @Test
+    void whereSyncCannotRunTheFilesAreForcedOneByOneAndRenamed() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        GroupInstall group = groupRunning(connection, "sync --no-such-option 2>/dev/null || exit 100");
+        Files.writeString(root.resolve("a"), "old");
+        Files.writeString(source.resolve("a"), "new a");
+        LocalTree tree = LocalTree.at(source);
+
+        assertThat(aside(group, tree, "a").join().bytes()).isEqualTo(5);
+
+        assertThat(Files.readString(root.resolve("a"))).isEqualTo("new a");
+        assertThat(names()).containsExactly("a");
+    }
+
+    @Test
+    void aConnectionLostBetweenTheSyncAndTheRenamesLeavesEveryNameWithItsOldContent() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        GroupInstall group = new GroupInstall(connection.tree().installer(), new RemoteSync((command, stdin, timeout) -> {
+            ExecResult synced = connection.remote().exec(command, stdin, timeout);
+            connection.remote().close(); // lost before a rename is sent
+            return synced;
+        }));
+        Files.writeString(root.resolve("a"), "old");
+        Files.writeString(source.resolve("a"), "new a");
+        Files.writeString(source.resolve("b"), "new b");
+        LocalTree tree = LocalTree.at(source);
+
+        CompletableFuture<ReplicaTree.Installed> a = aside(group, tree, "a");
+        CompletableFuture<ReplicaTree.Installed> b = aside(group, tree, "b");
+
+        assertThatThrownBy(a::join).isInstanceOf(CompletionException.class);
+        assertThatThrownBy(b::join).isInstanceOf(CompletionException.class);
+        assertThat(Files.readString(root.resolve("a"))).isEqualTo("old");
+        assertThat(names()).contains("a").doesNotContain("b");
+        for (String name : names()) {
+            if (!name.equals("a")) {
+                assertThat(name).startsWith(".dirsync-");
+                assertThat(Files.readString(root.resolve(name))).as("a temporary file, whole").startsWith("new ");
+            }
+        }
+    }
+
+    @Test
+    void aSourceChangedDuringItsCopyIsNotInstalled() throws Exception {
+        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
+        connect();
+        Files.writeString(root.resolve("a"), "old");
+        Files.writeString(source.resolve("a"), "as listed");
+        SourceWrittenWhileRead changing = SourceWrittenWhileRead.over(source, "a");
+        Entry listed = changing.examine(RelPath.of("a"));
+        changing.whileRead(() -> Files.writeString(source.resolve("a"), "changed while it was read"));
+
+        assertThatThrownBy(() -> group.installFileAside(changing, RelPath.of("a"), listed,
+                InstallRefusedStepsTest.work()).join()).isInstanceOf(SourceChangedException.class);
+
+        assertThat(Files.readString(root.resolve("a"))).isEqualTo("old");
+        assertThat(names()).containsExactly("a");
+    }
+}
