@@ -1,6 +1,5 @@
 package dirsync.sync;
 
-import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -9,9 +8,9 @@ import java.util.Arrays;
 /**
  * The places of {@link Whereabouts}, kept as cheaply as a pass over millions of files needs: no object per place.
  * Each place is a row of {@link #WIDTH} longs in one array (the source identity that keys it, the numbers of the
- * place, and a tag: its path's length and whether it is a directory), its path's bytes in one byte array (names
- * between single slashes, as {@link RelPath#bytes}), and an open-addressing index of row numbers by source
- * identity, at most half full. A path is made a {@link RelPath} only when asked for ({@link #path}).
+ * place, and a tag: its path's length and whether it is a directory), its path in a {@link PathArena}, and an
+ * open-addressing index of row numbers by source identity, at most half full. A row can be marked (met again, as
+ * it is, by the running pass): {@link #keepMarked} then drops the others in place.
  *
  * <p>Saved, a table is its rows as big-endian longs, then the paths one after the other: read back in two bulk
  * copies, and checked whole (lengths, names, no identity twice) before it is taken. Not thread-safe.
@@ -35,29 +34,26 @@ final class PlaceTable {
     static final int WIDTH = 10;
 
     private long[] rows;
-    /** Where each row's path begins in {@link #paths}. */
+    /** Where each row's path starts in {@link #paths}. */
     private int[] starts;
+    private long[] marks;
     private int count;
-    private byte[] paths;
-    private int pathsEnd;
+    private PathArena paths;
     /** Row number + 1 of each identity in its slot (0: empty). */
     private int[] index;
-    /** The parent directory of the last path put, whose bytes (with the '/' after them) start at lastPrefix. */
-    private RelPath lastParent;
-    private int lastPrefixStart;
-    private int lastPrefixLength;
 
     /** A table for about {@code expected} rows (it grows past them). */
     PlaceTable(int expected) {
-        this(expected, Math.max(16, expected) * 32);
+        this(expected, new PathArena(Math.max(16, expected) * 32));
     }
 
-    private PlaceTable(int expected, int pathBytes) {
+    private PlaceTable(int expected, PathArena paths) {
         int rowsWanted = Math.max(16, expected);
         rows = new long[rowsWanted * WIDTH];
         starts = new int[rowsWanted];
-        paths = new byte[pathBytes];
+        marks = new long[(rowsWanted + 63) / 64];
         index = new int[Integer.highestOneBit(rowsWanted - 1) << 2];
+        this.paths = paths;
     }
 
     int size() {
@@ -88,20 +84,25 @@ final class PlaceTable {
 
     /** The row's path, made from its bytes now. */
     RelPath path(int row) {
-        int start = starts[row];
-        int end = start + pathLength(row);
-        RelPath path = RelPath.ROOT;
-        for (int from = start, i = start; i <= end; i++) {
-            if (i == end || paths[i] == '/') {
-                path = path.resolve(Name.of(Arrays.copyOfRange(paths, from, i)));
-                from = i + 1;
-            }
-        }
-        return path;
+        return paths.path(starts[row], pathLength(row));
     }
 
     private int pathLength(int row) {
         return (int) (rows[row * WIDTH + TAG] >>> 1);
+    }
+
+    /** Whether the row holds exactly these numbers (as {@link #put} takes them), this kind and this path. */
+    boolean holds(int row, long[] numbers, boolean directory, RelPath path) {
+        return Arrays.equals(rows, row * WIDTH, row * WIDTH + NUMBERS, numbers, 0, NUMBERS)
+                && directory(row) == directory && paths.holds(starts[row], pathLength(row), path);
+    }
+
+    void mark(int row) {
+        marks[row >>> 6] |= 1L << row;
+    }
+
+    boolean marked(int row) {
+        return (marks[row >>> 6] & 1L << row) != 0;
     }
 
     /**
@@ -111,8 +112,8 @@ final class PlaceTable {
     void put(long[] numbers, boolean directory, RelPath path) {
         int row = rowFor(numbers[KEY_DEVICE], numbers[KEY_INODE]);
         System.arraycopy(numbers, 0, rows, row * WIDTH, NUMBERS);
-        starts[row] = pathsEnd;
-        rows[row * WIDTH + TAG] = (long) append(path) << 1 | (directory ? 1 : 0);
+        starts[row] = paths.append(path);
+        rows[row * WIDTH + TAG] = (long) (paths.end() - starts[row]) << 1 | (directory ? 1 : 0);
     }
 
     /** Puts every row of {@code other} into this table, replacing the rows of the same identities. */
@@ -120,12 +121,38 @@ final class PlaceTable {
         for (int from = 0; from < other.count; from++) {
             int row = rowFor(other.rows[from * WIDTH + KEY_DEVICE], other.rows[from * WIDTH + KEY_INODE]);
             System.arraycopy(other.rows, from * WIDTH, rows, row * WIDTH, WIDTH);
-            int length = other.pathLength(from);
-            ensurePaths(length);
-            System.arraycopy(other.paths, other.starts[from], paths, pathsEnd, length);
-            starts[row] = pathsEnd;
-            pathsEnd += length;
+            starts[row] = paths.append(other.paths, other.starts[from], other.pathLength(from));
         }
+    }
+
+    /** Drops every row not marked, and the marks; the paths move to a new arena when most are no longer wanted. */
+    void keepMarked() {
+        int kept = 0;
+        long pathBytes = 0;
+        for (int row = 0; row < count; row++) {
+            if (marked(row)) {
+                System.arraycopy(rows, row * WIDTH, rows, kept * WIDTH, WIDTH);
+                starts[kept++] = starts[row];
+                pathBytes += pathLength(row);
+            }
+        }
+        count = kept;
+        Arrays.fill(marks, 0);
+        Arrays.fill(index, 0);
+        for (int row = 0; row < count; row++) {
+            insert(row);
+        }
+        if (pathBytes * 2 < paths.end()) {
+            PathArena wanted = new PathArena((int) pathBytes);
+            for (int row = 0; row < count; row++) {
+                starts[row] = wanted.append(paths, starts[row], pathLength(row));
+            }
+            paths = wanted;
+        }
+    }
+
+    void clearMarks() {
+        Arrays.fill(marks, 0);
     }
 
     /** The row of an identity: its own, or a new one. */
@@ -137,6 +164,7 @@ final class PlaceTable {
         if (count == starts.length) {
             rows = Arrays.copyOf(rows, rows.length * 2);
             starts = Arrays.copyOf(starts, starts.length * 2);
+            marks = Arrays.copyOf(marks, (starts.length + 63) / 64);
         }
         if ((count + 1) * 2 > index.length) {
             index = new int[index.length * 2];
@@ -164,52 +192,6 @@ final class PlaceTable {
         return (int) (mixed ^ mixed >>> 32) & mask;
     }
 
-    /**
-     * Appends the bytes of {@code path} to {@link #paths}; returns their length. A path in the same directory as
-     * the last one (a walk places a directory's entries one after the other) copies that one's directory part.
-     */
-    private int append(RelPath path) {
-        int start = pathsEnd;
-        RelPath parent = path.parent();
-        if (lastParent == null || !parent.equals(lastParent)) {
-            int prefix = parent.isRoot() ? 0 : lengthOf(parent) + 1;
-            ensurePaths(prefix);
-            int at = start + prefix;
-            for (RelPath up = parent; !up.isRoot(); up = up.parent()) {
-                paths[--at] = '/';
-                byte[] name = up.name().bytes();
-                at -= name.length;
-                System.arraycopy(name, 0, paths, at, name.length);
-            }
-            lastParent = parent;
-            lastPrefixLength = prefix;
-        } else {
-            ensurePaths(lastPrefixLength);
-            System.arraycopy(paths, lastPrefixStart, paths, start, lastPrefixLength);
-        }
-        lastPrefixStart = start;
-        pathsEnd = start + lastPrefixLength;
-        byte[] name = path.name().bytes();
-        ensurePaths(name.length);
-        System.arraycopy(name, 0, paths, pathsEnd, name.length);
-        pathsEnd += name.length;
-        return pathsEnd - start;
-    }
-
-    private static int lengthOf(RelPath path) {
-        int length = path.depth() - 1;
-        for (RelPath up = path; !up.isRoot(); up = up.parent()) {
-            length += up.name().length();
-        }
-        return length;
-    }
-
-    private void ensurePaths(int more) {
-        if (pathsEnd + more > paths.length) {
-            paths = Arrays.copyOf(paths, Math.max(paths.length * 2, pathsEnd + more));
-        }
-    }
-
     /** The table saved: {@code magic}, the number of rows, the rows, the paths. */
     byte[] toBytes(long magic) {
         long pathBytes = 0;
@@ -221,9 +203,8 @@ final class PlaceTable {
         ByteBuffer.wrap(saved).putLong(magic).putLong(count).asLongBuffer().put(rows, 0, count * WIDTH);
         int at = head;
         for (int row = 0; row < count; row++) {
-            int length = pathLength(row);
-            System.arraycopy(paths, starts[row], saved, at, length);
-            at += length;
+            paths.copyTo(starts[row], pathLength(row), saved, at);
+            at += pathLength(row);
         }
         return saved;
     }
@@ -241,51 +222,26 @@ final class PlaceTable {
             if (count < 0 || count > bytes.remaining() / (WIDTH * Long.BYTES)) {
                 return null;
             }
-            int pathBytes = bytes.remaining() - (int) count * WIDTH * Long.BYTES;
-            PlaceTable table = new PlaceTable((int) count, pathBytes);
+            int rowBytes = (int) count * WIDTH * Long.BYTES;
+            byte[] saved = new byte[bytes.remaining() - rowBytes];
+            PlaceTable table = new PlaceTable((int) count, PathArena.of(saved));
             bytes.asLongBuffer().get(table.rows, 0, (int) count * WIDTH);
-            bytes.position(bytes.position() + (int) count * WIDTH * Long.BYTES);
+            bytes.position(bytes.position() + rowBytes).get(saved);
             long at = 0;
             for (int row = 0; row < count; row++) {
                 long length = table.rows[row * WIDTH + TAG] >>> 1;
-                if (table.rows[row * WIDTH + TAG] < 0 || length == 0 || at + length > pathBytes) {
+                if (table.rows[row * WIDTH + TAG] < 0 || length == 0 || at + length > saved.length
+                        || !PathArena.isPath(saved, (int) at, (int) length)
+                        || table.rowFor(table.rows[row * WIDTH + KEY_DEVICE], table.rows[row * WIDTH + KEY_INODE])
+                        != row) {
                     return null;
                 }
                 table.starts[row] = (int) at;
                 at += length;
             }
-            if (at != pathBytes) {
-                return null;
-            }
-            bytes.get(table.paths, 0, pathBytes);
-            table.pathsEnd = pathBytes;
-            for (int row = 0; row < count; row++) {
-                if (!isPath(table.paths, table.starts[row], table.pathLength(row))
-                        || table.rowFor(table.rows[row * WIDTH + KEY_DEVICE], table.rows[row * WIDTH + KEY_INODE])
-                        != row) {
-                    return null;
-                }
-            }
-            return table;
+            return at == saved.length ? table : null;
         } catch (BufferUnderflowException damaged) {
             return null;
         }
-    }
-
-    /** Whether the bytes are names between single slashes: none empty, ".", ".." or holding a NUL. */
-    private static boolean isPath(byte[] bytes, int start, int length) {
-        int end = start + length;
-        for (int from = start, i = start; i <= end; i++) {
-            if (i == end || bytes[i] == '/') {
-                int name = i - from;
-                if (name == 0 || bytes[from] == '.' && (name == 1 || name == 2 && bytes[from + 1] == '.')) {
-                    return false;
-                }
-                from = i + 1;
-            } else if (bytes[i] == 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

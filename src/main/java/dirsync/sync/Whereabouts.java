@@ -39,6 +39,10 @@ final class Whereabouts {
         }
     }
 
+    /**
+     * The places earlier passes saw, a row marked when this pass meets its identity again at the same place, as it
+     * was; and the places this pass saw otherwise (new, moved or changed).
+     */
     private PlaceTable previous = new PlaceTable(0);
     private PlaceTable current = new PlaceTable(0);
     /** The numbers of the place being put: one array for every place. */
@@ -63,7 +67,13 @@ final class Whereabouts {
         numbers[PlaceTable.SIZE] = directory ? 0 : replica.size();
         numbers[PlaceTable.MODIFIED] = directory ? 0 : nanos(replica);
         numbers[PlaceTable.CHANGED] = directory ? 0 : changedNanos(replica);
-        current.put(numbers, directory, path);
+        int row = previous.find(numbers[PlaceTable.KEY_DEVICE], numbers[PlaceTable.KEY_INODE]);
+        if (row >= 0 && current.find(numbers[PlaceTable.KEY_DEVICE], numbers[PlaceTable.KEY_INODE]) < 0
+                && previous.holds(row, numbers, directory, path)) {
+            previous.mark(row); // where it was, as it was: the usual case, and nothing to store
+        } else {
+            current.put(numbers, directory, path);
+        }
     }
 
     /**
@@ -78,8 +88,9 @@ final class Whereabouts {
         }
         long device = source.identity().device();
         long inode = source.identity().inode();
-        int row = current.find(device, inode) >= 0 ? -1 : previous.find(device, inode);
-        if (row < 0 || previous.directory(row) != source.is(EntryKind.DIRECTORY)) {
+        int row = previous.find(device, inode);
+        if (row < 0 || previous.marked(row) || current.find(device, inode) >= 0
+                || previous.directory(row) != source.is(EntryKind.DIRECTORY)) {
             return null;
         }
         boolean directory = previous.directory(row);
@@ -106,11 +117,12 @@ final class Whereabouts {
     /** After a completed pass only the places it met survive; after an interrupted one, all are kept. */
     void passEnded(boolean completed) {
         if (completed) {
-            previous = current;
+            previous.keepMarked();
         } else {
-            previous.putAll(current);
+            previous.clearMarks();
         }
-        current = new PlaceTable(previous.size()); // the next pass meets them again: no growing on the way
+        previous.putAll(current);
+        current = new PlaceTable(0);
     }
 
     private static long nanos(Entry entry) {
@@ -145,9 +157,6 @@ final class Whereabouts {
             return false;
         }
         previous = loaded;
-        if (current.size() == 0) {
-            current = new PlaceTable(loaded.size());
-        }
         return true;
     }
 }
