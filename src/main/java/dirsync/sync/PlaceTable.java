@@ -192,15 +192,16 @@ final class PlaceTable {
         return (int) (mixed ^ mixed >>> 32) & mask;
     }
 
-    /** The table saved: {@code magic}, the number of rows, the rows, the paths. */
-    byte[] toBytes(long magic) {
+    /** {@code front}, then the table saved: {@code magic}, the number of rows, the rows, the paths. */
+    byte[] toBytes(byte[] front, long magic) {
         long pathBytes = 0;
         for (int row = 0; row < count; row++) {
             pathBytes += pathLength(row);
         }
-        int head = Math.toIntExact(2L * Long.BYTES + (long) count * WIDTH * Long.BYTES);
-        byte[] saved = new byte[Math.toIntExact(head + pathBytes)];
-        ByteBuffer.wrap(saved).putLong(magic).putLong(count).asLongBuffer().put(rows, 0, count * WIDTH);
+        int head = Math.toIntExact(front.length + 2L * Long.BYTES + (long) count * WIDTH * Long.BYTES);
+        byte[] saved = Arrays.copyOf(front, Math.toIntExact(head + pathBytes));
+        ByteBuffer.wrap(saved, front.length, saved.length - front.length).putLong(magic).putLong(count)
+                .asLongBuffer().put(rows, 0, count * WIDTH);
         int at = head;
         for (int row = 0; row < count; row++) {
             paths.copyTo(starts[row], pathLength(row), saved, at);

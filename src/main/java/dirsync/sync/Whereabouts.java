@@ -139,9 +139,9 @@ final class Whereabouts {
     /** "dirsyncP": the places as earlier builds saved them, one record after another; ignored. */
     private static final long EARLIER = 0x6469727379_6e6350L;
 
-    /** The places kept after the last pass, for the next run. */
-    byte[] toBytes() {
-        return previous.toBytes(MAGIC);
+    /** {@code front} (the verified pairs), then the places kept after the last pass, for the next run. */
+    byte[] toBytes(byte[] front) {
+        return previous.toBytes(front, MAGIC);
     }
 
     /**
