@@ -106,7 +106,7 @@ final class Moves {
         List<Action> found = null;
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
-            if (!(action instanceof Action.CopyNew) && !(action instanceof Action.CreateDirectory)) {
+            if (!action.accept(NewName.CHECK)) {
                 continue; // the replica has an entry of that name (see below): not looked up for every pair
             }
             Optional<Entry> source = action.listedSource();
