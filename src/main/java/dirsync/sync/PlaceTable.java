@@ -123,17 +123,18 @@ final class PlaceTable {
             System.arraycopy(other.rows, from * WIDTH, rows, row * WIDTH, WIDTH);
             starts[row] = paths.append(other.paths, other.starts[from], other.pathLength(from));
         }
+        if (other.count > 0) {
+            compactPaths(); // the paths of replaced rows (a watch's passes over parts) must not pile up
+        }
     }
 
-    /** Drops every row not marked, and the marks; the paths move to a new arena when most are no longer wanted. */
+    /** Drops every row not marked, and the marks. */
     void keepMarked() {
         int kept = 0;
-        long pathBytes = 0;
         for (int row = 0; row < count; row++) {
             if (marked(row)) {
                 System.arraycopy(rows, row * WIDTH, rows, kept * WIDTH, WIDTH);
                 starts[kept++] = starts[row];
-                pathBytes += pathLength(row);
             }
         }
         count = kept;
@@ -141,6 +142,15 @@ final class PlaceTable {
         Arrays.fill(index, 0);
         for (int row = 0; row < count; row++) {
             insert(row);
+        }
+        compactPaths();
+    }
+
+    /** Moves the paths to a new arena when most of the old one holds paths no longer wanted. */
+    private void compactPaths() {
+        long pathBytes = 0;
+        for (int row = 0; row < count; row++) {
+            pathBytes += pathLength(row);
         }
         if (pathBytes * 2 < paths.end()) {
             PathArena wanted = new PathArena((int) pathBytes);

@@ -84,6 +84,26 @@ class WhereaboutsTest {
     }
 
     @Test
+    void manyInterruptedPassesEachMovingAFileKeepItsLatestPlaceAndTheOthers() {
+        Whereabouts places = new Whereabouts();
+        for (int i = 0; i < 100; i++) {
+            places.saw(pathOf(i), file(1, i, 1, THEN), file(2, i, 1, THEN));
+        }
+        places.passEnded(true);
+        for (int pass = 0; pass < 1_000; pass++) { // a watch's passes over parts of the tree
+            places.saw(RelPath.of("moving/" + pass), file(1, 7, 1, THEN), file(2, 7, 1, THEN));
+            places.saw(pathOf(8), file(1, 8, 1, THEN), file(2, 8, 1, THEN)); // met again as it was
+            places.passEnded(false);
+        }
+
+        assertThat(places.before(file(1, 7, 1, THEN)).path()).isEqualTo(RelPath.of("moving/999"));
+        for (int i = 0; i < 100; i++) {
+            assertThat(places.before(file(1, i, 1, THEN)).path()).isEqualTo(i == 7 ? RelPath.of("moving/999")
+                    : pathOf(i));
+        }
+    }
+
+    @Test
     void theTableGrowsFarPastItsFirstSizeAndKeepsEveryPlace() {
         Whereabouts places = new Whereabouts();
         int files = 20_000; // the first table holds 16
