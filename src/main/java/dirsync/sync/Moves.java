@@ -106,6 +106,9 @@ final class Moves {
         List<Action> found = null;
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
+            if (!action.accept(NewName.CHECK)) {
+                continue; // the replica has an entry of that name (see below): not looked up for every pair
+            }
             Optional<Entry> source = action.listedSource();
             if (source.isEmpty() || !action.changesEntries() || action.waitsForDeletions()
                     || !(source.get().is(EntryKind.FILE) || directories && source.get().is(EntryKind.DIRECTORY))) {

@@ -111,13 +111,7 @@ public final class Synchronizer {
             return null;
         }
         byte[] pairs = verified.toBytes();
-        if (places == null) {
-            return pairs;
-        }
-        byte[] where = places.toBytes();
-        byte[] both = Arrays.copyOf(pairs, pairs.length + where.length);
-        System.arraycopy(where, 0, both, pairs.length, where.length);
-        return both;
+        return places == null ? pairs : places.toBytes(pairs);
     }
 
     /**

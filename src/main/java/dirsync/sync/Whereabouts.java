@@ -2,13 +2,8 @@ package dirsync.sync;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
-import dirsync.fs.Name;
 import dirsync.fs.RelPath;
-import java.io.ByteArrayOutputStream;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Where each source file and directory was, and what dirsync left in the replica for it: the memory that finds
@@ -19,7 +14,8 @@ import java.util.Map;
  *
  * <p>Like {@link VerifiedPairs}: what a completed full pass did not meet again is forgotten, an interrupted pass
  * forgets nothing; a source identity met this pass is no longer "elsewhere" (a second name of a file, or a move
- * the pass has already seen). Not thread-safe: the pass thread alone uses it.
+ * the pass has already seen). The places are rows of a {@link PlaceTable}, no object each: a {@link Place} is made
+ * only for a source entry found elsewhere. Not thread-safe: the pass thread alone uses it.
  */
 final class Whereabouts {
 
@@ -29,14 +25,6 @@ final class Whereabouts {
      */
     record Place(RelPath path, boolean directory, long sourceSize, long sourceModified, long device, long inode,
                  long size, long modified, long changed) {
-
-        /**
-         * Whether {@code source}, the same file met elsewhere, is as it was here: its size and time, which a rename
-         * keeps. (Its inode alone could be a new file's that took the number of a deleted one.)
-         */
-        boolean sameContent(Entry source) {
-            return directory || source.size() == sourceSize && nanos(source) == sourceModified;
-        }
 
         /** Whether {@code replica}, found at {@link #path} now, is still what dirsync left there. */
         boolean leftAsIs(Entry replica) {
@@ -51,11 +39,14 @@ final class Whereabouts {
         }
     }
 
-    private record Key(long device, long inode) {
-    }
-
-    private Map<Key, Place> previous = new HashMap<>();
-    private Map<Key, Place> current = new HashMap<>();
+    /**
+     * The places earlier passes saw, a row marked when this pass meets its identity again at the same place, as it
+     * was; and the places this pass saw otherwise (new, moved or changed).
+     */
+    private PlaceTable previous = new PlaceTable(0);
+    private PlaceTable current = new PlaceTable(0);
+    /** The numbers of the place being put: one array for every place. */
+    private final long[] numbers = new long[PlaceTable.NUMBERS];
 
     /** Places a regular file whose pair is equal, or a directory walked on both sides. */
     void saw(RelPath path, Entry source, Entry replica) {
@@ -63,55 +54,75 @@ final class Whereabouts {
             return;
         }
         boolean directory = source.is(EntryKind.DIRECTORY);
-        if (!directory && !replica.identity().known()) {
+        boolean replicaKnown = replica.identity().known();
+        if (!directory && !replicaKnown) {
             return;
         }
-        long device = replica.identity().known() ? replica.identity().device() : -1;
-        long inode = replica.identity().known() ? replica.identity().inode() : -1;
-        current.put(key(source), directory ? new Place(path, true, 0, 0, device, inode, 0, 0, 0)
-                : new Place(path, false, source.size(), nanos(source), device, inode, replica.size(), nanos(replica),
-                        changedNanos(replica)));
+        numbers[PlaceTable.KEY_DEVICE] = source.identity().device();
+        numbers[PlaceTable.KEY_INODE] = source.identity().inode();
+        numbers[PlaceTable.DEVICE] = replicaKnown ? replica.identity().device() : -1;
+        numbers[PlaceTable.INODE] = replicaKnown ? replica.identity().inode() : -1;
+        numbers[PlaceTable.SOURCE_SIZE] = directory ? 0 : source.size();
+        numbers[PlaceTable.SOURCE_MODIFIED] = directory ? 0 : nanos(source);
+        numbers[PlaceTable.SIZE] = directory ? 0 : replica.size();
+        numbers[PlaceTable.MODIFIED] = directory ? 0 : nanos(replica);
+        numbers[PlaceTable.CHANGED] = directory ? 0 : changedNanos(replica);
+        int row = previous.find(numbers[PlaceTable.KEY_DEVICE], numbers[PlaceTable.KEY_INODE]);
+        if (row >= 0 && current.find(numbers[PlaceTable.KEY_DEVICE], numbers[PlaceTable.KEY_INODE]) < 0
+                && previous.holds(row, numbers, directory, path)) {
+            previous.mark(row); // where it was, as it was: the usual case, and nothing to store
+        } else {
+            current.put(numbers, directory, path);
+        }
     }
 
     /**
-     * Where an earlier pass saw {@code source}'s identity, of the same kind; null if nowhere, or if this pass has
-     * met it already (another name of it, which the source still has).
+     * Where an earlier pass saw {@code source}'s identity, of the same kind and, for a file, with the size and
+     * modification time it has now, which a rename keeps (its inode alone could be a new file's that took the number
+     * of a deleted one); null if nowhere, or if this pass has met it already (another name of it, which the source
+     * still has).
      */
     Place before(Entry source) {
         if (!source.identity().known()) {
             return null;
         }
-        Key key = key(source);
-        if (current.containsKey(key)) {
+        long device = source.identity().device();
+        long inode = source.identity().inode();
+        int row = previous.find(device, inode);
+        if (row < 0 || previous.marked(row) || current.find(device, inode) >= 0
+                || previous.directory(row) != source.is(EntryKind.DIRECTORY)) {
             return null;
         }
-        Place place = previous.get(key);
-        return place != null && place.directory() == source.is(EntryKind.DIRECTORY) && place.sameContent(source)
-                ? place : null;
+        boolean directory = previous.directory(row);
+        if (!directory && (source.size() != previous.number(row, PlaceTable.SOURCE_SIZE)
+                || nanos(source) != previous.number(row, PlaceTable.SOURCE_MODIFIED))) {
+            return null;
+        }
+        return new Place(previous.path(row), directory, previous.number(row, PlaceTable.SOURCE_SIZE),
+                previous.number(row, PlaceTable.SOURCE_MODIFIED), previous.number(row, PlaceTable.DEVICE),
+                previous.number(row, PlaceTable.INODE), previous.number(row, PlaceTable.SIZE),
+                previous.number(row, PlaceTable.MODIFIED), previous.number(row, PlaceTable.CHANGED));
     }
 
     /** Forgets every place (what an earlier run saved turned out damaged). */
     void clear() {
-        previous = new HashMap<>();
-        current = new HashMap<>();
+        previous = new PlaceTable(0);
+        current = new PlaceTable(0);
     }
 
     boolean isEmpty() {
-        return previous.isEmpty();
+        return previous.size() == 0;
     }
 
     /** After a completed pass only the places it met survive; after an interrupted one, all are kept. */
     void passEnded(boolean completed) {
         if (completed) {
-            previous = current;
+            previous.keepMarked();
         } else {
-            previous.putAll(current);
+            previous.clearMarks();
         }
-        current = new HashMap<>();
-    }
-
-    private static Key key(Entry source) {
-        return new Key(source.identity().device(), source.identity().inode());
+        previous.putAll(current);
+        current = new PlaceTable(0);
     }
 
     private static long nanos(Entry entry) {
@@ -123,75 +134,29 @@ final class Whereabouts {
         return changed.getEpochSecond() * 1_000_000_000L + changed.getNano();
     }
 
-    private static final long MAGIC = 0x6469727379_6e6350L; // "dirsyncP"
+    /** "dirsyncQ": the places as {@link PlaceTable} saves them. */
+    private static final long MAGIC = 0x6469727379_6e6351L;
+    /** "dirsyncP": the places as earlier builds saved them, one record after another; ignored. */
+    private static final long EARLIER = 0x6469727379_6e6350L;
 
-    /** The places kept after the last pass, for the next run. */
-    byte[] toBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer head = ByteBuffer.allocate(2 * Long.BYTES).putLong(MAGIC).putLong(previous.size());
-        out.writeBytes(head.array());
-        ByteBuffer item = ByteBuffer.allocate(9 * Long.BYTES + 1 + Integer.BYTES);
-        previous.forEach((key, place) -> {
-            byte[] path = place.path().bytes();
-            item.clear();
-            item.putLong(key.device()).putLong(key.inode()).put((byte) (place.directory() ? 1 : 0))
-                    .putLong(place.sourceSize()).putLong(place.sourceModified()).putLong(place.device())
-                    .putLong(place.inode()).putLong(place.size()).putLong(place.modified())
-                    .putLong(place.changed()).putInt(path.length);
-            out.writeBytes(item.array());
-            out.writeBytes(path);
-        });
-        return out.toByteArray();
+    /** {@code front} (the verified pairs), then the places kept after the last pass, for the next run. */
+    byte[] toBytes(byte[] front) {
+        return previous.toBytes(front, MAGIC);
     }
 
-    /** Takes the places a previous run saved, if they are well formed; else starts with none. */
+    /**
+     * Takes the places a previous run saved, if they are well formed; else starts with none and returns false. The
+     * places of an earlier build's format are not read: the memory starts with none, and that is no damage (true).
+     */
     boolean fromBytes(ByteBuffer bytes) {
-        try {
-            if (bytes.getLong() != MAGIC) {
-                return false;
-            }
-            long count = bytes.getLong();
-            Map<Key, Place> loaded = new HashMap<>();
-            for (long i = 0; i < count; i++) {
-                Key key = new Key(bytes.getLong(), bytes.getLong());
-                boolean directory = bytes.get() == 1;
-                long sourceSize = bytes.getLong();
-                long sourceModified = bytes.getLong();
-                long device = bytes.getLong();
-                long inode = bytes.getLong();
-                long size = bytes.getLong();
-                long modified = bytes.getLong();
-                long changed = bytes.getLong();
-                byte[] path = new byte[bytes.getInt()];
-                bytes.get(path);
-                loaded.put(key, new Place(pathOf(path), directory, sourceSize, sourceModified, device, inode, size,
-                        modified, changed));
-            }
-            if (bytes.hasRemaining()) {
-                return false;
-            }
-            previous = loaded;
+        if (bytes.remaining() >= Long.BYTES && bytes.getLong(bytes.position()) == EARLIER) {
             return true;
-        } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException damaged) {
+        }
+        PlaceTable loaded = PlaceTable.fromBytes(bytes, MAGIC);
+        if (loaded == null) {
             return false;
         }
-    }
-
-    /** The path of {@link RelPath#bytes}: names between single slashes, none empty. */
-    private static RelPath pathOf(byte[] bytes) {
-        RelPath path = RelPath.ROOT;
-        int start = 0;
-        for (int i = 0; i <= bytes.length; i++) {
-            if (i == bytes.length || bytes[i] == '/') {
-                if (i == start) {
-                    throw new IllegalArgumentException("an empty name");
-                }
-                byte[] name = new byte[i - start];
-                System.arraycopy(bytes, start, name, 0, name.length);
-                path = path.resolve(Name.of(name));
-                start = i + 1;
-            }
-        }
-        return path;
+        previous = loaded;
+        return true;
     }
 }

@@ -226,6 +226,21 @@ class HashMemoryTest {
     }
 
     @Test
+    void aMemoryWhosePlacesAnEarlierBuildSavedStillGivesItsPairs() {
+        Synchronizer first = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
+        hashedBy(first);
+        hashedBy(first);
+        byte[] saved = first.exportHashMemory();
+        int pairs = 2 * Long.BYTES + (int) java.nio.ByteBuffer.wrap(saved).getLong(Long.BYTES) * 2 * Long.BYTES;
+        java.nio.ByteBuffer earlier = java.nio.ByteBuffer.allocate(pairs + 2 * Long.BYTES)
+                .put(saved, 0, pairs).putLong(0x6469727379_6e6350L).putLong(0); // "dirsyncP", no places
+        Synchronizer next = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
+
+        assertThat(next.importHashMemory(earlier.array())).isTrue();
+        assertThat(hashedBy(next)).isZero();
+    }
+
+    @Test
     void aDamagedMemoryIsIgnoredAndKeepsNothing() {
         Synchronizer first = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
         hashedBy(first);
