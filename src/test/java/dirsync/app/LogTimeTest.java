@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TimeZone;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,6 +41,35 @@ class LogTimeTest {
             for (long millis = change - 1001; millis <= change + 1001; millis++) {
                 assertThat(time.format(millis)).isEqualTo(pattern.format(Instant.ofEpochMilli(millis)));
             }
+        }
+    }
+
+    @Test
+    void threadsFormattingAtOnceEachGetTheirOwnTime() throws Exception {
+        // The file appender encodes a line on the thread that logs it: copier threads log at once.
+        TimeZone zone = TimeZone.getTimeZone("America/St_Johns");
+        DateTimeFormatter pattern = DateTimeFormatter.ofPattern(LogLineEncoder.TIME_FORMAT).withZone(zone.toZoneId());
+        LogTime time = new LogTime(zone);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> checked = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long seed = t;
+                checked.add(threads.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    long base = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
+                    for (int i = 0; i < 50_000; i++) {
+                        long millis = base + random.nextLong(3_600_000L * 24 * 180); // summer and winter
+                        assertThat(time.format(millis)).isEqualTo(pattern.format(Instant.ofEpochMilli(millis)));
+                    }
+                    return 50_000;
+                }));
+            }
+            for (Future<Integer> each : checked) {
+                assertThat(each.get()).isEqualTo(50_000);
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 }
