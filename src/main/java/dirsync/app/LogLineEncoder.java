@@ -5,8 +5,8 @@ import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
-import ch.qos.logback.core.util.CachingDateFormatter;
 import java.nio.charset.StandardCharsets;
+import java.util.TimeZone;
 
 /**
  * dirsync's log line, {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %msg%n} in UTF-8, written out by hand: a
@@ -17,8 +17,8 @@ final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
 
     static final String TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
-    /** Formats a millisecond time in the JVM's time zone, the text of the last second cached (as %d does). */
-    private final CachingDateFormatter time = new CachingDateFormatter(TIME_FORMAT, null);
+    /** Formats a millisecond time in the JVM's time zone, as %d of the pattern does. */
+    private final LogTime time = new LogTime(TimeZone.getDefault());
     private ThrowableProxyConverter stackTrace;
 
     private static final byte[] NONE = new byte[0];

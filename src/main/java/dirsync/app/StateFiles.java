@@ -15,8 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -225,12 +223,8 @@ public final class StateFiles {
 
     /** A file of this replica's in {@code directory}: {@code dirsync-<hash of its URI><suffix>}. */
     private static Path fileFor(String replicaUri, Path directory, String suffix) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(replicaUri.getBytes(StandardCharsets.UTF_8));
-            return directory.resolve("dirsync-" + HexFormat.of().formatHex(digest, 0, 8) + suffix);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
+        byte[] digest = Sha256.of(replicaUri.getBytes(StandardCharsets.UTF_8));
+        return directory.resolve("dirsync-" + HexFormat.of().formatHex(digest, 0, 8) + suffix);
     }
 
     /**

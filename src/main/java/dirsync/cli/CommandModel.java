@@ -47,6 +47,7 @@ final class CommandModel {
     private static void parameters(CommandSpec spec) {
         // SOURCE is a Path for the shell's completion; the run reads the text as typed (see DirsyncCommand).
         spec.addPositional(PositionalParamSpec.builder().index("0").required(true).paramLabel("SOURCE").type(Path.class)
+                .converters(new Converters.PathConverter())
                 .description("Directory on this machine to mirror. It is only ever read.").build());
         spec.addPositional(PositionalParamSpec.builder().index("1").required(true).paramLabel("REPLICA").type(String.class)
                 .description("Directory to keep identical to SOURCE; created if missing. Must not overlap SOURCE. Or "
@@ -58,6 +59,7 @@ final class CommandModel {
                 .description("Seconds between the end of one pass and the start of the next (a whole number from "
                         + OptionRules.INTERVAL_SHORTEST + " to " + OptionRules.INTERVAL_LONGEST + ").").build());
         spec.addPositional(PositionalParamSpec.builder().index("3").required(true).paramLabel("LOG_FILE").type(Path.class)
+                .converters(new Converters.PathConverter())
                 .description("File the log is appended to; created with its parent directories if missing. "
                         + "Must be outside SOURCE and REPLICA.").build());
     }
@@ -77,11 +79,11 @@ final class CommandModel {
     }
 
     private static void sshOptions(CommandSpec spec) {
-        spec.addOption(valued("--ssh-key", "FILE", Path.class).description("For an sftp:// REPLICA: the private "
+        spec.addOption(path("--ssh-key", "FILE").description("For an sftp:// REPLICA: the private "
                 + "key to log in with (unencrypted), instead of those of ~/.ssh/config or ~/.ssh/id_*.").build());
-        spec.addOption(valued("--known-hosts", "FILE", Path.class).description("For an sftp:// REPLICA: the "
+        spec.addOption(path("--known-hosts", "FILE").description("For an sftp:// REPLICA: the "
                 + "known_hosts file its host key is checked against (default ~/.ssh/known_hosts).").build());
-        spec.addOption(valued("--ssh-config", "FILE", Path.class).description("For an sftp:// REPLICA: the ssh "
+        spec.addOption(path("--ssh-config", "FILE").description("For an sftp:// REPLICA: the ssh "
                 + "config file read for HostName, Port, User and IdentityFile (default ~/.ssh/config).").build());
         spec.addOption(flag("--accept-new-host-key", "For an sftp:// REPLICA: add an unknown host's key to "
                 + "known_hosts (ssh's accept-new). A changed key is always refused."));
@@ -100,13 +102,14 @@ final class CommandModel {
                         + "matches a name at any depth; /build only at the top; a / inside matches the whole "
                         + "relative path; ** spans directories; a trailing / matches directories only.").build());
         spec.addOption(valued("--exclude-from", "FILE", List.class).auxiliaryTypes(Path.class)
+                .converters(new Converters.PathConverter())
                 .description("Read exclude patterns from FILE, one per line; blank lines and lines starting with # "
                         + "are ignored (repeatable).").build());
         spec.addOption(flag("--delete-excluded", "Delete what REPLICA holds at excluded paths."));
-        spec.addOption(valued("--backup-dir", "DIR", Path.class).description("Before a pass deletes or overwrites "
+        spec.addOption(path("--backup-dir", "DIR").description("Before a pass deletes or overwrites "
                 + "an entry of REPLICA, keep it as DIR/START/PATH: START the pass's start time, PATH its path in "
                 + "REPLICA. DIR must be outside SOURCE and REPLICA.").build());
-        spec.addOption(valued("--status-file", "FILE", Path.class).description("After each pass, replace FILE with "
+        spec.addOption(path("--status-file", "FILE").description("After each pass, replace FILE with "
                 + "the pass's figures and the time of the last successful pass, in the Prometheus text format.")
                 .build());
     }
@@ -169,6 +172,11 @@ final class CommandModel {
 
     private static OptionSpec.Builder valued(String name, String label, Class<?> type) {
         return OptionSpec.builder(name).paramLabel(label).type(type);
+    }
+
+    /** An option whose value is a path (see {@link Converters.PathConverter}). */
+    private static OptionSpec.Builder path(String name, String label) {
+        return valued(name, label, Path.class).converters(new Converters.PathConverter());
     }
 
     /** What the parse gave the option named {@code name}: its value, its default, or null. */

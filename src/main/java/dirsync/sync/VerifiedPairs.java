@@ -52,17 +52,10 @@ final class VerifiedPairs {
     private Table previous = new Table(1024);
     private Table current = new Table(1024);
 
-    private final MessageDigest digest;
+    /** Made at the first fingerprint: a pass with no pair to fingerprint never starts the security providers. */
+    private MessageDigest digest;
     /** The ten numbers of a pair's state, big-endian, as MD5 takes them: one array for every fingerprint. */
     private final byte[] state = new byte[10 * Long.BYTES];
-
-    VerifiedPairs() {
-        try {
-            digest = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide MD5", e);
-        }
-    }
 
     /** The fingerprint of a pair's state, or null if either side's identity is unknown. */
     long[] fingerprint(Entry source, Entry replica) {
@@ -71,8 +64,19 @@ final class VerifiedPairs {
         }
         put(state, 0, source);
         put(state, 5 * Long.BYTES, replica);
+        if (digest == null) {
+            digest = md5();
+        }
         byte[] bits = digest.digest(state);
         return new long[] {BigEndian.longAt(bits, 0), BigEndian.longAt(bits, Long.BYTES)};
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide MD5", e);
+        }
     }
 
     private static void put(byte[] state, int at, Entry entry) {

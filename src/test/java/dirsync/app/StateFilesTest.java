@@ -189,6 +189,18 @@ class StateFilesTest {
                 .isEqualTo(files.lockFile().toString().replaceAll("\\.lock$", ".unsettled"));
     }
 
+    @Test
+    void theNamesAreThoseOfEarlierRunsTheFirst8BytesOfTheSha256OfTheReplicasUri() {
+        // Fixed: a run must find the memory and take the lock of the runs before it, whatever computes the hash.
+        StateFiles local = new StateFiles(StatePlaces.in(shared), "/srv/mirror", "file:///srv/mirror");
+        StateFiles remote = new StateFiles(StatePlaces.in(shared), "sftp://backup@vault/srv/mirror/data",
+                "sftp://backup@vault:22/srv/mirror/data");
+
+        assertThat(local.lockFile()).isEqualTo(shared.resolve("dirsync-9f21b53f13b36c47.lock"));
+        assertThat(local.memoryFile()).isEqualTo(shared.resolve("dirsync-9f21b53f13b36c47.pairs"));
+        assertThat(remote.unsettledFile()).isEqualTo(shared.resolve("dirsync-e1eee9fe6c32f5e4.unsettled"));
+    }
+
     private static Arguments plant(String what, Plant plant, String reason) {
         return Arguments.of(what, plant, reason);
     }

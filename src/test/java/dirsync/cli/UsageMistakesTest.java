@@ -59,6 +59,14 @@ class UsageMistakesTest {
     }
 
     @Test
+    void aPathTheFileSystemCannotHoldIsRefusedAsNotAPath() {
+        assertThat(refusal(withInterval("5", "--backup-dir", "back\0up"))).isEqualTo("dirsync: --backup-dir is not "
+                + "a path: Nul character not allowed (see 'dirsync --help')");
+        assertThat(refusal("sou\0rce", "replica", "5", "log")).isEqualTo("dirsync: SOURCE is not a path: Nul "
+                + "character not allowed (see 'dirsync --help')");
+    }
+
+    @Test
     void noArgumentsAtAllNamesAllFourAndHowTheyAreWritten() {
         assertThat(refusal()).isEqualTo("dirsync: missing SOURCE, REPLICA, INTERVAL and LOG_FILE: "
                 + "dirsync [options] SOURCE REPLICA INTERVAL LOG_FILE (see 'dirsync --help')");
