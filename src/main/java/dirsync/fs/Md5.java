@@ -15,8 +15,8 @@ public final class Md5 {
 
     private static final int CHUNK = 1 << 20;
 
-    private final MessageDigest digest;
-    private ByteBuffer buffer; // allocated on first use: a thread that never hashes pays nothing
+    private MessageDigest digest; // made on first use, as the buffer: a pass that hashes nothing never starts the
+    private ByteBuffer buffer;    // security providers (a few milliseconds of a cron run's start)
     private final Progress progress;
 
     public Md5() {
@@ -26,7 +26,6 @@ public final class Md5 {
     /** @param progress counts the bytes hashed, for progress reports */
     public Md5(Progress progress) {
         this.progress = progress;
-        this.digest = newDigest();
     }
 
     /** A new MD5 digest, for bytes hashed as they stream past. */
@@ -40,6 +39,9 @@ public final class Md5 {
 
     /** The MD5 of what {@code channel} reads from its position to its end (the caller opens and closes it). */
     public byte[] of(ReadableByteChannel channel, Cancellation cancellation) throws IOException {
+        if (digest == null) {
+            digest = newDigest();
+        }
         digest.reset();
         if (buffer == null) {
             buffer = ByteBuffer.allocateDirect(CHUNK);
