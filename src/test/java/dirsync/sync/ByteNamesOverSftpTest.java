@@ -7,6 +7,7 @@ import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
 import dirsync.testing.EmbeddedSftpServer;
 import dirsync.testing.LogCapture;
+import dirsync.testing.MinaSessions;
 import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
@@ -14,13 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.apache.sshd.sftp.client.SftpVersionSelector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ByteNamesOverSftpTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
     private static final byte[] FILE = {'c', 'a', 'f', (byte) 0xE9};
     private static final byte[] DIR = {'d', 'i', 'r', (byte) 0xFF, '\n'};
@@ -43,6 +36,9 @@ class ByteNamesOverSftpTest {
     final OpenSshServer sshd = new OpenSshServer();
 
     @RegisterExtension
+    final MinaSessions sessions = new MinaSessions(sshd);
+
+    @RegisterExtension
     static final EmbeddedSftpServer MINA = new EmbeddedSftpServer();
 
     @TempDir
@@ -50,7 +46,6 @@ class ByteNamesOverSftpTest {
 
     private Path source;
     private Path replica;
-    private SshClient client;
 
     @BeforeEach
     void layOut() throws Exception {
@@ -61,23 +56,10 @@ class ByteNamesOverSftpTest {
         Files.writeString(Trees.child(dir, FILE), "inside");
         Files.createSymbolicLink(Trees.child(source, LINK), Trees.child(source, TARGET).getFileName());
         Files.writeString(source.resolve("plain"), "ascii");
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
-        client.start();
-    }
-
-    @AfterEach
-    void close() {
-        client.stop();
     }
 
     private SftpTree openSsh() throws Exception {
-        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
-                .verify(TIMEOUT).getSession();
-        session.auth().verify(TIMEOUT);
-        return SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
-                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+        return sessions.tree(replica);
     }
 
     private PassSummary sync(SftpTree tree) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.fs.Cancellation;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
+import dirsync.testing.MinaSessions;
 import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
@@ -12,13 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.apache.sshd.sftp.client.SftpVersionSelector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LearnedAtCopyOverSftpTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Instant LAST_YEAR = Instant.parse("2025-01-01T00:00:00Z");
     /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
     private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
@@ -38,12 +31,14 @@ class LearnedAtCopyOverSftpTest {
     @RegisterExtension
     final OpenSshServer sshd = new OpenSshServer();
 
+    @RegisterExtension
+    final MinaSessions sessions = new MinaSessions(sshd);
+
     @TempDir
     Path temp;
 
     private Path source;
     private Path replica;
-    private SshClient client;
 
     @BeforeEach
     void layOut() throws Exception {
@@ -52,23 +47,10 @@ class LearnedAtCopyOverSftpTest {
         // "d/b" has a time finer than the second SFTP v3 carries: its copy's is cut to the second.
         Trees.at(source).file("a", "alpha").file("d/b", "beta").mtime("a", LAST_YEAR)
                 .mtime("d/b", LAST_YEAR.plusNanos(123_456_789));
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
-        client.start();
-    }
-
-    @AfterEach
-    void close() {
-        client.stop();
     }
 
     private Synchronizer mirror() throws Exception {
-        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
-                .verify(TIMEOUT).getSession();
-        session.auth().verify(TIMEOUT);
-        SftpTree tree = SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
-                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+        SftpTree tree = sessions.tree(replica);
         return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD);
     }
 

@@ -7,6 +7,7 @@ import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
+import dirsync.testing.MinaSessions;
 import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.io.IOException;
@@ -15,13 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.apache.sshd.sftp.client.SftpVersionSelector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,41 +24,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** Moves over SFTP to a real OpenSSH server: its plain RENAME, which never replaces what the new name holds. */
 class MovesOverOpenSshTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
     private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
 
     @RegisterExtension
     final OpenSshServer sshd = new OpenSshServer();
 
+    @RegisterExtension
+    final MinaSessions sessions = new MinaSessions(sshd);
+
     @TempDir
     Path temp;
 
     private Path source;
     private Path replica;
-    private SshClient client;
 
     @BeforeEach
     void layOut() throws Exception {
         source = Files.createDirectory(temp.resolve("source"));
         replica = temp.resolve("replica");
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
-        client.start();
-    }
-
-    @AfterEach
-    void close() {
-        client.stop();
     }
 
     private SftpTree tree() throws Exception {
-        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
-                .verify(TIMEOUT).getSession();
-        session.auth().verify(TIMEOUT);
-        return SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
-                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+        return sessions.tree(replica);
     }
 
     @Test

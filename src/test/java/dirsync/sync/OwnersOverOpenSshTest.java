@@ -6,6 +6,7 @@ import dirsync.fs.Cancellation;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
 import dirsync.testing.EmbeddedSftpServer;
+import dirsync.testing.MinaSessions;
 import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
@@ -13,13 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.apache.sshd.sftp.client.SftpVersionSelector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OwnersOverOpenSshTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
     private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
     private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07Z");
 
     @RegisterExtension
     final OpenSshServer sshd = new OpenSshServer();
+
+    @RegisterExtension
+    final MinaSessions sessions = new MinaSessions(sshd);
 
     @RegisterExtension
     static final EmbeddedSftpServer MINA = new EmbeddedSftpServer();
@@ -49,7 +45,6 @@ class OwnersOverOpenSshTest {
 
     private Path source;
     private Path replica;
-    private SshClient client;
 
     @BeforeEach
     void layOut() throws Exception {
@@ -62,23 +57,10 @@ class OwnersOverOpenSshTest {
                 .dir("tmp").modeBits("tmp", 01777)
                 .link("link", "theirs").owner("link", 2345, 6789)
                 .mtime("shared", LAST_YEAR).mtime("tmp", LAST_YEAR).mtime("bin", LAST_YEAR).mtime("link", LAST_YEAR);
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        client.setKeyIdentityProvider(new FileKeyPairProvider(sshd.clientKey()));
-        client.start();
-    }
-
-    @AfterEach
-    void close() {
-        client.stop();
     }
 
     private SftpTree openSsh() throws Exception {
-        ClientSession session = client.connect(OpenSshServer.USER, OpenSshServer.ADDRESS, sshd.port())
-                .verify(TIMEOUT).getSession();
-        session.auth().verify(TIMEOUT);
-        return SftpTree.over(SftpClientFactory.instance().createSftpClient(session,
-                SftpVersionSelector.fixedVersionSelector(3)), replica.toString(), sshd.uri(replica));
+        return sessions.tree(replica);
     }
 
     private PassSummary sync(SftpTree tree) {
