@@ -3,6 +3,7 @@ package dirsync.testing;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.BlobStores;
@@ -14,10 +15,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * A real S3 server for a test class: S3Proxy in this process on 127.0.0.1 and a free port, its filesystem backend
@@ -93,15 +100,32 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
 
     /** A client of this server with other keys (wrong credentials). */
     public S3Client newClient(String accessKey, String secretKey) {
+        return builder(accessKey, secretKey).build();
+    }
+
+    /** A client with the server's keys that counts the requests it sends, by operation ("ListObjectsV2"). */
+    public S3Client countingClient(Map<String, Integer> counts) {
+        return builder(ACCESS_KEY, SECRET_KEY).overrideConfiguration(configuration -> configuration
+                .addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        counts.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1, Integer::sum);
+                    }
+                })).build();
+    }
+
+    private S3ClientBuilder builder(String accessKey, String secretKey) {
         return S3Client.builder()
                 .endpointOverride(endpoint)
-                .forcePathStyle(true)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+                        // HttpURLConnection's own handling of "Expect: 100-continue" failed PUTs here under load
+                        // ("Error writing request body to server", on all three attempts)
+                        .expectContinueEnabled(false).build())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
 
     public URI endpoint() {

@@ -91,7 +91,7 @@ final class ObjectReads {
         }
     }
 
-    /** The entry at {@code path}, in the order a listing prefers its forms: directory, file, link. */
+    /** The entry at {@code path}, in the order a listing prefers its forms: file, link, directory. */
     Entry examine(RelPath path) throws IOException {
         Name name = path.isRoot() ? Name.ROOT : path.name();
         String dir = keys.directory(path);
@@ -99,23 +99,23 @@ final class ObjectReads {
             calls.call("", () -> calls.client().headBucket(request -> request.bucket(calls.bucket())));
             return ObjectAttributes.directory(name, Instant.EPOCH, Map.of());
         }
-        Entry directory = markerOrImplied(name, dir);
-        if (directory != null) {
-            return directory;
-        }
         if (!path.isRoot()) {
             try {
                 return file(name, keys.file(path));
             } catch (NoSuchFileException | UnstorableNameException notAFile) {
-                // a link, or nothing
+                // a link, a directory, or nothing
             }
             try {
                 return link(name, keys.link(path));
             } catch (NoSuchFileException notALink) {
-                // nothing
+                // a directory, or nothing
             }
         }
-        throw new NoSuchFileException(dir);
+        Entry directory = markerOrImplied(name, dir);
+        if (directory == null) {
+            throw new NoSuchFileException(dir);
+        }
+        return directory;
     }
 
     private Entry markerOrImplied(Name name, String dirKey) throws IOException {

@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * listings it makes stale ({@link #changed}).
  * <p>
  * Keys are directory keys relative to the prefix, "" for the root, else ending in '/'; a subtree is a range of them.
- * Where a store holds one name in two forms (a directory and a file, left by a crash or by another tool) the
- * directory is listed, and of a file and a link the file.
+ * Where a store holds one name in two forms (a file and a directory, left by a crash or by another tool) one is
+ * listed, in the order file, link, directory (the order in which an entry is examined: a file's is one request).
  */
 final class PrefixListing {
 
@@ -133,11 +133,11 @@ final class PrefixListing {
         /** Which of two forms of one name is listed: the lower. */
         private static int rank(Kind kind) {
             return switch (kind) {
-                case MARKER -> 0;
-                case MAYBE_MARKER -> 1;
-                case IMPLIED -> 2;
-                case FILE -> 3;
-                case LINK -> 4;
+                case FILE -> 0;
+                case LINK -> 1;
+                case MARKER -> 2;
+                case MAYBE_MARKER -> 3;
+                case IMPLIED -> 4;
             };
         }
 
