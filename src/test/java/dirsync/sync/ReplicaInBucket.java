@@ -15,7 +15,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -228,10 +227,5 @@ final class ReplicaInBucket extends ReplicaUnderTest implements Trees.Layout {
             return this;
         }
         throw new IllegalArgumentException("nothing at " + relative);
-    }
-
-    @SuppressWarnings("unused")
-    private static FileTime unused() {
-        return null;
     }
 }

@@ -17,7 +17,6 @@ import dirsync.fs.local.LocalTree;
 import dirsync.testing.S3ProxyServer;
 import dirsync.testing.Trees;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -301,10 +300,5 @@ class S3TreeTest {
             }
         }
         return mode;
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
