@@ -49,6 +49,15 @@ class ArchitectureTest {
                 || line.contains("import dirsync.fs.dryrun") || line.contains("import dirsync.sync"));
     }
 
+    /** The object-store tree (issue 23) is a replica implementation like the others: it may use the seam only. */
+    @Test
+    void theObjectStoreTreeUsesTheSeamOnly() {
+        assertThat(importsIn("fs/s3")).filteredOn(line -> line.startsWith("import dirsync."))
+                .allMatch(line -> line.matches("import dirsync\\.fs\\.[A-Z]\\w*;"));
+        assertThat(importsIn("sync", "watch", "fs/local", "fs/sftp", "fs/dryrun"))
+                .noneMatch(line -> line.contains("import dirsync.fs.s3"));
+    }
+
     @Test
     void theSyncCoreTouchesNoFileSystemItself() {
         assertThat(importsIn("sync")).noneMatch(line -> line.contains("import java.nio.file.Files;")

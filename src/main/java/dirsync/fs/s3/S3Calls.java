@@ -1,0 +1,82 @@
+package dirsync.fs.s3;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The one place where the SDK's unchecked exceptions become the {@link IOException}s a tree throws: a missing key a
+ * {@link NoSuchFileException} naming it, a refused request its status and the store's error code and message, a
+ * request that got no answer what the client says. Holds the client and the bucket every call goes to.
+ */
+final class S3Calls {
+
+    /** The store's code for a body whose MD5 is not the Content-MD5 sent with it. */
+    static final String BAD_DIGEST = "BadDigest";
+
+    private final S3Client client;
+    private final String bucket;
+
+    S3Calls(S3Client client, String bucket) {
+        this.client = client;
+        this.bucket = bucket;
+    }
+
+    S3Client client() {
+        return client;
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    /** Runs one request on {@code key} ("" for one on the bucket), its failure an IOException. */
+    <T> T call(String key, Supplier<T> request) throws IOException {
+        try {
+            return request.get();
+        } catch (S3Exception refused) {
+            if (refused.statusCode() == 404 && !"NoSuchBucket".equals(code(refused))) {
+                NoSuchFileException missing = new NoSuchFileException(key);
+                missing.initCause(refused);
+                throw missing;
+            }
+            throw new StoreException(key, refused.statusCode(), code(refused), message(refused), refused);
+        } catch (SdkException failed) {
+            throw new IOException(key + ": " + failed.getMessage(), failed);
+        }
+    }
+
+    private static String code(S3Exception refused) {
+        return refused.awsErrorDetails() == null ? "" : String.valueOf(refused.awsErrorDetails().errorCode());
+    }
+
+    private static String message(S3Exception refused) {
+        return refused.awsErrorDetails() == null || refused.awsErrorDetails().errorMessage() == null
+                ? refused.getMessage() : refused.awsErrorDetails().errorMessage();
+    }
+
+    /** A request the store answered with an error: its HTTP status and the store's error code. */
+    static final class StoreException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final String code;
+
+        StoreException(String key, int status, String code, String message, Throwable cause) {
+            super((key.isEmpty() ? "" : key + ": ") + "the object store refused (" + status
+                    + (code.isEmpty() ? "" : " " + code) + "): " + message, cause);
+            this.status = status;
+            this.code = code;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String code() {
+            return code;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dirsync.fs.s3;
+
+import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
+import dirsync.fs.Listing;
+import dirsync.fs.RelPath;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tree's listings, and what they taught it: a listing of the root lists the whole prefix (ListObjectsV2, in
+ * pages) and each directory is then served from it once ({@link PrefixListing}); another directory, or one whose
+ * listing a change made stale, is listed alone with the '/' delimiter. Every listing tells the ETags of the file
+ * objects (a file's MD5, unread) and which link objects exist (to delete when a file takes a link's name, and the
+ * other way round).
+ */
+final class TreeListings {
+
+    private final S3Calls calls;
+    private final S3Keys keys;
+    private final ObjectReads reads;
+    private final String description;
+    /** The ETags of file objects as listed or written, by key. */
+    private final Map<String, String> etags = new ConcurrentHashMap<>();
+    /** The keys of link objects as listed. */
+    private final Set<String> links = ConcurrentHashMap.newKeySet();
+    private PrefixListing listing;
+
+    TreeListings(S3Calls calls, S3Keys keys, ObjectReads reads, String description) {
+        this.calls = calls;
+        this.keys = keys;
+        this.reads = reads;
+        this.description = description;
+    }
+
+    Listing list(RelPath dir) throws IOException {
+        String dirKey = keys.directory(dir);
+        String relative = dirKey.substring(keys.prefix().length());
+        PrefixListing held;
+        synchronized (this) {
+            if (dir.isRoot()) {
+                listing = listed(dirKey, false).build();
+            }
+            held = listing;
+        }
+        Optional<List<PrefixListing.Stored>> entries = held == null ? Optional.empty() : held.take(relative);
+        if (entries.isEmpty()) {
+            if (directory(dir) == null) {
+                throw new NoSuchFileException(description + "/" + relative);
+            }
+            entries = Optional.of(listed(dirKey, true).rootEntries());
+        }
+        return reads.entries(entries.get());
+    }
+
+    /** The directory at {@code dir}, or null if there is none (or something else is there). */
+    Entry directory(RelPath dir) throws IOException {
+        try {
+            Entry entry = reads.examine(dir);
+            return entry.is(EntryKind.DIRECTORY) ? entry : null;
+        } catch (NoSuchFileException missing) {
+            return null;
+        }
+    }
+
+    /** The objects under {@code dirKey}: all of them, or ({@code delimited}) this directory's own. */
+    private PrefixListing.Builder listed(String dirKey, boolean delimited) throws IOException {
+        PrefixListing.Builder builder = new PrefixListing.Builder(delimited ? dirKey : keys.prefix());
+        calls.call(dirKey, () -> {
+            for (var page : calls.client().listObjectsV2Paginator(request -> request.bucket(calls.bucket())
+                    .prefix(dirKey).delimiter(delimited ? "/" : null))) {
+                page.contents().forEach(object -> builder.object(object.key(), object.size(), object.eTag(),
+                        object.lastModified()));
+                page.commonPrefixes().forEach(common -> builder.commonPrefix(common.prefix()));
+            }
+            return builder;
+        });
+        etags.putAll(builder.etags());
+        links.addAll(builder.links());
+        return builder;
+    }
+
+    /** The ETag of the file object {@code key} as listed, or null. */
+    String etag(String key) {
+        return etags.get(key);
+    }
+
+    /** Whether a listing showed the file object {@code key}, which is then forgotten (it is replaced or deleted). */
+    boolean forgetFile(String key) {
+        return etags.remove(key) != null;
+    }
+
+    /** Whether a listing showed the link object {@code key}, which is then forgotten. */
+    boolean forgetLink(String key) {
+        return links.remove(key);
+    }
+
+    /** A change to {@code path} (and, with {@code subtree}, below it): the listings it makes stale are forgotten. */
+    synchronized void changing(RelPath path, boolean subtree) throws IOException {
+        if (listing != null && !path.isRoot()) {
+            String dirKey = keys.directory(path);
+            listing.changed(dirKey.substring(keys.prefix().length(), dirKey.length() - 1), subtree);
+        }
+    }
+}
