@@ -94,6 +94,32 @@ class LauncherStartIT {
     }
 
     @Test
+    void onJava25ARunThatStaysGetsASixteenMegabyteYoungGenerationUnlessTheUserSizesTheHeap() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"25.0.3\"", calls);
+
+        for (List<String> arguments : List.of(List.of("s", "r", "1", "l"), List.of("--once", "s", "r", "1", "l"),
+                List.of("DIRSYNC_JAVA_OPTS=-Xmx32m", "s", "r", "1", "l"))) {
+            List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_CACHE_DIR=" + cache,
+                    "DIRSYNC_CDS=off"));
+            command.addAll(arguments.get(0).startsWith("DIRSYNC") ? arguments.subList(0, 1) : List.of());
+            command.add(dist.launcher().toString());
+            command.addAll(arguments.get(0).startsWith("DIRSYNC") ? arguments.subList(1, arguments.size()) : arguments);
+            JarRuns.Finished run = jar.run("young", TIMEOUT, command);
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+        }
+
+        String jarPath = dist.home().resolve("lib/dirsync.jar").toString();
+        assertThat(Files.readAllLines(calls)).containsExactly(
+                "-XX:+UseSerialGC -Xms16m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
+                        + " s r 1 l",
+                "-XX:+UseSerialGC -Xms64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
+                        + " --once s r 1 l",
+                "-XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xmx32m -jar " + jarPath
+                        + " s r 1 l");
+    }
+
+    @Test
     void oldJavaIsRefusedFromItsReleaseFileThroughTheJavaOnPath() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         // Its -version would claim 21: only the release file can make it refused.
