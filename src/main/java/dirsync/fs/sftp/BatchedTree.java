@@ -143,12 +143,16 @@ final class BatchedTree extends ForwardingReplicaTree {
         return snapshot == null || path.isRoot() ? Optional.empty() : snapshot.takeDirectory(key(path));
     }
 
-    /** Hashed on the server through the hashing loop; read over SFTP where it gives no hash. */
+    /**
+     * Hashed on the server through the hashing loop; read over SFTP where it gives no hash. md5sum follows a link:
+     * the file is checked to be a regular one first, by this pass's find listing where it holds the file unchanged
+     * (find does not follow links), else by an LSTAT. Either way a link swapped in before md5sum opens it is read.
+     */
     @Override
     public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
         HashStream stream = hashStream();
         if (stream != null) {
-            if (!tree.examine(file).is(EntryKind.FILE)) {
+            if (!listedFile(file) && !tree.examine(file).is(EntryKind.FILE)) {
                 throw new IOException("not a regular file: " + file);
             }
             byte[] hash = stream.md5(names.path(file), cancellation);
@@ -157,6 +161,10 @@ final class BatchedTree extends ForwardingReplicaTree {
             }
         }
         return tree.md5(file, digest, cancellation);
+    }
+
+    private synchronized boolean listedFile(RelPath file) {
+        return snapshot != null && snapshot.listedFile(key(file));
     }
 
     /** The connection's hashing loop, started at the first hash; null where the server offers none or it ended. */
