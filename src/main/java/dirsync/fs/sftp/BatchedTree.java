@@ -55,6 +55,8 @@ final class BatchedTree extends ForwardingReplicaTree {
     /** The find a pass's listing of the root lets go, where one was started ahead; else empty. */
     private final Supplier<Optional<RemoteCommand>> firstFind;
     private final ReplicaFeatures features;
+    /** The group commit where the server runs commands; else null. */
+    private final GroupInstall group;
 
     BatchedTree(SftpTree tree, RemoteConnection connection, ServerCommands commands, String rootText,
                 String description) {
@@ -74,10 +76,13 @@ final class BatchedTree extends ForwardingReplicaTree {
         ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
         if (commands.find() || commands.hashStream()) { // the server runs commands: sync -f, for files in groups
             GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
+            this.group = group;
             own = own.withGroupCommit((source, path, expected, work) -> {
                 changing(path, true);
                 return group.installFileAside(source, path, expected, work);
             });
+        } else {
+            this.group = null;
         }
         this.features = own;
     }
@@ -91,6 +96,9 @@ final class BatchedTree extends ForwardingReplicaTree {
     synchronized void newPass() {
         snapshot = null;
         listedRoot = false;
+        if (group != null) {
+            group.newPass();
+        }
     }
 
     /** The snapshot to serve {@code dir} from: made by find at the pass's first listing of the root. */
