@@ -84,4 +84,29 @@ class SftpBatchIT {
                 + sshd.port() + ": the replica is listed by one find command a pass, files are hashed on the server"
                 + " by md5sum, many files a command"));
     }
+
+    /**
+     * A pass that copies a few files (changed ones, as a pass after a few edits) makes each durable with an fsync on
+     * its own requests and starts no sync command: as many commands as a pass that copies nothing. Before, it also
+     * started a sync -f (the user's shell).
+     */
+    @Test
+    void aPassOfAFewCopiesStartsNoSyncCommand() throws Exception {
+        addFiles("a", 0, 4);
+        long noChange = commandsOfANoChangePass("20 files, none changed");
+        Trees.at(jar.source()).file("adir0/file0", "changed 0, longer").file("adir1/file1", "changed 1, longer")
+                .file("adir2/new", "added");
+        long before = sshd.commandsStarted();
+
+        JarRuns.Finished run = jar.run("2 changed, 1 added", ONE_PASS, jar.sync(jar.source(), sshd.uri(remote()),
+                "1", jar.logFile(), "--once", "--no-hash-cache", "--ssh-key", sshd.clientKey().toString(),
+                "--known-hosts", sshd.knownHosts().toString()));
+        long changed = sshd.commandsStarted() - before;
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished")).last()
+                .asString().contains("copied=1 updated=2");
+        assertThat(Files.readString(remote().resolve("adir0/file0"))).isEqualTo("changed 0, longer");
+        assertThat(changed).as("commands for a pass copying 3 files, and for one copying none").isEqualTo(noChange);
+    }
 }

@@ -55,6 +55,8 @@ final class BatchedTree extends ForwardingReplicaTree {
     /** The find a pass's listing of the root lets go, where one was started ahead; else empty. */
     private final Supplier<Optional<RemoteCommand>> firstFind;
     private final ReplicaFeatures features;
+    /** The group commit where the server runs commands; else null. */
+    private final GroupInstall group;
 
     BatchedTree(SftpTree tree, RemoteConnection connection, ServerCommands commands, String rootText,
                 String description) {
@@ -74,10 +76,13 @@ final class BatchedTree extends ForwardingReplicaTree {
         ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
         if (commands.find() || commands.hashStream()) { // the server runs commands: sync -f, for files in groups
             GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
+            this.group = group;
             own = own.withGroupCommit((source, path, expected, work) -> {
                 changing(path, true);
                 return group.installFileAside(source, path, expected, work);
             });
+        } else {
+            this.group = null;
         }
         this.features = own;
     }
@@ -91,6 +96,9 @@ final class BatchedTree extends ForwardingReplicaTree {
     synchronized void newPass() {
         snapshot = null;
         listedRoot = false;
+        if (group != null) {
+            group.newPass();
+        }
     }
 
     /** The snapshot to serve {@code dir} from: made by find at the pass's first listing of the root. */
@@ -143,12 +151,16 @@ final class BatchedTree extends ForwardingReplicaTree {
         return snapshot == null || path.isRoot() ? Optional.empty() : snapshot.takeDirectory(key(path));
     }
 
-    /** Hashed on the server through the hashing loop; read over SFTP where it gives no hash. */
+    /**
+     * Hashed on the server through the hashing loop; read over SFTP where it gives no hash. md5sum follows a link:
+     * the file is checked to be a regular one first, by this pass's find listing where it holds the file unchanged
+     * (find does not follow links), else by an LSTAT. Either way a link swapped in before md5sum opens it is read.
+     */
     @Override
     public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
         HashStream stream = hashStream();
         if (stream != null) {
-            if (!tree.examine(file).is(EntryKind.FILE)) {
+            if (!listedFile(file) && !tree.examine(file).is(EntryKind.FILE)) {
                 throw new IOException("not a regular file: " + file);
             }
             byte[] hash = stream.md5(names.path(file), cancellation);
@@ -157,6 +169,10 @@ final class BatchedTree extends ForwardingReplicaTree {
             }
         }
         return tree.md5(file, digest, cancellation);
+    }
+
+    private synchronized boolean listedFile(RelPath file) {
+        return snapshot != null && snapshot.listedFile(key(file));
     }
 
     /** The connection's hashing loop, started at the first hash; null where the server offers none or it ended. */

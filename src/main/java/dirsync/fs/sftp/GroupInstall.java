@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * removed, their copies fail, and every later copy of this connection is installed alone with fsync@openssh.com (as
  * where the server runs no commands). Where {@code sync -f} cannot run at all, the files of that first round are
  * forced one by one instead (nothing had synced them, so no write error was reported to anyone), then renamed.
- * Large files are installed alone ({@link #ALONE_FROM}).
+ * Large files are installed alone ({@link #ALONE_FROM}), and so are a pass's first {@link #ALONE_FIRST} copies
+ * where the server offers fsync@openssh.com: their fsync rides on their own request train (no round trip of its
+ * own), while a sync command starts the user's shell, which costs more than a few files' fsyncs (a pass of a few
+ * changed files then starts no command at all).
  */
 final class GroupInstall implements ReplicaFeatures.GroupCommit {
 
@@ -44,11 +47,14 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
      * benchmark machine's shared disk made a 64 MiB copy take 43-48 s with either).
      */
     static final long ALONE_FROM = 8L << 20;
+    /** A pass's first copies installed alone with their own fsync (see above). */
+    static final int ALONE_FIRST = 32;
 
     private final RemoteInstall install;
     private final GroupRenames renames;
     private final RemoteSync sync;
     private final ThreadPoolExecutor committer;
+    private final int aloneFirst;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     // Guarded by lock:
@@ -58,6 +64,8 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
     private boolean committing;
     /** A sync failed or cannot run: every copy from now on is installed alone, with its own fsync. */
     private boolean alone;
+    /** Copies begun in this pass (see {@link #newPass}). */
+    private int begun;
 
     /** A copy written aside and verified, waiting for its sync, and what its copier is told. */
     private record HandedOver(RelPath path, Entry expected, RemoteInstall.Verified copy,
@@ -65,6 +73,12 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
     }
 
     GroupInstall(RemoteInstall install, RemoteSync sync) {
+        this(install, sync, ALONE_FIRST);
+    }
+
+    /** The same, a pass's first {@code aloneFirst} copies installed alone. */
+    GroupInstall(RemoteInstall install, RemoteSync sync, int aloneFirst) {
+        this.aloneFirst = aloneFirst;
         this.install = install;
         this.renames = new GroupRenames(install);
         this.sync = sync;
@@ -82,7 +96,9 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
         boolean grouped;
         lock.lock();
         try {
-            grouped = !alone && expected.size() < ALONE_FROM;
+            boolean first = begun < aloneFirst && install.calls().offers(RemoteCalls.FSYNC);
+            begun++;
+            grouped = !alone && !first && expected.size() < ALONE_FROM;
             if (grouped) {
                 writing++;
             }
@@ -102,6 +118,16 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
         HandedOver file = new HandedOver(path, expected, copy, new CompletableFuture<>());
         handOver(file);
         return file.done();
+    }
+
+    /** A pass begins: its first copies are installed alone again. */
+    void newPass() {
+        lock.lock();
+        try {
+            begun = 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A copy is no longer being written: handed over, or (null) failed. */

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeoutException;
  * is done once per connection, not once per file or per batch.
  * <p>
  * The pass asks for hashes file by file, from several threads at once: requests queue, and each batch takes all
- * that queued while the one before was on its way (at most {@value #MAX_BATCH} names), with at most two batches in
- * flight. A file the batch ends without a hash for (gone, unreadable) gets none: the caller reads it over SFTP,
+ * that queued while the one before was on its way (at most {@value #MAX_BATCH} names), one batch in flight
+ * ({@link #IN_FLIGHT}). A file the batch ends without a hash for (gone, unreadable) gets none: the caller reads it over SFTP,
  * which tells why. If the command ends or stops answering, every waiting request gets none, and so does every
  * later one.
  */
@@ -44,6 +44,10 @@ final class HashStream implements AutoCloseable {
     static final String END = "/dev/null";
     static final String COMMAND = "sh -c '" + SCRIPT + "'";
     static final int MAX_BATCH = 512;
+    /**
+     * Batches sent and not ended. Two were measured against one on a no-change pass without hash memory (2,000
+     * files, 20 ms, 100 Mbit/s, three runs each): no faster (pass 5.2-5.7 s against 4.7-5.6 s), so one.
+     */
     private static final int IN_FLIGHT = 1;
     private static final Duration START = Duration.ofSeconds(30);
     /** A batch that has not ended in this time is taken for a hung command (a FIFO put in a file's place). */
@@ -123,7 +127,7 @@ final class HashStream implements AutoCloseable {
         }
     }
 
-    /** Sends a batch of what queued, if fewer than two are on their way. Holds the lock. */
+    /** Sends a batch of what queued, if fewer than {@link #IN_FLIGHT} are on their way. Holds the lock. */
     private void sendWhatQueued() {
         while (!dead && !queued.isEmpty() && inFlight.size() < IN_FLIGHT) {
             Map<String, List<Request>> batch = new HashMap<>();

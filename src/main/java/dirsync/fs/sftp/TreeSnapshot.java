@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.sftp.client.SftpClient;
 
@@ -37,10 +38,22 @@ final class TreeSnapshot {
     private final TreeMap<String, byte[]> listings;
     /** Each directory's own entry (but the root's), as its parent's listing held it, by its path. */
     private final TreeMap<String, byte[]> directories;
+    /** The paths listed as regular files that this pass has not changed since. */
+    private final TreeSet<String> files;
 
-    private TreeSnapshot(TreeMap<String, byte[]> listings, TreeMap<String, byte[]> directories) {
+    private TreeSnapshot(TreeMap<String, byte[]> listings, TreeMap<String, byte[]> directories,
+                         TreeSet<String> files) {
         this.listings = listings;
         this.directories = directories;
+        this.files = files;
+    }
+
+    /**
+     * Whether {@code path} was listed as a regular file and this pass has changed nothing of it since: what an
+     * LSTAT would have answered when the pass listed it.
+     */
+    synchronized boolean listedFile(String path) {
+        return files.contains(path);
     }
 
     /**
@@ -67,7 +80,9 @@ final class TreeSnapshot {
         // The parent's time moves with what is made or removed in it; the entry's own state with any change of it.
         directories.remove(parent);
         directories.remove(path);
+        files.remove(path);
         if (subtree) {
+            files.subSet(path + "/", path + "0").clear();
             listings.remove(path);
             listings.subMap(path + "/", path + "0").clear(); // '0' follows '/': every key under path
             directories.subMap(path + "/", path + "0").clear();
@@ -83,6 +98,7 @@ final class TreeSnapshot {
         changed(to, true);
         changed(from, false);
         directories.subMap(from + "/", from + "0").clear(); // a moved directory's own state is asked for again
+        files.subSet(from + "/", from + "0").clear(); // and so are the files under it
         TreeMap<String, byte[]> moved = new TreeMap<>();
         byte[] top = listings.remove(from);
         if (top != null) {
@@ -127,6 +143,7 @@ final class TreeSnapshot {
     static final class Builder {
         private final Map<String, ByteArrayOutputStream> open = new TreeMap<>();
         private final TreeMap<String, byte[]> directories = new TreeMap<>();
+        private final TreeSet<String> files = new TreeSet<>();
         private long bytes;
 
         /** A directory of the tree (it may have no entries). */
@@ -149,6 +166,10 @@ final class TreeSnapshot {
                 String wireName = SftpNames.wire(name);
                 directories.put(dir.isEmpty() ? wireName : dir + "/" + wireName, own.toByteArray());
                 bytes += own.size();
+            } else if ((mode & 0170000) == 0100000) {
+                String path = dir.isEmpty() ? SftpNames.wire(name) : dir + "/" + SftpNames.wire(name);
+                files.add(path);
+                bytes += 2L * path.length() + 48; // about what a set holds for a string
             }
         }
 
@@ -182,7 +203,7 @@ final class TreeSnapshot {
                 listings.put(next.getKey(), next.getValue().toByteArray());
                 iterator.remove(); // one listing held twice at a time, not the whole tree
             }
-            return new TreeSnapshot(listings, directories);
+            return new TreeSnapshot(listings, directories, files);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dirsync.fs.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.Entry;
@@ -231,6 +232,38 @@ class BatchedTreeTest {
                 .isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(replica.examine(empty).permissions()).as("its own attributes set")
                 .isEqualTo(PosixFilePermissions.fromString("rwx--x---"));
+    }
+
+    /**
+     * A file this pass's find listed as regular is hashed without an LSTAT first: swapped behind the pass's back
+     * for a link to another file, it is hashed through the link (the same race as between an LSTAT and md5sum).
+     * The old code asked the server and refused it as no regular file.
+     */
+    @Test
+    void aFileTheFindListedAsRegularIsHashedWithoutAskingItsTypeAgain() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        replica.list(RelPath.ROOT);
+        sh(root, "rm plain && ln -s 'with space' plain");
+
+        byte[] hash = replica.md5(RelPath.ROOT.resolve(Name.of("plain")), new Md5(new Progress()), Cancellation.NEVER);
+
+        assertThat(HexFormat.of().formatHex(hash)).as("no LSTAT: md5sum read through the link")
+                .isEqualTo(md5("spaced"));
+    }
+
+    /** A file the pass changed is LSTAT'ed before it is hashed: a link is refused. */
+    @Test
+    void aFileThePassChangedIsCheckedToBeRegularBeforeItIsHashed() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        Entry listed = entryNamed(replica.list(RelPath.ROOT), Name.of("plain"));
+        RelPath plain = RelPath.ROOT.resolve(Name.of("plain"));
+        replica.setAttributes(plain, listed);
+        sh(root, "rm plain && ln -s 'with space' plain");
+
+        assertThatThrownBy(() -> replica.md5(plain, new Md5(new Progress()), Cancellation.NEVER))
+                .isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
     }
 
     private static Entry entryNamed(Listing listing, Name name) {

@@ -114,8 +114,7 @@ class GroupInstallTest {
 
     @Test
     void oneSyncCommandForEveryFileHandedOverMeanwhileHoweverManyTheyAre() throws Exception {
-        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
-        connect();
+        GroupInstall group = groupingAll(connect());
 
         long few = commandsToInstall(group, "few", 3);
         Files.delete(root.resolve("gate"));
@@ -144,10 +143,52 @@ class GroupInstallTest {
         assertThat(sshd.commandsStarted()).isEqualTo(before);
     }
 
-    /** A group over the connection's tree whose sync runs {@code command} (a real one, on the server) instead. */
+    /**
+     * A group over the connection's tree whose sync runs {@code command} (a real one, on the server) instead, every
+     * copy grouped (none of the pass's first alone).
+     */
     private GroupInstall groupRunning(RemoteReplica.Connection connection, String command) {
         return new GroupInstall(connection.tree().installer(), new RemoteSync(
-                (ignored, stdin, timeout) -> connection.remote().exec(command, stdin, timeout)));
+                (ignored, stdin, timeout) -> connection.remote().exec(command, stdin, timeout)), 0);
+    }
+
+    /** The group a pass uses, but every copy grouped (none of the pass's first alone). */
+    private GroupInstall groupingAll(RemoteReplica.Connection connection) {
+        return new GroupInstall(connection.tree().installer(), new RemoteSync(connection.remote()::exec), 0);
+    }
+
+    /**
+     * A pass's first copies are installed alone, each with the fsync@openssh.com on its own train, and start no
+     * command; the next ones are grouped under one sync; the next pass's first are alone again. The old group ran a
+     * sync command for the first too.
+     */
+    @Test
+    void aPassesFirstCopiesAreInstalledAloneWithoutASyncCommand() throws Exception {
+        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
+        connect();
+        LocalTree tree = LocalTree.at(source);
+        for (int i = 0; i <= GroupInstall.ALONE_FIRST + 1; i++) {
+            Files.writeString(source.resolve("f" + i), "file " + i);
+        }
+        long before = sshd.commandsStarted();
+
+        for (int i = 0; i < GroupInstall.ALONE_FIRST; i++) {
+            CompletableFuture<ReplicaTree.Installed> copy = aside(group, tree, "f" + i);
+            assertThat(copy).as("copy %d installed before the call returned", i).isCompleted();
+        }
+        long alone = sshd.commandsStarted() - before;
+        aside(group, tree, "f" + GroupInstall.ALONE_FIRST).join();
+        long grouped = sshd.commandsStarted() - before - alone;
+        replica.beginPass();
+        CompletableFuture<ReplicaTree.Installed> nextPass = aside(group, tree, "f" + (GroupInstall.ALONE_FIRST + 1));
+
+        assertThat(alone).as("commands for the first %d copies", GroupInstall.ALONE_FIRST).isZero();
+        assertThat(grouped).as("commands for the next copy").isEqualTo(1);
+        assertThat(nextPass).as("the next pass's first copy installed alone").isCompleted();
+        for (int i = 0; i <= GroupInstall.ALONE_FIRST + 1; i++) {
+            assertThat(Files.readString(root.resolve("f" + i))).isEqualTo("file " + i);
+        }
+        assertThat(names()).allMatch(name -> !name.startsWith(".dirsync-"));
     }
 
     @Test
@@ -192,7 +233,7 @@ class GroupInstallTest {
             ExecResult synced = connection.remote().exec(command, stdin, timeout);
             connection.remote().close(); // lost before a rename is sent
             return synced;
-        }));
+        }), 0);
         Files.writeString(root.resolve("a"), "old");
         Files.writeString(source.resolve("a"), "new a");
         Files.writeString(source.resolve("b"), "new b");
@@ -215,8 +256,7 @@ class GroupInstallTest {
 
     @Test
     void aSourceChangedDuringItsCopyIsNotInstalled() throws Exception {
-        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
-        connect();
+        GroupInstall group = groupingAll(connect());
         Files.writeString(root.resolve("a"), "old");
         Files.writeString(source.resolve("a"), "as listed");
         SourceWrittenWhileRead changing = SourceWrittenWhileRead.over(source, "a");

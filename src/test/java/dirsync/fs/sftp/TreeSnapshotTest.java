@@ -65,4 +65,24 @@ class TreeSnapshotTest {
         assertThat(names(snapshot, "old")).containsExactly("z");
         assertThat(snapshot.directories()).isEqualTo(2); // top and top/sub; the root forgotten, old taken
     }
+
+    @Test
+    void aListedFileHoldsUntilThePassChangesItOrWhatHoldsIt() {
+        TreeSnapshot snapshot = snapshot();
+        snapshot.take("top"); // serving a listing does not forget its files
+
+        assertThat(snapshot.listedFile("top/x")).isTrue();
+        assertThat(snapshot.listedFile("top/sub")).as("a directory").isFalse();
+        assertThat(snapshot.listedFile("top/missing")).isFalse();
+
+        snapshot.changed("top/x", false);
+        snapshot.changed("top", true);
+        snapshot.renamed("old", "moved");
+
+        assertThat(snapshot.listedFile("top/x")).as("changed itself").isFalse();
+        assertThat(snapshot.listedFile("top/sub/y")).as("under a changed subtree").isFalse();
+        assertThat(snapshot.listedFile("old/w")).as("under a renamed directory").isFalse();
+        assertThat(snapshot.listedFile("moved/w")).as("asked again under its new name").isFalse();
+        assertThat(snapshot.listedFile("other/z")).as("untouched").isTrue();
+    }
 }
