@@ -94,7 +94,7 @@ class LauncherStartIT {
     }
 
     @Test
-    void onJava25ARunThatStaysGetsASixteenMegabyteYoungGenerationUnlessTheUserSizesTheHeap() throws Exception {
+    void onJava25ARunThatStaysGetsASixteenMegabyteYoungGenerationInA24MegabyteHeapUnlessTheUserSizesTheHeap() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"25.0.3\"", calls);
 
@@ -111,7 +111,7 @@ class LauncherStartIT {
 
         String jarPath = dist.home().resolve("lib/dirsync.jar").toString();
         assertThat(Files.readAllLines(calls)).containsExactly(
-                "-XX:+UseSerialGC -Xms16m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
+                "-XX:+UseSerialGC -Xms24m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
                         + " s r 1 l",
                 "-XX:+UseSerialGC -Xms64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -jar " + jarPath
                         + " --once s r 1 l",
