@@ -28,6 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -76,6 +83,8 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a restarted server may take to serve its first session: a hang guard only. */
+    private static final int SERVING_TIMEOUT_SECONDS = 120;
     private static final Duration POLL_STEP = Duration.ofMillis(20);
     /** Starts on a new free port after a start that lost its port to another process in the meantime. */
     private static final int PORT_ATTEMPTS = 5;
@@ -162,7 +171,8 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
 
     /**
      * Stops the server, puts {@code lines} in place of those {@link #withConfig} gave, and starts it again on its
-     * port: for a test that meets the same server configured several ways.
+     * port: for a test that meets the same server configured several ways. Returns once the restarted server has
+     * served an SFTP session, not only once it listens.
      */
     public synchronized void restartWith(String... lines) throws IOException {
         requireInTest();
@@ -171,6 +181,57 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
         configLines.addAll(List.of(lines));
         writeConfiguration();
         start();
+        awaitServing();
+    }
+
+    /**
+     * Returns once the server serves sessions, not only listens: a client connects, logs in with the client key and
+     * opens an SFTP channel (the server's version answered), tried again until one attempt succeeds or
+     * {@value #SERVING_TIMEOUT_SECONDS} s have passed (a hang guard, then an error with the log); then that session
+     * is closed and its processes awaited, so that the test meets the server as if nobody had been there (only the
+     * log tells of it: one more "Accepted publickey").
+     */
+    private void awaitServing() throws IOException {
+        Set<ProcessHandle> before = new HashSet<>(sessionProcesses());
+        long deadline = System.nanoTime() + Duration.ofSeconds(SERVING_TIMEOUT_SECONDS).toNanos();
+        List<String> failures = new ArrayList<>();
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.setKeyIdentityProvider(new FileKeyPairProvider(clientKey()));
+        client.start();
+        try {
+            while (!servesOneSession(client, failures)) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("sshd on port " + port + " listens but served no SFTP session within "
+                            + SERVING_TIMEOUT_SECONDS + " s: " + failures + "\n--- sshd log ---\n" + log());
+                }
+                pause();
+            }
+        } finally {
+            client.stop();
+        }
+        while (!before.containsAll(sessionProcesses())) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the session that checked sshd on port " + port + " did not end: "
+                        + sessionProcesses());
+            }
+            pause();
+        }
+    }
+
+    /** Whether one session of {@code client} logs in and opens an SFTP channel; a failure noted in {@code failures}. */
+    private boolean servesOneSession(SshClient client, List<String> failures) {
+        Duration step = Duration.ofSeconds(SERVING_TIMEOUT_SECONDS / 4);
+        try (ClientSession session = client.connect(USER, ADDRESS, port).verify(step).getSession()) {
+            session.auth().verify(step);
+            try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session,
+                    SftpVersionSelector.fixedVersionSelector(3))) {
+                return sftp.isOpen();
+            }
+        } catch (IOException | RuntimeException e) {
+            failures.add(String.valueOf(e));
+            return false;
+        }
     }
 
     /**

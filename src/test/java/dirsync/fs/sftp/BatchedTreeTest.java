@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -107,10 +108,14 @@ class BatchedTreeTest {
         return connection;
     }
 
-    /** A replica at {@code root} on {@code sshd}, as a run connects to it but without a lock. */
+    /**
+     * A replica at {@code root} on {@code sshd}, as a run connects to it but without a lock; each step of connecting
+     * may take a minute (a hang guard: a loaded machine can take longer than the 15 s a user gets by default).
+     */
     static RemoteReplica replicaAt(OpenSshServer sshd, Path root) {
         SftpLocation where = SftpLocation.parse(sshd.uri(root));
-        SshOptions options = SshOptions.defaults(sshd.home()).withKeyFile(sshd.clientKey());
+        SshOptions options = SshOptions.defaults(sshd.home()).withKeyFile(sshd.clientKey())
+                .withConnectTimeout(Duration.ofMinutes(1));
         return new RemoteReplica(where, new RemoteReplica.Connecting() {
             @Override
             public RemoteConnection connect() throws IOException {
