@@ -35,8 +35,7 @@ final class RawRequests {
         Buffer request = RemoteCalls.request(id.length + 24);
         request.putBytes(id);
         request.putInt(SftpConstants.SSH_FILEXFER_ATTR_UIDGID);
-        request.putUInt(change.uid() & 0xFFFF_FFFFL);
-        request.putUInt(change.gid() & 0xFFFF_FFFFL);
+        SetStat.putOwner(request, change);
         return request;
     }
 

@@ -84,8 +84,7 @@ final class SetStat {
         request.putBytes(SftpNames.bytes(path));
         request.putInt(flags);
         if ((flags & SftpConstants.SSH_FILEXFER_ATTR_UIDGID) != 0) {
-            request.putUInt(change.uid() & 0xFFFF_FFFFL);
-            request.putUInt(change.gid() & 0xFFFF_FFFFL);
+            putOwner(request, change);
         }
         if ((flags & SftpConstants.SSH_FILEXFER_ATTR_PERMISSIONS) != 0) {
             request.putInt(change.mode() & 07777);
@@ -95,5 +94,14 @@ final class SetStat {
             request.putUInt(change.mtime());
         }
         return request;
+    }
+
+    /**
+     * The UIDGID fields of an attributes block, as SFTP v3 orders them: the owner's number, then the group's, each
+     * an unsigned 32-bit number. The one writer of them, for a path's SETSTAT and a handle's FSETSTAT alike.
+     */
+    static void putOwner(Buffer request, Change change) {
+        request.putUInt(change.uid() & 0xFFFF_FFFFL);
+        request.putUInt(change.gid() & 0xFFFF_FFFFL);
     }
 }
