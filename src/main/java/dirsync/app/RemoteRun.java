@@ -1,6 +1,7 @@
 package dirsync.app;
 
 import dirsync.fs.local.KernelFiles;
+import dirsync.fs.sftp.OwnersCarried;
 import dirsync.fs.sftp.RemoteConnection;
 import dirsync.fs.sftp.RemoteLock;
 import dirsync.fs.sftp.RemoteReplica;
@@ -48,11 +49,11 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     private final java.util.List<Runnable> untold = new java.util.ArrayList<>();
     private boolean announced;
 
-    RemoteRun(Replica.Remote remote, Effects effects, SameHostGuard guard) {
+    RemoteRun(Replica.Remote remote, Effects effects, SameHostGuard guard, OwnersCarried owners) {
         this.remote = remote;
         this.effects = effects;
         this.guard = guard;
-        this.replica = new RemoteReplica(remote.location(), this, this);
+        this.replica = new RemoteReplica(remote.location(), this, this, owners);
     }
 
     /** The replica tree the passes write to. */

@@ -3,6 +3,7 @@ package dirsync.app;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.local.Ownership;
+import dirsync.fs.sftp.OwnersCarried;
 import dirsync.sync.LogText;
 import java.io.IOException;
 import java.util.Optional;
@@ -31,7 +32,8 @@ final class ReplicaSide implements AutoCloseable {
 
     static ReplicaSide of(Settings settings, Effects effects) {
         if (settings.replica() instanceof Replica.Remote remote) {
-            RemoteRun run = new RemoteRun(remote, effects, new SameHostGuard(settings, remote.location(), effects));
+            RemoteRun run = new RemoteRun(remote, effects, new SameHostGuard(settings, remote.location(), effects),
+                    new OwnersCarried(settings.owners(), settings.groups()));
             return new ReplicaSide(settings, effects.replica(run.replica()), run);
         }
         Replica.Local local = (Replica.Local) settings.replica();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.local.LocalTree;
+import dirsync.fs.sftp.OwnersCarried;
 import dirsync.fs.sftp.SftpTree;
 import dirsync.testing.EmbeddedSftpServer;
 import dirsync.testing.MinaSessions;
@@ -63,6 +64,10 @@ class OwnersOverOpenSshTest {
         return sessions.tree(replica);
     }
 
+    private SftpTree openSsh(OwnersCarried owners) throws Exception {
+        return sessions.tree(replica, owners);
+    }
+
     private PassSummary sync(SftpTree tree) {
         return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD).runPass(Cancellation.NEVER);
     }
@@ -90,6 +95,32 @@ class OwnersOverOpenSshTest {
         assertThat(summary.bytesCopied()).isZero();
         Trees.assertSameTree(source, replica, Trees.Detail.OWNERS, Trees.Detail.WHOLE_SECONDS);
         assertThat(Trees.owners(replica.resolve("bin/setuid"))).isEqualTo(" uid=3333 gid=4444 mode=4755");
+    }
+
+    @Test
+    void withNoOwnerANewFileBelongsToTheLoginAndGetsTheSourcesGroup() throws Exception {
+        OwnersCarried noOwner = new OwnersCarried(false, true);
+
+        assertThat(sync(openSsh(noOwner)).errors()).isZero();
+
+        assertThat(Trees.owners(replica.resolve("theirs"))).isEqualTo(" uid=0 gid=5678 mode=0644");
+        assertThat(Trees.owners(replica.resolve("bin/setuid"))).as("no setuid on the login's copy")
+                .isEqualTo(" uid=0 gid=5678 mode=0755");
+        assertThat(Trees.owners(replica.resolve("shared"))).as("no setgid either: the owners are not the source's")
+                .isEqualTo(" uid=0 gid=8765 mode=0775");
+        assertThat(sync(openSsh(noOwner)).changes()).as("owners are not compared").isZero();
+    }
+
+    @Test
+    void withNoGroupANewFileGetsTheSourcesOwnerAndTheGroupTheServerGaveIt() throws Exception {
+        OwnersCarried noGroup = new OwnersCarried(true, false);
+
+        assertThat(sync(openSsh(noGroup)).errors()).isZero();
+
+        assertThat(Trees.owners(replica.resolve("theirs"))).isEqualTo(" uid=1234 gid=0 mode=0644");
+        assertThat(Trees.owners(replica.resolve("bin/setgid"))).as("no setgid on a group not the source's")
+                .isEqualTo(" uid=0 gid=0 mode=0755");
+        assertThat(sync(openSsh(noGroup)).changes()).as("groups are not compared").isZero();
     }
 
     @Test

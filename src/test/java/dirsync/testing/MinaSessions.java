@@ -1,5 +1,6 @@
 package dirsync.testing;
 
+import dirsync.fs.sftp.OwnersCarried;
 import dirsync.fs.sftp.SftpTree;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,8 +47,13 @@ public final class MinaSessions implements AfterEachCallback {
 
     /** A tree under {@code root} over one SFTP v3 channel of a new session, named by the server's URI of it. */
     public SftpTree tree(Path root) throws IOException {
+        return tree(root, OwnersCarried.BOTH);
+    }
+
+    /** The same, carrying only {@code owners} of the source's owners ({@code --no-owner}, {@code --no-group}). */
+    public SftpTree tree(Path root, OwnersCarried owners) throws IOException {
         return SftpTree.over(SftpClientFactory.instance().createSftpClient(session(),
-                SftpVersionSelector.fixedVersionSelector(3)), root.toString(), server.uri(root));
+                SftpVersionSelector.fixedVersionSelector(3)), root.toString(), server.uri(root), owners);
     }
 
     @Override

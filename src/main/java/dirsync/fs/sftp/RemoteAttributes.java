@@ -19,11 +19,14 @@ final class RemoteAttributes {
     private volatile RemoteOwnership ownership;
     /** Whether the server keeps setuid, setgid and sticky (see {@link RemoteOwnership#of}). */
     private final boolean specialBits;
+    /** What of the source's owners the run asks to be carried. */
+    private final OwnersCarried carried;
 
-    RemoteAttributes(Channels channels, SftpNames names, boolean specialBits) {
+    RemoteAttributes(Channels channels, SftpNames names, boolean specialBits, OwnersCarried carried) {
         this.channels = channels;
         this.names = names;
         this.specialBits = specialBits;
+        this.carried = carried;
     }
 
     /**
@@ -107,7 +110,7 @@ final class RemoteAttributes {
             synchronized (this) {
                 known = ownership;
                 if (known == null) {
-                    known = RemoteOwnership.of(calls(), specialBits);
+                    known = RemoteOwnership.of(calls(), specialBits, carried);
                     ownership = known;
                 }
             }

@@ -13,7 +13,8 @@ import java.util.Set;
  * the SFTP session runs as root on the server, every entry gets the source's numeric owner and group; otherwise the
  * group, where the session's user belongs to it. The setuid and setgid bits are carried only where the entry gets
  * the source's owner and group, the sticky bit always; and only to a server known to keep them (OpenSSH's), else
- * none is sent or compared.
+ * none is sent or compared. {@code --no-owner} and {@code --no-group} ({@link OwnersCarried}) turn the owner or the
+ * group off, as they do locally: the entry keeps what the server gave it.
  * <p>
  * Who the session is: the server's {@code /proc/self/status} read over SFTP, which is the process serving this
  * SFTP session (OpenSSH's sftp-server or internal-sftp runs as the user who logged in): its effective uid, gid and
@@ -24,7 +25,7 @@ import java.util.Set;
 final class RemoteOwnership {
 
     /** Nothing of owners is carried. */
-    static final RemoteOwnership UNKNOWN = new RemoteOwnership(false, -1, Set.of(), false);
+    static final RemoteOwnership UNKNOWN = new RemoteOwnership(false, -1, Set.of(), false, OwnersCarried.BOTH);
 
     static final String STATUS = "/proc/self/status";
     private static final int MAX_STATUS = 1 << 16;
@@ -34,12 +35,15 @@ final class RemoteOwnership {
     private final Set<Integer> groups;
     /** Whether the server keeps setuid, setgid and sticky as it is given them; if not, they are not compared. */
     private final boolean specialBits;
+    /** What the run asks to be carried at all. */
+    private final OwnersCarried carried;
 
-    private RemoteOwnership(boolean known, int uid, Set<Integer> groups, boolean specialBits) {
+    private RemoteOwnership(boolean known, int uid, Set<Integer> groups, boolean specialBits, OwnersCarried carried) {
         this.known = known;
         this.uid = uid;
         this.groups = groups;
         this.specialBits = specialBits;
+        this.carried = carried;
     }
 
     /**
@@ -47,13 +51,19 @@ final class RemoteOwnership {
      *
      * @param specialBits whether the server keeps the special bits it is given (OpenSSH's sftp-server chmods with
      *                    {@code mode & 07777}; MINA's keeps the nine permission bits alone)
+     * @param carried     what of owners the run asks to be carried
      */
-    static RemoteOwnership of(RemoteCalls calls, boolean specialBits) {
+    static RemoteOwnership of(RemoteCalls calls, boolean specialBits, OwnersCarried carried) {
         try (InputStream in = calls.read(STATUS)) {
-            return parse(readAtMost(in), specialBits);
+            return parse(readAtMost(in), specialBits).carrying(carried);
         } catch (IOException | RuntimeException unreadable) {
             return UNKNOWN;
         }
+    }
+
+    /** This account, with only {@code what} of the source's owners carried. */
+    RemoteOwnership carrying(OwnersCarried what) {
+        return known ? new RemoteOwnership(true, uid, groups, specialBits, what) : UNKNOWN;
     }
 
     /** The account a {@code /proc/PID/status} text describes, or {@link #UNKNOWN} if it names no uid. */
@@ -72,7 +82,7 @@ final class RemoteOwnership {
                 }
             }
         }
-        return uid < 0 ? UNKNOWN : new RemoteOwnership(true, uid, Set.copyOf(mine), specialBits);
+        return uid < 0 ? UNKNOWN : new RemoteOwnership(true, uid, Set.copyOf(mine), specialBits, OwnersCarried.BOTH);
     }
 
     private static String readAtMost(InputStream in) throws IOException {
@@ -99,8 +109,8 @@ final class RemoteOwnership {
         if (!known || !source.known() || !current.known()) {
             return Entry.Owner.UNKNOWN;
         }
-        int targetUid = root() ? source.uid() : current.uid();
-        int targetGid = root() || groups.contains(source.gid()) ? source.gid() : current.gid();
+        int targetUid = givesOwner() ? source.uid() : current.uid();
+        int targetGid = givesGroup(source) ? source.gid() : current.gid();
         boolean sameOwners = targetUid == source.uid() && targetGid == source.gid();
         return new Entry.Owner(targetUid, targetGid, special(source, sameOwners));
     }
@@ -108,18 +118,32 @@ final class RemoteOwnership {
     /**
      * What a file this session has just created gets of {@code source}'s owner, with {@code mode} (the nine bits)
      * and the time: the owner and group where they are carried (the group alone, as a non-root user, with this
-     * user's uid), the special bits by the rule. The new file's group is not known (a setgid directory gives its
-     * own): setuid and setgid of a non-root session's copy are given only where the group is given too.
+     * user's uid; the owner alone, as root with {@code --no-group}, leaving the group as the server made it), the
+     * special bits by the rule. The new file's group is not known (a setgid directory gives its own): setuid and
+     * setgid are given only where the group is given too.
      */
     SetStat.Change forNew(Entry.Owner source, int mode, long seconds) {
         if (!known || !source.known()) {
             return SetStat.Change.modeAndTime(mode, seconds);
         }
-        boolean group = root() || groups.contains(source.gid());
-        int targetUid = root() ? source.uid() : uid;
+        boolean group = givesGroup(source);
+        int targetUid = givesOwner() ? source.uid() : uid;
         boolean sameOwners = group && targetUid == source.uid();
         SetStat.Change change = SetStat.Change.modeAndTime(mode | special(source, sameOwners), seconds);
-        return group ? change.withOwner(targetUid, source.gid()) : change;
+        if (group) {
+            return change.withOwner(targetUid, source.gid());
+        }
+        return givesOwner() && targetUid != uid ? change.withOwner(targetUid, -1) : change;
+    }
+
+    /** Whether entries get the source's owner: asked for, and the session is root. */
+    private boolean givesOwner() {
+        return carried.owners() && root();
+    }
+
+    /** Whether an entry gets {@code source}'s group: asked for, and root or a member of it. */
+    private boolean givesGroup(Entry.Owner source) {
+        return carried.groups() && (root() || groups.contains(source.gid()));
     }
 
     /** The special bits to give: sticky always, setuid and setgid with the source's owners; none if not kept. */

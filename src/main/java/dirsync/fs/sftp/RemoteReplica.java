@@ -62,6 +62,8 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
     private final Connecting connecting;
     private final Listener listener;
     private final ReplicaFeatures features;
+    /** What of the source's owners each connection's tree carries. */
+    private final OwnersCarried owners;
     private volatile Connection current;
     private boolean connectedBefore;
 
@@ -75,7 +77,13 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
     }
 
     public RemoteReplica(SftpLocation where, Connecting connecting, Listener listener) {
+        this(where, connecting, listener, OwnersCarried.BOTH);
+    }
+
+    /** The same, carrying only {@code owners} of the source's owners ({@code --no-owner}, {@code --no-group}). */
+    public RemoteReplica(SftpLocation where, Connecting connecting, Listener listener, OwnersCarried owners) {
         this.where = where;
+        this.owners = owners;
         this.connecting = connecting;
         this.listener = listener;
         this.features = ReplicaFeatures.plain(TUNING).withConnection(this)
@@ -121,7 +129,8 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
                         }
                         return result.stdout();
                     });
-            SftpTree tree = SftpTree.over(ahead.channels(), where.pathText(), where.toString(), md5, remote::lost);
+            SftpTree tree = SftpTree.over(ahead.channels(), where.pathText(), where.toString(), md5, remote::lost,
+                    owners);
             Connection made = new Connection(remote, tree, md5.isPresent(), commands,
                     new BatchedTree(tree, remote, commands, where.pathText(), where.toString(), ahead::takeFind));
             current = made;

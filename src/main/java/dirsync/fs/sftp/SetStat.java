@@ -19,7 +19,8 @@ final class SetStat {
     /**
      * What to set; -1 leaves a field as it is.
      *
-     * @param uid     the numeric owner, with {@code gid} (SFTP v3 sets both or neither)
+     * @param uid     the numeric owner, with {@code gid} (SFTP v3 sets both or neither: where one is -1 and the other
+     *                not, it goes as 0xFFFFFFFF, which chown(2) reads as "leave it", and OpenSSH's server passes on)
      * @param gid     the numeric group
      * @param mode    the permission bits with setuid, setgid and sticky ({@code 07777})
      * @param atime   the access time in whole seconds, with {@code mtime} (v3 sets both or neither)
@@ -36,7 +37,7 @@ final class SetStat {
         }
 
         boolean owner() {
-            return uid >= 0 && gid >= 0;
+            return uid >= 0 || gid >= 0;
         }
     }
 

@@ -56,7 +56,7 @@ public final class SftpTree implements ReplicaTree {
     private final ReplicaFeatures features;
 
     private SftpTree(List<FullAccessSftpClient> clients, String root, String description,
-                     java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
+                     java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost, OwnersCarried owners) {
         List<RemoteCalls> calls = new ArrayList<>();
         for (FullAccessSftpClient client : clients) {
             client.setNameDecodingCharset(StandardCharsets.ISO_8859_1);
@@ -67,7 +67,7 @@ public final class SftpTree implements ReplicaTree {
         this.capabilities = new Capabilities(true, true, channels.first().offers(RemoteCalls.POSIX_RENAME), true,
                 channels.first().offers(RemoteCalls.FSYNC));
         this.treeId = SftpEntries.treeId(description);
-        this.attributes = new RemoteAttributes(channels, names, openSsh(clients.get(0)));
+        this.attributes = new RemoteAttributes(channels, names, openSsh(clients.get(0)), owners);
         this.install = new RemoteInstall(channels, names, treeId, attributes);
         this.deleter = new RemoteDeleter(channels, names);
         this.reads = new RemoteReads(channels, names, treeId, serverMd5);
@@ -99,17 +99,24 @@ public final class SftpTree implements ReplicaTree {
      * @param description how log lines name the replica, e.g. {@code sftp://backup@host/srv/mirror}
      */
     public static SftpTree over(SftpClient client, String root, String description) {
-        return over(List.of(client), root, description, java.util.Optional.empty(), failure -> { });
+        return over(client, root, description, OwnersCarried.BOTH);
+    }
+
+    /** The same, carrying only {@code owners} of the source's owners. */
+    public static SftpTree over(SftpClient client, String root, String description, OwnersCarried owners) {
+        return over(List.of(client), root, description, java.util.Optional.empty(), failure -> { }, owners);
     }
 
     /**
      * The same over several SFTP channels of one connection, each thread of a pass keeping to one (see
      * {@link Channels}), hashing large files on the server with {@code serverMd5} if present (see
      * {@link RemoteMd5#detect}), and telling {@code lost} of every request that failed without an answer from the
-     * server (the connection is gone) before that failure is thrown.
+     * server (the connection is gone) before that failure is thrown, and carrying {@code owners} of the source's
+     * owners where the session may.
      */
     public static SftpTree over(List<SftpClient> clients, String root, String description,
-                                java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost) {
+                                java.util.Optional<RemoteMd5> serverMd5, Consumer<IOException> lost,
+                                OwnersCarried owners) {
         List<FullAccessSftpClient> full = new ArrayList<>();
         for (SftpClient client : clients) {
             if (!(client instanceof FullAccessSftpClient raw)) {
@@ -118,7 +125,7 @@ public final class SftpTree implements ReplicaTree {
             }
             full.add(raw);
         }
-        return new SftpTree(full, root, description, serverMd5, lost);
+        return new SftpTree(full, root, description, serverMd5, lost, owners);
     }
 
     /** How files are put on the server: for a group commit, which writes them aside and renames them later. */

@@ -54,4 +54,32 @@ class RemoteOwnershipTest {
         assertThat(unknown.carried(THEIRS_SETUID, MINE)).isTrue();
         assertThat(unknown.forNew(THEIRS_SETUID, 0755, 7)).isEqualTo(SetStat.Change.modeAndTime(0755, 7));
     }
+
+    @Test
+    void withNoOwnerRootGivesTheGroupAndKeepsTheOwnerTheEntryHas() {
+        RemoteOwnership root = RemoteOwnership.parse(ROOT, true).carrying(new OwnersCarried(false, true));
+
+        assertThat(root.wanted(THEIRS_SETUID, new Entry.Owner(0, 0, 0))).isEqualTo(new Entry.Owner(0, 2000, 0));
+        assertThat(root.forNew(THEIRS_SETUID, 0755, 7)).as("the login's own uid, the source's group, no setuid")
+                .isEqualTo(new SetStat.Change(0, 2000, 0755, 7, 7));
+        assertThat(root.carried(THEIRS_SETUID, new Entry.Owner(0, 2000, 0))).isTrue();
+    }
+
+    @Test
+    void withNoGroupRootGivesTheOwnerAloneAndLeavesTheGroupTheServerGave() {
+        RemoteOwnership root = RemoteOwnership.parse(ROOT, true).carrying(new OwnersCarried(true, false));
+
+        assertThat(root.wanted(THEIRS_SETUID, new Entry.Owner(0, 0, 0))).isEqualTo(new Entry.Owner(1234, 0, 0));
+        assertThat(root.forNew(THEIRS_SETUID, 0755, 7)).as("gid -1: chown leaves it")
+                .isEqualTo(new SetStat.Change(1234, -1, 0755, 7, 7));
+        assertThat(root.carried(THEIRS_SETUID, new Entry.Owner(1234, 0, 0))).isTrue();
+    }
+
+    @Test
+    void withNeitherNothingOfOwnersIsSetOrCompared() {
+        RemoteOwnership root = RemoteOwnership.parse(ROOT, true).carrying(new OwnersCarried(false, false));
+
+        assertThat(root.forNew(THEIRS_SETUID, 0755, 7)).isEqualTo(SetStat.Change.modeAndTime(0755, 7));
+        assertThat(root.carried(THEIRS_SETUID, new Entry.Owner(0, 0, 0))).isTrue();
+    }
 }
