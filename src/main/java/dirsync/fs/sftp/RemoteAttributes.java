@@ -19,13 +19,16 @@ final class RemoteAttributes {
     private volatile RemoteOwnership ownership;
     /** Whether the server keeps setuid, setgid and sticky (see {@link RemoteOwnership#of}). */
     private final boolean specialBits;
+    /** The times this server is sent. */
+    private final WireTimes times;
     /** What of the source's owners the run asks to be carried. */
     private final OwnersCarried carried;
 
-    RemoteAttributes(Channels channels, SftpNames names, boolean specialBits, OwnersCarried carried) {
+    RemoteAttributes(Channels channels, SftpNames names, boolean openSsh, OwnersCarried carried) {
         this.channels = channels;
         this.names = names;
-        this.specialBits = specialBits;
+        this.specialBits = openSsh;
+        this.times = WireTimes.of(openSsh);
         this.carried = carried;
     }
 
@@ -36,8 +39,9 @@ final class RemoteAttributes {
      */
     void set(RelPath path, Entry source) throws IOException {
         String wire = names.path(path);
+        long seconds = times.seconds(source.modified());
         if (source.is(EntryKind.SYMLINK)) {
-            calls().setAttributes(wire, -1, SftpEntries.seconds(source.modified()));
+            calls().setAttributes(wire, -1, times.seconds(source.modified()));
             return;
         }
         SftpClient.Attributes now = calls().lstat(wire);
@@ -48,7 +52,7 @@ final class RemoteAttributes {
         Entry.Owner wanted = source.owner().known() ? ownership().wanted(source.owner(), current)
                 : Entry.Owner.UNKNOWN;
         SetStat.Change change = SetStat.Change.modeAndTime(
-                SftpEntries.mode(source.permissions()) | wanted.specialBits(), SftpEntries.seconds(source.modified()));
+                SftpEntries.mode(source.permissions()) | wanted.specialBits(), seconds);
         if (wanted.known() && (wanted.uid() != current.uid() || wanted.gid() != current.gid())) {
             change = change.withOwner(wanted.uid(), wanted.gid());
         }
@@ -59,9 +63,9 @@ final class RemoteAttributes {
      * What a file just written under a temporary name gets before it takes its name, so that the name never shows it
      * with another owner or mode: the owner and group where carried, the whole mode, the time.
      */
-    SetStat.Change forNewFile(Entry expected) {
+    SetStat.Change forNewFile(Entry expected) throws IOException {
         int mode = SftpEntries.mode(expected.permissions());
-        long seconds = SftpEntries.seconds(expected.modified());
+        long seconds = times.seconds(expected.modified());
         RemoteOwnership owners = expected.owner().known() ? ownership() : RemoteOwnership.UNKNOWN;
         return owners.forNew(expected.owner(), mode, seconds);
     }
@@ -70,9 +74,9 @@ final class RemoteAttributes {
      * What a link just made under a temporary name gets before it takes its name, where the server offers
      * lsetstat@openssh.com (which never follows it): its time and, where carried, its owner and group.
      */
-    SetStat.Change forNewLink(Entry expected) {
+    SetStat.Change forNewLink(Entry expected) throws IOException {
         RemoteOwnership owners = expected.owner().known() ? ownership() : RemoteOwnership.UNKNOWN;
-        return owners.forNew(expected.owner(), -1, SftpEntries.seconds(expected.modified()));
+        return owners.forNew(expected.owner(), -1, times.seconds(expected.modified()));
     }
 
     /**

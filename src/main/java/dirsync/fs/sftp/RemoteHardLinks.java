@@ -38,10 +38,13 @@ final class RemoteHardLinks implements ReplicaFeatures.HardLinking {
 
     private final Channels channels;
     private final SftpNames names;
+    /** The times this server is sent: the check puts a file's modification time back. */
+    private final WireTimes times;
 
-    RemoteHardLinks(Channels channels, SftpNames names) {
+    RemoteHardLinks(Channels channels, SftpNames names, WireTimes times) {
         this.channels = channels;
         this.names = names;
+        this.times = times;
     }
 
     /** Whether a server with these channels makes hard links (and can put one in place in one step). */
@@ -106,7 +109,7 @@ final class RemoteHardLinks implements ReplicaFeatures.HardLinking {
         while (stamp == seconds(a.getAccessTime()) || stamp == seconds(b.getAccessTime())) {
             stamp--;
         }
-        long modified = SftpEntries.seconds(a.getModifyTime());
+        long modified = times.seconds(a.getModifyTime());
         SetStat.apply(calls, one, new SetStat.Change(-1, -1, -1, stamp, modified));
         SftpClient.Attributes after = calls.lstat(two);
         return seconds(after.getAccessTime()) == stamp;

@@ -169,12 +169,13 @@ final class RemoteInstall {
         boolean closing = false;
         boolean written = false;
         SftpClient.Handle handle = null;
+        // What the file gets, its time checked for the wire, before anything of it is sent.
+        SetStat.Change change = expected == null ? null : attributes.forNewFile(expected);
         try (SeekableByteChannel in = source.open(rel)) {
             handle = calls.createExclusive(temp);
             created = true;
             long copied = new PipelinedWrite(train, handle, temp).from(in, limit, digest, work);
-            if (expected != null) {
-                SetStat.Change change = attributes.forNewFile(expected);
+            if (change != null) {
                 if (change.owner()) {
                     train.send(SftpConstants.SSH_FXP_FSETSTAT, RawRequests.owner(handle, change), temp, Doing.OTHER);
                 }
@@ -207,11 +208,13 @@ final class RemoteInstall {
         String target = names.creating(rel);
         String text = names.linkTarget(rel, expected.linkTarget());
         String temp = names.temporarySibling(rel);
+        boolean ownAttributes = calls().offers(RemoteCalls.LSETSTAT);
+        SetStat.Change change = ownAttributes ? attributes.forNewLink(expected) : null;
         calls().symlink(temp, text);
         boolean installed = false;
         try {
-            if (calls().offers(RemoteCalls.LSETSTAT)) {
-                setTimeQuietly(temp, expected);
+            if (ownAttributes) {
+                setQuietly(temp, change);
             }
             calls().posixRename(temp, target);
             installed = true;
@@ -233,9 +236,9 @@ final class RemoteInstall {
      * A link's own time and owner (lsetstat never follows it): a server that cannot set them is no error (the next
      * pass finds the link's owner not carried and makes it again).
      */
-    private void setTimeQuietly(String link, Entry expected) {
+    private void setQuietly(String link, SetStat.Change change) {
         try {
-            SetStat.apply(calls(), link, attributes.forNewLink(expected));
+            SetStat.apply(calls(), link, change);
         } catch (IOException e) {
             // left as made
         }

@@ -29,7 +29,6 @@ import org.apache.sshd.sftp.client.SftpClient;
 final class SftpEntries {
 
     private static final PosixFilePermission[] BITS = PosixFilePermission.values(); // OWNER_READ (0400) first
-    private static final long MAX_V3_SECONDS = 0xFFFF_FFFFL;
     private static final int SPECIAL_BITS = Entry.Owner.SETUID | Entry.Owner.SETGID | Entry.Owner.STICKY;
 
     /** Reads a link's target: one READLINK, only for entries that are links. */
@@ -137,15 +136,17 @@ final class SftpEntries {
     }
 
     /**
-     * A time as SFTP v3 carries it: whole seconds since the epoch (rounded down) in an unsigned 32-bit field, so
-     * times before 1970 or after 2106 are held at the nearest end.
+     * A time in whole seconds since the epoch, rounded down (before 1970 too), as SFTP v3 carries it; what a server
+     * can be sent of it, {@link WireTimes}.
      */
     static long seconds(FileTime time) {
-        long seconds = time.toInstant().getEpochSecond(); // rounds down, before 1970 too
-        return Math.max(0, Math.min(MAX_V3_SECONDS, seconds));
+        return time.toInstant().getEpochSecond();
     }
 
-    /** Whether two times are the same once carried over SFTP v3. */
+    /**
+     * Whether two times are the same once carried over SFTP v3. A time the wire cannot hold equals none that a server
+     * shows, so it is tried (and fails, named) every pass rather than held silently at the nearest end.
+     */
     static boolean sameSecond(FileTime source, FileTime replica) {
         return seconds(source) == seconds(replica);
     }

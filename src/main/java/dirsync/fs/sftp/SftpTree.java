@@ -75,7 +75,8 @@ public final class SftpTree implements ReplicaTree {
                 ReplicaFeatures.Tuning.local(4).withTimeGrain(SftpEntries::sameSecond))
                 .withRenames(new SftpRenaming((from, to) -> calls().rename(names.path(from), names.path(to))));
         this.features = RemoteHardLinks.offered(channels.first())
-                ? offered.withHardLinks(new RemoteHardLinks(channels, names)) : offered;
+                ? offered.withHardLinks(new RemoteHardLinks(channels, names,
+                        WireTimes.of(openSsh(clients.get(0))))) : offered;
         this.description = description;
     }
 
