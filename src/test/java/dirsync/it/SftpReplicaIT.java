@@ -131,6 +131,16 @@ class SftpReplicaIT {
     }
 
     @Test
+    void noOwnerLeavesANewRemoteFileTheLoginsWithTheSourcesGroup() throws Exception {
+        Trees.at(jar.source()).file("theirs", "owned by someone else").owner("theirs", 1234, 5678);
+
+        JarRuns.Finished run = run("no owner", once("--no-owner"));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(Trees.owners(remote().resolve("theirs"))).isEqualTo(" uid=0 gid=5678 mode=0644");
+    }
+
+    @Test
     void aSecondInstanceOnTheSameRemoteReplicaIsRefusedWithExitThree() throws Exception {
         Trees.at(jar.source()).file("a.txt", "alpha");
         List<String> periodic = new ArrayList<>(once());
