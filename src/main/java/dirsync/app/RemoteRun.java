@@ -32,6 +32,7 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
     private static final Logger LOG = LoggerFactory.getLogger("dirsync");
     /** A lock not renewed for this long was left by a run that died. */
     static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration RENEWAL_END = Duration.ofSeconds(30); // waited for a renewal: a hang guard
 
     private final Replica.Remote remote;
     private final Effects effects;
@@ -235,13 +236,23 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
         }
     }
 
-    /** Releases the locks and closes the connection. */
+    /**
+     * Releases the lock (over the current connection, if any) once a renewal under way has ended (never cut: one cut
+     * between truncating the lease and writing it left it without our token, kept), and closes the connection.
+     */
     @Override
     public void close() {
-        renewals.shutdownNow();
+        renewals.shutdown();
+        try {
+            if (!renewals.awaitTermination(RENEWAL_END.toMillis(), TimeUnit.MILLISECONDS)) {
+                renewals.shutdownNow(); // a hang guard: a renewal stuck on a dead connection
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         RemoteLock held = lock;
         if (held != null && lockLost == null) {
-            held.close();
+            held.release(replica.currentClient());
         }
         replica.disconnect();
         RemoteConnection unused = opened;

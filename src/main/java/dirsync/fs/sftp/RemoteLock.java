@@ -227,7 +227,16 @@ public final class RemoteLock implements Closeable {
 
     /** Removes the lock if it is still this run's. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        release(java.util.Optional.empty());
+    }
+
+    /**
+     * Removes the lock if it is still this run's, over {@code current} if present (the connection the run has now),
+     * else over the one it was last written with.
+     */
+    public synchronized void release(java.util.Optional<SftpClient> current) {
+        current.ifPresent(open -> client = open);
         try {
             if (holdsToken()) {
                 client.remove(path);

@@ -75,6 +75,17 @@ class RemoteLockTest {
     }
 
     @Test
+    void aReleaseAfterTheLocksConnectionWasLostGoesOverTheCurrentOne() throws Exception {
+        SftpClient first = SERVER.newClient();
+        RemoteLock lock = RemoteLock.acquire(first, root(), "me", LEASE);
+        first.close(); // the connection the lock was written with is gone; the run has made another
+
+        lock.release(java.util.Optional.of(SERVER.newClient()));
+
+        assertThat(lockFile()).as("released").doesNotExist();
+    }
+
+    @Test
     void renewingMovesTheLeaseOn() throws Exception {
         SftpClient client = SERVER.newClient();
         try (RemoteLock lock = RemoteLock.acquire(client, root(), "me", LEASE)) {
