@@ -86,9 +86,18 @@ public sealed interface Replica {
                     prefix.length() - 1));
         }
 
+        /**
+         * The address, and the endpoint the environment names ({@code AWS_ENDPOINT_URL_S3}, else {@code
+         * AWS_ENDPOINT_URL}) if it names one: one bucket name at two stores is two replicas, each with its own lock
+         * and memory. (An endpoint given only in the profile is not told apart.)
+         */
         @Override
         public String uri() {
-            return display();
+            String endpoint = environment.getOrDefault("AWS_ENDPOINT_URL_S3", "").strip();
+            if (endpoint.isEmpty()) {
+                endpoint = environment.getOrDefault("AWS_ENDPOINT_URL", "").strip();
+            }
+            return display() + (endpoint.isEmpty() ? "" : "?endpoint=" + endpoint);
         }
     }
 }

@@ -32,7 +32,6 @@ class ObjectAddressTest {
         assertThat(replica.bucket()).isEqualTo(bucket);
         assertThat(replica.prefix()).isEqualTo(prefix);
         assertThat(replica.display()).isEqualTo(shown);
-        assertThat(replica.uri()).isEqualTo(shown);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -79,6 +78,15 @@ class ObjectAddressTest {
         assertThatThrownBy(() -> Address.localSource("s3://bucket/x"))
                 .hasMessage("source 's3://bucket/x' is in an object store: only the replica may be (write "
                         + "./s3://bucket/x for a local directory)");
+    }
+
+    @Test
+    void theStateOfAReplicaIsKeyedByItsAddressAndTheEndpointTheEnvironmentNames() throws InvalidSettingsException {
+        assertThat(ObjectAddress.replica("s3://bucket/x/", null, Map.of()).uri()).isEqualTo("s3://bucket/x");
+        assertThat(ObjectAddress.replica("s3://bucket/x", null, Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"))
+                .uri()).isEqualTo("s3://bucket/x?endpoint=http://127.0.0.1:9000");
+        assertThat(ObjectAddress.replica("s3://bucket/x", null, Map.of("AWS_ENDPOINT_URL", "http://a:1",
+                "AWS_ENDPOINT_URL_S3", "http://b:2")).uri()).isEqualTo("s3://bucket/x?endpoint=http://b:2");
     }
 
     @Test
