@@ -3,8 +3,12 @@ package dirsync.app;
 import dirsync.fs.sftp.SftpLocation;
 import dirsync.fs.sftp.SshOptions;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** Where the replica is: a local directory, or a directory on another host reached over SFTP. */
+/**
+ * Where the replica is: a local directory, a directory on another host reached over SFTP, or a prefix of a bucket in an
+ * object store.
+ */
 public sealed interface Replica {
 
     /** How log lines, messages and the status file name it. */
@@ -57,6 +61,43 @@ public sealed interface Replica {
         @Override
         public String uri() {
             return location.toString();
+        }
+    }
+
+    /**
+     * The keys under {@code prefix} (empty: the whole bucket, else ending in '/') of a bucket in an object store,
+     * reached as the AWS CLI would reach it with {@code environment} (see {@link ObjectRun}).
+     */
+    record InBucket(String bucket, String prefix, Map<String, String> environment) implements Replica {
+
+        public InBucket {
+            environment = Map.copyOf(environment);
+        }
+
+        /** Not the environment's values: they may hold secrets. */
+        @Override
+        public String toString() {
+            return display();
+        }
+
+        @Override
+        public String display() {
+            return ObjectAddress.SCHEME + bucket + (prefix.isEmpty() ? "" : "/" + prefix.substring(0,
+                    prefix.length() - 1));
+        }
+
+        /**
+         * The address, and the endpoint the environment names ({@code AWS_ENDPOINT_URL_S3}, else {@code
+         * AWS_ENDPOINT_URL}) if it names one: one bucket name at two stores is two replicas, each with its own lock
+         * and memory. (An endpoint given only in the profile is not told apart.)
+         */
+        @Override
+        public String uri() {
+            String endpoint = environment.getOrDefault("AWS_ENDPOINT_URL_S3", "").strip();
+            if (endpoint.isEmpty()) {
+                endpoint = environment.getOrDefault("AWS_ENDPOINT_URL", "").strip();
+            }
+            return display() + (endpoint.isEmpty() ? "" : "?endpoint=" + endpoint);
         }
     }
 }
