@@ -3,6 +3,7 @@ package dirsync.fs.s3;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
@@ -54,12 +55,13 @@ public final class S3Tree implements ReplicaTree {
             REQUESTS_AT_ONCE, ReplicaFeatures.TimeGrain.EXACT, ""));
     private final TreeListings listings;
 
-    private S3Tree(S3Client client, String bucket, String prefix, String description) {
+    private S3Tree(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
         this.keys = new S3Keys(prefix);
         this.calls = new S3Calls(client, bucket);
-        this.reads = new ObjectReads(calls, keys, requestThreads());
+        ExecutorService requests = requestThreads();
+        this.reads = new ObjectReads(calls, keys, requests);
         this.listings = new TreeListings(calls, keys, reads, description);
-        this.writes = new ObjectWrites(calls, keys);
+        this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests));
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
     }
@@ -70,7 +72,12 @@ public final class S3Tree implements ReplicaTree {
      * @param description how log lines name the replica, e.g. {@code s3://bucket/prefix}
      */
     public static S3Tree over(S3Client client, String bucket, String prefix, String description) {
-        return new S3Tree(client, bucket, prefix, description);
+        return over(client, bucket, prefix, description, PartSizes.DEFAULT);
+    }
+
+    /** The same, files larger than {@code parts} allows in one PUT sent as multipart uploads of its parts. */
+    public static S3Tree over(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
+        return new S3Tree(client, bucket, prefix, description, parts);
     }
 
     /** Threads for requests made many at once (HEADs of a listing), gone after half a minute unused. */
@@ -197,7 +204,7 @@ public final class S3Tree implements ReplicaTree {
     @Override
     public void setAttributes(RelPath path, Entry source) throws IOException {
         changing(path, false);
-        writes.attributes(path, source);
+        writes.attributes(path, source, source.is(EntryKind.FILE) ? listings.etag(keys.file(path)) : null);
     }
 
     /** Permissions and time as {@link Entry#sameAttributes}, and the owner where the source's is known. */
