@@ -52,10 +52,13 @@ final class MultipartWrite {
     /** Bytes of parts held across the tree. */
     private final Semaphore buffered = new Semaphore(BUFFERED);
 
-    MultipartWrite(S3Calls calls, PartSizes sizes, ExecutorService requests) {
+    private final IncompleteUploads incomplete;
+
+    MultipartWrite(S3Calls calls, PartSizes sizes, ExecutorService requests, IncompleteUploads incomplete) {
         this.calls = calls;
         this.sizes = sizes;
         this.requests = requests;
+        this.incomplete = incomplete;
     }
 
     /**
@@ -71,8 +74,16 @@ final class MultipartWrite {
         byte[] md5 = expectedMd5 != null ? expectedMd5 : work.md5().read(source, path, work.cancellation());
         Map<String, String> stored = new HashMap<>(metadata);
         stored.put(ObjectReads.MD5_METADATA, Base64.getEncoder().encodeToString(md5));
-        String uploadId = calls.call(key, () -> calls.client().createMultipartUpload(request -> request
-                .bucket(calls.bucket()).key(key).contentType(CONTENT_TYPE).metadata(stored))).uploadId();
+        String uploadId;
+        try {
+            uploadId = calls.call(key, () -> calls.client().createMultipartUpload(request -> request
+                    .bucket(calls.bucket()).key(key).contentType(CONTENT_TYPE).metadata(stored))).uploadId();
+        } catch (S3Calls.StoreException refused) {
+            throw refused; // none was begun
+        } catch (IOException unanswered) {
+            incomplete.owe(); // perhaps begun, its answer lost
+            throw unanswered;
+        }
         boolean completed = false;
         try {
             List<CompletedPart> parts = sendParts(source, path, size, key, uploadId, md5, work);
@@ -215,10 +226,9 @@ final class MultipartWrite {
     /** Gives up an upload: its parts are dropped by the store. A failure here is left to the next pass's sweep. */
     private void abort(String key, String uploadId) {
         try {
-            calls.call(key, () -> calls.client().abortMultipartUpload(request -> request.bucket(calls.bucket())
-                    .key(key).uploadId(uploadId)));
+            incomplete.abort(key, uploadId);
         } catch (IOException leftForTheSweep) {
-            // IncompleteUploads aborts it at the next pass's start
+            incomplete.owe(); // aborted at the next pass's start
         }
     }
 }

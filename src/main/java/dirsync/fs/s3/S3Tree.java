@@ -51,17 +51,21 @@ public final class S3Tree implements ReplicaTree {
     private final ObjectDeletes deletes;
     private final S3Calls calls;
     private final String description;
-    private final ReplicaFeatures features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE,
-            REQUESTS_AT_ONCE, ReplicaFeatures.TimeGrain.EXACT, ""));
+    private final ReplicaFeatures features;
     private final TreeListings listings;
+    private final IncompleteUploads uploads;
 
     private S3Tree(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
         this.keys = new S3Keys(prefix);
-        this.calls = new S3Calls(client, bucket);
+        StoreReach reach = new StoreReach();
+        this.calls = new S3Calls(client, bucket, reach);
         ExecutorService requests = requestThreads();
         this.reads = new ObjectReads(calls, keys, requests);
         this.listings = new TreeListings(calls, keys, reads, description);
-        this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests));
+        this.uploads = new IncompleteUploads(calls, keys.prefix());
+        this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests, uploads));
+        this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
+                ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads));
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
     }
@@ -141,9 +145,13 @@ public final class S3Tree implements ReplicaTree {
         return features;
     }
 
-    /** The root's marker made if the prefix holds nothing (the bucket's root needs none). */
+    /**
+     * The root's marker made if the prefix holds nothing (the bucket's root needs none), after the incomplete uploads
+     * under the prefix are aborted (a killed run's, another tool's: {@link IncompleteUploads}).
+     */
     @Override
     public Entry prepareRoot() throws IOException {
+        uploads.sweep();
         if (listings.directory(RelPath.ROOT) == null) {
             writes.marker(RelPath.ROOT, null);
         }
