@@ -36,8 +36,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * are then asked of the store one directory at a time. The entries' metadata is read by HEAD, many at once.
  * Content is compared by MD5: a single-part upload's ETag is its MD5, so no file is read back to hash it.
  * <p>
- * Of the {@link ReplicaFeatures} it offers none yet: no hard links (each name is an object), no backups, no renames
- * (the source's moves are copies and deletions), no extended attributes. Entries carry no identity (the hash memory
+ * Writes: a file goes up in one PUT, or above {@link PartSizes} as a multipart upload ({@link MultipartWrite}).
+ * <p>
+ * Of the {@link ReplicaFeatures} it offers only {@code connection} ({@link StoreReach}: a store that stops answering
+ * is lost for the pass, one error): no hard links (each name is an object), no backups, no renames (the source's
+ * moves are copies and deletions), no extended attributes. Entries carry no identity (the hash memory
  * is not used over an object store).
  */
 public final class S3Tree implements ReplicaTree {
