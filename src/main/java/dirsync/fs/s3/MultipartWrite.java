@@ -74,23 +74,60 @@ final class MultipartWrite {
         byte[] md5 = expectedMd5 != null ? expectedMd5 : work.md5().read(source, path, work.cancellation());
         Map<String, String> stored = new HashMap<>(metadata);
         stored.put(ObjectReads.MD5_METADATA, Base64.getEncoder().encodeToString(md5));
-        String uploadId;
+        String uploadId = begin(key, stored);
+        finish(key, uploadId, () -> {
+            Sent sent = sendParts(source, path, size, key, uploadId, false, work);
+            if (!Arrays.equals(sent.md5(), md5)) {
+                throw new SourceChangedException("source changed since it was hashed");
+            }
+            SourceChangedException.requireUnchangedSince(source, path, before, size);
+            return sent;
+        });
+    }
+
+    /**
+     * {@link dirsync.fs.ReplicaTree#installFileAsRead} in parts: what is read of the file, at most the size it had in
+     * {@code before}, each part verified by the store against its own Content-MD5; no {@code md5chksum} (no MD5 is
+     * known before the upload), so a later comparison of content reads the object. Returns the bytes sent.
+     */
+    long uploadAsRead(SourceTree source, RelPath path, Entry before, String key, Map<String, String> metadata,
+                      Work work) throws IOException {
+        long size = Math.min(before.size(), PartSizes.LARGEST_OBJECT);
+        String uploadId = begin(key, metadata);
+        return finish(key, uploadId, () -> sendParts(source, path, size, key, uploadId, true, work)).bytes();
+    }
+
+    private String begin(String key, Map<String, String> metadata) throws IOException {
         try {
-            uploadId = calls.call(key, () -> calls.client().createMultipartUpload(request -> request
-                    .bucket(calls.bucket()).key(key).contentType(CONTENT_TYPE).metadata(stored))).uploadId();
+            return calls.call(key, () -> calls.client().createMultipartUpload(request -> request
+                    .bucket(calls.bucket()).key(key).contentType(CONTENT_TYPE).metadata(metadata))).uploadId();
         } catch (S3Calls.StoreException refused) {
             throw refused; // none was begun
         } catch (IOException unanswered) {
             incomplete.owe(); // perhaps begun, its answer lost
             throw unanswered;
         }
+    }
+
+    /** What the parts carried: the parts sent, the bytes read, and their MD5. */
+    private record Sent(List<CompletedPart> parts, long bytes, byte[] md5) {
+    }
+
+    /** The parts of an upload sent, and what may stop it from being completed checked. */
+    @FunctionalInterface
+    private interface Parts {
+        Sent send() throws IOException;
+    }
+
+    /** Completes the upload with {@code parts} sent, or aborts it if they or the completion failed. */
+    private Sent finish(String key, String uploadId, Parts parts) throws IOException {
         boolean completed = false;
         try {
-            List<CompletedPart> parts = sendParts(source, path, size, key, uploadId, md5, work);
-            SourceChangedException.requireUnchangedSince(source, path, before, size);
+            Sent sent = parts.send();
             calls.call(key, () -> calls.client().completeMultipartUpload(request -> request.bucket(calls.bucket())
-                    .key(key).uploadId(uploadId).multipartUpload(upload -> upload.parts(parts))));
+                    .key(key).uploadId(uploadId).multipartUpload(upload -> upload.parts(sent.parts()))));
             completed = true;
+            return sent;
         } finally {
             if (!completed) {
                 abort(key, uploadId);
@@ -98,14 +135,18 @@ final class MultipartWrite {
         }
     }
 
-    /** The upload's parts, read in order and sent a few at once; throws if the bytes read are not {@code md5}'s. */
-    private List<CompletedPart> sendParts(SourceTree source, RelPath path, long size, String key, String uploadId,
-                                          byte[] md5, Work work) throws IOException {
+    /**
+     * The upload's parts, read in order and sent a few at once. Fewer bytes than {@code size}: the source changed,
+     * unless {@code asRead}, where what was read is the last part.
+     */
+    private Sent sendParts(SourceTree source, RelPath path, long size, String key, String uploadId, boolean asRead,
+                           Work work) throws IOException {
         long partSize = sizes.partOf(size);
         int count = (int) Math.max(1, (size + partSize - 1) / partSize);
         MessageDigest whole = Md5.newDigest();
         Semaphore mine = new Semaphore(PARTS_AT_ONCE);
         List<Future<CompletedPart>> sent = new ArrayList<>(count);
+        long bytes = 0;
         try (SeekableByteChannel channel = source.open(path)) {
             for (int number = 1; number <= count; number++) {
                 int length = (int) Math.min(partSize, size - (number - 1) * partSize);
@@ -119,27 +160,28 @@ final class MultipartWrite {
                 }
                 byte[] content;
                 try {
-                    content = read(channel, length, work);
+                    content = read(channel, length, asRead, work);
                 } catch (IOException | RuntimeException failed) {
                     buffered.release(held);
                     mine.release();
                     throw failed;
                 }
                 whole.update(content);
+                bytes += content.length;
                 sent.add(send(key, uploadId, number, content, () -> {
                     buffered.release(held);
                     mine.release();
                 }));
                 failFast(sent);
+                if (content.length < length) {
+                    break; // as read: the file ended there
+                }
             }
-            if (!Arrays.equals(whole.digest(), md5)) {
-                throw new SourceChangedException("source changed since it was hashed");
-            }
-            List<CompletedPart> parts = new ArrayList<>(count);
+            List<CompletedPart> parts = new ArrayList<>(sent.size());
             for (Future<CompletedPart> part : sent) {
                 parts.add(result(part));
             }
-            return parts;
+            return new Sent(parts, bytes, whole.digest());
         } catch (IOException | RuntimeException failed) {
             awaitQuietly(sent); // their buffers are released, and none is left running into the abort
             throw failed;
@@ -209,14 +251,21 @@ final class MultipartWrite {
         }
     }
 
-    /** Exactly {@code length} bytes of the source, the copy's progress counted; fewer: the source changed. */
-    private static byte[] read(SeekableByteChannel channel, int length, Work work) throws IOException {
+    /**
+     * {@code length} bytes of the source, the copy's progress counted. Fewer: the source changed, or ({@code asRead})
+     * what there was.
+     */
+    private static byte[] read(SeekableByteChannel channel, int length, boolean asRead, Work work)
+            throws IOException {
         ByteBuffer content = ByteBuffer.allocate(length);
         while (content.hasRemaining()) {
             work.cancellation().check();
             int before = content.position();
             if (channel.read(content) < 0) {
-                throw new SourceChangedException("source changed while it was copied (shorter than listed)");
+                if (!asRead) {
+                    throw new SourceChangedException("source changed while it was copied (shorter than listed)");
+                }
+                return Arrays.copyOf(content.array(), content.position());
             }
             work.progress().copied(content.position() - before);
         }

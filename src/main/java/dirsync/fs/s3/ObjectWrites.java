@@ -68,14 +68,16 @@ final class ObjectWrites {
     ReplicaTree.AsRead fileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
         String key = keys.file(path);
         Entry before = SourceChangedException.requireRegularFile(source, path);
+        Map<String, String> metadata = ObjectAttributes.of(expected.withOwner(before.owner()));
+        long bytes;
         if (sizes.multipart(before.size())) {
-            throw new IOException("a file that never settles is copied as read only up to "
-                    + sizes.multipartAbove() + " bytes over an object store (one PUT): " + path);
+            bytes = multipart.uploadAsRead(source, path, before, key, metadata, work);
+        } else {
+            byte[] content = readAll(source, path, before.size(), work);
+            put(key, digest(content), metadata, RequestBody.fromBytes(content));
+            bytes = content.length;
         }
-        byte[] content = readAll(source, path, before.size(), work);
-        put(key, digest(content), ObjectAttributes.of(expected.withOwner(before.owner())), RequestBody.fromBytes(content));
-        return new ReplicaTree.AsRead(content.length,
-                !SourceChangedException.unchangedSince(source, path, before, content.length));
+        return new ReplicaTree.AsRead(bytes, !SourceChangedException.unchangedSince(source, path, before, bytes));
     }
 
     /** A link object holding the target, as rclone stores one. */

@@ -8,6 +8,7 @@ import dirsync.fs.Entry;
 import dirsync.fs.Md5;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceChangedException;
 import dirsync.fs.Work;
 import dirsync.fs.local.LocalTree;
@@ -184,6 +185,22 @@ class MultipartWriteTest {
                 .isInstanceOf(SourceChangedException.class);
 
         assertThat(object("big")).isEqualTo(old);
+        assertThat(incompleteUploads()).isZero();
+    }
+
+    @Test
+    void aFileThatNeverSettlesGoesUpInPartsAsReadUpToItsSizeAtTheStart() throws IOException {
+        byte[] content = sourceFile("log", 11 * MIB, 10);
+        Entry entry = source.examine(RelPath.of("log"));
+        SourceWrittenWhileRead growing = SourceWrittenWhileRead.over(sourceRoot, "log").whileRead(() ->
+                Files.write(sourceRoot.resolve("log"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND));
+
+        ReplicaTree.AsRead read = tree.installFileAsRead(growing, RelPath.of("log"), entry, work());
+
+        assertThat(read.bytes()).isEqualTo(11 * MIB);
+        assertThat(read.sourceChanged()).isTrue();
+        assertThat(requests.get("UploadPart")).isEqualTo(3);
+        assertThat(object("log")).isEqualTo(content);
         assertThat(incompleteUploads()).isZero();
     }
 
