@@ -17,7 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
@@ -35,12 +35,14 @@ final class ObjectWrites {
     private final S3Keys keys;
     private final PartSizes sizes;
     private final MultipartWrite multipart;
+    private final MetadataCopy copies;
 
-    ObjectWrites(S3Calls calls, S3Keys keys, PartSizes sizes, MultipartWrite multipart) {
+    ObjectWrites(S3Calls calls, S3Keys keys, PartSizes sizes, MultipartWrite multipart, MetadataCopy copies) {
         this.calls = calls;
         this.keys = keys;
         this.sizes = sizes;
         this.multipart = multipart;
+        this.copies = copies;
     }
 
     /** See {@link ReplicaTree#installFile}. */
@@ -93,22 +95,26 @@ final class ObjectWrites {
     }
 
     /**
-     * A file's metadata replaced: the object copied onto itself on the store, its content untouched. An object whose
-     * ETag is not its MD5 ({@code etag} as listed, not one or unknown: asked for) keeps rclone's {@code md5chksum}.
+     * A file's metadata replaced: the object copied onto itself on the store ({@link MetadataCopy}), its content
+     * untouched. An object whose ETag is not its MD5 ({@code etag} as listed, not one or unknown: asked for, with its
+     * size: only such an object can be over 5 GiB) keeps rclone's {@code md5chksum}.
      */
     void fileAttributes(RelPath path, Entry source, String etag) throws IOException {
         String key = keys.file(path);
         Map<String, String> metadata = new HashMap<>(ObjectAttributes.of(source));
+        long size = 0;
+        String current = etag;
         if (ObjectReads.etagMd5(etag) == null) {
-            String md5 = calls.call(key, () -> calls.client().headObject(request -> request.bucket(calls.bucket())
-                    .key(key))).metadata().get(ObjectReads.MD5_METADATA);
+            HeadObjectResponse head = calls.call(key, () -> calls.client().headObject(request -> request
+                    .bucket(calls.bucket()).key(key)));
+            String md5 = head.metadata().get(ObjectReads.MD5_METADATA);
             if (md5 != null) {
                 metadata.put(ObjectReads.MD5_METADATA, md5);
             }
+            size = head.contentLength();
+            current = head.eTag();
         }
-        calls.call(key, () -> calls.client().copyObject(request -> request.sourceBucket(calls.bucket())
-                .sourceKey(key).destinationBucket(calls.bucket()).destinationKey(key)
-                .metadataDirective(MetadataDirective.REPLACE).contentType(CONTENT_TYPE).metadata(metadata)));
+        copies.replace(key, size, current, metadata);
     }
 
     /** See {@link ReplicaTree#setAttributes}: a directory's go to its marker (made if it had none). */

@@ -9,11 +9,15 @@ package dirsync.fs.s3;
  *
  * @param multipartAbove the largest file sent in one PUT, at least 5 MiB
  * @param partSize       the size of each part but the last, at least 5 MiB
+ * @param largestCopy    the largest object copied onto itself (a new mode or time) in one CopyObject, and the size
+ *                       of the ranges a larger one is copied in: S3's 5 GiB, at least 5 MiB
  */
-public record PartSizes(long multipartAbove, int partSize) {
+public record PartSizes(long multipartAbove, int partSize, long largestCopy) {
 
     /** The AWS CLI's {@code multipart_threshold} and {@code multipart_chunksize}. */
     public static final PartSizes DEFAULT = new PartSizes(8L << 20, 8 << 20);
+    /** S3's largest object copied in one request: 5 GiB. */
+    static final long LARGEST_COPY = 5L << 30;
     /** S3's smallest part but the last. */
     public static final int SMALLEST_PART = 5 << 20;
 
@@ -24,9 +28,15 @@ public record PartSizes(long multipartAbove, int partSize) {
     private static final long MIB = 1 << 20;
 
     public PartSizes {
-        if (multipartAbove < SMALLEST_PART || partSize < SMALLEST_PART) {
-            throw new IllegalArgumentException("part sizes: " + multipartAbove + ", " + partSize);
+        if (multipartAbove < SMALLEST_PART || partSize < SMALLEST_PART || largestCopy < SMALLEST_PART
+                || largestCopy > LARGEST_COPY) {
+            throw new IllegalArgumentException("part sizes: " + multipartAbove + ", " + partSize + ", " + largestCopy);
         }
+    }
+
+    /** Files over {@code multipartAbove} in parts of {@code partSize}, objects copied as S3 allows. */
+    public PartSizes(long multipartAbove, int partSize) {
+        this(multipartAbove, partSize, LARGEST_COPY);
     }
 
     /** Whether a file of {@code size} bytes goes up in parts. */

@@ -66,7 +66,8 @@ public final class S3Tree implements ReplicaTree {
         this.reads = new ObjectReads(calls, keys, requests);
         this.listings = new TreeListings(calls, keys, reads, description);
         this.uploads = new IncompleteUploads(calls, keys.prefix());
-        this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests, uploads));
+        this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests, uploads),
+                new MetadataCopy(calls, parts.largestCopy(), uploads));
         this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
                 ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads));
         this.deletes = new ObjectDeletes(calls, keys);

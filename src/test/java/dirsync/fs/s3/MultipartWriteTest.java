@@ -150,6 +150,24 @@ class MultipartWriteTest {
     }
 
     @Test
+    void anObjectTooLargeForOneCopyTakesItsNewModeByACopyOfItsRangesAndKeepsItsContent() throws IOException {
+        S3Tree copyingFiveMib = S3Tree.over(client, SERVER.bucket(), prefix, "s3://" + SERVER.bucket() + "/" + prefix,
+                new PartSizes(5 * MIB, 5 * MIB, 5 * MIB)); // as S3's 5 GiB for a copy, in small
+        byte[] content = sourceFile("big", 11 * MIB, 11);
+        copyingFiveMib.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        Files.setPosixFilePermissions(sourceRoot.resolve("big"), PosixFilePermissions.fromString("r--------"));
+        requests.clear();
+
+        copyingFiveMib.setAttributes(RelPath.of("big"), source.examine(RelPath.of("big")));
+
+        assertThat(requests).doesNotContainKey("CopyObject").containsEntry("UploadPartCopy", 3);
+        assertThat(head("big").metadata()).containsEntry("mode", "100400")
+                .containsEntry("md5chksum", Base64.getEncoder().encodeToString(Md5.newDigest().digest(content)));
+        assertThat(object("big")).isEqualTo(content);
+        assertThat(incompleteUploads()).isZero();
+    }
+
+    @Test
     void aSourceWrittenWhileItsPartsAreReadIsNotInstalledAndTheOldObjectStays() throws IOException {
         byte[] old = sourceFile("big", 11 * MIB, 5);
         tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
