@@ -165,6 +165,21 @@ class StoreFaultsTest {
     }
 
     @Test
+    void thePartsOfAnUploadAreSentInParallel() throws IOException {
+        byte[] content = sourceFile("big", 16 * MIB, 5); // four parts: 5, 5, 5 and 1 MiB
+        LocalTree source = LocalTree.at(sourceRoot);
+        Entry entry = source.examine(RelPath.of("big"));
+        FAULTS.partsMeet(MultipartWrite.PARTS_AT_ONCE);
+        try (S3Client client = SERVER.clientWithSdkRetries()) {
+            treeThrough(client).installFile(source, RelPath.of("big"), entry, null, work());
+        } finally {
+            FAULTS.partsMeet(0);
+        }
+
+        assertThat(object("big")).isEqualTo(content);
+    }
+
+    @Test
     void theIncompleteUploadsUnderThePrefixAreAbortedAtTheRunsStartAndOnlyThose() throws IOException {
         S3Client direct = SERVER.client();
         String ours = direct.createMultipartUpload(request -> request.bucket(SERVER.bucket()).key(prefix + "x/left"))
