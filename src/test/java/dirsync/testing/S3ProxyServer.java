@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -48,10 +50,20 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     private static final int ATTEMPTS = 8;
 
     private final AtomicInteger prefixes = new AtomicInteger();
+    private final UnaryOperator<BlobStore> middleware;
     private Path directory;
     private S3Proxy proxy;
     private URI endpoint;
     private S3Client client;
+
+    public S3ProxyServer() {
+        this(UnaryOperator.identity());
+    }
+
+    /** A server whose storage is {@code middleware} over the filesystem backend (to inject the store's faults). */
+    public S3ProxyServer(UnaryOperator<BlobStore> middleware) {
+        this.middleware = middleware;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -61,7 +73,7 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
         properties.setProperty("jclouds.identity", ACCESS_KEY);
         properties.setProperty("jclouds.credential", SECRET_KEY);
         proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem", properties))
+                .blobStore(middleware.apply(BlobStores.create("filesystem", properties)))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
@@ -119,6 +131,20 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
                         counts.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1, Integer::sum);
                     }
                 })).build();
+    }
+
+    /**
+     * A client with the server's keys that reaches it through 127.0.0.1:{@code port} (a relay in front of it), with
+     * the SDK's own retry strategy rather than this fixture's attempts: as a user's client retries.
+     */
+    public S3Client clientThrough(int port) {
+        return builder(ACCESS_KEY, SECRET_KEY).endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .overrideConfiguration(configuration -> { }).build();
+    }
+
+    /** A client with the server's keys and the SDK's own retry strategy. */
+    public S3Client clientWithSdkRetries() {
+        return clientThrough(endpoint.getPort());
     }
 
     private S3ClientBuilder builder(String accessKey, String secretKey) {

@@ -9,37 +9,40 @@ import dirsync.fs.SourceTree;
 import dirsync.fs.Work;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * The writing side of the object tree. A PUT makes an object appear whole, so a file is never built aside: it is
- * sent once, with its MD5 as Content-MD5, and the store refuses a body that does not have it. The MD5 is of a read
- * of the source that began and ended with the source in one state (size, times, identity), so a file that changes
- * while it is read is never installed: either that check fails before the PUT, or the bytes sent differ from the
- * bytes hashed and the store refuses them ({@code BadDigest}).
+ * The writing side of the object tree. A PUT makes an object appear whole, so a file is never built aside: a file of
+ * up to {@link PartSizes#multipartAbove} bytes is read into memory and sent once, with its MD5 as Content-MD5, and the
+ * store refuses a body that does not have it; a larger one is a multipart upload ({@link MultipartWrite}), which
+ * likewise appears whole at its completion. Either way the MD5 is of a read of the source that began and ended with
+ * the source in one state (size, times, identity), so a file that changes while it is read is never installed.
  */
 final class ObjectWrites {
 
-    /** Files up to this size are read once, into memory, and sent from there; larger ones are read twice. */
-    private static final int IN_MEMORY = 8 << 20;
     private static final String CONTENT_TYPE = "application/octet-stream";
 
     private final S3Calls calls;
     private final S3Keys keys;
+    private final PartSizes sizes;
+    private final MultipartWrite multipart;
+    private final MetadataCopy copies;
 
-    ObjectWrites(S3Calls calls, S3Keys keys) {
+    ObjectWrites(S3Calls calls, S3Keys keys, PartSizes sizes, MultipartWrite multipart, MetadataCopy copies) {
         this.calls = calls;
         this.keys = keys;
+        this.sizes = sizes;
+        this.multipart = multipart;
+        this.copies = copies;
     }
 
     /** See {@link ReplicaTree#installFile}. */
@@ -47,22 +50,18 @@ final class ObjectWrites {
             throws IOException {
         String key = keys.file(path);
         Entry before = SourceChangedException.requireAsListed(source, path, expected);
-        RequestBody body;
-        byte[] md5;
-        if (before.size() <= IN_MEMORY) {
-            byte[] content = readAll(source, path, before.size(), work);
-            md5 = digest(content);
-            body = RequestBody.fromBytes(content);
+        Map<String, String> metadata = ObjectAttributes.of(expected.withOwner(before.owner()));
+        if (sizes.multipart(before.size())) {
+            multipart.upload(source, path, before, key, metadata, expectedMd5, work);
         } else {
-            md5 = expectedMd5 != null ? expectedMd5 : work.md5().read(source, path, work.cancellation());
-            body = RequestBody.fromContentProvider(() -> stream(source, path), before.size(), CONTENT_TYPE);
-            work.progress().copied(before.size());
+            byte[] content = readAll(source, path, before.size(), work);
+            byte[] md5 = digest(content);
+            if (expectedMd5 != null && !Arrays.equals(md5, expectedMd5)) {
+                throw new SourceChangedException("source changed since it was hashed");
+            }
+            SourceChangedException.requireUnchangedSince(source, path, before, before.size());
+            put(key, md5, metadata, RequestBody.fromBytes(content));
         }
-        if (expectedMd5 != null && !Arrays.equals(md5, expectedMd5)) {
-            throw new SourceChangedException("source changed since it was hashed");
-        }
-        SourceChangedException.requireUnchangedSince(source, path, before, before.size());
-        put(key, md5, ObjectAttributes.of(expected.withOwner(before.owner())), body);
         Entry installed = Entry.file(path.name(), before.size(), expected.modified(), expected.permissions());
         return new ReplicaTree.Installed(before.size(), before, installed);
     }
@@ -71,14 +70,16 @@ final class ObjectWrites {
     ReplicaTree.AsRead fileAsRead(SourceTree source, RelPath path, Entry expected, Work work) throws IOException {
         String key = keys.file(path);
         Entry before = SourceChangedException.requireRegularFile(source, path);
-        if (before.size() > IN_MEMORY) {
-            throw new IOException("a file that never settles is copied as read only up to " + (IN_MEMORY >> 20)
-                    + " MiB over an object store (multipart uploads are not built yet): " + path);
+        Map<String, String> metadata = ObjectAttributes.of(expected.withOwner(before.owner()));
+        long bytes;
+        if (sizes.multipart(before.size())) {
+            bytes = multipart.uploadAsRead(source, path, before, key, metadata, work);
+        } else {
+            byte[] content = readAll(source, path, before.size(), work);
+            put(key, digest(content), metadata, RequestBody.fromBytes(content));
+            bytes = content.length;
         }
-        byte[] content = readAll(source, path, before.size(), work);
-        put(key, digest(content), ObjectAttributes.of(expected.withOwner(before.owner())), RequestBody.fromBytes(content));
-        return new ReplicaTree.AsRead(content.length,
-                !SourceChangedException.unchangedSince(source, path, before, content.length));
+        return new ReplicaTree.AsRead(bytes, !SourceChangedException.unchangedSince(source, path, before, bytes));
     }
 
     /** A link object holding the target, as rclone stores one. */
@@ -93,23 +94,37 @@ final class ObjectWrites {
         put(keys.directory(dir), digest(new byte[0]), metadata, RequestBody.empty());
     }
 
-    /** A file's metadata replaced: the object copied onto itself on the store, its content untouched. */
-    void fileAttributes(RelPath path, Entry source) throws IOException {
+    /**
+     * A file's metadata replaced: the object copied onto itself on the store ({@link MetadataCopy}), its content
+     * untouched. An object whose ETag is not its MD5 ({@code etag} as listed, not one or unknown: asked for, with its
+     * size: only such an object can be over 5 GiB) keeps rclone's {@code md5chksum}.
+     */
+    void fileAttributes(RelPath path, Entry source, String etag) throws IOException {
         String key = keys.file(path);
-        calls.call(key, () -> calls.client().copyObject(request -> request.sourceBucket(calls.bucket())
-                .sourceKey(key).destinationBucket(calls.bucket()).destinationKey(key)
-                .metadataDirective(MetadataDirective.REPLACE).contentType(CONTENT_TYPE)
-                .metadata(ObjectAttributes.of(source))));
+        Map<String, String> metadata = new HashMap<>(ObjectAttributes.of(source));
+        long size = 0;
+        String current = etag;
+        if (ObjectReads.etagMd5(etag) == null) {
+            HeadObjectResponse head = calls.call(key, () -> calls.client().headObject(request -> request
+                    .bucket(calls.bucket()).key(key)));
+            String md5 = head.metadata().get(ObjectReads.MD5_METADATA);
+            if (md5 != null) {
+                metadata.put(ObjectReads.MD5_METADATA, md5);
+            }
+            size = head.contentLength();
+            current = head.eTag();
+        }
+        copies.replace(key, size, current, metadata);
     }
 
     /** See {@link ReplicaTree#setAttributes}: a directory's go to its marker (made if it had none). */
-    void attributes(RelPath path, Entry source) throws IOException {
+    void attributes(RelPath path, Entry source, String etag) throws IOException {
         if (source.is(EntryKind.DIRECTORY)) {
             if (!path.isRoot() || !keys.prefix().isEmpty()) {
                 marker(path, source);
             }
         } else if (source.is(EntryKind.FILE)) {
-            fileAttributes(path, source);
+            fileAttributes(path, source, etag);
         } else if (source.is(EntryKind.SYMLINK)) {
             link(path, source);
         }
@@ -129,17 +144,9 @@ final class ObjectWrites {
         }
     }
 
-    private static InputStream stream(SourceTree source, RelPath path) {
-        try {
-            return Channels.newInputStream(source.open(path));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** The file's content, at most {@code size} bytes, the copy's progress counted. */
     private static byte[] readAll(SourceTree source, RelPath path, long size, Work work) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(size, IN_MEMORY));
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.max(size, 1), 1 << 20));
         try (SeekableByteChannel channel = source.open(path)) {
             long left = size;

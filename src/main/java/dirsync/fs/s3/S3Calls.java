@@ -3,6 +3,8 @@ package dirsync.fs.s3;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -10,7 +12,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The one place where the SDK's unchecked exceptions become the {@link IOException}s a tree throws: a missing key a
  * {@link NoSuchFileException} naming it, a refused request its status and the store's error code and message, a
- * request that got no answer what the client says. Holds the client and the bucket every call goes to.
+ * request that got no answer what the client says (and the store lost for the pass: {@link StoreReach}). Holds the
+ * client and the bucket every call goes to.
  */
 final class S3Calls {
 
@@ -19,10 +22,12 @@ final class S3Calls {
 
     private final S3Client client;
     private final String bucket;
+    private final StoreReach reach;
 
-    S3Calls(S3Client client, String bucket) {
+    S3Calls(S3Client client, String bucket, StoreReach reach) {
         this.client = client;
         this.bucket = bucket;
+        this.reach = reach;
     }
 
     S3Client client() {
@@ -45,8 +50,25 @@ final class S3Calls {
             }
             throw new StoreException(key, refused.statusCode(), code(refused), message(refused), refused);
         } catch (SdkException failed) {
-            throw new IOException(key + ": " + failed.getMessage(), failed);
+            IOException unanswered = new IOException(key + ": " + failed.getMessage(), failed);
+            if (unanswered(failed)) {
+                reach.lost(unanswered); // said before the failure is thrown: see PassConnection.broken
+            }
+            throw unanswered;
         }
+    }
+
+    /** A request that got no answer, after the SDK's retries: the connection failed (an I/O error) or timed out. */
+    private static boolean unanswered(SdkException failed) {
+        if (failed instanceof ApiCallTimeoutException || failed instanceof ApiCallAttemptTimeoutException) {
+            return true;
+        }
+        for (Throwable cause = failed.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String code(S3Exception refused) {

@@ -3,6 +3,7 @@ package dirsync.fs.s3;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
@@ -35,8 +36,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * are then asked of the store one directory at a time. The entries' metadata is read by HEAD, many at once.
  * Content is compared by MD5: a single-part upload's ETag is its MD5, so no file is read back to hash it.
  * <p>
- * Of the {@link ReplicaFeatures} it offers none yet: no hard links (each name is an object), no backups, no renames
- * (the source's moves are copies and deletions), no extended attributes. Entries carry no identity (the hash memory
+ * Writes: a file goes up in one PUT, or above {@link PartSizes} as a multipart upload ({@link MultipartWrite}).
+ * <p>
+ * Of the {@link ReplicaFeatures} it offers only {@code connection} ({@link StoreReach}: a store that stops answering
+ * is lost for the pass, one error): no hard links (each name is an object), no backups, no renames (the source's
+ * moves are copies and deletions), no extended attributes. Entries carry no identity (the hash memory
  * is not used over an object store).
  */
 public final class S3Tree implements ReplicaTree {
@@ -50,16 +54,22 @@ public final class S3Tree implements ReplicaTree {
     private final ObjectDeletes deletes;
     private final S3Calls calls;
     private final String description;
-    private final ReplicaFeatures features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE,
-            REQUESTS_AT_ONCE, ReplicaFeatures.TimeGrain.EXACT, ""));
+    private final ReplicaFeatures features;
     private final TreeListings listings;
+    private final IncompleteUploads uploads;
 
-    private S3Tree(S3Client client, String bucket, String prefix, String description) {
+    private S3Tree(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
         this.keys = new S3Keys(prefix);
-        this.calls = new S3Calls(client, bucket);
-        this.reads = new ObjectReads(calls, keys, requestThreads());
+        StoreReach reach = new StoreReach();
+        this.calls = new S3Calls(client, bucket, reach);
+        ExecutorService requests = requestThreads();
+        this.reads = new ObjectReads(calls, keys, requests);
         this.listings = new TreeListings(calls, keys, reads, description);
-        this.writes = new ObjectWrites(calls, keys);
+        this.uploads = new IncompleteUploads(calls, keys.prefix());
+        this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests, uploads),
+                new MetadataCopy(calls, parts.largestCopy(), uploads));
+        this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
+                ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads));
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
     }
@@ -70,7 +80,12 @@ public final class S3Tree implements ReplicaTree {
      * @param description how log lines name the replica, e.g. {@code s3://bucket/prefix}
      */
     public static S3Tree over(S3Client client, String bucket, String prefix, String description) {
-        return new S3Tree(client, bucket, prefix, description);
+        return over(client, bucket, prefix, description, PartSizes.DEFAULT);
+    }
+
+    /** The same, files larger than {@code parts} allows in one PUT sent as multipart uploads of its parts. */
+    public static S3Tree over(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
+        return new S3Tree(client, bucket, prefix, description, parts);
     }
 
     /** Threads for requests made many at once (HEADs of a listing), gone after half a minute unused. */
@@ -134,9 +149,13 @@ public final class S3Tree implements ReplicaTree {
         return features;
     }
 
-    /** The root's marker made if the prefix holds nothing (the bucket's root needs none). */
+    /**
+     * The root's marker made if the prefix holds nothing (the bucket's root needs none), after the incomplete uploads
+     * under the prefix are aborted (a killed run's, another tool's: {@link IncompleteUploads}).
+     */
     @Override
     public Entry prepareRoot() throws IOException {
+        uploads.sweep();
         if (listings.directory(RelPath.ROOT) == null) {
             writes.marker(RelPath.ROOT, null);
         }
@@ -197,7 +216,7 @@ public final class S3Tree implements ReplicaTree {
     @Override
     public void setAttributes(RelPath path, Entry source) throws IOException {
         changing(path, false);
-        writes.attributes(path, source);
+        writes.attributes(path, source, source.is(EntryKind.FILE) ? listings.etag(keys.file(path)) : null);
     }
 
     /** Permissions and time as {@link Entry#sameAttributes}, and the owner where the source's is known. */

@@ -247,50 +247,6 @@ class S3TreeTest {
         assertThat(keys()).containsExactly("");
     }
 
-    @Test
-    void aFileLargerThanWhatIsSentFromMemoryIsStreamedWithItsMd5() throws IOException {
-        byte[] content = new byte[(8 << 20) + 1];
-        new java.util.Random(7).nextBytes(content);
-        Path file = Files.createDirectories(temp.resolve("source")).resolve("big");
-        Files.write(file, content);
-        Entry entry = source.examine(RelPath.of("big"));
-
-        tree.installFile(source, RelPath.of("big"), entry, null, work());
-
-        assertThat(ObjectReads.etagMd5(head("big").eTag())).isEqualTo(Md5.newDigest().digest(content));
-        assertThat(client.getObjectAsBytes(request -> request.bucket(SERVER.bucket()).key(prefix + "big"))
-                .asByteArray()).isEqualTo(content);
-    }
-
-    @Test
-    void aLargeFileRewrittenBetweenItsHashAndItsSendingIsRefusedByTheStoreAndNothingIsInstalled() throws IOException {
-        byte[] content = new byte[(8 << 20) + 1];
-        Path file = Files.createDirectories(temp.resolve("source")).resolve("big");
-        Files.write(file, content);
-        Entry entry = source.examine(RelPath.of("big"));
-        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
-        dirsync.fs.SourceTree rewrittenAtTheSecondRead = new dirsync.fs.ForwardingSourceTree() {
-            @Override
-            protected dirsync.fs.SourceTree delegate() {
-                return source;
-            }
-
-            @Override
-            public java.nio.channels.SeekableByteChannel open(RelPath path) throws IOException {
-                if (opens.incrementAndGet() == 2) { // the hash read the file; now it is sent
-                    content[0] = 1;
-                    Files.write(file, content);
-                }
-                return source.open(path);
-            }
-        };
-
-        assertThatThrownBy(() -> tree.installFile(rewrittenAtTheSecondRead, RelPath.of("big"), entry, null, work()))
-                .isInstanceOf(dirsync.fs.SourceChangedException.class).hasMessageContaining("while it was sent");
-        assertThat(opens.get()).isGreaterThanOrEqualTo(2);
-        assertThat(keys()).containsExactly("");
-    }
-
     private static int mode(Entry entry) {
         int mode = 0;
         String text = PosixFilePermissions.toString(entry.permissions());

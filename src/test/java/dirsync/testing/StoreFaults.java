@@ -1,0 +1,105 @@
+package dirsync.testing;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.S3Exceptions;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * S3Proxy's storage with faults a test orders: the next PUTs of an object answered with an error of the store's own
+ * (503 SlowDown, 500 InternalError) instead of being stored, as a throttled or ailing S3 answers; or the parts of
+ * multipart uploads held until a number of them are received at once ({@link #partsMeet}). The answer is a real
+ * HTTP response from the server, which the client's retry strategy meets as it would meet S3's. Put it in front of the
+ * filesystem backend with {@code new S3ProxyServer(faults::over)}.
+ */
+public final class StoreFaults {
+
+    /** A fault: the status and the error code the store answers with. */
+    public record Fault(int status, String code, String message) {
+        public static final Fault SLOW_DOWN = new Fault(503, "SlowDown", "Please reduce your request rate.");
+        public static final Fault INTERNAL_ERROR = new Fault(500, "InternalError",
+                "We encountered an internal error. Please try again.");
+    }
+
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger answered = new AtomicInteger();
+    private volatile CountDownLatch partsMeeting;
+    private final java.util.Set<String> partsMet = ConcurrentHashMap.newKeySet();
+
+    private record Pending(Fault fault, AtomicInteger left) {
+    }
+
+    /** The store's storage, with these faults in front. */
+    public BlobStore over(BlobStore store) {
+        return new ForwardingBlobStore(store) {
+            @Override
+            public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
+                faultFor(request.key());
+                return super.putBlob(request, content);
+            }
+
+            @Override
+            public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request,
+                                                          InputStream content) {
+                CountDownLatch meeting = partsMeeting;
+                if (meeting != null) {
+                    if (partsMet.add(request.uploadId() + "/" + request.partNumber())) { // a retry is no new part
+                        meeting.countDown();
+                    }
+                    try {
+                        if (!meeting.await(2, TimeUnit.MINUTES)) { // a hang guard only: parts one at a time
+                            throw S3Exceptions.invalidRequest("the parts did not meet: sent one at a time");
+                        }
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.uploadMultipartPart(upload, request, content);
+            }
+        };
+    }
+
+    /**
+     * From now on each part of a multipart upload is held by the server until {@code parts} parts are being received
+     * at once: only a client that sends them in parallel gets past it (one that sends them one at a time is refused,
+     * after a hang guard's two minutes). {@code 0}: parts are taken as they come.
+     */
+    public void partsMeet(int parts) {
+        partsMet.clear();
+        partsMeeting = parts == 0 ? null : new CountDownLatch(parts);
+    }
+
+    /** The next {@code times} PUTs of the object whose key ends in {@code keySuffix} are answered with {@code fault}. */
+    public void failPuts(String keySuffix, int times, Fault fault) {
+        pending.put(keySuffix, new Pending(fault, new AtomicInteger(times)));
+    }
+
+    /** How many requests were answered with a fault so far. */
+    public int answered() {
+        return answered.get();
+    }
+
+    private void faultFor(String key) {
+        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+            if (key.endsWith(entry.getKey()) && entry.getValue().left().getAndDecrement() > 0) {
+                answered.incrementAndGet();
+                Fault fault = entry.getValue().fault();
+                throw (S3Exception) S3Exception.builder().statusCode(fault.status()).message(fault.message())
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode(fault.code())
+                                .errorMessage(fault.message()).build()).build();
+            }
+        }
+    }
+}
