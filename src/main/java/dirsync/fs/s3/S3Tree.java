@@ -3,6 +3,7 @@ package dirsync.fs.s3;
 import dirsync.fs.Cancellation;
 import dirsync.fs.Capabilities;
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
@@ -35,14 +36,15 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * are then asked of the store one directory at a time. The entries' metadata is read by HEAD, many at once.
  * Content is compared by MD5: a single-part upload's ETag is its MD5, so no file is read back to hash it.
  * <p>
- * Of the {@link ReplicaFeatures} it offers none yet: no hard links (each name is an object), no backups, no renames
- * (the source's moves are copies and deletions), no extended attributes. Entries carry no identity (the hash memory
- * is not used over an object store).
+ * Of the {@link ReplicaFeatures} it offers renames of files ({@link ObjectRenames}: a copy on the store, then a
+ * delete) and a memory of what the store answered ({@link ObjectMemory}: a no-change pass reads no object's metadata
+ * again); no hard links (each name is an object), no backups, no extended attributes. A file's identity, which the
+ * hash memory trusts, is its key, ETag and Last-Modified ({@link ObjectIdentity}).
  */
 public final class S3Tree implements ReplicaTree {
 
     private static final int REQUESTS_AT_ONCE = 16;
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, true);
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, true);
 
     private final S3Keys keys;
     private final ObjectReads reads;
@@ -50,18 +52,20 @@ public final class S3Tree implements ReplicaTree {
     private final ObjectDeletes deletes;
     private final S3Calls calls;
     private final String description;
-    private final ReplicaFeatures features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE,
-            REQUESTS_AT_ONCE, ReplicaFeatures.TimeGrain.EXACT, ""));
+    private final ReplicaFeatures features;
     private final TreeListings listings;
 
-    private S3Tree(S3Client client, String bucket, String prefix, String description) {
+    private S3Tree(S3Client client, String bucket, String prefix, String description, ObjectMemory memory) {
         this.keys = new S3Keys(prefix);
         this.calls = new S3Calls(client, bucket);
-        this.reads = new ObjectReads(calls, keys, requestThreads());
-        this.listings = new TreeListings(calls, keys, reads, description);
+        this.reads = new ObjectReads(calls, keys, requestThreads(), memory, ObjectIdentity.tree(description));
+        this.listings = new TreeListings(calls, keys, reads, memory, description);
         this.writes = new ObjectWrites(calls, keys);
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
+        this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
+                        ReplicaFeatures.TimeGrain.EXACT, ""))
+                .withRenames(new ObjectRenames(calls, keys, reads, listings)).withTreeMemory(memory);
     }
 
     /**
@@ -70,7 +74,12 @@ public final class S3Tree implements ReplicaTree {
      * @param description how log lines name the replica, e.g. {@code s3://bucket/prefix}
      */
     public static S3Tree over(S3Client client, String bucket, String prefix, String description) {
-        return new S3Tree(client, bucket, prefix, description);
+        return new S3Tree(client, bucket, prefix, description, new ObjectMemory());
+    }
+
+    /** The tree with a memory of its own (a test's, with another time to settle). */
+    static S3Tree over(S3Client client, String bucket, String prefix, String description, ObjectMemory memory) {
+        return new S3Tree(client, bucket, prefix, description, memory);
     }
 
     /** Threads for requests made many at once (HEADs of a listing), gone after half a minute unused. */
@@ -91,14 +100,27 @@ public final class S3Tree implements ReplicaTree {
         return listings.list(dir);
     }
 
+    /** A directory as this pass listed it, where that still holds ({@link PrefixListing#examined}); else asked. */
     @Override
     public Entry examine(RelPath path) throws IOException {
-        return reads.examine(path);
+        Entry listed = listings.listedDirectory(path);
+        return listed != null ? listed : reads.examine(path);
     }
 
-    /** Examined again: an object store has no cheaper check. */
+    /**
+     * For the hash memory, whose MD5 of a file here is the ETag its listing showed: a file listed with that ETag (in
+     * its identity) is the state that MD5 belongs to, with no request; one listed with another is not. Anything else
+     * is examined again.
+     */
     @Override
     public boolean unchanged(RelPath path, Entry listed) throws IOException {
+        if (listed.is(EntryKind.FILE) && listed.identity().known()) {
+            String key = keys.file(path);
+            String etag = listings.etag(key);
+            if (ObjectReads.etagMd5(etag) != null) {
+                return listed.identity().inode() == ObjectIdentity.inode(key, etag);
+            }
+        }
         return examine(path).equals(listed);
     }
 
