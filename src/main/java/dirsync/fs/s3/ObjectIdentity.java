@@ -3,17 +3,17 @@ package dirsync.fs.s3;
 import dirsync.fs.Entry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 
 /**
  * The identity of a file object, which the verified-hash memory may trust: an object store has no inode and no
- * change time, so it is made of what every listing and HEAD tells. The "device" is the tree (a number from how it
- * is named); the "inode" a number from the object's key and ETag; the change time its Last-Modified, to the second
- * (a listing may tell milliseconds, a HEAD does not). The store sets Last-Modified at every write of the object, a
- * copy onto itself included, and no request can set it back; a write of other content moves the ETag, which for an
- * object written in one part is its content's MD5. With the size and modification time (the {@code mtime} metadata)
- * beside them in the memory's fact, a pair is trusted only while the object is exactly as it was verified: nothing
- * can make another object look like it, short of a write in the same second with the same content.
+ * change time, so it is made of what dirsync wrote and every listing tells: the "device" is the tree (a number from
+ * how it is named); the "inode" a number from the object's key and ETag; the change time its modification time (the
+ * {@code mtime} metadata dirsync wrote), as over SFTP. The ETag is what the store made of the content: for an object
+ * written in one part its MD5, for a multipart upload the MD5 of its parts' MD5s, and on stores that encrypt with
+ * their own keys a value new at every write. So a pair is trusted only while the object has the ETag, size and time
+ * dirsync gave it: other content moves the ETag, and a write of the same content with another time moves the time.
+ * (Last-Modified is left out: a PUT's answer does not tell it, and without it a copy is learned as installed, and
+ * placed for the moves of the next pass, with no request more.)
  */
 final class ObjectIdentity {
 
@@ -25,13 +25,12 @@ final class ObjectIdentity {
         return fnv(0xcbf29ce484222325L, description.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The identity of the file object {@code key} with {@code etag} (quoted or not) and {@code lastModified}. */
-    static Entry.Identity of(long tree, String key, String etag, Instant lastModified) {
-        if (etag == null || lastModified == null) {
+    /** The identity of the file object {@code key} with {@code etag} (quoted or not) and time {@code modified}. */
+    static Entry.Identity of(long tree, String key, String etag, FileTime modified) {
+        if (etag == null) {
             return Entry.Identity.UNKNOWN;
         }
-        return new Entry.Identity(tree, inode(key, etag), FileTime.from(Instant.ofEpochSecond(
-                lastModified.getEpochSecond())), 1);
+        return new Entry.Identity(tree, inode(key, etag), modified, 1);
     }
 
     /** The "inode" of the object {@code key} with {@code etag}: FNV-1a, 64 bits, of both with a 0 between. */

@@ -134,8 +134,8 @@ final class ObjectReads {
 
     private Entry fileEntry(Name name, String key, long size, String etag, Instant lastModified,
                             Map<String, String> metadata) {
-        return ObjectAttributes.file(name, size, lastModified, metadata)
-                .withIdentity(ObjectIdentity.of(tree, key, etag, lastModified));
+        Entry file = ObjectAttributes.file(name, size, lastModified, metadata);
+        return file.withIdentity(ObjectIdentity.of(tree, key, etag, file.modified()));
     }
 
     /** The entry at {@code path}, in the order a listing prefers its forms: file, link, directory. */

@@ -36,10 +36,13 @@ final class ObjectWrites {
 
     private final S3Calls calls;
     private final S3Keys keys;
+    private final long tree;
 
-    ObjectWrites(S3Calls calls, S3Keys keys) {
+    /** @param tree the number of this tree in its file objects' identities ({@link ObjectIdentity#tree}) */
+    ObjectWrites(S3Calls calls, S3Keys keys, long tree) {
         this.calls = calls;
         this.keys = keys;
+        this.tree = tree;
     }
 
     /** See {@link ReplicaTree#installFile}. */
@@ -62,8 +65,9 @@ final class ObjectWrites {
             throw new SourceChangedException("source changed since it was hashed");
         }
         SourceChangedException.requireUnchangedSince(source, path, before, before.size());
-        put(key, md5, ObjectAttributes.of(expected.withOwner(before.owner())), body);
-        Entry installed = Entry.file(path.name(), before.size(), expected.modified(), expected.permissions());
+        PutObjectResponse sent = put(key, md5, ObjectAttributes.of(expected.withOwner(before.owner())), body);
+        Entry installed = Entry.file(path.name(), before.size(), expected.modified(), expected.permissions())
+                .withIdentity(ObjectIdentity.of(tree, key, sent.eTag(), expected.modified()));
         return new ReplicaTree.Installed(before.size(), before, installed);
     }
 

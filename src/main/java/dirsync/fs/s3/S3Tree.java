@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * Of the {@link ReplicaFeatures} it offers renames of files ({@link ObjectRenames}: a copy on the store, then a
  * delete) and a memory of what the store answered ({@link ObjectMemory}: a no-change pass reads no object's metadata
  * again); no hard links (each name is an object), no backups, no extended attributes. A file's identity, which the
- * hash memory trusts, is its key, ETag and Last-Modified ({@link ObjectIdentity}).
+ * hash memory trusts, is its key, ETag and modification time ({@link ObjectIdentity}).
  */
 public final class S3Tree implements ReplicaTree {
 
@@ -58,9 +58,10 @@ public final class S3Tree implements ReplicaTree {
     private S3Tree(S3Client client, String bucket, String prefix, String description, ObjectMemory memory) {
         this.keys = new S3Keys(prefix);
         this.calls = new S3Calls(client, bucket);
-        this.reads = new ObjectReads(calls, keys, requestThreads(), memory, ObjectIdentity.tree(description));
+        long tree = ObjectIdentity.tree(description);
+        this.reads = new ObjectReads(calls, keys, requestThreads(), memory, tree);
         this.listings = new TreeListings(calls, keys, reads, memory, description);
-        this.writes = new ObjectWrites(calls, keys);
+        this.writes = new ObjectWrites(calls, keys, tree);
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
         this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
