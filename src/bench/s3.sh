@@ -10,6 +10,21 @@
 # Output: a CSV (-o) and a markdown table on stdout.
 set -euo pipefail
 
+table() {
+    # The table: medians by tree, scenario and tool; dirsync / rclone; dirsync's peak RSS.
+    echo "| tree | scenario | dirsync s | rclone s | ratio | dirsync peak RSS MiB | load (median) | all ok |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -F, 'NR > 1 {k = $1 SUBSEP $3 SUBSEP $4; v[k] = v[k] " " $6; r[k] = r[k] " " $7; l[k] = l[k] " " $8;
+                     if ($9 != 1) bad[$1 SUBSEP $3] = 1; seen[$1 SUBSEP $3] = 1; order[++n] = $1 SUBSEP $3}
+        function median(s,   a, m, i, j, t) { m = split(s, a, " ");
+            for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+            return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+        END { for (i = 1; i <= n; i++) { k = order[i]; if (done[k]++) continue; split(k, p, SUBSEP);
+                d = median(v[k SUBSEP "dirsync"]); c = median(v[k SUBSEP "rclone"]);
+                printf "| %s | %s | %.2f | %.2f | %.2fx | %.0f | %s | %s |\n", p[1], p[2], d, c, (c > 0 ? d / c : 0),
+                    median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$1"
+}
+
 TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -19,8 +34,9 @@ while [ $# -gt 0 ]; do
         -w) WORK="$2"; shift 2 ;;
         -o) OUT="$2"; shift 2 ;;
         -p) PORT="$2"; shift 2 ;;
+        --table) table "$2"; exit 0 ;;
         --jar) JAR="$2"; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --jar JAR"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --jar JAR; --table CSV prints the table again"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -95,16 +111,5 @@ for tree in $TREES; do
     done
 done
 
-# The table: medians by tree, scenario and tool; dirsync / rclone; dirsync's peak RSS.
-echo "| tree | scenario | dirsync s | rclone s | ratio | dirsync peak RSS MiB | load (median) | all ok |"
-echo "|---|---|---|---|---|---|---|---|"
-awk -F, 'NR > 1 {k = $1 SUBSEP $3 SUBSEP $4; v[k] = v[k] " " $6; r[k] = r[k] " " $7; l[k] = l[k] " " $8;
-                 if ($9 != 1) bad[$1 SUBSEP $3] = 1; seen[$1 SUBSEP $3] = 1; order[++n] = $1 SUBSEP $3}
-    function median(s,   a, m, i, j, t) { m = split(s, a, " ");
-        for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-        return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
-    END { for (i = 1; i <= n; i++) { k = order[i]; if (done[k]++) continue; split(k, p, SUBSEP);
-            d = median(v[k SUBSEP "dirsync"]); c = median(v[k SUBSEP "rclone"]);
-            printf "| %s | %s | %.2f | %.2f | %.2fx | %.0f | %s | %s |\n", p[1], p[2], d, c, c > 0 ? d / c : 0,
-                median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$OUT"
+table "$OUT"
 echo "CSV: $OUT" >&2
