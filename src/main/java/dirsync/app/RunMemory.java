@@ -1,5 +1,6 @@
 package dirsync.app;
 
+import dirsync.fs.ReplicaFeatures;
 import dirsync.sync.LogText;
 import dirsync.sync.Synchronizer;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What a run takes over from the run before it and leaves to the next, next to the lock ({@link StateFiles}): the
  * pairs verified earlier (the hash memory, unless {@code --no-hash-cache}), so that a cron job's next run need not
- * hash them again, and the files found changing pass after pass, so that three {@code --once} runs are three
- * passes in a row; then the memory files of replicas no run has saved for a month are removed. A dry run reads the
+ * hash them again, the files found changing pass after pass, so that three {@code --once} runs are three
+ * passes in a row, and what the replica tree remembers of itself where it does ({@code ReplicaFeatures.TreeMemory}:
+ * over an object store, its objects' metadata, so that a no-change pass reads none again; kept even with
+ * {@code --no-hash-cache}, since it vouches for no content); then the memory files of replicas no run has saved for a month are removed. A dry run reads the
  * pairs but saves nothing, and leaves the counts alone. A file that cannot be
  * read or written costs a warning, never the run.
  */
@@ -23,16 +26,20 @@ final class RunMemory {
 
     private final StateFiles state;
     private final Synchronizer synchronizer;
+    private final Optional<ReplicaFeatures.TreeMemory> tree;
     private final boolean pairs;
     private final Effects effects;
 
     /**
+     * @param tree    what the replica tree remembers of itself, if it does
      * @param pairs   whether verified pairs are remembered at all
      * @param effects whether the run leaves its state (a dry run saves nothing)
      */
-    RunMemory(StateFiles state, Synchronizer synchronizer, boolean pairs, Effects effects) {
+    RunMemory(StateFiles state, Synchronizer synchronizer, Optional<ReplicaFeatures.TreeMemory> tree, boolean pairs,
+              Effects effects) {
         this.state = state;
         this.synchronizer = synchronizer;
+        this.tree = tree;
         this.pairs = pairs;
         this.effects = effects;
     }
@@ -42,6 +49,7 @@ final class RunMemory {
         if (pairs) {
             recallVerifiedPairs();
         }
+        tree.ifPresent(this::recallTreeMemory);
         if (effects.leavesState()) {
             recallUnsettled();
         }
@@ -55,6 +63,7 @@ final class RunMemory {
         if (pairs) {
             keepVerifiedPairs();
         }
+        tree.ifPresent(this::keepTreeMemory);
         keepUnsettled();
         try {
             int removed = state.pruneUnused(Instant.now());
@@ -90,6 +99,28 @@ final class RunMemory {
         } catch (IOException e) {
             LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
                     LogText.escape(state.memoryFile()), LogText.reason(e));
+        }
+    }
+
+    private void recallTreeMemory(ReplicaFeatures.TreeMemory memory) {
+        Path file = state.treeMemoryFile();
+        try {
+            Optional<byte[]> saved = state.readTreeMemory();
+            if (saved.isPresent() && !memory.importMemory(saved.get())) {
+                throw new IOException("it is damaged");
+            }
+        } catch (IOException e) {
+            LOG.warn("ignored '{}' (this run reads the replica's metadata again): {}", LogText.escape(file),
+                    LogText.reason(e));
+        }
+    }
+
+    private void keepTreeMemory(ReplicaFeatures.TreeMemory memory) {
+        try {
+            state.writeTreeMemory(memory.exportMemory());
+        } catch (IOException e) {
+            LOG.warn("cannot save the replica's metadata to '{}' (the next run reads it again): {}",
+                    LogText.escape(state.treeMemoryFile()), LogText.reason(e));
         }
     }
 

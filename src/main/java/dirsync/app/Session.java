@@ -122,7 +122,8 @@ public final class Session {
                 replica.announce();
                 Optional<StatusFile> status = effects.statusFile().map(file -> new StatusFile(file,
                         settings.replica().display(), runner.figures().orElse(null), logWrites));
-                RunMemory memory = new RunMemory(state, synchronizer, settings.options().rememberHashes(), effects);
+                RunMemory memory = new RunMemory(state, synchronizer, replica.tree().features().treeMemory(),
+                        settings.options().rememberHashes(), effects);
                 memory.recall();
                 int exitCode = runner.run(new ReportedPasses(synchronizer, progress, status,
                         settings.asGiven().statusFile(), replica, stop), stop);

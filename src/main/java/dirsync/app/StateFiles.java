@@ -44,13 +44,14 @@ public final class StateFiles {
     static final Duration UNUSED = Duration.ofDays(30);
     /** A memory file, or a temporary one of a writer that died: {@code dirsync-<hash>.pairs.<pid>-<n>.tmp}. */
     private static final Pattern MEMORY_NAME =
-            Pattern.compile("dirsync-[0-9a-f]{16}\\.(pairs|unsettled)(\\.[0-9]+-[0-9]+\\.tmp)?");
+            Pattern.compile("dirsync-[0-9a-f]{16}\\.(pairs|unsettled|objects)(\\.[0-9]+-[0-9]+\\.tmp)?");
 
     private final StatePlaces places;
     private final String replica;
     private final String replicaUri;
     private final Path lockFile;
     private final Path memoryFile;
+    private final Path treeMemoryFile;
     private final Path unsettledFile;
 
     /**
@@ -80,6 +81,7 @@ public final class StateFiles {
         this.replicaUri = replicaUri;
         this.lockFile = fileFor(replicaUri, places.lockDirectory(), ".lock");
         this.memoryFile = fileFor(replicaUri, places.memoryDirectory(), ".pairs");
+        this.treeMemoryFile = fileFor(replicaUri, places.memoryDirectory(), ".objects");
         this.unsettledFile = fileFor(replicaUri, places.memoryDirectory(), ".unsettled");
     }
 
@@ -93,6 +95,11 @@ public final class StateFiles {
 
     public Path unsettledFile() {
         return unsettledFile;
+    }
+
+    /** What the replica tree remembers of itself ({@code ReplicaFeatures.TreeMemory}: an object store's metadata). */
+    public Path treeMemoryFile() {
+        return treeMemoryFile;
     }
 
     /**
@@ -119,6 +126,15 @@ public final class StateFiles {
      */
     public Optional<byte[]> readMemory() throws IOException {
         return read(memoryFile, "hash memory file");
+    }
+
+    /**
+     * What the replica tree remembered of itself in an earlier run, if anything.
+     *
+     * @throws IOException if it is there but fails the trust check (the message says why) or cannot be read
+     */
+    public Optional<byte[]> readTreeMemory() throws IOException {
+        return read(treeMemoryFile, "replica memory file");
     }
 
     /**
@@ -160,6 +176,11 @@ public final class StateFiles {
      */
     public void writeMemory(byte[] saved) throws IOException {
         replace(memoryFile, saved);
+    }
+
+    /** Replaces what the replica tree remembers of itself, atomically, as {@link #writeMemory} does. */
+    public void writeTreeMemory(byte[] saved) throws IOException {
+        replace(treeMemoryFile, saved);
     }
 
     /** Replaces the streaks of files found changing pass after pass, atomically, as {@link #writeMemory} does. */

@@ -19,49 +19,60 @@ import java.util.concurrent.CompletableFuture;
  * @param connection         the tree is reached over a connection made for each pass; without it, always reachable
  * @param renames            an entry can be given another name in the tree in one step; without it, a file or
  *                           directory the source moved is copied to its new name and deleted at its old one
+ * @param treeMemory         the tree learns something of itself that a later run may start from (an object store:
+ *                           what its objects' metadata was), which the app keeps between runs beside the hash
+ *                           memory; without it, a run starts from what it reads
  * @param tuning             how a pass should work with this tree
  */
 public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKeeping> backups,
                               Optional<GroupCommit> groupCommit,
                               Optional<ExtendedAttributeCarrying> extendedAttributes,
-                              Optional<PassConnection> connection, Optional<Renaming> renames, Tuning tuning) {
+                              Optional<PassConnection> connection, Optional<Renaming> renames,
+                              Optional<TreeMemory> treeMemory, Tuning tuning) {
 
     /** No ability beyond the required ones, with {@code tuning}. */
     public static ReplicaFeatures plain(Tuning tuning) {
         return new ReplicaFeatures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), tuning);
+                Optional.empty(), Optional.empty(), Optional.empty(), tuning);
     }
 
     public ReplicaFeatures withHardLinks(HardLinking feature) {
         return new ReplicaFeatures(Optional.of(feature), backups, groupCommit, extendedAttributes, connection, renames,
-                tuning);
+                treeMemory, tuning);
     }
 
     public ReplicaFeatures withBackups(BackupKeeping feature) {
         return new ReplicaFeatures(hardLinks, Optional.of(feature), groupCommit, extendedAttributes, connection,
-                renames, tuning);
+                renames, treeMemory, tuning);
     }
 
     public ReplicaFeatures withGroupCommit(GroupCommit feature) {
         return new ReplicaFeatures(hardLinks, backups, Optional.of(feature), extendedAttributes, connection, renames,
-                tuning);
+                treeMemory, tuning);
     }
 
     public ReplicaFeatures withExtendedAttributes(ExtendedAttributeCarrying feature) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection, renames, tuning);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection, renames,
+                treeMemory, tuning);
     }
 
     public ReplicaFeatures withConnection(PassConnection feature) {
         return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, Optional.of(feature), renames,
-                tuning);
+                treeMemory, tuning);
     }
 
     public ReplicaFeatures withTuning(Tuning value) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, renames, value);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, renames,
+                treeMemory, value);
     }
 
     public ReplicaFeatures withRenames(Renaming feature) {
         return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection,
+                Optional.of(feature), treeMemory, tuning);
+    }
+
+    public ReplicaFeatures withTreeMemory(TreeMemory feature) {
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, renames,
                 Optional.of(feature), tuning);
     }
 
@@ -109,6 +120,18 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
         default Entry before(Entry moved, RelPath from) {
             return moved;
         }
+    }
+
+    /** What a tree learns of itself that a later run may start from, as bytes the app keeps (never the core). */
+    public interface TreeMemory {
+        /** What the next run may start from. */
+        byte[] exportMemory();
+
+        /**
+         * Starts from what an earlier run exported; false, and nothing taken, if {@code saved} is not well formed.
+         * (Whether the file it came from can be trusted is the caller's check.)
+         */
+        boolean importMemory(byte[] saved);
     }
 
     /** Backups of what a pass deletes or overwrites, kept where the tree can put them. */

@@ -3,6 +3,7 @@ package dirsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
+import dirsync.testing.LogCapture;
 import dirsync.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Every behaviour of {@link SynchronizerTest} again, with the replica an object tree ({@link dirsync.fs.s3.S3Tree})
  * in a bucket of S3Proxy, a real S3 server on 127.0.0.1 (see {@link ReplicaInBucket}). What an object store cannot
  * hold is left out, each with its reason: a FIFO in the replica, a name that is not UTF-8 (one error, never a wrongly
- * named object), a key longer than 1,024 bytes. Without renames, each move is a copy and a deletion.
+ * named object), a key longer than 1,024 bytes. Renames are of files only (a copy on the store, then a delete): a
+ * directory the source renamed is made anew, and its files are renamed into it one by one.
  */
 class SynchronizerOnS3Test extends SynchronizerTest {
 
@@ -29,12 +31,6 @@ class SynchronizerOnS3Test extends SynchronizerTest {
 
     @Override
     boolean replicaOnPlatform() {
-        return false;
-    }
-
-    /** The object tree offers no renames yet. */
-    @Override
-    boolean replicaFindsMoves() {
         return false;
     }
 
@@ -62,5 +58,39 @@ class SynchronizerOnS3Test extends SynchronizerTest {
     @Test
     void walksAThousandLevelsDeepWithoutOverflowingTheStack() {
         Assumptions.abort("an object key holds at most 1,024 bytes: a thousand levels need 2,000");
+    }
+
+    /** No rename of a directory (no one request moves a prefix): its files are renamed into it one by one. */
+    @Override
+    @Test
+    void aRenamedDirectoryIsOneRenameAndItsFilesAreCheckedAsPairs() throws IOException {
+        trees.src().file("photos/2024/a.jpg", "aaa").file("photos/2024/b.jpg", "bbbb").file("photos/c.jpg", "c")
+                .file("other", "o");
+
+        try (LogCapture capture = new LogCapture()) {
+            PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("photos", "pictures"));
+
+            assertMirrored();
+            assertThat(summary.errors()).isZero();
+            assertThat(summary.count(Operation.MOVED)).isEqualTo(3);
+            assertThat(summary.bytesCopied()).isZero();
+            assertThat(capture.messages()).contains("moved file photos/2024/a.jpg -> pictures/2024/a.jpg",
+                    "moved file photos/c.jpg -> pictures/c.jpg");
+        }
+    }
+
+    /** The same: the directories made anew, the files renamed into them. */
+    @Override
+    @Test
+    void aDirectoryMovedDeeperIntoNewDirectoriesIsRenamedThere() throws IOException {
+        trees.src().file("project/src/main.c", "int main;").file("project/README", "read me");
+
+        PassSummary summary = passAfter(mirror(PassHooks.NONE), () -> moveInSource("project", "archive/2026/project"));
+
+        assertMirrored();
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.count(Operation.MOVED)).isEqualTo(2);
+        assertThat(summary.bytesCopied()).isZero();
+        assertThat(summary.count(Operation.CREATED_DIRECTORY)).isEqualTo(4);
     }
 }

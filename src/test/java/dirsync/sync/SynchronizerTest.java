@@ -93,7 +93,7 @@ class SynchronizerTest {
     }
 
     /** A synchronizer over this replica, with these hooks. */
-    private Synchronizer mirror(PassHooks hooks) {
+    Synchronizer mirror(PassHooks hooks) {
         return Mirrors.of(trees.source(), replica.tree(), SyncOptions.defaults(), hooks);
     }
 
@@ -757,14 +757,14 @@ class SynchronizerTest {
     }
 
     /** Moves {@code from} to {@code to} in the source, as a user would, making parents. */
-    private void moveInSource(String from, String to) throws IOException {
+    void moveInSource(String from, String to) throws IOException {
         Path target = trees.source().resolve(to);
         Files.createDirectories(target.getParent());
         Files.move(trees.source().resolve(from), target);
     }
 
     /** A pass of {@code mirror} after its first pass and then {@code change} in the source. */
-    private PassSummary passAfter(Synchronizer mirror, IoAction change) throws IOException {
+    PassSummary passAfter(Synchronizer mirror, IoAction change) throws IOException {
         assertThat(mirror.runPass(Cancellation.NEVER).errors()).isZero();
         change.run();
         return mirror.runPass(Cancellation.NEVER);
@@ -1051,7 +1051,7 @@ class SynchronizerTest {
     }
 
     @FunctionalInterface
-    private interface IoAction {
+    interface IoAction {
         void run() throws IOException;
     }
 

@@ -87,6 +87,9 @@ public final class DryRunReplica extends ForwardingReplicaTree {
                 removed.add(from);
             });
         }
+        if (of.treeMemory().isPresent()) {
+            dry = dry.withTreeMemory(of.treeMemory().get()); // what the real tree read, learned as it read it
+        }
         return of.connection().map(dry::withConnection).orElse(dry);
     }
 

@@ -65,8 +65,8 @@ final class MultipartWrite {
      * Sends the source file {@code path}, found in state {@code before}, to {@code key} with {@code metadata} and
      * rclone's MD5 added. {@code expectedMd5}: the file's MD5 as the pass hashed it, or null (then read here first).
      */
-    void upload(SourceTree source, RelPath path, Entry before, String key, Map<String, String> metadata,
-                byte[] expectedMd5, Work work) throws IOException {
+    String upload(SourceTree source, RelPath path, Entry before, String key, Map<String, String> metadata,
+                  byte[] expectedMd5, Work work) throws IOException {
         long size = before.size();
         if (size > PartSizes.LARGEST_OBJECT) {
             throw new IOException("a file over 5 TiB cannot be one object: " + size + " bytes");
@@ -75,14 +75,14 @@ final class MultipartWrite {
         Map<String, String> stored = new HashMap<>(metadata);
         stored.put(ObjectReads.MD5_METADATA, Base64.getEncoder().encodeToString(md5));
         String uploadId = begin(key, stored);
-        finish(key, uploadId, () -> {
+        return finish(key, uploadId, () -> {
             Sent sent = sendParts(source, path, size, key, uploadId, false, work);
             if (!Arrays.equals(sent.md5(), md5)) {
                 throw new SourceChangedException("source changed since it was hashed");
             }
             SourceChangedException.requireUnchangedSince(source, path, before, size);
             return sent;
-        });
+        }).eTag();
     }
 
     /**
@@ -110,7 +110,15 @@ final class MultipartWrite {
     }
 
     /** What the parts carried: the parts sent, the bytes read, and their MD5. */
-    private record Sent(List<CompletedPart> parts, long bytes, byte[] md5) {
+    private record Sent(List<CompletedPart> parts, long bytes, byte[] md5, String eTag) {
+
+        Sent(List<CompletedPart> parts, long bytes, byte[] md5) {
+            this(parts, bytes, md5, null);
+        }
+
+        Sent completedAs(String completedETag) {
+            return new Sent(parts, bytes, md5, completedETag);
+        }
     }
 
     /** The parts of an upload sent, and what may stop it from being completed checked. */
@@ -124,10 +132,11 @@ final class MultipartWrite {
         boolean completed = false;
         try {
             Sent sent = parts.send();
-            calls.call(key, () -> calls.client().completeMultipartUpload(request -> request.bucket(calls.bucket())
-                    .key(key).uploadId(uploadId).multipartUpload(upload -> upload.parts(sent.parts()))));
+            String eTag = calls.call(key, () -> calls.client().completeMultipartUpload(request -> request
+                    .bucket(calls.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(sent.parts())))).eTag();
             completed = true;
-            return sent;
+            return sent.completedAs(eTag);
         } finally {
             if (!completed) {
                 abort(key, uploadId);

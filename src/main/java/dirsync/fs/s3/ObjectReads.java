@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Response;
 
 /**
  * The reading side of the object tree: each listed object made an {@link Entry} (a file's or a marker's metadata by
@@ -39,26 +40,42 @@ final class ObjectReads {
     private final S3Calls calls;
     private final S3Keys keys;
     private final ExecutorService requests;
+    private final ObjectMemory memory;
+    private final long tree;
 
-    ObjectReads(S3Calls calls, S3Keys keys, ExecutorService requests) {
+    /**
+     * @param memory what the store answered earlier, trusted while a listing shows the object unchanged
+     * @param tree   the number of this tree in its file objects' identities ({@link ObjectIdentity#tree})
+     */
+    ObjectReads(S3Calls calls, S3Keys keys, ExecutorService requests, ObjectMemory memory, long tree) {
         this.calls = calls;
         this.keys = keys;
         this.requests = requests;
+        this.memory = memory;
+        this.tree = tree;
     }
 
-    /** The entries of a directory's listed objects, sorted as listed; those gone meanwhile left out. */
+    /**
+     * The entries of a directory's listed objects, sorted as listed; those gone meanwhile left out. An object the
+     * memory knows as listed costs no request; the others are read many at once.
+     */
     Listing entries(List<PrefixListing.Stored> listed) throws IOException {
         List<Future<Entry>> pending = new ArrayList<>(listed.size());
-        for (PrefixListing.Stored stored : listed) {
+        Entry[] known = new Entry[listed.size()];
+        for (int i = 0; i < listed.size(); i++) {
+            PrefixListing.Stored stored = listed.get(i);
+            known[i] = remembered(stored);
             Callable<Entry> read = () -> entry(stored);
-            pending.add(stored.kind() == PrefixListing.Kind.IMPLIED ? null : requests.submit(read));
+            pending.add(known[i] != null || stored.kind() == PrefixListing.Kind.IMPLIED ? null
+                    : requests.submit(read));
         }
         List<Entry> entries = new ArrayList<>(listed.size());
         List<Listing.Problem> problems = new ArrayList<>();
         for (int i = 0; i < listed.size(); i++) {
             PrefixListing.Stored stored = listed.get(i);
             try {
-                Entry entry = pending.get(i) == null ? entry(stored) : pending.get(i).get();
+                Entry entry = known[i] != null ? known[i] : pending.get(i) == null ? entry(stored)
+                        : pending.get(i).get();
                 if (entry != null) {
                     entries.add(entry);
                 }
@@ -89,6 +106,36 @@ final class ObjectReads {
         } catch (NoSuchFileException gone) {
             return null;
         }
+    }
+
+    /** The entry the memory makes of a listed object as listed, without a request; null if it knows none. */
+    Entry remembered(PrefixListing.Stored stored) {
+        PrefixListing.Kind kind = stored.kind();
+        if (kind == PrefixListing.Kind.IMPLIED) {
+            return ObjectAttributes.directory(stored.name(), Instant.EPOCH, Map.of());
+        }
+        if (kind != PrefixListing.Kind.FILE && kind != PrefixListing.Kind.MARKER && kind != PrefixListing.Kind.LINK) {
+            return null;
+        }
+        ObjectMemory.Known known = memory.recall(stored.key(), stored.etag(), stored.size(), stored.lastModified());
+        if (known == null) {
+            return null;
+        }
+        Name name = stored.name();
+        return switch (kind) {
+            case FILE -> fileEntry(name, stored.key(), known.size(), known.etag(), known.lastModified(),
+                    known.metadata());
+            case MARKER -> ObjectAttributes.directory(name, known.lastModified(), known.metadata());
+            default -> known.content() == null || known.content().length == 0 ? null
+                    : ObjectAttributes.link(name, LinkTarget.of(known.content()), known.lastModified(),
+                    known.metadata());
+        };
+    }
+
+    private Entry fileEntry(Name name, String key, long size, String etag, Instant lastModified,
+                            Map<String, String> metadata) {
+        Entry file = ObjectAttributes.file(name, size, lastModified, metadata);
+        return file.withIdentity(ObjectIdentity.of(tree, key, etag, file.modified()));
     }
 
     /** The entry at {@code path}, in the order a listing prefers its forms: file, link, directory. */
@@ -130,12 +177,28 @@ final class ObjectReads {
 
     private Entry marker(Name name, String key) throws IOException {
         HeadObjectResponse head = head(key);
+        memory.learn(key, head.eTag(), head.contentLength(), head.lastModified(), head.metadata(), null,
+                answered(head));
         return ObjectAttributes.directory(name, head.lastModified(), head.metadata());
     }
 
     private Entry file(Name name, String key) throws IOException {
         HeadObjectResponse head = head(key);
-        return ObjectAttributes.file(name, head.contentLength(), head.lastModified(), head.metadata());
+        memory.learn(key, head.eTag(), head.contentLength(), head.lastModified(), head.metadata(), null,
+                answered(head));
+        return fileEntry(name, key, head.contentLength(), head.eTag(), head.lastModified(), head.metadata());
+    }
+
+    /** When the store gave {@code response}, by its {@code Date} header; null if it sent none it can read. */
+    private static Instant answered(S3Response response) {
+        return response.sdkHttpResponse().firstMatchingHeader("Date").map(date -> {
+            try {
+                return java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     private Entry link(Name name, String key) throws IOException {
@@ -146,6 +209,8 @@ final class ObjectReads {
         if (target.length == 0) {
             throw new IOException(key + ": an empty link object holds no target");
         }
+        memory.learn(key, response.eTag(), target.length, response.lastModified(), response.metadata(),
+                target.clone(), answered(response));
         return ObjectAttributes.link(name, LinkTarget.of(target), response.lastModified(), response.metadata());
     }
 
@@ -163,12 +228,18 @@ final class ObjectReads {
         if (fromEtag != null) {
             return fromEtag;
         }
-        HeadObjectResponse head = head(key);
-        fromEtag = etagMd5(head.eTag());
-        if (fromEtag != null) {
-            return fromEtag;
+        ObjectMemory.Known known = memory.held(key, etag);
+        String stored;
+        if (known != null) {
+            stored = known.metadata().get(MD5_METADATA);
+        } else {
+            HeadObjectResponse head = head(key);
+            fromEtag = etagMd5(head.eTag());
+            if (fromEtag != null) {
+                return fromEtag;
+            }
+            stored = head.metadata().get(MD5_METADATA);
         }
-        String stored = head.metadata().get(MD5_METADATA);
         if (stored != null) {
             try {
                 byte[] md5 = Base64.getDecoder().decode(stored.trim());

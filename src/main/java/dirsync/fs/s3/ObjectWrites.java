@@ -36,13 +36,17 @@ final class ObjectWrites {
     private final PartSizes sizes;
     private final MultipartWrite multipart;
     private final MetadataCopy copies;
+    private final long tree;
 
-    ObjectWrites(S3Calls calls, S3Keys keys, PartSizes sizes, MultipartWrite multipart, MetadataCopy copies) {
+    /** @param tree the number of this tree in its file objects' identities ({@link ObjectIdentity#tree}) */
+    ObjectWrites(S3Calls calls, S3Keys keys, PartSizes sizes, MultipartWrite multipart, MetadataCopy copies,
+                 long tree) {
         this.calls = calls;
         this.keys = keys;
         this.sizes = sizes;
         this.multipart = multipart;
         this.copies = copies;
+        this.tree = tree;
     }
 
     /** See {@link ReplicaTree#installFile}. */
@@ -51,8 +55,9 @@ final class ObjectWrites {
         String key = keys.file(path);
         Entry before = SourceChangedException.requireAsListed(source, path, expected);
         Map<String, String> metadata = ObjectAttributes.of(expected.withOwner(before.owner()));
+        String eTag;
         if (sizes.multipart(before.size())) {
-            multipart.upload(source, path, before, key, metadata, expectedMd5, work);
+            eTag = multipart.upload(source, path, before, key, metadata, expectedMd5, work);
         } else {
             byte[] content = readAll(source, path, before.size(), work);
             byte[] md5 = digest(content);
@@ -60,9 +65,10 @@ final class ObjectWrites {
                 throw new SourceChangedException("source changed since it was hashed");
             }
             SourceChangedException.requireUnchangedSince(source, path, before, before.size());
-            put(key, md5, metadata, RequestBody.fromBytes(content));
+            eTag = put(key, md5, metadata, RequestBody.fromBytes(content)).eTag();
         }
-        Entry installed = Entry.file(path.name(), before.size(), expected.modified(), expected.permissions());
+        Entry installed = Entry.file(path.name(), before.size(), expected.modified(), expected.permissions())
+                .withIdentity(ObjectIdentity.of(tree, key, eTag, expected.modified()));
         return new ReplicaTree.Installed(before.size(), before, installed);
     }
 

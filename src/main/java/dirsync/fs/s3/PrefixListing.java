@@ -19,6 +19,10 @@ import java.util.TreeMap;
  * Keys are directory keys relative to the prefix, "" for the root, else ending in '/'; a subtree is a range of them.
  * Where a store holds one name in two forms (a file and a directory, left by a crash or by another tool) one is
  * listed, in the order file, link, directory (the order in which an entry is examined: a file's is one request).
+ * <p>
+ * Each directory's own state, as its parent lists it, is handed out once too ({@link #examined}), as the SFTP
+ * tree's snapshot does: a pass examines a directory when it has finished it, and an object store changes no
+ * directory's marker when its contents change, so the state listed (less what the pass changed) is its state.
  */
 final class PrefixListing {
 
@@ -43,9 +47,26 @@ final class PrefixListing {
     }
 
     private final TreeMap<String, Map<Name, Stored>> directories;
+    /** Each directory's own entry in its parent, by its relative key. */
+    private final TreeMap<String, Stored> ownStates = new TreeMap<>();
 
-    private PrefixListing(TreeMap<String, Map<Name, Stored>> directories) {
+    private PrefixListing(TreeMap<String, Map<Name, Stored>> directories, String prefix, Stored root) {
         this.directories = directories;
+        if (root != null) {
+            ownStates.put("", root);
+        }
+        for (Map<Name, Stored> entries : directories.values()) {
+            for (Stored entry : entries.values()) {
+                if (entry.kind() == Kind.MARKER || entry.kind() == Kind.IMPLIED) {
+                    ownStates.put(entry.key().substring(prefix.length()), entry);
+                }
+            }
+        }
+    }
+
+    /** The entry of directory {@code dir} (its relative key) as its parent's listing showed it, once; else empty. */
+    synchronized Optional<Stored> examined(String dir) {
+        return Optional.ofNullable(ownStates.remove(dir));
     }
 
     /** The entries of directory {@code dir} (its relative key), once; empty if not held (any more). */
@@ -58,8 +79,10 @@ final class PrefixListing {
     synchronized void changed(String path, boolean subtree) {
         int slash = path.lastIndexOf('/');
         directories.remove(slash < 0 ? "" : path.substring(0, slash + 1));
+        ownStates.remove(path + "/");
         if (subtree) {
             directories.subMap(path + "/", path + "0").clear(); // '0' follows '/': every key under path
+            ownStates.subMap(path + "/", path + "0").clear();
         }
     }
 
@@ -75,6 +98,7 @@ final class PrefixListing {
         private final TreeMap<String, Map<Name, Stored>> directories = new TreeMap<>();
         private final Map<String, String> etags = new HashMap<>();
         private final java.util.Set<String> links = new java.util.HashSet<>();
+        private Stored root;
 
         /** @param prefix the tree's prefix, which every key added starts with */
         Builder(String prefix) {
@@ -86,7 +110,8 @@ final class PrefixListing {
         Builder object(String key, long size, String etag, Instant lastModified) {
             String relative = key.substring(prefix.length());
             if (relative.isEmpty()) {
-                return this; // the root's own marker
+                root = new Stored(Name.ROOT, Kind.MARKER, key, size, etag, lastModified); // the root's own marker
+                return this;
             }
             boolean marker = relative.endsWith("/");
             String[] parts = (marker ? relative.substring(0, relative.length() - 1) : relative).split("/", -1);
@@ -160,7 +185,7 @@ final class PrefixListing {
         }
 
         PrefixListing build() {
-            return new PrefixListing(directories);
+            return new PrefixListing(directories, prefix, root);
         }
 
         /** The entries of the root directory (for a listing of one directory, whose entries are all its). */

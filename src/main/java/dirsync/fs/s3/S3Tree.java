@@ -38,15 +38,16 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * <p>
  * Writes: a file goes up in one PUT, or above {@link PartSizes} as a multipart upload ({@link MultipartWrite}).
  * <p>
- * Of the {@link ReplicaFeatures} it offers only {@code connection} ({@link StoreReach}: a store that stops answering
- * is lost for the pass, one error): no hard links (each name is an object), no backups, no renames (the source's
- * moves are copies and deletions), no extended attributes. Entries carry no identity (the hash memory
- * is not used over an object store).
+ * Of the {@link ReplicaFeatures} it offers {@code connection} ({@link StoreReach}: a store that stops answering is
+ * lost for the pass, one error), renames of files ({@link ObjectRenames}: a copy on the store, then a delete) and a
+ * memory of what the store answered ({@link ObjectMemory}: a no-change pass reads no object's metadata again); no
+ * hard links (each name is an object), no backups, no extended attributes. A file's identity, which the hash memory
+ * trusts, is its key, ETag and modification time ({@link ObjectIdentity}).
  */
 public final class S3Tree implements ReplicaTree {
 
     private static final int REQUESTS_AT_ONCE = 16;
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, true);
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, true);
 
     private final S3Keys keys;
     private final ObjectReads reads;
@@ -58,20 +59,23 @@ public final class S3Tree implements ReplicaTree {
     private final TreeListings listings;
     private final IncompleteUploads uploads;
 
-    private S3Tree(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
+    private S3Tree(S3Client client, String bucket, String prefix, String description, PartSizes parts,
+                   ObjectMemory memory) {
         this.keys = new S3Keys(prefix);
         StoreReach reach = new StoreReach();
         this.calls = new S3Calls(client, bucket, reach);
         ExecutorService requests = requestThreads();
-        this.reads = new ObjectReads(calls, keys, requests);
-        this.listings = new TreeListings(calls, keys, reads, description);
+        long tree = ObjectIdentity.tree(description);
+        this.reads = new ObjectReads(calls, keys, requests, memory, tree);
+        this.listings = new TreeListings(calls, keys, reads, memory, description);
         this.uploads = new IncompleteUploads(calls, keys.prefix());
         this.writes = new ObjectWrites(calls, keys, parts, new MultipartWrite(calls, parts, requests, uploads),
-                new MetadataCopy(calls, parts.largestCopy(), uploads));
-        this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
-                ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads));
+                new MetadataCopy(calls, parts.largestCopy(), uploads), tree);
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
+        this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
+                        ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads))
+                .withRenames(new ObjectRenames(calls, keys, reads, listings)).withTreeMemory(memory);
     }
 
     /**
@@ -85,7 +89,12 @@ public final class S3Tree implements ReplicaTree {
 
     /** The same, files larger than {@code parts} allows in one PUT sent as multipart uploads of its parts. */
     public static S3Tree over(S3Client client, String bucket, String prefix, String description, PartSizes parts) {
-        return new S3Tree(client, bucket, prefix, description, parts);
+        return new S3Tree(client, bucket, prefix, description, parts, new ObjectMemory());
+    }
+
+    /** The tree with a memory of its own (a test's, with another time to settle). */
+    static S3Tree over(S3Client client, String bucket, String prefix, String description, ObjectMemory memory) {
+        return new S3Tree(client, bucket, prefix, description, PartSizes.DEFAULT, memory);
     }
 
     /** Threads for requests made many at once (HEADs of a listing), gone after half a minute unused. */
@@ -106,14 +115,27 @@ public final class S3Tree implements ReplicaTree {
         return listings.list(dir);
     }
 
+    /** A directory as this pass listed it, where that still holds ({@link PrefixListing#examined}); else asked. */
     @Override
     public Entry examine(RelPath path) throws IOException {
-        return reads.examine(path);
+        Entry listed = listings.listedDirectory(path);
+        return listed != null ? listed : reads.examine(path);
     }
 
-    /** Examined again: an object store has no cheaper check. */
+    /**
+     * For the hash memory, whose MD5 of a file here is the ETag its listing showed: a file listed with that ETag (in
+     * its identity) is the state that MD5 belongs to, with no request; one listed with another is not. Anything else
+     * is examined again.
+     */
     @Override
     public boolean unchanged(RelPath path, Entry listed) throws IOException {
+        if (listed.is(EntryKind.FILE) && listed.identity().known()) {
+            String key = keys.file(path);
+            String etag = listings.etag(key);
+            if (ObjectReads.etagMd5(etag) != null) {
+                return listed.identity().inode() == ObjectIdentity.inode(key, etag);
+            }
+        }
         return examine(path).equals(listed);
     }
 

@@ -25,16 +25,19 @@ final class TreeListings {
     private final S3Keys keys;
     private final ObjectReads reads;
     private final String description;
+    private final ObjectMemory memory;
     /** The ETags of file objects as listed or written, by key. */
     private final Map<String, String> etags = new ConcurrentHashMap<>();
     /** The keys of link objects as listed. */
     private final Set<String> links = ConcurrentHashMap.newKeySet();
     private PrefixListing listing;
 
-    TreeListings(S3Calls calls, S3Keys keys, ObjectReads reads, String description) {
+    /** @param memory what the store answered earlier: a listing of the whole prefix keeps what still holds */
+    TreeListings(S3Calls calls, S3Keys keys, ObjectReads reads, ObjectMemory memory, String description) {
         this.calls = calls;
         this.keys = keys;
         this.reads = reads;
+        this.memory = memory;
         this.description = description;
     }
 
@@ -58,6 +61,22 @@ final class TreeListings {
         return reads.entries(entries.get());
     }
 
+    /**
+     * The directory {@code dir} as this pass's listing of its parent showed it, once, if that still holds and the
+     * memory knows its marker as listed (or it has none); else null, and it is to be examined on the store.
+     */
+    Entry listedDirectory(RelPath dir) throws IOException {
+        PrefixListing held;
+        synchronized (this) {
+            held = listing;
+        }
+        if (held == null) {
+            return null;
+        }
+        String dirKey = keys.directory(dir);
+        return held.examined(dirKey.substring(keys.prefix().length())).map(reads::remembered).orElse(null);
+    }
+
     /** The directory at {@code dir}, or null if there is none (or something else is there). */
     Entry directory(RelPath dir) throws IOException {
         try {
@@ -71,15 +90,23 @@ final class TreeListings {
     /** The objects under {@code dirKey}: all of them, or ({@code delimited}) this directory's own. */
     private PrefixListing.Builder listed(String dirKey, boolean delimited) throws IOException {
         PrefixListing.Builder builder = new PrefixListing.Builder(delimited ? dirKey : keys.prefix());
+        ObjectMemory.Relisting relisting = delimited ? null : memory.relisted();
         calls.call(dirKey, () -> {
             for (var page : calls.client().listObjectsV2Paginator(request -> request.bucket(calls.bucket())
                     .prefix(dirKey).delimiter(delimited ? "/" : null))) {
-                page.contents().forEach(object -> builder.object(object.key(), object.size(), object.eTag(),
-                        object.lastModified()));
+                page.contents().forEach(object -> {
+                    builder.object(object.key(), object.size(), object.eTag(), object.lastModified());
+                    if (relisting != null) {
+                        relisting.object(object.key(), object.eTag(), object.size(), object.lastModified());
+                    }
+                });
                 page.commonPrefixes().forEach(common -> builder.commonPrefix(common.prefix()));
             }
             return builder;
         });
+        if (relisting != null) {
+            relisting.complete();
+        }
         etags.putAll(builder.etags());
         links.addAll(builder.links());
         return builder;
@@ -88,6 +115,20 @@ final class TreeListings {
     /** The ETag of the file object {@code key} as listed, or null. */
     String etag(String key) {
         return etags.get(key);
+    }
+
+    /** A key that cannot be (a file named *.rclonelink, too long a key) names no object to forget. */
+    private void forget(KeyOf key) {
+        try {
+            memory.forget(key.get());
+        } catch (UnstorableNameException noSuchObject) {
+            // nothing there
+        }
+    }
+
+    @FunctionalInterface
+    private interface KeyOf {
+        String get() throws UnstorableNameException;
     }
 
     /** Whether a listing showed the file object {@code key}, which is then forgotten (it is replaced or deleted). */
@@ -100,8 +141,21 @@ final class TreeListings {
         return links.remove(key);
     }
 
-    /** A change to {@code path} (and, with {@code subtree}, below it): the listings it makes stale are forgotten. */
+    /**
+     * A change to {@code path} (and, with {@code subtree}, below it): the listings it makes stale are forgotten, and
+     * what the memory knew of the objects it changes.
+     */
     synchronized void changing(RelPath path, boolean subtree) throws IOException {
+        String dir = keys.directory(path);
+        if (!path.isRoot()) {
+            forget(() -> keys.file(path));
+            forget(() -> keys.link(path));
+        }
+        if (subtree) {
+            memory.forgetUnder(dir);
+        } else {
+            memory.forget(dir);
+        }
         if (listing != null && !path.isRoot()) {
             String dirKey = keys.directory(path);
             listing.changed(dirKey.substring(keys.prefix().length(), dirKey.length() - 1), subtree);

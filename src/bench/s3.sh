@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# S3 targets (issue 23): dirsync against `rclone sync` (s3 backend), both into the same S3Proxy on 127.0.0.1
+# (the tests' version, filesystem backend, started by S3ProxyMain.java with the test class path), on the seeded
+# `small` and `mixed` trees of GenerateTree.java. Scenarios, N runs each, medians side by side:
+#   first      a first copy into an empty prefix (a new prefix each run)
+#   nochange1  the first no-change run after that copy (dirsync reads each object's metadata once, then keeps it)
+#   nochange   no-change runs after that (dirsync: --once with its memories; rclone: sync)
+#   checksum   a checksum run without memory (dirsync --once --no-hash-cache; rclone sync --checksum)
+# Each run's wall clock (JVM start included), peak RSS (/usr/bin/time -v) and the load just before it.
+# Output: a CSV (-o) and a markdown table on stdout.
+set -euo pipefail
+
+table() {
+    # The table: medians by tree, scenario and tool; dirsync / rclone; dirsync's peak RSS.
+    echo "| tree | scenario | dirsync s | rclone s | ratio | dirsync peak RSS MiB | load (median) | all ok |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -F, 'NR > 1 {k = $1 SUBSEP $3 SUBSEP $4; v[k] = v[k] " " $6; r[k] = r[k] " " $7; l[k] = l[k] " " $8;
+                     if ($9 != 1) bad[$1 SUBSEP $3] = 1; seen[$1 SUBSEP $3] = 1; order[++n] = $1 SUBSEP $3}
+        function median(s,   a, m, i, j, t) { m = split(s, a, " ");
+            for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+            return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+        END { for (i = 1; i <= n; i++) { k = order[i]; if (done[k]++) continue; split(k, p, SUBSEP);
+                d = median(v[k SUBSEP "dirsync"]); c = median(v[k SUBSEP "rclone"]);
+                printf "| %s | %s | %.2f | %.2f | %.2fx | %.0f | %s | %s |\n", p[1], p[2], d, c, (c > 0 ? d / c : 0),
+                    median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$1"
+}
+
+TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -t) TREES="$2"; shift 2 ;;
+        -n) RUNS="$2"; shift 2 ;;
+        -S) SCALE="$2"; shift 2 ;;
+        -w) WORK="$2"; shift 2 ;;
+        -o) OUT="$2"; shift 2 ;;
+        -p) PORT="$2"; shift 2 ;;
+        --table) table "$2"; exit 0 ;;
+        --jar) JAR="$2"; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --jar JAR; --table CSV prints the table again"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+done
+HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
+JAR=${JAR:-$ROOT/target/dirsync.jar}
+[ -f "$JAR" ] || { echo "no $JAR: mvn -B -q package -DskipTests" >&2; exit 2; }
+command -v rclone >/dev/null || { echo "rclone is not installed" >&2; exit 2; }
+OUT=${OUT:-$WORK/s3bench.csv}
+rm -rf "$WORK/store" "$WORK/logs" "$WORK/state"; mkdir -p "$WORK/logs" "$WORK/classes" "$WORK/state"
+
+KEY=bench-access; SECRET=bench-secret-0123456789; BUCKET=bench
+(cd "$ROOT" && mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt")
+java -cp "$(cat "$WORK/cp.txt")" "$HERE/S3ProxyMain.java" "$WORK/store" "$PORT" "$BUCKET" "$KEY" "$SECRET" \
+    > "$WORK/proxy.log" 2>&1 &
+PROXY=$!
+trap 'kill $PROXY 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do grep -q ready "$WORK/proxy.log" && break; sleep 0.2; done
+grep -q ready "$WORK/proxy.log" || { echo "S3Proxy did not start: $(tail -3 "$WORK/proxy.log")" >&2; exit 1; }
+
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_ENDPOINT_URL=http://127.0.0.1:$PORT
+export AWS_REGION=us-east-1 XDG_STATE_HOME="$WORK/state"
+unset AWS_CA_BUNDLE # rclone (Go SDK) refuses a custom CA bundle with its own transport; the endpoint is http
+RCLONE_CONF="$WORK/rclone.conf"
+cat > "$RCLONE_CONF" <<CONF
+[bench]
+type = s3
+provider = Other
+access_key_id = $KEY
+secret_access_key = $SECRET
+endpoint = http://127.0.0.1:$PORT
+region = us-east-1
+force_path_style = true
+CONF
+
+javac -d "$WORK/classes" "$HERE/GenerateTree.java"
+echo "tree,scale,scenario,tool,run,seconds,maxrss_kb,load1,ok,utc" > "$OUT"
+
+# timed TREE SCENARIO TOOL RUN COMMAND...: one row of the CSV
+timed() {
+    local tree=$1 scenario=$2 tool=$3 run=$4; shift 4
+    local load; load=$(cut -d' ' -f1 /proc/loadavg)
+    local ok=1
+    /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$WORK/logs/$tree-$scenario-$tool-$run.out" 2>&1 || ok=0
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+    echo "$tree,$SCALE,$scenario,$tool,$run,$wall,$rss,$load,$ok,$(date -u +%FT%TZ)" >> "$OUT"
+    echo "  $tree $scenario $tool #$run: ${wall}s ${rss} KB load $load ok=$ok" >&2
+}
+DIRSYNC=(java -jar "$JAR" --once)
+RCLONE=(rclone --config "$RCLONE_CONF")
+
+for tree in $TREES; do
+    SRC="$WORK/trees/$tree"
+    if [ ! -d "$SRC" ]; then
+        java -cp "$WORK/classes" GenerateTree gen "$tree" "$SRC" --scale "$SCALE" >&2
+    fi
+    for i in $(seq 1 "$RUNS"); do
+        timed "$tree" first dirsync "$i" "${DIRSYNC[@]}" "$SRC" "s3://$BUCKET/$tree/d$i" 60 "$WORK/logs/d-$tree.log"
+        timed "$tree" first rclone "$i" "${RCLONE[@]}" sync "$SRC" "bench:$BUCKET/$tree/r$i"
+    done
+    timed "$tree" nochange1 dirsync 1 "${DIRSYNC[@]}" "$SRC" "s3://$BUCKET/$tree/d1" 60 "$WORK/logs/d-$tree.log"
+    timed "$tree" nochange1 rclone 1 "${RCLONE[@]}" sync "$SRC" "bench:$BUCKET/$tree/r1"
+    for i in $(seq 1 "$RUNS"); do
+        timed "$tree" nochange dirsync "$i" "${DIRSYNC[@]}" "$SRC" "s3://$BUCKET/$tree/d1" 60 "$WORK/logs/d-$tree.log"
+        timed "$tree" nochange rclone "$i" "${RCLONE[@]}" sync "$SRC" "bench:$BUCKET/$tree/r1"
+    done
+    for i in $(seq 1 "$RUNS"); do
+        timed "$tree" checksum dirsync "$i" "${DIRSYNC[@]}" --no-hash-cache "$SRC" "s3://$BUCKET/$tree/d1" 60 \
+            "$WORK/logs/d-$tree.log"
+        timed "$tree" checksum rclone "$i" "${RCLONE[@]}" sync --checksum "$SRC" "bench:$BUCKET/$tree/r1"
+    done
+done
+
+table "$OUT"
+echo "CSV: $OUT" >&2
