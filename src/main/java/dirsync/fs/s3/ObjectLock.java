@@ -1,6 +1,6 @@
 package dirsync.fs.s3;
 
-import java.io.Closeable;
+import dirsync.fs.LeasedLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -34,16 +34,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * each renewal checks before it writes. Two runs that find the lock free at the same moment can then both write
  * it, and both read back their own before the other's lands; the loser learns it at its next renewal.
  */
-public final class ObjectLock implements Closeable {
-
-    /** Another run holds the lock, or took it over from this one. */
-    public static final class HeldElsewhereException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        public HeldElsewhereException(String message) {
-            super(message);
-        }
-    }
+public final class ObjectLock implements LeasedLock {
 
     private final S3Calls calls;
     private final String key;
@@ -133,11 +124,7 @@ public final class ObjectLock implements Closeable {
         }
     }
 
-    /**
-     * Writes the lock again: its lease starts again.
-     *
-     * @throws HeldElsewhereException if the lock is no longer this run's: another run took it over
-     */
+    @Override
     public synchronized void renew() throws IOException {
         if (conditional) {
             ConditionalPut.Result result = ConditionalPut.put(calls, key, body(), null, etag);
@@ -163,16 +150,18 @@ public final class ObjectLock implements Closeable {
     }
 
     /** Whether the store keeps conditional writes (else the lock is a plain lease, with its race window). */
-    public boolean conditional() {
+    @Override
+    public boolean atomic() {
         return conditional;
     }
 
     /** The lock object, as {@code s3://bucket/key}. */
-    public String where() {
+    @Override
+    public String describe() {
         return where;
     }
 
-    /** Deletes the lock if it is still this run's; a failure leaves it to run out its lease. */
+    /** Deletes the lock if it is still this run's (by its ETag where the store can); a failure leaves it. */
     @Override
     public synchronized void close() {
         try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dirsync.fs.Cancellation;
+import dirsync.fs.LeasedLock;
 import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import dirsync.fs.local.LocalTree;
@@ -84,8 +85,8 @@ class ObjectLockTest {
     @Test
     void aFreeReplicaIsTakenWithAConditionalWriteAndTheLockSaysWhoHoldsIt() throws IOException {
         try (ObjectLock lock = acquire(SERVER.client(), OWNER_A)) {
-            assertThat(lock.conditional()).isTrue();
-            assertThat(lock.where()).isEqualTo("s3://" + SERVER.bucket() + "/" + prefix + ".dirsync.lock");
+            assertThat(lock.atomic()).isTrue();
+            assertThat(lock.describe()).isEqualTo("s3://" + SERVER.bucket() + "/" + prefix + ".dirsync.lock");
             assertThat(lockText()).startsWith("dirsync lock\ntoken ").contains("\nowner " + OWNER_A + "\n")
                     .contains("\nstarted ").contains("\nrenewed ");
             assertThat(keys(SERVER.bucket(), prefix)).containsExactly(prefix + ".dirsync.lock");
@@ -97,9 +98,9 @@ class ObjectLockTest {
         try (ObjectLock held = acquire(SERVER.client(), OWNER_A)) {
             String before = lockText();
             assertThatThrownBy(() -> acquire(SERVER.client(), OWNER_B))
-                    .isInstanceOf(ObjectLock.HeldElsewhereException.class)
+                    .isInstanceOf(LeasedLock.HeldElsewhereException.class)
                     .hasMessageStartingWith("another dirsync is using this replica (" + OWNER_A + ", lock "
-                            + held.where() + " renewed ")
+                            + held.describe() + " renewed ")
                     .hasMessageEndingWith(" s ago)");
             assertThat(lockText()).isEqualTo(before);
         }
@@ -141,8 +142,8 @@ class ObjectLockTest {
         ObjectLock first = acquire(SERVER.client(), OWNER_A);
         ageTheLock();
         try (ObjectLock second = acquire(SERVER.client(), OWNER_B)) {
-            assertThatThrownBy(first::renew).isInstanceOf(ObjectLock.HeldElsewhereException.class)
-                    .hasMessage("the lock " + first.where()
+            assertThatThrownBy(first::renew).isInstanceOf(LeasedLock.HeldElsewhereException.class)
+                    .hasMessage("the lock " + first.describe()
                             + " was taken over by another dirsync while this one could not renew it");
             first.close();
             assertThat(lockText()).contains("\nowner " + OWNER_B + "\n");
@@ -209,9 +210,9 @@ class ObjectLockTest {
         Path source = Files.createDirectories(temp.resolve("source"));
         Trees.at(source).file("a", "1");
         try (ObjectLock lock = ObjectLock.acquire(SERVER.client(), bucket, "", OWNER_A, LEASE, holder -> false)) {
-            assertThat(lock.where()).isEqualTo("s3://" + bucket + "/.dirsync.lock");
+            assertThat(lock.describe()).isEqualTo("s3://" + bucket + "/.dirsync.lock");
             assertThatThrownBy(() -> ObjectLock.acquire(SERVER.client(), bucket, "", OWNER_B, LEASE, h -> false))
-                    .isInstanceOf(ObjectLock.HeldElsewhereException.class);
+                    .isInstanceOf(LeasedLock.HeldElsewhereException.class);
             new Synchronizer(LocalTree.at(source), replica, SyncOptions.defaults()).runPass(Cancellation.NEVER);
             assertThat(replica.list(RelPath.ROOT).entries()).extracting(entry -> entry.name().text())
                     .containsExactly("a");
@@ -249,15 +250,15 @@ class ObjectLockTest {
     void onAStoreThatIgnoresConditionalWritesTheProbeFindsItAndTheLockIsAPlainLease() throws IOException {
         S3Client client = ignoringConditions();
         ObjectLock first = acquire(client, OWNER_A);
-        assertThat(first.conditional()).isFalse();
-        assertThatThrownBy(() -> acquire(client, OWNER_B)).isInstanceOf(ObjectLock.HeldElsewhereException.class)
+        assertThat(first.atomic()).isFalse();
+        assertThatThrownBy(() -> acquire(client, OWNER_B)).isInstanceOf(LeasedLock.HeldElsewhereException.class)
                 .hasMessageStartingWith("another dirsync is using this replica (" + OWNER_A);
         first.renew();
         ageTheLock();
 
         try (ObjectLock second = acquire(client, OWNER_B)) {
             assertThat(lockText()).contains("\nowner " + OWNER_B + "\n");
-            assertThatThrownBy(first::renew).isInstanceOf(ObjectLock.HeldElsewhereException.class);
+            assertThatThrownBy(first::renew).isInstanceOf(LeasedLock.HeldElsewhereException.class);
             first.close();
             assertThat(lockText()).contains("\nowner " + OWNER_B + "\n");
         }
