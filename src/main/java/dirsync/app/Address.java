@@ -46,6 +46,10 @@ final class Address {
 
     /** The local path a SOURCE argument names: a remote address of any kind is refused. */
     static Path localSource(String arg) throws InvalidSettingsException {
+        if (ObjectAddress.is(arg)) {
+            throw new InvalidSettingsException("source '" + arg + "' is in an object store: only the replica may be "
+                    + "(write ./" + arg + " for a local directory)");
+        }
         Reading reading = SftpLocation.looksRemote(arg) ? new Reading("an sftp:// address", null, null) : read(arg);
         if (reading != null) {
             throw new InvalidSettingsException(reading.plainPath != null ? reading.fileUrl("source", arg)

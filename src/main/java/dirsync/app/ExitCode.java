@@ -22,8 +22,8 @@ public final class ExitCode {
     public static final int REPLICA_UNUSABLE = 4;
     /**
      * An sftp:// replica's host refused this run, or this run refused the host, for a reason only the user can
-     * fix: an unknown or changed host key, a key the server does not accept, no usable key. Nothing on the host
-     * was touched.
+     * fix: an unknown or changed host key, a key the server does not accept, no usable key; or an s3:// replica's
+     * store refused the credentials or denied the bucket, or no credentials were found. Nothing there was touched.
      */
     public static final int REMOTE_REFUSED = 5;
 
@@ -40,10 +40,10 @@ public final class ExitCode {
         meanings.put(String.valueOf(USAGE), "usage or validation error; nothing was touched");
         meanings.put(String.valueOf(ALREADY_RUNNING), "another dirsync is already running on the same replica; "
                 + "nothing was touched");
-        meanings.put(String.valueOf(REPLICA_UNUSABLE), "the run started but could not use the replica: nothing in "
-                + "it was changed");
+        meanings.put(String.valueOf(REPLICA_UNUSABLE), "the run started but could not use the replica (an s3:// "
+                + "replica's bucket does not exist): nothing in it was changed");
         meanings.put(String.valueOf(REMOTE_REFUSED), "an sftp:// replica's host key is unknown or changed, or no key "
-                + "was accepted; nothing there was touched");
+                + "was accepted; an s3:// replica's credentials are missing or refused; nothing there was touched");
         return Collections.unmodifiableMap(meanings);
     }
 }

@@ -101,6 +101,7 @@ final class LoggingSetup {
         // The SSH library's own lines (hundreds a connection with -v; warnings about channels it closes when a
         // connection drops) would drown dirsync's, which name the cause of each failure themselves.
         context.getLogger("org.apache.sshd").setLevel(Level.ERROR);
+        context.getLogger("software.amazon.awssdk").setLevel(Level.ERROR);
     }
 
     /** Flushes and closes the log file; later log calls go nowhere. */

@@ -3,8 +3,12 @@ package dirsync.app;
 import dirsync.fs.sftp.SftpLocation;
 import dirsync.fs.sftp.SshOptions;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** Where the replica is: a local directory, or a directory on another host reached over SFTP. */
+/**
+ * Where the replica is: a local directory, a directory on another host reached over SFTP, or a prefix of a bucket in an
+ * object store.
+ */
 public sealed interface Replica {
 
     /** How log lines, messages and the status file name it. */
@@ -57,6 +61,34 @@ public sealed interface Replica {
         @Override
         public String uri() {
             return location.toString();
+        }
+    }
+
+    /**
+     * The keys under {@code prefix} (empty: the whole bucket, else ending in '/') of a bucket in an object store,
+     * reached as the AWS CLI would reach it with {@code environment} (see {@link ObjectRun}).
+     */
+    record InBucket(String bucket, String prefix, Map<String, String> environment) implements Replica {
+
+        public InBucket {
+            environment = Map.copyOf(environment);
+        }
+
+        /** Not the environment's values: they may hold secrets. */
+        @Override
+        public String toString() {
+            return display();
+        }
+
+        @Override
+        public String display() {
+            return ObjectAddress.SCHEME + bucket + (prefix.isEmpty() ? "" : "/" + prefix.substring(0,
+                    prefix.length() - 1));
+        }
+
+        @Override
+        public String uri() {
+            return display();
         }
     }
 }

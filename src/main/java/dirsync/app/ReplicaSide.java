@@ -22,21 +22,28 @@ final class ReplicaSide implements AutoCloseable {
     private final ReplicaTree tree;
     /** The remote side of the run, or null for a local replica. */
     private final RemoteRun remote;
+    /** The object store's side of the run, or null for a replica that is not in one. */
+    private final ObjectRun objects;
 
-    private ReplicaSide(Settings settings, ReplicaTree tree, RemoteRun remote) {
+    private ReplicaSide(Settings settings, ReplicaTree tree, RemoteRun remote, ObjectRun objects) {
         this.settings = settings;
         this.tree = tree;
         this.remote = remote;
+        this.objects = objects;
     }
 
     static ReplicaSide of(Settings settings, Effects effects) {
         if (settings.replica() instanceof Replica.Remote remote) {
             RemoteRun run = new RemoteRun(remote, effects, new SameHostGuard(settings, remote.location(), effects));
-            return new ReplicaSide(settings, effects.replica(run.replica()), run);
+            return new ReplicaSide(settings, effects.replica(run.replica()), run, null);
+        }
+        if (settings.replica() instanceof Replica.InBucket bucket) {
+            ObjectRun run = new ObjectRun(bucket, effects);
+            return new ReplicaSide(settings, run.tree(), null, run);
         }
         Replica.Local local = (Replica.Local) settings.replica();
         return new ReplicaSide(settings, effects.replica(LocalTree.at(local.path(),
-                Ownership.ofThisProcess(settings.owners(), settings.groups()), settings.xattrs())), null);
+                Ownership.ofThisProcess(settings.owners(), settings.groups()), settings.xattrs())), null, null);
     }
 
     /** The tree the passes write to. */
@@ -49,6 +56,9 @@ final class ReplicaSide implements AutoCloseable {
      * directory of this host, checked as a local one. Returns the exit code to end the run with, if it is refused.
      */
     OptionalInt open(RemoteRun.StartFailure fail) {
+        if (objects != null) {
+            return objects.open(fail);
+        }
         return remote == null ? OptionalInt.empty() : remote.open(fail);
     }
 
@@ -61,6 +71,12 @@ final class ReplicaSide implements AutoCloseable {
             OptionalInt refused = remote.start(fail);
             if (refused.isPresent() || remote.replica().currentClient().isEmpty()) {
                 return refused; // refused; or unreachable for now, and each pass tries again
+            }
+        }
+        if (objects != null) {
+            OptionalInt refused = objects.start(fail);
+            if (refused.isPresent() || !objects.reached()) {
+                return refused; // refused; or unreachable for now, and each pass checks again
             }
         }
         try {
@@ -86,6 +102,9 @@ final class ReplicaSide implements AutoCloseable {
 
     /** Why the run no longer holds the replica (another run took its remote lock over), if so. */
     Optional<IOException> lost() {
+        if (objects != null) {
+            return objects.lost();
+        }
         return remote == null ? Optional.empty() : remote.lockLost();
     }
 
@@ -101,6 +120,9 @@ final class ReplicaSide implements AutoCloseable {
     public void close() {
         if (remote != null) {
             remote.close();
+        }
+        if (objects != null) {
+            objects.close();
         }
     }
 }

@@ -90,7 +90,11 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         StatePlaces state;
         try {
             Path source = Address.localSource(request.source);
-            if (Address.remoteReplica(request.replica)) {
+            if (ObjectAddress.is(request.replica)) {
+                replica = ObjectAddress.replica(request.replica, request.inapplicableToObjects(),
+                        surroundings.environment());
+                roots = Roots.validateWithRemoteReplica(source, request.logFile);
+            } else if (Address.remoteReplica(request.replica)) {
                 if (request.backupDir != null) {
                     throw new InvalidSettingsException("--backup-dir cannot be used with an sftp:// replica: the "
                             + "backups would have to be kept on the other host");
@@ -175,12 +179,19 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         private Path sshConfig;
         private boolean acceptNewHostKey;
 
-        /** The four arguments, SOURCE and REPLICA as given (REPLICA may be {@code sftp://[user@]host[:port]/path}). */
+        /** The four arguments, SOURCE and REPLICA as given (REPLICA may be {@code sftp://...} or {@code s3://...}). */
         public Request(String source, String replica, Duration interval, Path logFile) {
             this.source = Objects.requireNonNull(source, "source");
             this.replica = Objects.requireNonNull(replica, "replica");
             this.interval = Objects.requireNonNull(interval, "interval");
             this.logFile = Objects.requireNonNull(logFile, "logFile");
+        }
+
+        /** The first option given that an s3:// replica cannot take, as typed; or null. */
+        private String inapplicableToObjects() {
+            return backupDir != null ? "--backup-dir" : sshKey != null ? "--ssh-key" : knownHosts != null
+                    ? "--known-hosts" : sshConfig != null ? "--ssh-config" : acceptNewHostKey ? "--accept-new-host-key"
+                    : !owners ? "--no-owner" : !groups ? "--no-group" : null;
         }
 
         public Request once(boolean on) {

@@ -2,6 +2,7 @@ package dirsync.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What a run takes from its surroundings rather than its arguments; tests supply their own.
@@ -10,8 +11,31 @@ import java.time.Duration;
  * @param progressEvery how often a long pass logs a progress line
  * @param interactive   whether the console is a terminal that can show a live progress line
  * @param home          the user's home, where ~/.ssh is (keys, known_hosts, config) for an sftp:// replica
+ * @param environment   the variables an s3:// replica's client is configured from (AWS_ACCESS_KEY_ID, AWS_PROFILE,
+ *                      AWS_REGION, AWS_ENDPOINT_URL, HOME for ~/.aws...), as the AWS CLI reads them
  */
-public record Surroundings(StatePlaces state, Duration progressEvery, boolean interactive, Path home) {
+public record Surroundings(StatePlaces state, Duration progressEvery, boolean interactive, Path home,
+                           Map<String, String> environment) {
+
+    public Surroundings {
+        environment = Map.copyOf(environment);
+    }
+
+    /** With this process's environment. */
+    public Surroundings(StatePlaces state, Duration progressEvery, boolean interactive, Path home) {
+        this(state, progressEvery, interactive, home, System.getenv());
+    }
+
+    /** The same surroundings, with {@code variables} as the environment. */
+    public Surroundings withEnvironment(Map<String, String> variables) {
+        return new Surroundings(state, progressEvery, interactive, home, variables);
+    }
+
+    /** Not the environment's values: they may hold secrets. */
+    @Override
+    public String toString() {
+        return "Surroundings[state=" + state + ", home=" + home + "]";
+    }
 
     /** All state in {@code stateDirectory}, with this user's home. */
     public Surroundings(Path stateDirectory, Duration progressEvery, boolean interactive) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -114,6 +115,11 @@ final class DirsyncJar implements BeforeEachCallback, AfterEachCallback {
     JarRuns.Finished runIn(Path workingDirectory, String label, Duration timeout, List<String> command)
             throws IOException {
         return runs.start(label, command, workingDirectory).awaitExit(timeout);
+    }
+
+    /** From now on in this test, children get {@code variables} in their environment, and no AWS_* of ours. */
+    void environment(Map<String, String> variables) {
+        runs.environment(variables);
     }
 
     /**

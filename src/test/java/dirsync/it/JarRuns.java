@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -39,6 +40,8 @@ final class JarRuns implements AutoCloseable {
     private final Path outputDir;
     private final List<Running> started = new ArrayList<>();
     private int counter;
+    /** Variables the children get besides this process's, which then lose every AWS_* of their own. */
+    private Map<String, String> environment = Map.of();
 
     JarRuns(Path outputDir) {
         this.outputDir = outputDir;
@@ -63,6 +66,10 @@ final class JarRuns implements AutoCloseable {
         // The hash memory of a child's runs goes to the test's own directory, never to the real home's.
         builder.environment().remove("STATE_DIRECTORY");
         builder.environment().put("XDG_STATE_HOME", stateHome().toString());
+        if (!environment.isEmpty()) {
+            builder.environment().keySet().removeIf(variable -> variable.startsWith("AWS_"));
+            builder.environment().putAll(environment);
+        }
         Process process = builder
                 .directory(workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -72,6 +79,14 @@ final class JarRuns implements AutoCloseable {
         Running running = new Running(command, process, out, err);
         started.add(running);
         return running;
+    }
+
+    /**
+     * From now on, children get {@code variables} too, and no AWS_* variable of this process's (the keys and the
+     * endpoint of a test's object store: an s3:// replica is configured from its environment alone).
+     */
+    void environment(Map<String, String> variables) {
+        environment = Map.copyOf(variables);
     }
 
     /**

@@ -1,0 +1,145 @@
+package dirsync.app;
+
+import dirsync.fs.ForwardingReplicaTree;
+import dirsync.fs.ObjectStore;
+import dirsync.fs.ReplicaFeatures;
+import dirsync.fs.ReplicaTree;
+import dirsync.sync.LogText;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a run with an {@code s3://} replica does besides its passes: it loads the SDK and makes the client before
+ * the log is open ({@link #open}: exit 2 if it cannot), checks the bucket once the log is open ({@link #start}:
+ * exit 4 if there is none, 5 if the credentials are missing or refused) and, where the store cannot be reached,
+ * checks it again at the start of each pass until it answers (a {@link ReplicaFeatures.PassConnection} of the tree
+ * it hands the passes), as an sftp:// replica connects per pass. The model is {@link RemoteRun}.
+ */
+final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dirsync");
+
+    private final Replica.InBucket replica;
+    private final Effects effects;
+    private final ReplicaTree tree = new Reached();
+    private ObjectStore store;
+    /** The passes' tree under this run's: the store's, or in a dry run one over it that answers changes as made. */
+    private ReplicaTree passTree;
+    /** Whether the bucket answered (and the run holds the replica): until then each pass checks again. */
+    private volatile boolean reached;
+
+    ObjectRun(Replica.InBucket replica, Effects effects) {
+        this.replica = replica;
+        this.effects = effects;
+    }
+
+    /** The tree the passes write to. */
+    ReplicaTree tree() {
+        return tree;
+    }
+
+    /** Whether the bucket has answered: the root can be prepared. */
+    boolean reached() {
+        return reached;
+    }
+
+    /**
+     * Before anything is written, the log file included: loads the SDK and makes a client from the environment.
+     * Returns exit code 2 if either cannot be done (no SDK jars beside the jar, an endpoint that is not a URL).
+     */
+    OptionalInt open(RemoteRun.StartFailure fail) {
+        try {
+            store = ObjectStoreLoader.opener().open(replica.bucket(), replica.prefix(), replica.display(),
+                    replica.environment());
+        } catch (InvalidSettingsException | IOException e) {
+            return OptionalInt.of(fail.stop(LogText.escape(e.getMessage()), ExitCode.USAGE));
+        }
+        passTree = effects.replica(store.tree());
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Once the log is open: checks the bucket. Returns the exit code to end with if the run must not go on: 4 if
+     * there is no such bucket, 5 if the credentials are missing or refused. A store that cannot be reached now is not
+     * a reason to stop: each pass tries again (and a --once pass fails with it).
+     */
+    OptionalInt start(RemoteRun.StartFailure fail) {
+        LOG.info("object store: {}", store.describe());
+        try {
+            reach();
+            return OptionalInt.empty();
+        } catch (ObjectStore.Refusal e) {
+            String reason = LogText.escape(LogText.reason(e));
+            LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot use replica '{}': {}", LogText.escape(replica.display()),
+                    reason);
+            return OptionalInt.of(fail.stop("cannot use replica '" + LogText.escape(replica.display()) + "': "
+                    + reason, e.kind() == ObjectStore.Refusal.Kind.NO_BUCKET ? ExitCode.REPLICA_UNUSABLE
+                    : ExitCode.REMOTE_REFUSED));
+        } catch (IOException e) {
+            LOG.warn("cannot reach replica '{}' now ({}): each pass tries again", LogText.escape(replica.display()),
+                    LogText.escape(LogText.reason(e)));
+            return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * The bucket checked, then (once s3lock's slice is in) the replica's lock object taken: the one place where the
+     * run comes to hold the replica, at the start or at the first pass that reaches the store.
+     */
+    private void reach() throws IOException {
+        store.check();
+        // LOCK: the lock object is taken here when effects.takesLocks(), and released in close().
+        reached = true;
+    }
+
+    /** A pass after a start that found the store unreachable checks it again, then makes the replica's root. */
+    @Override
+    public void beginPass() throws IOException {
+        if (!reached) {
+            reach();
+            passTree.prepareRoot();
+        }
+        Optional<ReplicaFeatures.PassConnection> own = passTree.features().connection();
+        if (own.isPresent()) {
+            own.get().beginPass();
+        }
+    }
+
+    @Override
+    public Optional<IOException> broken() {
+        return passTree.features().broken();
+    }
+
+    /** Why this run no longer holds the replica (its lock object was taken over), if so: not yet (no lock object). */
+    Optional<IOException> lost() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        // LOCK: the lock object is released here.
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /** The passes' tree, with this run's check of the store before each pass. */
+    private final class Reached extends ForwardingReplicaTree {
+
+        @Override
+        protected ReplicaTree delegate() throws IOException {
+            if (passTree == null) {
+                throw new IOException("the object store's client was not made");
+            }
+            return passTree;
+        }
+
+        @Override
+        public ReplicaFeatures features() {
+            return super.features().withConnection(ObjectRun.this);
+        }
+    }
+}

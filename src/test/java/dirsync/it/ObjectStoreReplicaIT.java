@@ -1,0 +1,233 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.ReplicaTree;
+import dirsync.fs.local.LocalTree;
+import dirsync.fs.s3.S3Tree;
+import dirsync.testing.S3ProxyServer;
+import dirsync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The jar with an {@code s3://} replica in a real S3 server (S3Proxy, started in this process), configured from its
+ * environment alone as the AWS CLI would be: {@code AWS_ENDPOINT_URL} at 127.0.0.1 (so path-style addressing), the
+ * two key variables, no region, no option. The replica is read back object by object through a fresh object tree and
+ * compared with the source entry by entry; the refusals are one line on stderr with their exit code, and leave the
+ * bucket as it was.
+ */
+class ObjectStoreReplicaIT {
+
+    private static final Duration RUN = Duration.ofSeconds(120);
+
+    @RegisterExtension
+    static final S3ProxyServer STORE = new S3ProxyServer();
+
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
+
+    private String prefix;
+
+    @BeforeEach
+    void storeInTheEnvironment() {
+        prefix = STORE.newPrefix();
+        jar.environment(environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+    }
+
+    /** The store's endpoint and the keys; configuration files that do not exist, so the machine's are not read. */
+    private Map<String, String> environment(String accessKey, String secretKey) {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("AWS_ENDPOINT_URL", STORE.endpoint().toString());
+        variables.put("AWS_ACCESS_KEY_ID", accessKey);
+        variables.put("AWS_SECRET_ACCESS_KEY", secretKey);
+        variables.put("AWS_CONFIG_FILE", jar.tmp().resolve("no-aws-config").toString());
+        variables.put("AWS_SHARED_CREDENTIALS_FILE", jar.tmp().resolve("no-aws-credentials").toString());
+        variables.put("AWS_EC2_METADATA_DISABLED", "true");
+        return variables;
+    }
+
+    /** {@code s3://dirsync-test/tN} (the prefix without its '/'). */
+    private String address() {
+        return "s3://" + STORE.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
+    }
+
+    private JarRuns.Finished once(String... options) throws Exception {
+        return jar.run("once", RUN, jar.sync(jar.source(), address(), "60", jar.logFile(), with("--once", options)));
+    }
+
+    private static String[] with(String first, String... more) {
+        String[] all = new String[more.length + 1];
+        all[0] = first;
+        System.arraycopy(more, 0, all, 1, more.length);
+        return all;
+    }
+
+    private ReplicaTree replicaReadBack() {
+        return S3Tree.over(STORE.client(), STORE.bucket(), prefix, address());
+    }
+
+    private void assertReplicaIsTheSource() {
+        assertThat(TreesThroughSeam.describe(replicaReadBack())).as("the replica read back from the bucket")
+                .containsExactlyEntriesOf(TreesThroughSeam.describe(LocalTree.at(jar.source())));
+    }
+
+    /** Every key under the test's prefix. */
+    private List<String> keys() {
+        return STORE.client().listObjectsV2Paginator(request -> request.bucket(STORE.bucket()).prefix(prefix))
+                .contents().stream().map(S3Object::key).toList();
+    }
+
+    private void layOutSource() {
+        Trees.at(jar.source())
+                .file("a.txt", "alpha")
+                .file("dir/b.txt", "bravo")
+                .file("dir/sub/c.bin", "x".repeat(100_000))
+                .dir("empty")
+                .link("dir/to-a", "../a.txt")
+                .mode("dir/b.txt", "rw-------");
+    }
+
+    @Test
+    void aFirstCopyMirrorsTheTreeAndANoChangePassChangesNothing() throws Exception {
+        layOutSource();
+
+        JarRuns.Finished first = once();
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        assertReplicaIsTheSource();
+        List<String> keysAfterFirst = keys();
+
+        JarRuns.Finished second = once();
+
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished"))
+                .hasSize(2).last().asString().contains("copied=0").contains("deleted=0");
+        assertReplicaIsTheSource();
+        assertThat(keys()).isEqualTo(keysAfterFirst);
+        assertThat(second.stderr()).isEmpty();
+    }
+
+    @Test
+    void typeChangesDeletionsEmptyDirectoriesAndLinksAreMirrored() throws Exception {
+        layOutSource();
+        Trees.at(jar.source()).file("gone/deep/x.txt", "x").file("becomes-dir", "file").dir("becomes-file")
+                .file("becomes-link", "file").link("link-becomes-file", "a.txt");
+        assertThat(once().exitCode()).isZero();
+
+        Trees.deleteRecursively(jar.source().resolve("gone"));
+        Files.delete(jar.source().resolve("becomes-dir"));
+        Files.delete(jar.source().resolve("becomes-file"));
+        Files.delete(jar.source().resolve("becomes-link"));
+        Files.delete(jar.source().resolve("link-becomes-file"));
+        Trees.at(jar.source()).file("becomes-dir/inside.txt", "now a directory").file("becomes-file", "now a file")
+                .link("becomes-link", "dir/b.txt").file("link-becomes-file", "now a file").dir("empty/new-empty");
+        JarRuns.Finished next = once();
+
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        assertReplicaIsTheSource();
+        assertThat(keys()).noneMatch(key -> key.contains("gone"));
+    }
+
+    @Test
+    void anEmptySourceIsRefusedAndTheReplicaKept() throws Exception {
+        layOutSource();
+        assertThat(once().exitCode()).isZero();
+        List<String> before = keys();
+        Trees.deleteRecursively(jar.source());
+        Files.createDirectories(jar.source());
+
+        JarRuns.Finished refused = once();
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+        assertThat(JarRuns.readString(jar.logFile())).contains("the source is empty but the replica is not");
+        assertThat(keys()).isEqualTo(before);
+    }
+
+    @Test
+    void maxDeleteRefusesAPassThatWouldDeleteMore() throws Exception {
+        layOutSource();
+        assertThat(once().exitCode()).isZero();
+        List<String> before = keys();
+        Trees.deleteRecursively(jar.source().resolve("dir"));
+
+        JarRuns.Finished refused = once("--max-delete", "2");
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+        assertThat(JarRuns.readString(jar.logFile())).contains("more than --max-delete 2 allows");
+        assertThat(keys()).isEqualTo(before);
+    }
+
+    @Test
+    void aDryRunReadsTheStoreAndWritesNothing() throws Exception {
+        layOutSource();
+
+        JarRuns.Finished dry = once("--dry-run");
+
+        assertThat(dry.exitCode()).as(dry.describe()).isZero();
+        assertThat(JarRuns.readString(jar.logFile())).contains("(dry run) copied new file a.txt");
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void wrongCredentialsAreOneLineAndExit5() throws Exception {
+        layOutSource();
+        jar.environment(environment(S3ProxyServer.ACCESS_KEY, "not-the-secret"));
+
+        JarRuns.Finished refused = once();
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
+        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+                .startsWith("dirsync: cannot use replica '" + address() + "': the object store at "
+                        + STORE.endpoint() + " refused").contains("SignatureDoesNotMatch");
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void aMissingBucketIsOneLineAndExit4() throws Exception {
+        layOutSource();
+        String missing = "s3://no-such-bucket/x";
+
+        JarRuns.Finished refused = jar.run("missing", RUN, jar.sync(jar.source(), missing, "60", jar.logFile(),
+                "--once"));
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(4);
+        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+                .isEqualTo("dirsync: cannot use replica '" + missing + "': there is no bucket 'no-such-bucket' at "
+                        + STORE.endpoint() + " (dirsync creates no bucket)");
+    }
+
+    @Test
+    void aBadAddressIsOneLineAndExit2WithNothingWritten() throws Exception {
+        JarRuns.Finished refused = jar.run("bad", RUN, jar.sync(jar.source(), "s3://Not_A_Bucket/x", "60",
+                jar.logFile(), "--once"));
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
+        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+                .startsWith("dirsync: replica 's3://Not_A_Bucket/x': 'Not_A_Bucket' is not a bucket name");
+        assertThat(jar.logFile()).doesNotExist();
+    }
+
+    @Test
+    void anUnreachableStoreFailsAOncePassWithOneError() throws Exception {
+        layOutSource();
+        Map<String, String> nowhere = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        nowhere.put("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+        nowhere.put("AWS_MAX_ATTEMPTS", "1");
+        jar.environment(nowhere);
+
+        JarRuns.Finished failed = once();
+
+        assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(1);
+        assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("each pass tries again"))
+                .anyMatch(line -> line.contains("ERROR") && line.contains("127.0.0.1:1"));
+        assertThat(failed.stdout() + failed.stderr()).doesNotContain("Exception");
+    }
+}
