@@ -58,6 +58,17 @@ class ArchitectureTest {
                 .noneMatch(line -> line.contains("import dirsync.fs.s3"));
     }
 
+    /**
+     * The SDK is not on the application's class path: only {@code dirsync.fs.s3}, loaded with it by a loader of its
+     * own ({@code app.ObjectStoreLoader}), may name its types, and the application reaches that package only through
+     * the seam's {@code ObjectStore}.
+     */
+    @Test
+    void onlyTheObjectStoreTreeNamesTheSdkAndTheApplicationReachesItThroughTheSeam() {
+        assertThat(importsIn("app", "cli", "sync", "watch", "fs/local", "fs/sftp", "fs/dryrun"))
+                .noneMatch(line -> line.contains("software.amazon") || line.contains("import dirsync.fs.s3"));
+    }
+
     @Test
     void theSyncCoreTouchesNoFileSystemItself() {
         assertThat(importsIn("sync")).noneMatch(line -> line.contains("import java.nio.file.Files;")

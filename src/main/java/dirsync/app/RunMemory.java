@@ -81,8 +81,12 @@ final class RunMemory {
     }
 
     private void keepVerifiedPairs() {
+        byte[] memory = synchronizer.exportHashMemory();
+        if (memory == null) {
+            return; // off for this replica (its entries carry no identity: an object store)
+        }
         try {
-            state.writeMemory(synchronizer.exportHashMemory());
+            state.writeMemory(memory);
         } catch (IOException e) {
             LOG.warn("cannot save the verified pairs to '{}' (the next run hashes them again): {}",
                     LogText.escape(state.memoryFile()), LogText.reason(e));
