@@ -45,7 +45,8 @@ class ObjectStoreKillIT {
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
 
-    private final String prefix = STORE.newPrefix();
+    /** A prefix no other IT's replica has: runs of another IT class at the same time lock their own replicas. */
+    private final String prefix = "kill-" + STORE.newPrefix();
 
     private String address() {
         return "s3://" + STORE.bucket() + "/" + prefix.substring(0, prefix.length() - 1);

@@ -43,7 +43,7 @@ class ObjectStoreLockIT {
 
     @BeforeEach
     void storeInTheEnvironment() {
-        prefix = STORE.newPrefix();
+        prefix = "lock-" + STORE.newPrefix(); // no other IT's replica: another IT class may run at the same time
         Map<String, String> variables = new HashMap<>();
         variables.put("AWS_ENDPOINT_URL", STORE.endpoint().toString());
         variables.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
