@@ -100,6 +100,8 @@ class ObjectStoreKillIT {
         }
 
         JarRuns.Finished last = jar.run("last", RUN, jar.sync(lastSource, address(), "60", jar.logFile(), "--once"));
+        System.out.printf("ObjectStoreKillIT: kills %d, hit mid-pass %d, objects not whole %d%n",
+                KILL_AFTER_COPIES.length, midPass, torn.size());
 
         assertThat(torn).as("objects that hold neither A's nor B's whole file").isEmpty();
         assertThat(midPass).as("kills that interrupted a pass").isGreaterThanOrEqualTo(KILL_AFTER_COPIES.length / 2);
