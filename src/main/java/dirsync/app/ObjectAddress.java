@@ -12,16 +12,11 @@ import java.util.regex.Pattern;
  */
 final class ObjectAddress {
 
-    static final String SCHEME = "s3://";
+    static final String SCHEME = Address.OBJECT_STORE;
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
     private ObjectAddress() {
-    }
-
-    /** Whether an argument is an {@code s3://} address (the scheme in any case, as URIs have it). */
-    static boolean is(String arg) {
-        return arg.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
     }
 
     /**

@@ -35,6 +35,7 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     private volatile IOException heldElsewhere;
     /** Whether the bucket answered (and the run holds the replica): until then each pass checks again. */
     private volatile boolean reached;
+    private boolean announced;
 
     ObjectRun(Replica.InBucket replica, Effects effects) {
         this.replica = replica;
@@ -73,13 +74,13 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
      * a reason to stop: each pass tries again (and a --once pass fails with it).
      */
     OptionalInt start(RemoteRun.StartFailure fail) {
-        LOG.info("object store: {}", store.describe());
         try {
             reach();
             return OptionalInt.empty();
         } catch (LeasedLock.HeldElsewhereException e) {
             return OptionalInt.of(fail.stop(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING));
         } catch (ObjectStore.Refusal e) {
+            announce();
             String reason = LogText.escape(LogText.reason(e));
             LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot use replica '{}': {}", LogText.escape(replica.display()),
                     reason);
@@ -90,6 +91,14 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
             LOG.warn("cannot reach replica '{}' now ({}): each pass tries again", LogText.escape(replica.display()),
                     LogText.escape(LogText.reason(e)));
             return OptionalInt.empty();
+        }
+    }
+
+    /** Logs, once, where the store is and how it is reached: after the run's start line, or before a refusal. */
+    void announce() {
+        if (!announced) {
+            announced = true;
+            LOG.info("object store: {}", store.describe());
         }
     }
 

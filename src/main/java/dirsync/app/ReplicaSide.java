@@ -37,13 +37,13 @@ final class ReplicaSide implements AutoCloseable {
             RemoteRun run = new RemoteRun(remote, effects, new SameHostGuard(settings, remote.location(), effects));
             return new ReplicaSide(settings, effects.replica(run.replica()), run, null);
         }
-        if (settings.replica() instanceof Replica.InBucket bucket) {
-            ObjectRun run = new ObjectRun(bucket, effects);
-            return new ReplicaSide(settings, run.tree(), null, run);
+        if (settings.replica() instanceof Replica.Local local) {
+            return new ReplicaSide(settings, effects.replica(LocalTree.at(local.path(),
+                    Ownership.ofThisProcess(settings.owners(), settings.groups()), settings.xattrs())), null, null);
         }
-        Replica.Local local = (Replica.Local) settings.replica();
-        return new ReplicaSide(settings, effects.replica(LocalTree.at(local.path(),
-                Ownership.ofThisProcess(settings.owners(), settings.groups()), settings.xattrs())), null, null);
+        // Not named before a local replica is ruled out: a local run loads none of the object store's classes.
+        ObjectRun run = new ObjectRun((Replica.InBucket) settings.replica(), effects);
+        return new ReplicaSide(settings, run.tree(), null, run);
     }
 
     /** The tree the passes write to. */
@@ -97,6 +97,9 @@ final class ReplicaSide implements AutoCloseable {
     void announce() {
         if (remote != null) {
             remote.announce();
+        }
+        if (objects != null) {
+            objects.announce();
         }
     }
 

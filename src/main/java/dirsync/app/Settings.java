@@ -90,7 +90,7 @@ public record Settings(Path source, Replica replica, Path logFile, Duration inte
         StatePlaces state;
         try {
             Path source = Address.localSource(request.source);
-            if (ObjectAddress.is(request.replica)) {
+            if (Address.inObjectStore(request.replica)) {
                 replica = ObjectAddress.replica(request.replica, request.inapplicableToObjects(),
                         surroundings.environment());
                 roots = Roots.validateWithRemoteReplica(source, request.logFile);

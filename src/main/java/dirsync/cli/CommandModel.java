@@ -52,8 +52,10 @@ final class CommandModel {
         spec.addPositional(PositionalParamSpec.builder().index("1").required(true).paramLabel("REPLICA").type(String.class)
                 .description("Directory to keep identical to SOURCE; created if missing. Must not overlap SOURCE. Or "
                         + "one on another host: sftp://[user@]host[:port]/absolute/path (keys and known hosts as "
-                        + "ssh). Other remote forms (host:/path, ssh://...) are refused: write ./host:path for a "
-                        + "local name.").build());
+                        + "ssh). Or in an object store: s3://bucket[/prefix] (credentials, region and endpoint as "
+                        + "the AWS CLI: AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws). Other "
+                        + "remote forms (host:/path, ssh://...) are refused: write ./host:path for a local name.")
+                .build());
         spec.addPositional(PositionalParamSpec.builder().index("2").required(true).paramLabel("INTERVAL").type(Duration.class)
                 .converters(new Converters.IntervalConverter())
                 .description("Seconds between the end of one pass and the start of the next (a whole number from "

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.local.LocalTree;
 import dirsync.fs.s3.S3Tree;
+import dirsync.testing.CuttingRelay;
 import dirsync.testing.S3ProxyServer;
 import dirsync.testing.Trees;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,5 +232,64 @@ class ObjectStoreReplicaIT {
         assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("each pass tries again"))
                 .anyMatch(line -> line.contains("ERROR") && line.contains("127.0.0.1:1"));
         assertThat(failed.stdout() + failed.stderr()).doesNotContain("Exception");
+    }
+
+    @Test
+    void inPeriodicModeAStoreUnreachableAtTheStartIsTriedAgainEachPassUntilAPassCompletes() throws Exception {
+        layOutSource();
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort(); // nothing listens there now: connections are refused
+        }
+        Map<String, String> later = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        later.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
+        later.put("AWS_MAX_ATTEMPTS", "1");
+        jar.environment(later);
+        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), address(), "1", jar.logFile()));
+        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
+                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+        assertThat(keys()).isEmpty();
+
+        try (CuttingRelay store = CuttingRelay.on(port, STORE.endpoint().getPort(), CuttingRelay.NEVER)) {
+            JarRuns.await(RUN, "a pass that reaches the store", () -> JarRuns.lines(jar.logFile()).stream()
+                    .anyMatch(line -> line.matches(".* pass \\d+ finished: .*")), dirsync::describe);
+
+            // The names only: the next passes run meanwhile (every second), and may be giving attributes again.
+            assertThat(keys()).containsExactlyInAnyOrder(prefix, prefix + "a.txt", prefix + "dir/",
+                    prefix + "dir/b.txt", prefix + "dir/sub/", prefix + "dir/sub/c.bin",
+                    prefix + "dir/to-a.rclonelink", prefix + "empty/");
+            assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains(" finished: ")).first()
+                    .asString().contains("created=3 copied=4").contains("errors=0");
+            assertThat(dirsync.process().isAlive()).as(dirsync.describe()).isTrue();
+        }
+    }
+
+    @Test
+    void noCredentialsAtAllAreOneLineAndExit5() throws Exception {
+        Map<String, String> none = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        none.remove("AWS_ACCESS_KEY_ID");
+        none.remove("AWS_SECRET_ACCESS_KEY");
+        jar.environment(none);
+
+        JarRuns.Finished refused = once();
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
+        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+                .startsWith("dirsync: cannot use replica '" + address() + "': no AWS credentials found");
+    }
+
+    @Test
+    void watchModeBringsANewFileOverWithinTheIntervalOfAnHour() throws Exception {
+        layOutSource();
+        JarRuns.Running dirsync = jar.start("watch", jar.sync(jar.source(), address(), "3600", jar.logFile(),
+                "--watch", "--watch-delay", "0.1"));
+        JarRuns.await(RUN, "the first pass", () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"),
+                dirsync::describe);
+
+        Trees.at(jar.source()).file("dir/sub/new.txt", "arrived later");
+
+        JarRuns.await(RUN, "the new file in the bucket", () -> keys().contains(prefix + "dir/sub/new.txt"),
+                dirsync::describe);
+        assertReplicaIsTheSource();
     }
 }

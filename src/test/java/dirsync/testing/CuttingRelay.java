@@ -34,8 +34,8 @@ public final class CuttingRelay implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    private CuttingRelay(int targetPort, long cutAfter) throws IOException {
-        this.listener = new ServerSocket(0, 50, InetAddress.getByName(OpenSshServer.ADDRESS));
+    private CuttingRelay(int port, int targetPort, long cutAfter) throws IOException {
+        this.listener = new ServerSocket(port, 50, InetAddress.getByName(OpenSshServer.ADDRESS));
         this.targetPort = targetPort;
         this.cutAfter = cutAfter;
         Thread acceptor = new Thread(this::accept, "relay-accept-" + listener.getLocalPort());
@@ -45,7 +45,12 @@ public final class CuttingRelay implements AutoCloseable {
 
     /** A relay to 127.0.0.1:{@code targetPort} that cuts each connection after {@code cutAfter} client bytes. */
     public static CuttingRelay to(int targetPort, long cutAfter) throws IOException {
-        return new CuttingRelay(targetPort, cutAfter);
+        return new CuttingRelay(0, targetPort, cutAfter);
+    }
+
+    /** The same, listening on {@code port} (a server that comes up where clients were refused until now). */
+    public static CuttingRelay on(int port, int targetPort, long cutAfter) throws IOException {
+        return new CuttingRelay(port, targetPort, cutAfter);
     }
 
     /** The port clients connect to. */
