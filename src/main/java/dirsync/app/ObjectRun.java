@@ -78,6 +78,7 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
             reach();
             return OptionalInt.empty();
         } catch (LeasedLock.HeldElsewhereException e) {
+            announce();
             return OptionalInt.of(fail.stop(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING));
         } catch (ObjectStore.Refusal e) {
             announce();
