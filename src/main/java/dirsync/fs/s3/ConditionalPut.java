@@ -33,23 +33,36 @@ final class ConditionalPut {
         }
     }
 
+    /** How many times a conditional PUT that got no answer is sent. */
+    private static final int ATTEMPTS = 4;
     /** An ETag no object has: an MD5 is hex. */
     private static final String NO_ETAG = "\"dirsync-matches-no-object\"";
 
     private ConditionalPut() {
     }
 
-    /** A PUT of {@code body} at {@code key}, under either or neither condition (null: none). */
+    /**
+     * A PUT of {@code body} at {@code key}, under either or neither condition (null: none). A request that got no
+     * answer is sent again, up to {@value #ATTEMPTS} times (under load, S3Proxy's answers to conditional PUTs were
+     * lost on all of the SDK's own attempts: "Error writing request body to server"); so a write that landed may be
+     * answered by its second sending's refusal, which the lock tells by reading its token back.
+     */
     static Result put(S3Calls calls, String key, byte[] body, String ifNoneMatch, String ifMatch) throws IOException {
-        try {
-            PutObjectResponse response = calls.call(key, () -> calls.client().putObject(request -> request
-                    .bucket(calls.bucket()).key(key).contentType("text/plain; charset=utf-8")
-                    .ifNoneMatch(ifNoneMatch).ifMatch(ifMatch), RequestBody.fromBytes(body)));
-            return new Result(Answer.DONE, response.eTag());
-        } catch (NoSuchFileException missing) {
-            return new Result(Answer.MISSING, null);
-        } catch (S3Calls.StoreException refused) {
-            return new Result(answer(refused), null);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                PutObjectResponse response = calls.call(key, () -> calls.client().putObject(request -> request
+                        .bucket(calls.bucket()).key(key).contentType("text/plain; charset=utf-8")
+                        .ifNoneMatch(ifNoneMatch).ifMatch(ifMatch), RequestBody.fromBytes(body)));
+                return new Result(Answer.DONE, response.eTag());
+            } catch (NoSuchFileException missing) {
+                return new Result(Answer.MISSING, null);
+            } catch (S3Calls.StoreException refused) {
+                return new Result(answer(refused), null);
+            } catch (IOException unanswered) {
+                if (attempt >= ATTEMPTS) {
+                    throw unanswered;
+                }
+            }
         }
     }
 

@@ -80,6 +80,10 @@ public final class ObjectLock implements LeasedLock {
                 return;
             }
             Held held = read();
+            if (held != null && token.equals(held.token())) {
+                etag = held.etag(); // this run's write landed, and only its answer was lost
+                return;
+            }
             if (held == null) {
                 if (!conditional) {
                     writePlainAndCheck();
@@ -130,7 +134,12 @@ public final class ObjectLock implements LeasedLock {
             ConditionalPut.Result result = ConditionalPut.put(calls, key, body(), null, etag);
             if (result.answer() == ConditionalPut.Answer.CONDITION_FAILED
                     || result.answer() == ConditionalPut.Answer.MISSING) {
-                throw lost();
+                Held now = read();
+                if (now == null || !token.equals(now.token())) {
+                    throw lost();
+                }
+                etag = now.etag(); // this run's write landed, and only its answer was lost
+                return;
             }
             if (!written(result)) {
                 throw new IOException(where + ": the store no longer evaluates If-Match");
