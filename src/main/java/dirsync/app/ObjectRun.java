@@ -1,6 +1,7 @@
 package dirsync.app;
 
 import dirsync.fs.ForwardingReplicaTree;
+import dirsync.fs.LeasedLock;
 import dirsync.fs.ObjectStore;
 import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.ReplicaTree;
@@ -28,6 +29,10 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     private ObjectStore store;
     /** The passes' tree under this run's: the store's, or in a dry run one over it that answers changes as made. */
     private ReplicaTree passTree;
+    /** The replica's lock object, once taken: renewed, and released at the end. */
+    private final LeaseRenewals lock = new LeaseRenewals();
+    /** Why a pass that reached the store could not take the lock (another run holds it), if so. */
+    private volatile IOException heldElsewhere;
     /** Whether the bucket answered (and the run holds the replica): until then each pass checks again. */
     private volatile boolean reached;
     private boolean announced;
@@ -63,14 +68,18 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     }
 
     /**
-     * Once the log is open: checks the bucket. Returns the exit code to end with if the run must not go on: 4 if
-     * there is no such bucket, 5 if the credentials are missing or refused. A store that cannot be reached now is not
+     * Once the log is open: checks the bucket and takes the replica's lock. Returns the exit code to end with if the
+     * run must not go on: 3 if another dirsync holds the lock, 4 if there is no such bucket, 5 if the credentials are
+     * missing or refused. A store that cannot be reached now is not
      * a reason to stop: each pass tries again (and a --once pass fails with it).
      */
     OptionalInt start(RemoteRun.StartFailure fail) {
         try {
             reach();
             return OptionalInt.empty();
+        } catch (LeasedLock.HeldElsewhereException e) {
+            announce();
+            return OptionalInt.of(fail.stop(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING));
         } catch (ObjectStore.Refusal e) {
             announce();
             String reason = LogText.escape(LogText.reason(e));
@@ -95,20 +104,32 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     }
 
     /**
-     * The bucket checked, then (once s3lock's slice is in) the replica's lock object taken: the one place where the
-     * run comes to hold the replica, at the start or at the first pass that reaches the store.
+     * The bucket checked, then the replica's lock object taken (not in a dry run, which changes nothing): the one
+     * place where the run comes to hold the replica, at the start or at the first pass that reaches the store.
      */
     private void reach() throws IOException {
         store.check();
-        // LOCK: the lock object is taken here when effects.takesLocks(), and released in close().
+        if (effects.takesLocks() && !lock.holding()) {
+            lock.hold(store.lock(RemoteRun.Holder.thisProcess(), RemoteRun.LEASE, RemoteRun.Holder::isGone),
+                    RemoteRun.LEASE);
+        }
         reached = true;
     }
 
     /** A pass after a start that found the store unreachable checks it again, then makes the replica's root. */
     @Override
     public void beginPass() throws IOException {
+        Optional<IOException> lost = lost();
+        if (lost.isPresent()) {
+            throw lost.get(); // another run holds the replica now: this pass writes nothing, and the run stops
+        }
         if (!reached) {
-            reach();
+            try {
+                reach();
+            } catch (LeasedLock.HeldElsewhereException e) {
+                heldElsewhere = e; // the run stops after this pass, with exit 3
+                throw e;
+            }
             passTree.prepareRoot();
         }
         Optional<ReplicaFeatures.PassConnection> own = passTree.features().connection();
@@ -122,14 +143,15 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
         return passTree.features().broken();
     }
 
-    /** Why this run no longer holds the replica (its lock object was taken over), if so: not yet (no lock object). */
+    /** Why this run does not hold the replica: its lock object was taken over, or is held by another run. */
     Optional<IOException> lost() {
-        return Optional.empty();
+        return lock.lost().or(() -> Optional.ofNullable(heldElsewhere));
     }
 
+    /** Releases the lock object (unless it was lost), then ends the client. */
     @Override
     public void close() {
-        // LOCK: the lock object is released here.
+        lock.close();
         if (store != null) {
             store.close();
         }

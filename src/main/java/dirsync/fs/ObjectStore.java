@@ -43,6 +43,15 @@ public interface ObjectStore extends AutoCloseable {
      */
     void check() throws IOException;
 
+    /**
+     * Takes the replica's lock object ({@link LeasedLock}), describing this run as {@code owner}; {@code holderIsGone}
+     * may declare a fresh lock's holder dead from its owner text.
+     *
+     * @throws LeasedLock.HeldElsewhereException if another run holds it and renewed it within {@code lease}
+     */
+    LeasedLock lock(String owner, java.time.Duration lease, java.util.function.Predicate<String> holderIsGone)
+            throws IOException;
+
     /** Ends the client (its connections). */
     @Override
     void close();

@@ -17,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 final class S3Keys {
 
     static final String LINK_SUFFIX = ".rclonelink";
+    /** The lock object's name at the tree's root ({@link ObjectLock}), and its probe's: no entry there has them. */
+    static final String LOCK = ".dirsync.lock";
+    static final String LOCK_PROBE = ".dirsync.lock.probe";
     private static final int MAX_KEY_BYTES = 1024;
 
     private final String prefix;
@@ -35,6 +38,7 @@ final class S3Keys {
 
     /** The key of the file at {@code path}. */
     String file(RelPath path) throws UnstorableNameException {
+        refuseReserved(path);
         if (path.name().text().endsWith(LINK_SUFFIX)) {
             throw new UnstorableNameException("a file named *" + LINK_SUFFIX + " would read back as a link in an "
                     + "object store: " + path);
@@ -44,11 +48,13 @@ final class S3Keys {
 
     /** The key of the link at {@code path}. */
     String link(RelPath path) throws UnstorableNameException {
+        refuseReserved(path);
         return checked(prefix + text(path) + LINK_SUFFIX);
     }
 
     /** What every key inside the directory {@code dir} starts with (its marker's key, too). */
     String directory(RelPath dir) throws UnstorableNameException {
+        refuseReserved(dir);
         return dir.isRoot() ? prefix : checked(prefix + text(dir) + "/");
     }
 
@@ -61,6 +67,24 @@ final class S3Keys {
             }
         }
         return path;
+    }
+
+    /** Whether {@code name}, at the tree's root, is one the lock keeps for itself (in any form: file, link, directory). */
+    static boolean reserved(String name) {
+        return name.equals(LOCK) || name.equals(LOCK_PROBE);
+    }
+
+    /** Whether {@code key} (under the prefix) is the lock's, or another object at a reserved name: no entry's. */
+    boolean hidden(String key) {
+        String relative = key.substring(prefix.length());
+        int slash = relative.indexOf('/');
+        return reserved(slash < 0 ? relative : relative.substring(0, slash));
+    }
+
+    private static void refuseReserved(RelPath path) throws UnstorableNameException {
+        if (path.depth() == 1 && reserved(path.name().text())) {
+            throw new UnstorableNameException("a name kept for dirsync's lock at the replica's root: " + path);
+        }
     }
 
     private static String checked(String key) throws UnstorableNameException {

@@ -1,9 +1,12 @@
 package dirsync.fs.s3;
 
+import dirsync.fs.LeasedLock;
 import dirsync.fs.ObjectStore;
 import dirsync.fs.ReplicaTree;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -94,6 +97,11 @@ final class S3Store implements ObjectStore {
     private static String cut(String message) {
         String line = String.valueOf(message).replaceAll("\\s+", " ").strip();
         return line.length() <= MESSAGE_CHARACTERS ? line : line.substring(0, MESSAGE_CHARACTERS) + "...";
+    }
+
+    @Override
+    public LeasedLock lock(String owner, Duration lease, Predicate<String> holderIsGone) throws IOException {
+        return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone);
     }
 
     @Override

@@ -94,13 +94,14 @@ final class TreeListings {
         calls.call(dirKey, () -> {
             for (var page : calls.client().listObjectsV2Paginator(request -> request.bucket(calls.bucket())
                     .prefix(dirKey).delimiter(delimited ? "/" : null))) {
-                page.contents().forEach(object -> {
+                page.contents().stream().filter(object -> !keys.hidden(object.key())).forEach(object -> {
                     builder.object(object.key(), object.size(), object.eTag(), object.lastModified());
                     if (relisting != null) {
                         relisting.object(object.key(), object.eTag(), object.size(), object.lastModified());
                     }
                 });
-                page.commonPrefixes().forEach(common -> builder.commonPrefix(common.prefix()));
+                page.commonPrefixes().stream().filter(common -> !keys.hidden(common.prefix()))
+                        .forEach(common -> builder.commonPrefix(common.prefix()));
             }
             return builder;
         });

@@ -1,0 +1,163 @@
+package dirsync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dirsync.fs.LeasedLock;
+import dirsync.fs.s3.ObjectLock;
+import dirsync.testing.S3ProxyServer;
+import dirsync.testing.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * One run per {@code s3://} replica, from any host: the jar against S3Proxy in this process, its lock object
+ * {@code prefix/.dirsync.lock}. A run "on another host" is the jar with a {@code java.io.tmpdir} of its own (so that
+ * the local lock of the same host does not stand in the way), or this test holding the lock object itself. Every
+ * wait is on a log line or an exit, never on time.
+ */
+class ObjectStoreLockIT {
+
+    private static final Duration RUN = Duration.ofSeconds(120);
+    private static final String ELSEWHERE = "host elsewhere boot 0 pid 1";
+
+    @RegisterExtension
+    static final S3ProxyServer STORE = new S3ProxyServer();
+
+    @RegisterExtension
+    final DirsyncJar jar = new DirsyncJar();
+
+    private String prefix;
+
+    @BeforeEach
+    void storeInTheEnvironment() {
+        prefix = "lock-" + STORE.newPrefix(); // no other IT's replica: another IT class may run at the same time
+        Map<String, String> variables = new HashMap<>();
+        variables.put("AWS_ENDPOINT_URL", STORE.endpoint().toString());
+        variables.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+        variables.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+        variables.put("AWS_CONFIG_FILE", jar.tmp().resolve("no-aws-config").toString());
+        variables.put("AWS_SHARED_CREDENTIALS_FILE", jar.tmp().resolve("no-aws-credentials").toString());
+        variables.put("AWS_EC2_METADATA_DISABLED", "true");
+        jar.environment(variables);
+        Trees.at(jar.source()).file("a.txt", "alpha").file("dir/b.txt", "bravo");
+    }
+
+    private String address() {
+        return "s3://" + STORE.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
+    }
+
+    private String lockKey() {
+        return prefix + ".dirsync.lock";
+    }
+
+    private List<String> keys() {
+        return STORE.client().listObjectsV2Paginator(request -> request.bucket(STORE.bucket()).prefix(prefix))
+                .contents().stream().map(S3Object::key).toList();
+    }
+
+    private String lockText() {
+        return STORE.client().getObjectAsBytes(request -> request.bucket(STORE.bucket()).key(lockKey()))
+                .asUtf8String();
+    }
+
+    /** A --once run as from another host: a java.io.tmpdir (where the same host's local lock lives) of its own. */
+    private List<String> onceFromElsewhere(Path log) throws IOException {
+        Path tmp = Files.createDirectories(jar.tmp().resolve("elsewhere-tmp"));
+        return Stream.concat(Stream.of(DirsyncJar.java(), "-Djava.io.tmpdir=" + tmp, "-jar",
+                DirsyncJar.jarFile().toString()), Stream.of("--once", jar.source().toString(), address(), "60",
+                log.toString())).toList();
+    }
+
+    private JarRuns.Running periodic(int intervalSeconds) throws IOException {
+        JarRuns.Running first = jar.start("first", jar.sync(jar.source(), address(),
+                String.valueOf(intervalSeconds), jar.logFile()));
+        JarRuns.await(RUN, "the first run's first pass to finish",
+                () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"), first::describe);
+        return first;
+    }
+
+    @Test
+    void aReplicaHeldByARunOnAnotherHostIsRefusedWithExit3AndOneLineAndNothingWritten() throws Exception {
+        try (LeasedLock elsewhere = ObjectLock.acquire(STORE.client(), STORE.bucket(), prefix, ELSEWHERE,
+                Duration.ofSeconds(60), holder -> false)) {
+            JarRuns.Finished refused = jar.run("refused", RUN, jar.sync(jar.source(), address(), "60",
+                    jar.logFile(), "--once"));
+
+            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(3);
+            assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+                    .startsWith("dirsync: another dirsync is using this replica (" + ELSEWHERE + ", lock s3://"
+                            + STORE.bucket() + "/" + lockKey() + " renewed ").endsWith(" s ago)");
+            assertThat(keys()).containsExactly(lockKey());
+            assertThat(lockText()).contains("\nowner " + ELSEWHERE + "\n");
+        }
+
+        JarRuns.Finished after = jar.run("after", RUN, jar.sync(jar.source(), address(), "60", jar.logFile(),
+                "--once"));
+
+        assertThat(after.exitCode()).as(after.describe()).isZero();
+        assertThat(keys()).contains(prefix + "a.txt", prefix + "dir/b.txt").doesNotContain(lockKey());
+    }
+
+    @Test
+    void aSecondRunExits3WhileTheFirstRunsAndTheFirstReleasesTheLockWhenItStops() throws Exception {
+        JarRuns.Running first = periodic(3600);
+        assertThat(lockText()).contains(" pid " + first.process().pid() + "\n");
+
+        Path secondLog = jar.tmp().resolve("logs/second.log");
+        JarRuns.Finished second = jar.run("second", RUN, onceFromElsewhere(secondLog));
+
+        assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
+        assertThat(second.stderr()).as(second.describe()).startsWith("dirsync: another dirsync is using this replica (")
+                .contains(" pid " + first.process().pid() + ", lock s3://" + STORE.bucket() + "/" + lockKey());
+        first.process().destroy(); // SIGTERM
+        JarRuns.Finished stopped = first.awaitExit(RUN);
+        assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
+        assertThat(keys()).doesNotContain(lockKey());
+    }
+
+    @Test
+    void aRunWhoseLockIsTakenOverLearnsItAtItsNextRenewalAndStopsWithExit3() throws Exception {
+        JarRuns.Running first = periodic(1);
+        Path lockFile = STORE.bucketDirectory().resolve(lockKey());
+        AtomicReference<LeasedLock> taken = new AtomicReference<>();
+
+        // The first run's lease made stale (its Last-Modified an hour back), then taken over as from another host;
+        // a renewal of the first run's landing in between makes it fresh again, so both are done again until taken.
+        JarRuns.await(RUN, "the lock to be taken over", () -> {
+            try {
+                Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+                taken.set(ObjectLock.acquire(STORE.client(), STORE.bucket(), prefix, ELSEWHERE,
+                        Duration.ofSeconds(60), holder -> false));
+                return true;
+            } catch (LeasedLock.HeldElsewhereException renewedMeanwhile) {
+                return false;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, first::describe);
+        JarRuns.Finished stopped = first.awaitExit(RUN);
+
+        try (LeasedLock elsewhere = taken.get()) {
+            assertThat(stopped.exitCode()).as(stopped.describe()).isEqualTo(3);
+            assertThat(JarRuns.readString(jar.logFile())).as(stopped.describe())
+                    .contains("the lock s3://" + STORE.bucket() + "/" + lockKey()
+                            + " was taken over by another dirsync while this one could not renew it")
+                    .contains("stopping: another dirsync took this replica over");
+            assertThat(lockText()).as("the new holder's lock, left in place").contains("\nowner " + ELSEWHERE + "\n");
+            elsewhere.renew();
+        }
+    }
+}
