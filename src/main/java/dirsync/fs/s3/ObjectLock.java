@@ -67,7 +67,7 @@ public final class ObjectLock implements LeasedLock {
      */
     public static ObjectLock acquire(S3Client client, String bucket, String prefix, String owner, Duration lease,
                                      Predicate<String> holderIsGone) throws IOException {
-        S3Calls calls = new S3Calls(client, bucket);
+        S3Calls calls = new S3Calls(client, bucket, new StoreReach()); // the lock's requests tell no pass
         boolean conditional = ConditionalPut.honoured(calls, prefix + S3Keys.LOCK_PROBE);
         ObjectLock lock = new ObjectLock(calls, prefix + S3Keys.LOCK, owner, conditional);
         lock.take(lease, holderIsGone);
