@@ -113,9 +113,11 @@ class ObjectMemoryTest {
 
         PassSummary repaired = pass(tree);
 
-        // the object, and its directory's marker: S3Proxy's filesystem store gives it the directory's time, which
-        // the write moved
-        assertThat(requests.get("HeadObject")).as("only what the listing shows changed").isEqualTo(ROOT_ONLY + 2);
+        // the object, and perhaps its directory's marker: S3Proxy's filesystem store gives the marker the directory's
+        // time, which the write moves, but Last-Modified has whole seconds, so within the second of the last pass
+        // the marker still lists as it was (the other five objects are never read again)
+        assertThat(requests.get("HeadObject")).as("only what the listing shows changed")
+                .isBetween(ROOT_ONLY + 1, ROOT_ONLY + 2);
         assertThat(requests).doesNotContainKeys("GetObject");
         assertThat(repaired.changes()).isEqualTo(1);
         assertThat(new String(client.getObjectAsBytes(request -> request.bucket(SERVER.bucket())
