@@ -25,7 +25,7 @@ table() {
                     median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$1"
 }
 
-TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""
+TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""; DIST=""
 while [ $# -gt 0 ]; do
     case "$1" in
         -t) TREES="$2"; shift 2 ;;
@@ -36,13 +36,18 @@ while [ $# -gt 0 ]; do
         -p) PORT="$2"; shift 2 ;;
         --table) table "$2"; exit 0 ;;
         --jar) JAR="$2"; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --jar JAR; --table CSV prints the table again"; exit 0 ;;
+        --dist) DIST="$2"; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --jar JAR | --dist DIST (its bin/dirsync, as a service runs it); --table CSV prints the table again"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
 JAR=${JAR:-$ROOT/target/dirsync.jar}
-[ -f "$JAR" ] || { echo "no $JAR: mvn -B -q package -DskipTests" >&2; exit 2; }
+if [ -n "$DIST" ]; then
+    [ -x "$DIST/bin/dirsync" ] || { echo "no $DIST/bin/dirsync: give an unpacked distribution" >&2; exit 2; }
+else
+    [ -f "$JAR" ] || { echo "no $JAR: mvn -B -q package -DskipTests" >&2; exit 2; }
+fi
 command -v rclone >/dev/null || { echo "rclone is not installed" >&2; exit 2; }
 OUT=${OUT:-$WORK/s3bench.csv}
 rm -rf "$WORK/store" "$WORK/logs" "$WORK/state"; mkdir -p "$WORK/logs" "$WORK/classes" "$WORK/state"
@@ -86,7 +91,7 @@ timed() {
     echo "$tree,$SCALE,$scenario,$tool,$run,$wall,$rss,$load,$ok,$(date -u +%FT%TZ)" >> "$OUT"
     echo "  $tree $scenario $tool #$run: ${wall}s ${rss} KB load $load ok=$ok" >&2
 }
-DIRSYNC=(java -jar "$JAR" --once)
+if [ -n "$DIST" ]; then DIRSYNC=("$DIST/bin/dirsync" --once); else DIRSYNC=(java -jar "$JAR" --once); fi
 RCLONE=(rclone --config "$RCLONE_CONF")
 
 for tree in $TREES; do
