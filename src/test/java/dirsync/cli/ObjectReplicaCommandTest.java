@@ -82,7 +82,7 @@ class ObjectReplicaCommandTest {
     void aOncePassMirrorsTheSourceIntoTheBucketWithTheStoreFromTheEnvironment() {
         Run run = run();
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
         assertThat(keys()).containsExactly("", "a.txt", "empty/", "sub/", "sub/b.txt");
         assertThat(run.out()).contains("object store: " + STORE.endpoint() + " (path-style), region us-east-1 (none "
                 + "set)");
@@ -94,7 +94,7 @@ class ObjectReplicaCommandTest {
 
         Run second = run();
 
-        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.exitCode()).as(second.err() + second.out()).isZero();
         assertThat(second.out().lines().filter(line -> line.contains("pass 1 finished")).findFirst()).get()
                 .asString().contains("created=0 copied=0 updated=0").contains("deleted=0").contains("attributes=0");
     }
