@@ -38,7 +38,6 @@ public final class OpenSshTrees implements BeforeEachCallback, AfterEachCallback
     public void beforeEach(ExtensionContext context) throws IOException {
         server.beforeEach(context);
         trees.beforeEach(context);
-        trees.src();
     }
 
     @Override
