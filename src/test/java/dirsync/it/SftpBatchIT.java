@@ -26,23 +26,16 @@ class SftpBatchIT {
     private static final long LARGE = 16L << 20;
 
     @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    private Path remote() {
-        return jar.tmp().resolve("remote/replica");
-    }
+    final JarToOpenSsh sftp = new JarToOpenSsh();
+    private final DirsyncJar jar = sftp.jar();
+    private final OpenSshServer sshd = sftp.server();
 
     /** A no-change --once that hashes every pair (no hash memory); the commands the server started for it. */
     private long commandsOfANoChangePass(String label) throws Exception {
-        Files.createDirectories(remote());
-        copy(jar.source(), remote());
+        Files.createDirectories(sftp.remote());
+        copy(jar.source(), sftp.remote());
         long before = sshd.commandsStarted();
-        JarRuns.Finished run = jar.run(label, ONE_PASS, jar.sync(jar.source(), sshd.uri(remote()), "1",
-                jar.logFile(), "--once", "--no-hash-cache", "--ssh-key", sshd.clientKey().toString(),
-                "--known-hosts", sshd.knownHosts().toString()));
+        JarRuns.Finished run = jar.run(label, ONE_PASS, sftp.once("--no-hash-cache"));
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished")).last()
                 .asString().contains("created=0 copied=0 updated=0");
@@ -98,15 +91,13 @@ class SftpBatchIT {
                 .file("adir2/new", "added");
         long before = sshd.commandsStarted();
 
-        JarRuns.Finished run = jar.run("2 changed, 1 added", ONE_PASS, jar.sync(jar.source(), sshd.uri(remote()),
-                "1", jar.logFile(), "--once", "--no-hash-cache", "--ssh-key", sshd.clientKey().toString(),
-                "--known-hosts", sshd.knownHosts().toString()));
+        JarRuns.Finished run = jar.run("2 changed, 1 added", ONE_PASS, sftp.once("--no-hash-cache"));
         long changed = sshd.commandsStarted() - before;
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished")).last()
                 .asString().contains("copied=1 updated=2");
-        assertThat(Files.readString(remote().resolve("adir0/file0"))).isEqualTo("changed 0, longer");
+        assertThat(Files.readString(sftp.remote().resolve("adir0/file0"))).isEqualTo("changed 0, longer");
         assertThat(changed).as("commands for a pass copying 3 files, and for one copying none").isEqualTo(noChange);
     }
 }

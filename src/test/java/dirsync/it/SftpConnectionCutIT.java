@@ -37,14 +37,9 @@ class SftpConnectionCutIT {
     private static final Duration SESSIONS_END = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    private Path remote() {
-        return jar.tmp().resolve("remote/replica");
-    }
+    final JarToOpenSsh sftp = new JarToOpenSsh();
+    private final DirsyncJar jar = sftp.jar();
+    private final OpenSshServer sshd = sftp.server();
 
     private Path knownHosts() {
         return jar.tmp().resolve("known_hosts");
@@ -64,7 +59,7 @@ class SftpConnectionCutIT {
         // The bytes dirsync sends in a whole first copy of A, and in a whole pass from B over A.
         long firstCopyBytes = relayedPass(treeA, CuttingRelay.NEVER).upstream();
         long changeBytes = relayedPass(treeB, CuttingRelay.NEVER).upstream();
-        Trees.assertSameTree(treeB, remote(), Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(treeB, sftp.remote(), Trees.Detail.WHOLE_SECONDS);
 
         long seed = Long.getLong("dirsync.cut.seed", System.nanoTime());
         System.out.printf("SftpConnectionCutIT: seed %d (replay with -Ddirsync.cut.seed=%d)%n", seed, seed);
@@ -74,12 +69,12 @@ class SftpConnectionCutIT {
         Map<String, String> torn = new TreeMap<>();
         for (int cut = 1; cut <= 2 * CUTS; cut++) {
             boolean firstCopy = cut % 2 == 1;
-            if (Files.exists(remote())) {
-                Trees.deleteRecursively(remote());
+            if (Files.exists(sftp.remote())) {
+                Trees.deleteRecursively(sftp.remote());
             }
             Path source = firstCopy ? treeA : treeB;
             if (!firstCopy) {
-                copyTree(treeA, remote()); // the replica holds A: every file of B changes one
+                copyTree(treeA, sftp.remote()); // the replica holds A: every file of B changes one
             }
             // The pass's bytes in CUTS slices (the last ends short of the pass's end, which varies a little with the
             // hashing's batches), a cut at a random byte of each: the first in the connection's start.
@@ -93,7 +88,7 @@ class SftpConnectionCutIT {
                         run.finished().describe()).isNotZero();
             }
             serverSessionsEnded(run.finished());
-            ReplicaVersions.Inspection state = allowed.inspect(remote());
+            ReplicaVersions.Inspection state = allowed.inspect(sftp.remote());
             copiesCut += state.temporary().isEmpty() ? 0 : 1;
             for (String problem : state.problems()) {
                 torn.putIfAbsent(problem, "the connection cut after " + after + " of " + whole + " bytes of a "
@@ -101,9 +96,9 @@ class SftpConnectionCutIT {
             }
 
             JarRuns.Finished next = relayedPass(source, CuttingRelay.NEVER).finished();
-            assertThat(JarRuns.tempFiles(remote())).as("temporary files after the pass that followed cut %d", cut)
+            assertThat(JarRuns.tempFiles(sftp.remote())).as("temporary files after the pass that followed cut %d", cut)
                     .isEmpty();
-            Trees.assertSameTree(source, remote(), Trees.Detail.WHOLE_SECONDS);
+            Trees.assertSameTree(source, sftp.remote(), Trees.Detail.WHOLE_SECONDS);
             assertThat(next.exitCode()).isZero();
         }
         System.out.printf("SftpConnectionCutIT: a first copy sends %d bytes, a pass of changes %d; cuts %d of %d, "
@@ -134,7 +129,7 @@ class SftpConnectionCutIT {
         try (CuttingRelay relay = CuttingRelay.to(sshd.port(), cutAfter)) {
             trustThrough(relay);
             String uri = "sftp://" + OpenSshServer.USER + "@" + OpenSshServer.ADDRESS + ":" + relay.port()
-                    + remote().toAbsolutePath();
+                    + sftp.remote().toAbsolutePath();
             JarRuns.Finished finished = jar.run("cut", PASS_DEADLINE, jar.sync(source, uri, "1", jar.logFile(),
                     "--once", "--ssh-key", sshd.clientKey().toString(), "--known-hosts", knownHosts().toString()));
             return new RelayedRun(finished, relay);

@@ -6,7 +6,6 @@ import dirsync.testing.OpenSshServer;
 import dirsync.testing.Trees;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,20 +20,12 @@ class SftpFaultsIT {
     private static final int FILES = 3000;
 
     @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    private Path remote() {
-        return jar.tmp().resolve("remote/replica");
-    }
+    final JarToOpenSsh sftp = new JarToOpenSsh();
+    private final DirsyncJar jar = sftp.jar();
+    private final OpenSshServer sshd = sftp.server();
 
     private List<String> command(String interval, String... options) {
-        List<String> all = new ArrayList<>(List.of("--ssh-key", sshd.clientKey().toString(), "--known-hosts",
-                sshd.knownHosts().toString()));
-        all.addAll(List.of(options));
-        return jar.sync(jar.source(), sshd.uri(remote()), interval, jar.logFile(), all.toArray(String[]::new));
+        return sftp.sync(interval, options);
     }
 
     /** Enough files that a pass takes a good while: 3,000 in 30 directories, some of them large. */
@@ -62,8 +53,8 @@ class SftpFaultsIT {
         JarRuns.Finished next = jar.run("next", Duration.ofSeconds(120), command("1", "--once"));
 
         assertThat(next.exitCode()).as(next.describe()).isZero();
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
-        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.tempFiles(sftp.remote())).isEmpty();
         assertThat(jar.tmp().resolve("remote")).isDirectoryNotContaining("glob:**.tmp");
     }
 
@@ -80,8 +71,8 @@ class SftpFaultsIT {
         JarRuns.await(Duration.ofSeconds(120), "a pass after the restart", () -> JarRuns.lines(jar.logFile())
                 .stream().anyMatch(line -> line.matches(".* pass [2-9] finished: .* errors=0 .*")), dirsync::describe);
 
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
-        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.tempFiles(sftp.remote())).isEmpty();
         List<String> log = JarRuns.lines(jar.logFile());
         assertThat(log).anyMatch(line -> line.contains("ERROR lost the connection to the replica: "));
         assertThat(log).anyMatch(line -> line.contains("reconnected to root@127.0.0.1:" + sshd.port()));
@@ -112,8 +103,8 @@ class SftpFaultsIT {
         JarRuns.await(Duration.ofSeconds(120), "a pass after the kill", () -> JarRuns.lines(jar.logFile())
                 .stream().anyMatch(line -> line.matches(".* pass [2-9] finished: .* errors=0 .*")), dirsync::describe);
 
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
-        assertThat(JarRuns.tempFiles(remote())).isEmpty();
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(JarRuns.tempFiles(sftp.remote())).isEmpty();
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
     }
@@ -136,17 +127,18 @@ class SftpFaultsIT {
         sshd.stop();
         JarRuns.Running dirsync = jar.start("periodic", command("1", "--status-file", status.toString()));
         JarRuns.await(Duration.ofSeconds(30), "a failed pass in the status file", () -> JarRuns.readString(status)
-                .contains("dirsync_last_pass_errors{replica=\"" + sshd.uri(remote()) + "\"} 1"), dirsync::describe);
+                .contains("dirsync_last_pass_errors{replica=\"" + sshd.uri(sftp.remote()) + "\"} 1"),
+                dirsync::describe);
         assertThat(JarRuns.readString(status)).contains("dirsync_last_success_time_seconds{replica=\""
-                + sshd.uri(remote()) + "\"} 0\n");
+                + sshd.uri(sftp.remote()) + "\"} 0\n");
         assertThat(dirsync.process().isAlive()).as("not a usage error: it keeps trying").isTrue();
 
         sshd.start();
 
         JarRuns.await(Duration.ofSeconds(60), "a successful pass", () -> !JarRuns.readString(status)
-                .contains("dirsync_last_success_time_seconds{replica=\"" + sshd.uri(remote()) + "\"} 0\n"),
+                .contains("dirsync_last_success_time_seconds{replica=\"" + sshd.uri(sftp.remote()) + "\"} 0\n"),
                 dirsync::describe);
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
         assertThat(JarRuns.readString(jar.logFile())).contains("ERROR cannot reach the replica: ", "connected to root@");
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();

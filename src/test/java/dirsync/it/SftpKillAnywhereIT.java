@@ -40,14 +40,9 @@ class SftpKillAnywhereIT {
     private static final int COPIES_BEFORE_KILL = 110;
 
     @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    private Path remote() {
-        return jar.tmp().resolve("remote/replica");
-    }
+    final JarToOpenSsh sftp = new JarToOpenSsh();
+    private final DirsyncJar jar = sftp.jar();
+    private final OpenSshServer sshd = sftp.server();
 
     @Test
     void sigkillAtAnyMomentOfARemoteCopyLeavesOnlyWholeFilesAndOneMorePassCompletesTheMirror() throws Exception {
@@ -63,7 +58,7 @@ class SftpKillAnywhereIT {
         // A whole first copy, and a whole pass from the other tree over it, unkilled: the longer bounds the delays.
         onePass(treeA);
         onePass(treeB);
-        Trees.assertSameTree(treeB, remote(), Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(treeB, sftp.remote(), Trees.Detail.WHOLE_SECONDS);
         long passMillis = JarRuns.longestPassMillis(jar.logFile());
 
         long seed = Long.getLong("dirsync.kill.seed", System.nanoTime());
@@ -79,8 +74,8 @@ class SftpKillAnywhereIT {
         for (int kill = 1; kill <= KILLS; kill++) {
             lastSource = kill % 2 == 1 ? treeA : treeB;
             boolean firstCopy = kill % 4 == 1;
-            if (firstCopy && Files.exists(remote())) {
-                Trees.deleteRecursively(remote());
+            if (firstCopy && Files.exists(sftp.remote())) {
+                Trees.deleteRecursively(sftp.remote());
             }
             Path killLog = jar.tmp().resolve("logs").resolve(String.format("kill-%02d.log", kill));
             JarRuns.Running dirsync = jar.start("kill", command(lastSource, killLog));
@@ -104,7 +99,7 @@ class SftpKillAnywhereIT {
                 assertThat(dead.exitCode()).as("a pass that ended by itself\n%s", dead.describe()).isZero();
             }
             serverSessionsEnded(dead);
-            ReplicaVersions.Inspection state = allowed.inspect(remote());
+            ReplicaVersions.Inspection state = allowed.inspect(sftp.remote());
             if (!state.temporary().isEmpty()) {
                 copiesCut++;
                 firstCopiesCut += firstCopy ? 1 : 0;
@@ -126,13 +121,13 @@ class SftpKillAnywhereIT {
         assertThat(midPass).as("kills that interrupted a pass (seed %d, pass %d ms)", seed, passMillis)
                 .isGreaterThanOrEqualTo(KILLS / 4);
         assertThat(copiesCut).as("kills that left a temporary file (seed %d)", seed).isPositive();
-        assertThat(JarRuns.tempFiles(remote())).as("temporary files after a complete pass\n%s", last.describe())
+        assertThat(JarRuns.tempFiles(sftp.remote())).as("temporary files after a complete pass\n%s", last.describe())
                 .isEmpty();
-        Trees.assertSameTree(lastSource, remote(), Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(lastSource, sftp.remote(), Trees.Detail.WHOLE_SECONDS);
     }
 
     private List<String> command(Path source, Path log) {
-        return jar.sync(source, sshd.uri(remote()), "1", log, "--once", "--ssh-key", sshd.clientKey().toString(),
+        return jar.sync(source, sshd.uri(sftp.remote()), "1", log, "--once", "--ssh-key", sshd.clientKey().toString(),
                 "--known-hosts", sshd.knownHosts().toString());
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,34 +24,20 @@ class SftpLockReleaseIT {
     private static final Duration ONE_PASS = Duration.ofSeconds(120);
 
     @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    private Path remote() {
-        return jar.tmp().resolve("remote/replica");
-    }
-
-    private Path lease() {
-        return jar.tmp().resolve("remote/.replica.dirsync.lock");
-    }
+    final JarToOpenSsh sftp = new JarToOpenSsh();
+    private final DirsyncJar jar = sftp.jar();
+    private final OpenSshServer sshd = sftp.server();
 
     /** dirsync to the server's replica with the test's key and known_hosts: --once, or periodic every second. */
     private List<String> command(boolean once) {
-        List<String> options = new ArrayList<>(List.of("--ssh-key", sshd.clientKey().toString(), "--known-hosts",
-                sshd.knownHosts().toString()));
-        if (once) {
-            options.add(0, "--once");
-        }
-        return jar.sync(jar.source(), sshd.uri(remote()), "1", jar.logFile(), options.toArray(String[]::new));
+        return once ? sftp.once() : sftp.sync("1");
     }
 
     private void assertReleasedAndAnotherRunGoesOn(String after) throws Exception {
-        assertThat(lease()).as("the lease after " + after).doesNotExist();
+        assertThat(sftp.lease()).as("the lease after " + after).doesNotExist();
         JarRuns.Finished next = jar.run("once after " + after, ONE_PASS, command(true));
         assertThat(next.exitCode()).as(next.describe()).isZero();
-        assertThat(lease()).as("the lease after the next run").doesNotExist();
+        assertThat(sftp.lease()).as("the lease after the next run").doesNotExist();
     }
 
     @Test
@@ -74,7 +59,7 @@ class SftpLockReleaseIT {
         JarRuns.Finished failed = jar.run("failed entry", ONE_PASS, command(true));
 
         assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(1);
-        assertThat(lease()).as("the lease after exit 1").doesNotExist();
+        assertThat(sftp.lease()).as("the lease after exit 1").doesNotExist();
         Files.setLastModifiedTime(jar.source().resolve("old.txt"), FileTime.from(Instant.now()));
         assertReleasedAndAnotherRunGoesOn("exit 1");
     }

@@ -23,21 +23,13 @@ class SftpReplicaIT {
     private static final Duration ONE_PASS = Duration.ofSeconds(60);
 
     @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    private Path remote() {
-        return jar.tmp().resolve("remote/replica");
-    }
+    final JarToOpenSsh sftp = new JarToOpenSsh();
+    private final DirsyncJar jar = sftp.jar();
+    private final OpenSshServer sshd = sftp.server();
 
     /** dirsync --once with the test's key and known_hosts, and these options, to the server's replica. */
     private List<String> once(String... options) {
-        List<String> all = new ArrayList<>(List.of("--once", "--ssh-key", sshd.clientKey().toString(),
-                "--known-hosts", sshd.knownHosts().toString()));
-        all.addAll(List.of(options));
-        return jar.sync(jar.source(), sshd.uri(remote()), "1", jar.logFile(), all.toArray(String[]::new));
+        return sftp.once(options);
     }
 
     private JarRuns.Finished run(String label, List<String> command) throws Exception {
@@ -51,7 +43,7 @@ class SftpReplicaIT {
 
         JarRuns.Finished first = run("first", once());
         assertThat(first.exitCode()).as(first.describe()).isZero();
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
 
         JarRuns.Finished second = run("second", once());
         assertThat(second.exitCode()).as(second.describe()).isZero();
@@ -60,8 +52,8 @@ class SftpReplicaIT {
         assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("connected to root@127.0.0.1:"
                 + sshd.port() + ": the replica is listed by one find command a pass, files are hashed on the server"
                 + " by md5sum, many files a command"));
-        assertThat(JarRuns.tempFiles(remote())).isEmpty();
-        assertThat(jar.tmp().resolve("remote/.replica.dirsync.lock")).as("released").doesNotExist();
+        assertThat(JarRuns.tempFiles(sftp.remote())).isEmpty();
+        assertThat(sftp.lease()).as("released").doesNotExist();
     }
 
     @Test
@@ -137,7 +129,7 @@ class SftpReplicaIT {
         JarRuns.Finished run = run("no owner", once("--no-owner"));
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(Trees.owners(remote().resolve("theirs"))).isEqualTo(" uid=0 gid=5678 mode=0644");
+        assertThat(Trees.owners(sftp.remote().resolve("theirs"))).isEqualTo(" uid=0 gid=5678 mode=0644");
     }
 
     @Test
@@ -153,16 +145,16 @@ class SftpReplicaIT {
                 + Files.createDirectories(jar.tmp().resolve("other-host-tmp")), "-jar",
                 DirsyncJar.jarFile().toString()), once().stream().skip(3)).toList();
 
-        java.util.Map<String, String> before = Trees.snapshot(remote());
+        java.util.Map<String, String> before = Trees.snapshot(sftp.remote());
 
         JarRuns.Finished second = run("second", elsewhere);
 
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
         assertThat(second.stderr()).contains("another dirsync is using this replica (host ");
         // Its connection started the server's probe and a find before the lock refused it: they only read.
-        assertThat(Trees.snapshot(remote())).as("nothing in the replica changed by the refused run")
+        assertThat(Trees.snapshot(sftp.remote())).as("nothing in the replica changed by the refused run")
                 .isEqualTo(before);
-        try (Stream<Path> beside = Files.list(remote().getParent())) {
+        try (Stream<Path> beside = Files.list(sftp.remote().getParent())) {
             assertThat(beside.map(path -> path.getFileName().toString())).as("no candidate lock left beside it")
                     .noneMatch(name -> name.startsWith(".dirsync-lock-"));
         }
@@ -186,7 +178,7 @@ class SftpReplicaIT {
         JarRuns.Finished second = run("second", once());
 
         assertThat(second.exitCode()).as(second.describe()).isZero();
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
     }
 
     @Test
@@ -200,9 +192,9 @@ class SftpReplicaIT {
 
         assertThat(run.exitCode()).as("OpenSSH keeps a name's bytes: all arrive").isZero();
         assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("ERROR")).isEmpty();
-        assertThat(Trees.child(remote(), new byte[] {'l', 'a', 't', (byte) 0xE9})).hasContent("latin-1 name");
-        Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS);
-        assertThat(Files.readSymbolicLink(remote().resolve("abs-link"))).isEqualTo(Path.of("/etc/passwd"));
+        assertThat(Trees.child(sftp.remote(), new byte[] {'l', 'a', 't', (byte) 0xE9})).hasContent("latin-1 name");
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(Files.readSymbolicLink(sftp.remote().resolve("abs-link"))).isEqualTo(Path.of("/etc/passwd"));
         assertThat(Files.readString(Path.of("/etc/passwd"))).isNotEqualTo("hostile");
     }
 
@@ -221,14 +213,14 @@ class SftpReplicaIT {
         assertThat(tooMany.exitCode()).as(tooMany.describe()).isEqualTo(1);
         assertThat(JarRuns.readString(jar.logFile())).contains("the source is empty but the replica is not",
                 "it would delete 3 entries, more than --max-delete 2 allows");
-        assertThat(remote().resolve("b")).hasContent("2");
-        assertThat(remote().resolve("c/d")).hasContent("3");
+        assertThat(sftp.remote().resolve("b")).hasContent("2");
+        assertThat(sftp.remote().resolve("c/d")).hasContent("3");
     }
 
     @Test
     void aDryRunOnARemoteReplicaChangesNothingThereAndTakesNoLock() throws Exception {
         Trees.at(jar.source()).file("a.txt", "alpha").file("docs/b.txt", "beta");
-        Trees.at(remote()).file("stale.txt", "s");
+        Trees.at(sftp.remote()).file("stale.txt", "s");
         java.util.Map<String, String> before = Trees.snapshot(jar.tmp().resolve("remote"));
 
         JarRuns.Finished dry = run("dry", once("--dry-run"));
@@ -252,7 +244,7 @@ class SftpReplicaIT {
         Trees.at(jar.source()).file("later/b.txt", "arrives by the watch");
 
         Eventually.within(Duration.ofSeconds(30), "the change to reach the replica on the server",
-                () -> Trees.assertSameTree(jar.source(), remote(), Trees.Detail.WHOLE_SECONDS), dirsync::describe);
+                () -> Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS), dirsync::describe);
         dirsync.process().destroy();
         assertThat(dirsync.awaitExit(Duration.ofSeconds(15)).exitCode()).isZero();
     }

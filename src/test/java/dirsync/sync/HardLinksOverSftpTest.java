@@ -1,28 +1,22 @@
 package dirsync.sync;
 
+import static dirsync.testing.OpenSshTrees.AHEAD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.fs.Cancellation;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.dryrun.DryRunReplica;
-import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
 import dirsync.testing.EmbeddedSftpServer;
-import dirsync.testing.MinaSessions;
-import dirsync.testing.OpenSshServer;
+import dirsync.testing.OpenSshTrees;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hard links over SFTP: to a real OpenSSH server (hardlink@openssh.com) a later name of a multiply-linked source
@@ -31,97 +25,79 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HardLinksOverSftpTest {
 
-    /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
-    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
     private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07Z");
 
     @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    @RegisterExtension
-    final MinaSessions sessions = new MinaSessions(sshd);
+    final OpenSshTrees ssh = new OpenSshTrees();
 
     /** MINA's server offering what an install needs, but not hardlink@openssh.com. */
     @RegisterExtension
     static final EmbeddedSftpServer NO_HARDLINK = new EmbeddedSftpServer(
             "posix-rename@openssh.com=1,fsync@openssh.com=1,lsetstat@openssh.com=1");
 
-    @TempDir
-    Path temp;
-
-    private Path source;
-    private Path replica;
-
     @BeforeEach
     void layOut() throws Exception {
-        source = Files.createDirectory(temp.resolve("source"));
-        replica = temp.resolve("replica");
-        Trees.at(source).file("store/a", "three names").hardLink("store/b", "store/a").hardLink("other/c", "store/a")
+        ssh.src().file("store/a", "three names").hardLink("store/b", "store/a").hardLink("other/c", "store/a")
                 .file("pair/one", "two names").hardLink("pair/two", "pair/one")
                 .file("single", "one name");
     }
 
-    private SftpTree openSsh() throws Exception {
-        return sessions.tree(replica);
-    }
-
     private PassSummary sync(SftpTree tree) {
-        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD).runPass(Cancellation.NEVER);
+        return ssh.sync(tree, AHEAD);
     }
 
     @Test
     void laterNamesAreLinkedNotCopiedAndTheNextPassKnowsThemWithoutAnInode() throws Exception {
-        PassSummary first = sync(openSsh());
+        PassSummary first = sync(ssh.tree());
 
         assertThat(first.errors()).isZero();
         assertThat(first.count(Operation.LINKED)).isEqualTo(3);
         assertThat(first.bytesCopied()).isEqualTo("three names".length() + "two names".length() + "one name".length());
-        Trees.assertSameTree(source, replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS,
+        Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS,
                 Trees.Detail.WHOLE_SECONDS);
-        assertThat(sync(openSsh()).changes()).as("a second pass changes nothing").isZero();
-        assertThat(Files.getAttribute(replica.resolve("pair/one"), "lastAccessTime"))
+        assertThat(sync(ssh.tree()).changes()).as("a second pass changes nothing").isZero();
+        assertThat(Files.getAttribute(ssh.replica().resolve("pair/one"), "lastAccessTime"))
                 .as("the check's access time").isEqualTo(FileTime.from(Instant.ofEpochSecond(Integer.MAX_VALUE)));
     }
 
     @Test
     void aDryRunDoesNotGiveTheCheckItsAccessTime() throws Exception {
-        assertThat(sync(openSsh()).errors()).isZero();
-        Map<String, String> before = Trees.snapshot(replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS);
+        assertThat(sync(ssh.tree()).errors()).isZero();
+        Map<String, String> before = Trees.snapshot(ssh.replica(), Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS);
 
-        PassSummary dry = new Synchronizer(LocalTree.at(source), DryRunReplica.over(openSsh()), SyncOptions.defaults(),
-                AHEAD).runPass(Cancellation.NEVER);
+        PassSummary dry = ssh.sync(DryRunReplica.over(ssh.tree()), AHEAD);
 
         assertThat(dry.errors()).isZero();
-        assertThat(Trees.snapshot(replica, Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS)).isEqualTo(before);
+        assertThat(Trees.snapshot(ssh.replica(), Trees.Detail.HARD_LINKS, Trees.Detail.OWNERS)).isEqualTo(before);
         for (String name : new String[] {"other/c", "pair/one"}) {
-            assertThat(Files.getAttribute(replica.resolve(name), "lastAccessTime"))
+            assertThat(Files.getAttribute(ssh.replica().resolve(name), "lastAccessTime"))
                     .as(name).isNotEqualTo(FileTime.from(Instant.ofEpochSecond(Integer.MAX_VALUE)));
         }
     }
 
     @Test
     void aNameLinkedInTheSourceAfterwardsIsLinkedInTheReplica() throws Exception {
-        Files.delete(source.resolve("pair/two"));
-        Trees.at(source).file("pair/two", "another file");
-        assertThat(sync(openSsh()).errors()).isZero();
-        Files.delete(source.resolve("pair/two"));
-        Trees.at(source).hardLink("pair/two", "pair/one");
+        Files.delete(ssh.source().resolve("pair/two"));
+        ssh.src().file("pair/two", "another file");
+        assertThat(sync(ssh.tree()).errors()).isZero();
+        Files.delete(ssh.source().resolve("pair/two"));
+        ssh.src().hardLink("pair/two", "pair/one");
 
-        PassSummary relinked = sync(openSsh());
+        PassSummary relinked = sync(ssh.tree());
 
         assertThat(relinked.errors()).isZero();
         assertThat(relinked.count(Operation.LINKED)).isEqualTo(1);
         assertThat(relinked.bytesCopied()).isZero();
-        Trees.assertSameTree(source, replica, Trees.Detail.HARD_LINKS, Trees.Detail.WHOLE_SECONDS);
-        assertThat(sync(openSsh()).changes()).isZero();
+        Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.HARD_LINKS, Trees.Detail.WHOLE_SECONDS);
+        assertThat(sync(ssh.tree()).changes()).isZero();
     }
 
     @Test
     void twoFilesAlikeInEverythingButTheirInodeAreNeverTakenForOne() throws Exception {
-        Trees.at(replica).file("x", "same").file("y", "same").file("z", "same").hardLink("w", "x")
+        Trees.at(ssh.replica()).file("x", "same").file("y", "same").file("z", "same").hardLink("w", "x")
                 .mtime("x", LAST_YEAR).mtime("y", LAST_YEAR).mtime("z", LAST_YEAR);
-        ReplicaFeatures.HardLinking links = openSsh().features().hardLinks().orElseThrow();
-        SftpTree tree = openSsh();
+        ReplicaFeatures.HardLinking links = ssh.tree().features().hardLinks().orElseThrow();
+        SftpTree tree = ssh.tree();
 
         assertThat(links.sameFile(RelPath.of("x"), tree.examine(RelPath.of("x")).identity(), RelPath.of("y"),
                 tree.examine(RelPath.of("y")))).isFalse();
@@ -129,22 +105,22 @@ class HardLinksOverSftpTest {
                 tree.examine(RelPath.of("z")))).as("after a stamp of y, again").isFalse();
         assertThat(links.sameFile(RelPath.of("x"), tree.examine(RelPath.of("x")).identity(), RelPath.of("w"),
                 tree.examine(RelPath.of("w")))).isTrue();
-        assertThat(Files.getLastModifiedTime(replica.resolve("x")).toInstant()).isEqualTo(LAST_YEAR);
-        assertThat(replica.resolve("x")).hasContent("same");
+        assertThat(Files.getLastModifiedTime(ssh.replica().resolve("x")).toInstant()).isEqualTo(LAST_YEAR);
+        assertThat(ssh.replica().resolve("x")).hasContent("same");
     }
 
     @Test
     void withoutTheExtensionEachNameIsACopyOfItsOwn() throws Exception {
-        SftpTree tree = SftpTree.over(NO_HARDLINK.newClient(), replica.toString(), "no-hardlink");
+        SftpTree tree = SftpTree.over(NO_HARDLINK.newClient(), ssh.replica().toString(), "no-hardlink");
         assertThat(tree.features().hardLinks()).isEmpty();
 
         PassSummary first = sync(tree);
 
         assertThat(first.errors()).isZero();
         assertThat(first.count(Operation.LINKED)).isZero();
-        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
-        assertThat(Files.getAttribute(replica.resolve("store/b"), "unix:nlink")).isEqualTo(1);
-        assertThat(sync(SftpTree.over(NO_HARDLINK.newClient(), replica.toString(), "no-hardlink")).changes())
+        Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(Files.getAttribute(ssh.replica().resolve("store/b"), "unix:nlink")).isEqualTo(1);
+        assertThat(sync(SftpTree.over(NO_HARDLINK.newClient(), ssh.replica().toString(), "no-hardlink")).changes())
                 .isZero();
     }
 }

@@ -1,22 +1,16 @@
 package dirsync.sync;
 
+import static dirsync.testing.OpenSshTrees.AHEAD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.Cancellation;
-import dirsync.fs.local.LocalTree;
-import dirsync.fs.sftp.SftpTree;
-import dirsync.testing.MinaSessions;
-import dirsync.testing.OpenSshServer;
+import dirsync.testing.OpenSshTrees;
 import dirsync.testing.Trees;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a pass copies to a real OpenSSH server is a verified pair of the hash memory: the pass (and the run) after a
@@ -25,33 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
 class LearnedAtCopyOverSftpTest {
 
     private static final Instant LAST_YEAR = Instant.parse("2025-01-01T00:00:00Z");
-    /** Ten seconds ahead: files the test writes count as settled, not as changed "just now". */
-    private static final Clock AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
 
     @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    @RegisterExtension
-    final MinaSessions sessions = new MinaSessions(sshd);
-
-    @TempDir
-    Path temp;
-
-    private Path source;
-    private Path replica;
+    final OpenSshTrees ssh = new OpenSshTrees();
 
     @BeforeEach
     void layOut() throws Exception {
-        source = Files.createDirectory(temp.resolve("source"));
-        replica = temp.resolve("replica");
         // "d/b" has a time finer than the second SFTP v3 carries: its copy's is cut to the second.
-        Trees.at(source).file("a", "alpha").file("d/b", "beta").mtime("a", LAST_YEAR)
+        ssh.src().file("a", "alpha").file("d/b", "beta").mtime("a", LAST_YEAR)
                 .mtime("d/b", LAST_YEAR.plusNanos(123_456_789));
     }
 
     private Synchronizer mirror() throws Exception {
-        SftpTree tree = sessions.tree(replica);
-        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), AHEAD);
+        return ssh.mirror(ssh.tree(), AHEAD);
     }
 
     private static long hashed(Synchronizer mirror) {
@@ -69,7 +49,7 @@ class LearnedAtCopyOverSftpTest {
 
         assertThat(copy.count(Operation.COPIED)).isEqualTo(2);
         assertThat(next).isZero();
-        Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+        Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.WHOLE_SECONDS);
     }
 
     /**
@@ -81,14 +61,14 @@ class LearnedAtCopyOverSftpTest {
 
     @Test
     void thePassAfterAGroupCommittedCopyReadsNothingBack() throws Exception {
-        Trees.at(source).file("d/c", "gamma").file("e/f", "delta");
+        ssh.src().file("d/c", "gamma").file("e/f", "delta");
         for (int i = 0; i < MORE_THAN_ALONE_FIRST; i++) { // a pass's first 32 copies are installed alone
-            Trees.at(source).file("g/n" + i, "n" + i);
+            ssh.src().file("g/n" + i, "n" + i);
         }
-        Files.createDirectories(replica); // listed by a find, as the pass's first listing of the root
-        dirsync.fs.sftp.SftpLocation where = dirsync.fs.sftp.SftpLocation.parse(sshd.uri(replica));
-        dirsync.fs.sftp.SshOptions options = dirsync.fs.sftp.SshOptions.defaults(sshd.home())
-                .withKeyFile(sshd.clientKey());
+        Files.createDirectories(ssh.replica()); // listed by a find, as the pass's first listing of the root
+        dirsync.fs.sftp.SftpLocation where = dirsync.fs.sftp.SftpLocation.parse(ssh.server().uri(ssh.replica()));
+        dirsync.fs.sftp.SshOptions options = dirsync.fs.sftp.SshOptions.defaults(ssh.server().home())
+                .withKeyFile(ssh.server().clientKey());
         dirsync.fs.sftp.RemoteReplica remote = new dirsync.fs.sftp.RemoteReplica(where,
                 new dirsync.fs.sftp.RemoteReplica.Connecting() {
                     @Override
@@ -102,10 +82,10 @@ class LearnedAtCopyOverSftpTest {
                 }, (connection, first) -> { });
         try {
             assertThat(remote.features().groupCommit()).isPresent();
-            Synchronizer mirror = new Synchronizer(LocalTree.at(source), remote, SyncOptions.defaults(), AHEAD);
-            long commands = sshd.commandsStarted();
+            Synchronizer mirror = ssh.mirror(remote, AHEAD);
+            long commands = ssh.server().commandsStarted();
             PassSummary copy = mirror.runPass(Cancellation.NEVER);
-            long copyCommands = sshd.commandsStarted() - commands;
+            long copyCommands = ssh.server().commandsStarted() - commands;
 
             long next = hashed(mirror);
 
@@ -113,7 +93,7 @@ class LearnedAtCopyOverSftpTest {
             assertThat(copy.count(Operation.COPIED)).isEqualTo(4 + MORE_THAN_ALONE_FIRST);
             assertThat(copyCommands).as("the probe, the find, and a sync (or a few)").isGreaterThanOrEqualTo(3);
             assertThat(next).isZero();
-            Trees.assertSameTree(source, replica, Trees.Detail.WHOLE_SECONDS);
+            Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.WHOLE_SECONDS);
         } finally {
             remote.disconnect();
         }
@@ -134,11 +114,11 @@ class LearnedAtCopyOverSftpTest {
     void aReplicaFileRewrittenOnTheServerAfterItsCopyIsCaught() throws Exception {
         Synchronizer mirror = mirror();
         hashed(mirror);
-        Files.writeString(replica.resolve("a"), "ALPHA"); // the same size; the write moves the time to now
+        Files.writeString(ssh.replica().resolve("a"), "ALPHA"); // the same size; the write moves the time to now
 
         PassSummary repair = mirror.runPass(Cancellation.NEVER);
 
         assertThat(repair.count(Operation.UPDATED)).isEqualTo(1);
-        assertThat(replica.resolve("a")).hasContent("alpha");
+        assertThat(ssh.replica().resolve("a")).hasContent("alpha");
     }
 }

@@ -2,13 +2,10 @@ package dirsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.fs.Cancellation;
-import dirsync.fs.local.LocalTree;
 import dirsync.fs.sftp.SftpTree;
 import dirsync.testing.EmbeddedSftpServer;
 import dirsync.testing.LogCapture;
-import dirsync.testing.MinaSessions;
-import dirsync.testing.OpenSshServer;
+import dirsync.testing.OpenSshTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Times over SFTP v3, whole seconds in an unsigned 32-bit field: a date after 2038 reaches OpenSSH's server, which
@@ -33,34 +29,22 @@ class TimesOverSftpTest {
     private static final Instant Y2100 = Instant.parse("2100-01-01T00:00:00Z");
 
     @RegisterExtension
-    final OpenSshServer sshd = new OpenSshServer();
-
-    @RegisterExtension
-    final MinaSessions sessions = new MinaSessions(sshd);
+    final OpenSshTrees ssh = new OpenSshTrees();
 
     @RegisterExtension
     static final EmbeddedSftpServer MINA = new EmbeddedSftpServer();
 
-    @TempDir
-    Path temp;
-
-    private Path source;
-    private Path replica;
-
     @BeforeEach
     void layOut() throws Exception {
-        source = Files.createDirectory(temp.resolve("source"));
-        replica = temp.resolve("replica");
-        Files.writeString(source.resolve("plain"), "an ordinary file");
+        Files.writeString(ssh.source().resolve("plain"), "an ordinary file");
     }
 
     private PassSummary sync(SftpTree tree) {
-        return new Synchronizer(LocalTree.at(source), tree, SyncOptions.defaults(), Clock.systemUTC())
-                .runPass(Cancellation.NEVER);
+        return ssh.sync(tree, Clock.systemUTC());
     }
 
     private Path dated(String name, Instant time) throws Exception {
-        Path path = source.resolve(name);
+        Path path = ssh.source().resolve(name);
         if (!Files.exists(path)) {
             Files.writeString(path, "dated " + time);
         }
@@ -70,30 +54,30 @@ class TimesOverSftpTest {
 
     @Test
     void datesAfter2038ReachOpenSshAndASecondPassChangesNothing() throws Exception {
-        Files.createDirectory(source.resolve("dir"));
+        Files.createDirectory(ssh.source().resolve("dir"));
         dated("dir/late", Y2040);
         dated("dir", Y2100);
         dated("later", Y2100);
 
-        PassSummary first = sync(sessions.tree(replica));
+        PassSummary first = sync(ssh.tree());
 
         assertThat(first.errors()).isZero();
-        assertThat(Files.getLastModifiedTime(replica.resolve("dir/late")).toInstant()).isEqualTo(Y2040);
-        assertThat(Files.getLastModifiedTime(replica.resolve("later")).toInstant()).isEqualTo(Y2100);
-        assertThat(Files.getLastModifiedTime(replica.resolve("dir")).toInstant()).isEqualTo(Y2100);
-        assertThat(sync(sessions.tree(replica)).changes()).as("a second pass").isZero();
+        assertThat(Files.getLastModifiedTime(ssh.replica().resolve("dir/late")).toInstant()).isEqualTo(Y2040);
+        assertThat(Files.getLastModifiedTime(ssh.replica().resolve("later")).toInstant()).isEqualTo(Y2100);
+        assertThat(Files.getLastModifiedTime(ssh.replica().resolve("dir")).toInstant()).isEqualTo(Y2100);
+        assertThat(sync(ssh.tree()).changes()).as("a second pass").isZero();
     }
 
     @Test
     void aTimeOfAnUpdateAfter2038ReachesOpenSshWithoutACopy() throws Exception {
-        assertThat(sync(sessions.tree(replica)).errors()).isZero();
+        assertThat(sync(ssh.tree()).errors()).isZero();
         dated("plain", Y2040);
 
-        PassSummary summary = sync(sessions.tree(replica));
+        PassSummary summary = sync(ssh.tree());
 
         assertThat(summary.errors()).isZero();
         assertThat(summary.bytesCopied()).isZero();
-        assertThat(Files.getLastModifiedTime(replica.resolve("plain")).toInstant()).isEqualTo(Y2040);
+        assertThat(Files.getLastModifiedTime(ssh.replica().resolve("plain")).toInstant()).isEqualTo(Y2040);
     }
 
     @Test
@@ -102,33 +86,33 @@ class TimesOverSftpTest {
         dated("after-2106", Instant.parse("2200-01-01T00:00:00Z"));
 
         try (LogCapture log = new LogCapture()) {
-            PassSummary first = sync(sessions.tree(replica));
+            PassSummary first = sync(ssh.tree());
 
             assertThat(first.errors()).isEqualTo(2);
             assertThat(log.errors()).anyMatch(line -> line.contains("before-1970") && line.contains("1960-01-01"))
                     .anyMatch(line -> line.contains("after-2106") && line.contains("2200-01-01"));
         }
-        assertThat(Files.readString(replica.resolve("plain"))).isEqualTo("an ordinary file");
-        try (var names = Files.list(replica)) {
+        assertThat(Files.readString(ssh.replica().resolve("plain"))).isEqualTo("an ordinary file");
+        try (var names = Files.list(ssh.replica())) {
             assertThat(names.map(path -> path.getFileName().toString())).containsExactly("plain");
         }
-        assertThat(sync(sessions.tree(replica)).errors()).as("said again each pass, not held silently").isEqualTo(2);
+        assertThat(sync(ssh.tree()).errors()).as("said again each pass, not held silently").isEqualTo(2);
     }
 
     @Test
     void aServerNotKnownToReadTimesUnsignedGetsNoneFrom2038AndStillAnswers() throws Exception {
         dated("late", Y2040);
-        Files.createDirectories(replica);
+        Files.createDirectories(ssh.replica());
 
         try (LogCapture log = new LogCapture()) {
-            PassSummary first = sync(SftpTree.over(MINA.newClient(), replica.toString(), "mina"));
+            PassSummary first = sync(SftpTree.over(MINA.newClient(), ssh.replica().toString(), "mina"));
 
             assertThat(first.errors()).isEqualTo(1);
             assertThat(log.errors()).anyMatch(line -> line.contains("late") && line.contains("2040-02-03"));
         }
-        assertThat(Files.readString(replica.resolve("plain"))).isEqualTo("an ordinary file");
+        assertThat(Files.readString(ssh.replica().resolve("plain"))).isEqualTo("an ordinary file");
         dated("plain", Y2040);
-        PassSummary update = sync(SftpTree.over(MINA.newClient(), replica.toString(), "mina"));
+        PassSummary update = sync(SftpTree.over(MINA.newClient(), ssh.replica().toString(), "mina"));
         assertThat(update.errors()).as("an update of the time alone: refused, the server still answers").isEqualTo(2);
     }
 }
