@@ -43,11 +43,12 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     public static final String SECRET_KEY = "dirsync-test-secret-0123456789";
     public static final String BUCKET = "dirsync-test";
     /**
-     * Attempts of a request: 8, not the SDK's 3. Under load, a PUT here sometimes failed all three attempts with
-     * HttpURLConnection's "Error writing request body to server" (a pooled connection the server had closed?); the
-     * SDK retries it on another connection. Not yet understood: see the slice's report.
+     * Attempts of a request: the SDK's own 3. Bodies go whole, not aws-chunked, as dirsync's client sends them
+     * ({@code S3Stores}): S3Proxy answered a chunked PUT from its declared length without reading the chunk's bytes,
+     * then closed the connection, which HttpURLConnection had pooled already, and later requests failed on it ("Error
+     * writing request body to server" on every attempt; see {@code KeepAliveStressTest}).
      */
-    private static final int ATTEMPTS = 8;
+    private static final int ATTEMPTS = 3;
 
     private final AtomicInteger prefixes = new AtomicInteger();
     private final UnaryOperator<BlobStore> middleware;
@@ -151,9 +152,7 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
-                        // HttpURLConnection's own handling of "Expect: 100-continue" failed PUTs here under load
-                        // ("Error writing request body to server", on all three attempts)
-                        .expectContinueEnabled(false).build())
+                        .expectContinueEnabled(false).chunkedEncodingEnabled(false).build())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .httpClient(UrlConnectionHttpClient.create())
