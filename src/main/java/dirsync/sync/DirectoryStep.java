@@ -1,6 +1,7 @@
 package dirsync.sync;
 
 import dirsync.fs.Entry;
+import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.RelPath;
 import java.io.IOException;
@@ -66,7 +67,7 @@ final class DirectoryStep {
             copies.settle(changes); // each copy installed before the pass stopped is logged
             throw stop;
         }
-        return new OpenedDirectory(rel, dir.source(), dir.replica(), listAhead
+        return new OpenedDirectory(rel, sides.sourceDir(), dir.replica(), listAhead
                 ? new ListingsAhead(applied.descents(), pass.replica(), rel, lister, listersAhead)
                 : applied.descents().iterator(), applied.deletions(), copies,
                 sides.source().isEmpty() && !sides.replica().isEmpty());
@@ -81,8 +82,11 @@ final class DirectoryStep {
         return false;
     }
 
-    /** Both sides' entries of a directory, excludes applied (on the replica side unless they are deleted). */
-    private record Sides(List<Entry> source, List<Entry> replica) {
+    /**
+     * Both sides' entries of a directory, excludes applied (on the replica side unless they are deleted), and the
+     * directory's own source entry as it was once listed.
+     */
+    private record Sides(Entry sourceDir, List<Entry> source, List<Entry> replica) {
     }
 
     /** Lists both sides of {@code rel}; empty if either could not be listed (reported: nothing is decided there). */
@@ -116,8 +120,26 @@ final class DirectoryStep {
         reportProblems(pass, replicaListing, rel, "replica");
         SyncOptions options = pass.options();
         List<Entry> replica = pass.moves().stillThere(rel, replicaListing.entries());
-        return Optional.of(new Sides(options.excludes().keep(rel, sourceListing.entries()), options.deleteExcluded()
+        return Optional.of(new Sides(asListed(pass, rel, dir.source()), options.excludes().keep(rel,
+                sourceListing.entries()), options.deleteExcluded()
                 ? replica : options.excludes().keep(rel, replica)));
+    }
+
+    /**
+     * The source directory {@code rel} as it is now that it is listed, for the attributes its replica gets at the
+     * end: its time moved if its entries changed after its parent was listed, and in watch mode, where its watch
+     * begins just before its listing, no event would tell of such a change. The entry it was {@code found} as if it
+     * is no longer that directory (the next pass sees what it became).
+     */
+    private static Entry asListed(PassContext pass, RelPath rel, Entry found) {
+        try {
+            Entry now = pass.source().examine(rel);
+            boolean same = found.identity().known() ? found.identity().sameFile(now.identity())
+                    : !now.identity().known();
+            return now.is(EntryKind.DIRECTORY) && same ? now : found;
+        } catch (IOException gone) {
+            return found;
+        }
     }
 
     /** What carrying out a directory's actions gave: the subdirectories to walk, and the deletions put off. */

@@ -535,6 +535,28 @@ class SynchronizerTest {
     }
 
     @Test
+    void aDirectoryChangedAfterItsParentWasListedGetsTheTimeItHasOnceListed() throws IOException {
+        trees.src().file("d/kept", "k").file("d/gone", "g").mtime("d", Instant.parse("2020-01-01T00:00:00Z"));
+        PassHooks deleteFromDBeforeItsListing = new PassHooks() {
+            @Override
+            public void beforeListing(RelPath dir) {
+                if (dir.equals(RelPath.of("d"))) {
+                    try {
+                        Files.delete(trees.source().resolve("d/gone")); // the root is listed: d's time there is 2020
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+
+        PassSummary summary = mirror(deleteFromDBeforeItsListing).runPass(Cancellation.NEVER);
+
+        assertThat(summary.errors()).isZero();
+        assertMirrored(); // in one pass: in watch mode no event of d's would ask for another
+    }
+
+    @Test
     void aSourceFileThatBecomesADirectoryBeforeItsComparisonIsReportedButIsNoError() {
         trees.src().file("f", "xy");
         replica.layout().file("f", "ab");
