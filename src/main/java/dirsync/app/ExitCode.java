@@ -23,7 +23,8 @@ public final class ExitCode {
     /**
      * An sftp:// replica's host refused this run, or this run refused the host, for a reason only the user can
      * fix: an unknown or changed host key, a key the server does not accept, no usable key; or an s3:// replica's
-     * store refused the credentials or denied the bucket, or no credentials were found. Nothing there was touched.
+     * store refused the credentials, denied the bucket or the write of the lock object (read-only keys), or no
+     * credentials were found. Nothing there was touched.
      */
     public static final int REMOTE_REFUSED = 5;
 

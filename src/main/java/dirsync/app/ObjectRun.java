@@ -33,6 +33,8 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     private final LeaseRenewals lock = new LeaseRenewals();
     /** Why a pass that reached the store could not take the lock (another run holds it), if so. */
     private volatile IOException heldElsewhere;
+    /** Why a pass that reached the store was refused it (no bucket, credentials refused), if so. */
+    private volatile SameHostGuard.Refusal refused;
     /** Whether the bucket answered (and the run holds the replica): until then each pass checks again. */
     private volatile boolean reached;
     private boolean announced;
@@ -45,6 +47,14 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     /** The tree the passes write to. */
     ReplicaTree tree() {
         return tree;
+    }
+
+    /**
+     * What names the files kept about the replica (its lock and memory): its address and the endpoint the client was
+     * made with, wherever that was found (the environment or the profile). Only once {@link #open} has made it.
+     */
+    String uri() {
+        return replica.uri(store.endpoint());
     }
 
     /** Whether the bucket has answered: the root can be prepared. */
@@ -82,17 +92,24 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
             return OptionalInt.of(fail.stop(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING));
         } catch (ObjectStore.Refusal e) {
             announce();
-            String reason = LogText.escape(LogText.reason(e));
-            LOG.error(LoggingSetup.NOT_ON_CONSOLE, "cannot use replica '{}': {}", LogText.escape(replica.display()),
-                    reason);
-            return OptionalInt.of(fail.stop("cannot use replica '" + LogText.escape(replica.display()) + "': "
-                    + reason, e.kind() == ObjectStore.Refusal.Kind.NO_BUCKET ? ExitCode.REPLICA_UNUSABLE
-                    : ExitCode.REMOTE_REFUSED));
+            SameHostGuard.Refusal refusal = refusal(e);
+            LOG.error(LoggingSetup.NOT_ON_CONSOLE, "{}", refusal.getMessage());
+            return OptionalInt.of(fail.stop(refusal.getMessage(), refusal.exitCode()));
         } catch (IOException e) {
             LOG.warn("cannot reach replica '{}' now ({}): each pass tries again", LogText.escape(replica.display()),
                     LogText.escape(LogText.reason(e)));
             return OptionalInt.empty();
         }
+    }
+
+    /**
+     * What stops the run when the store says no: one line, and exit 4 if there is no such bucket, else 5 (credentials
+     * missing, refused, or denied the lock object's write).
+     */
+    private SameHostGuard.Refusal refusal(ObjectStore.Refusal refused) {
+        return new SameHostGuard.Refusal("cannot use replica '" + LogText.escape(replica.display()) + "': "
+                + LogText.escape(LogText.reason(refused)), refused.kind() == ObjectStore.Refusal.Kind.NO_BUCKET
+                ? ExitCode.REPLICA_UNUSABLE : ExitCode.REMOTE_REFUSED);
     }
 
     /** Logs, once, where the store is and how it is reached: after the run's start line, or before a refusal. */
@@ -129,6 +146,9 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
             } catch (LeasedLock.HeldElsewhereException e) {
                 heldElsewhere = e; // the run stops after this pass, with exit 3
                 throw e;
+            } catch (ObjectStore.Refusal e) {
+                refused = refusal(e); // the run stops after this pass, which wrote nothing, with exit 4 or 5
+                throw e;
             }
             passTree.prepareRoot();
         }
@@ -146,6 +166,14 @@ final class ObjectRun implements ReplicaFeatures.PassConnection, AutoCloseable {
     /** Why this run does not hold the replica: its lock object was taken over, or is held by another run. */
     Optional<IOException> lost() {
         return lock.lost().or(() -> Optional.ofNullable(heldElsewhere));
+    }
+
+    /**
+     * Why the run must stop with exit 4 or 5: a pass after a start that could not reach the store reached it, and the
+     * store said no (the start's own refusal ends the run in {@link #start}).
+     */
+    Optional<SameHostGuard.Refusal> refusal() {
+        return Optional.ofNullable(refused);
     }
 
     /** Releases the lock object (unless it was lost), then ends the client. */

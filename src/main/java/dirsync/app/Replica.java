@@ -4,6 +4,7 @@ import dirsync.fs.sftp.SftpLocation;
 import dirsync.fs.sftp.SshOptions;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the replica is: a local directory, a directory on another host reached over SFTP, or a prefix of a bucket in an
@@ -14,9 +15,6 @@ public sealed interface Replica {
     /** How log lines, messages and the status file name it. */
     String display();
 
-    /** A URI for it ({@code file:///...}, {@code sftp://...}): what names the files kept about it (see StateFiles). */
-    String uri();
-
     /** A local directory: its real path (or where it will be created). */
     record Local(Path path) implements Replica {
         @Override
@@ -24,7 +22,7 @@ public sealed interface Replica {
             return path.toString();
         }
 
-        @Override
+        /** A URI for it ({@code file:///...}): what names the files kept about it (see StateFiles). */
         public String uri() {
             String uri = path.toUri().toString();
             return uri.endsWith("/") && uri.length() > "file:///".length() ? uri.substring(0, uri.length() - 1) : uri;
@@ -58,7 +56,7 @@ public sealed interface Replica {
             return location.toString();
         }
 
-        @Override
+        /** A URI for it ({@code sftp://...}): what names the files kept about it (see StateFiles). */
         public String uri() {
             return location.toString();
         }
@@ -87,17 +85,12 @@ public sealed interface Replica {
         }
 
         /**
-         * The address, and the endpoint the environment names ({@code AWS_ENDPOINT_URL_S3}, else {@code
-         * AWS_ENDPOINT_URL}) if it names one: one bucket name at two stores is two replicas, each with its own lock
-         * and memory. (An endpoint given only in the profile is not told apart.)
+         * What names the files kept about it (see StateFiles): the address, and the endpoint the client was configured
+         * with ({@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL} or the profile's {@code endpoint_url}; none for
+         * AWS itself), so that one bucket name at two stores is two replicas, each with its own lock and memory.
          */
-        @Override
-        public String uri() {
-            String endpoint = environment.getOrDefault("AWS_ENDPOINT_URL_S3", "").strip();
-            if (endpoint.isEmpty()) {
-                endpoint = environment.getOrDefault("AWS_ENDPOINT_URL", "").strip();
-            }
-            return display() + (endpoint.isEmpty() ? "" : "?endpoint=" + endpoint);
+        public String uri(Optional<String> endpoint) {
+            return display() + endpoint.map(url -> "?endpoint=" + url).orElse("");
         }
     }
 }

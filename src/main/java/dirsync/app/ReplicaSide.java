@@ -54,13 +54,31 @@ final class ReplicaSide implements AutoCloseable {
     }
 
     /**
-     * Before anything is written, the log file included: a remote replica is connected to and, if it is a
-     * directory of this host, checked as a local one. Returns the exit code to end the run with, if it is refused.
+     * Before the files kept about the replica are named, and before anything is written: an object store's client is
+     * made from the environment and the profile (no request sent), since the endpoint it finds is part of the
+     * replica's identity ({@link #uri}). Returns the exit code to end the run with (2), if it cannot be made.
+     */
+    OptionalInt configure(RemoteRun.StartFailure fail) {
+        return objects == null ? OptionalInt.empty() : objects.open(fail);
+    }
+
+    /** What names the files kept about the replica (see StateFiles); after {@link #configure}. */
+    String uri() {
+        if (settings.replica() instanceof Replica.Local local) {
+            return local.uri();
+        }
+        if (settings.replica() instanceof Replica.Remote sftp) {
+            return sftp.uri();
+        }
+        return objects.uri();
+    }
+
+    /**
+     * Before anything is written, the log file included, and after the replica's local lock is taken: a remote replica
+     * is connected to and, if it is a directory of this host, checked as a local one. Returns the exit code to end
+     * the run with, if it is refused.
      */
     OptionalInt open(RemoteRun.StartFailure fail) {
-        if (objects != null) {
-            return objects.open(fail);
-        }
         return remote == null ? OptionalInt.empty() : remote.open(fail);
     }
 
@@ -115,9 +133,13 @@ final class ReplicaSide implements AutoCloseable {
 
     /**
      * Why the run must stop: a connection made after the start found the replica to be a refused directory of this
-     * host (one made at the start refuses it in {@link #open}).
+     * host (one made at the start refuses it in {@link #open}); an object store first reached after the start refused
+     * the bucket or the credentials.
      */
     Optional<SameHostGuard.Refusal> refusal() {
+        if (objects != null) {
+            return objects.refusal();
+        }
         return remote == null ? Optional.empty() : remote.refusal();
     }
 

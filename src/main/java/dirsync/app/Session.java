@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The order is what makes "nothing was touched" true for exit codes 2 and 3: the lock (outside the
  * replica) first, then the log file, so that a second instance or a bad log path is refused before anything
- * else is written; only then the replica.
+ * else is written; only then the replica. An object store's client is made before the lock (it sends nothing),
+ * since the endpoint it finds in the environment or the profile is part of what names the lock.
  */
 public final class Session {
 
@@ -33,7 +34,6 @@ public final class Session {
     private final StopSignal stop;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final StateFiles state;
     /** What the run may change: all of it, or in a dry run nothing. */
     private final Effects effects;
 
@@ -46,32 +46,38 @@ public final class Session {
         this.stop = stop;
         this.out = out;
         this.err = err;
-        this.state = new StateFiles(settings.state(), settings.replica().display(),
-                settings.replica().uri());
         this.effects = Effects.of(settings);
     }
 
     /** Runs to the end (one pass with --once, else until the stop signal) and returns the exit code. */
     public int run() throws InterruptedException {
+        ReplicaSide replica = ReplicaSide.of(settings, effects);
         ReplicaLock lock = null;
-        if (effects.takesLocks()) {
-            try {
-                lock = state.lock();
-            } catch (ReplicaLock.HeldElsewhereException e) {
-                return fail(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING);
-            } catch (IOException e) {
-                return fail("cannot lock '" + LogText.escape(state.lockFile()) + "': " + LogText.reason(e),
-                        ExitCode.USAGE);
+        try {
+            // An object store's endpoint, wherever it was found, names the files kept about the replica.
+            OptionalInt unusable = replica.configure(this::fail);
+            if (unusable.isPresent()) {
+                return unusable.getAsInt();
             }
-        }
-        try (ReplicaSide replica = ReplicaSide.of(settings, effects)) {
+            StateFiles state = new StateFiles(settings.state(), settings.replica().display(), replica.uri());
+            if (effects.takesLocks()) {
+                try {
+                    lock = state.lock();
+                } catch (ReplicaLock.HeldElsewhereException e) {
+                    return fail(LogText.escape(e.getMessage()), ExitCode.ALREADY_RUNNING);
+                } catch (IOException e) {
+                    return fail("cannot lock '" + LogText.escape(state.lockFile()) + "': " + LogText.reason(e),
+                            ExitCode.USAGE);
+                }
+            }
             // Before the log file is opened: a remote replica that is a refused directory of this host touches nothing.
             OptionalInt refused = replica.open(this::fail);
             if (refused.isPresent()) {
                 return refused.getAsInt();
             }
-            return locked(replica);
+            return locked(replica, state);
         } finally {
+            replica.close();
             release(lock);
         }
     }
@@ -86,7 +92,7 @@ public final class Session {
         }
     }
 
-    private int locked(ReplicaSide replica) throws InterruptedException {
+    private int locked(ReplicaSide replica, StateFiles state) throws InterruptedException {
         try {
             openForAppend(settings.logFile());
         } catch (IOException e) {
@@ -98,7 +104,7 @@ public final class Session {
         LoggingSetup.configure(settings.logFile(), console, settings.verbose(), settings.quiet(),
                 settings.logRolling(), logWrites);
         try {
-            int exitCode = logged(console, replica, logWrites);
+            int exitCode = logged(console, replica, state, logWrites);
             // A log with lines missing is a failed run, as a failed entry is: it needs someone to look.
             return settings.once() && exitCode == ExitCode.OK && logWrites.failures() > 0 ? ExitCode.ENTRIES_FAILED
                     : exitCode;
@@ -107,7 +113,8 @@ public final class Session {
         }
     }
 
-    private int logged(ConsoleLine console, ReplicaSide replica, LogWrites logWrites) throws InterruptedException {
+    private int logged(ConsoleLine console, ReplicaSide replica, StateFiles state, LogWrites logWrites)
+            throws InterruptedException {
         try (Runner runner = Runners.choose(settings, LocalTree.at(settings.source()))) {
             Synchronizer synchronizer = new Synchronizer(runner.source(), replica.tree(), settings.options());
             try (ProgressReporter progress = new ProgressReporter(synchronizer.progress(), settings.progressEvery(),

@@ -31,6 +31,13 @@ public interface ObjectStore extends AutoCloseable {
     /** The tree the passes work on. */
     ReplicaTree tree();
 
+    /**
+     * The endpoint URL the client was configured with, as written where it was found ({@code AWS_ENDPOINT_URL_S3},
+     * {@code AWS_ENDPOINT_URL}, the profile's {@code endpoint_url}); empty for AWS itself. Part of the replica's
+     * identity: one bucket name at two stores is two replicas.
+     */
+    java.util.Optional<String> endpoint();
+
     /** Where the store is and how it is reached, for the log ("http://127.0.0.1:9000, region us-east-1, path-style"). */
     String describe();
 

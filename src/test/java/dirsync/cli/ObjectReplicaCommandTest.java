@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dirsync.app.StopSignal;
 import dirsync.app.Surroundings;
 import dirsync.testing.S3ProxyServer;
+import dirsync.testing.StoreFaults;
 import dirsync.testing.Trees;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,8 +35,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class ObjectReplicaCommandTest {
 
+    private static final StoreFaults FAULTS = new StoreFaults();
+
     @RegisterExtension
-    static final S3ProxyServer STORE = new S3ProxyServer();
+    static final S3ProxyServer STORE = new S3ProxyServer(FAULTS::over);
 
     @TempDir
     Path temp;
@@ -117,5 +126,80 @@ class ObjectReplicaCommandTest {
         assertThat(run.err().lines().toList()).singleElement().asString().startsWith("dirsync: " + message);
         assertThat(log).doesNotExist();
         assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void credentialsThatMayListButNotWriteAreRefusedAtTheLockObjectInOneLineWithExit5() {
+        FAULTS.denyWritesUnder(prefix);
+
+        Run run = run();
+
+        assertThat(run.exitCode()).as(run.err() + run.out()).isEqualTo(5);
+        assertThat(run.err().lines().toList()).singleElement().asString().isEqualTo("dirsync: cannot use replica '"
+                + address().substring(0, address().length() - 1) + "': the object store at " + STORE.endpoint() + " refused to write the lock object "
+                + address() + ".dirsync.lock (403 AccessDenied: Access Denied): these credentials may list the "
+                + "replica but not write it");
+        assertThat(run.out()).doesNotContain("Exception").doesNotContain("each pass tries again");
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void aDryRunWithCredentialsThatMayOnlyListRunsAndWritesNothing() {
+        FAULTS.denyWritesUnder(prefix);
+
+        Run run = run("--dry-run");
+
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(keys()).isEmpty();
+    }
+
+    /** The names of the files kept about replicas (locks, memories) in the run's state directory. */
+    private Set<String> stateFiles() throws IOException {
+        try (Stream<Path> files = Files.list(locks)) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("dirsync-"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    /** The run's environment with no endpoint variable, and {@code endpoint} as the default profile's endpoint_url. */
+    private void endpointInTheProfileOnly(String endpoint) throws IOException {
+        Path config = temp.resolve("home/.aws/config");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "[default]\nendpoint_url = " + endpoint + "\n");
+        Map<String, String> environment = new HashMap<>(surroundings.environment());
+        environment.remove("AWS_ENDPOINT_URL");
+        surroundings = surroundings.withEnvironment(environment);
+    }
+
+    @Test
+    void twoStoresGivenOnlyInTheProfileWithTheSameBucketAndPrefixNeverShareAMemory() throws IOException {
+        endpointInTheProfileOnly(STORE.endpoint().toString());
+        Run first = run();
+        assertThat(first.exitCode()).as(first.err() + first.out()).isZero();
+        Set<String> firstStore = stateFiles();
+        assertThat(firstStore).isNotEmpty();
+
+        // The same server under another name: to dirsync, another store with a bucket and prefix of the same names.
+        endpointInTheProfileOnly("http://localhost:" + STORE.endpoint().getPort());
+        Run second = run();
+
+        assertThat(second.exitCode()).as(second.err() + second.out()).isZero();
+        assertThat(second.out()).contains("object store: http://localhost:" + STORE.endpoint().getPort());
+        assertThat(stateFiles()).containsAll(firstStore).hasSizeGreaterThan(firstStore.size());
+    }
+
+    @Test
+    void anEndpointGivenInTheProfileNamesTheReplicasMemoryAsTheSameEndpointInTheEnvironmentDoes() throws IOException {
+        Run fromTheEnvironment = run();
+        assertThat(fromTheEnvironment.exitCode()).as(fromTheEnvironment.err() + fromTheEnvironment.out()).isZero();
+        Set<String> kept = stateFiles();
+        assertThat(kept).isNotEmpty();
+
+        endpointInTheProfileOnly(STORE.endpoint().toString());
+        Run fromTheProfile = run();
+
+        assertThat(fromTheProfile.exitCode()).as(fromTheProfile.err() + fromTheProfile.out()).isZero();
+        assertThat(stateFiles()).isEqualTo(kept);
     }
 }

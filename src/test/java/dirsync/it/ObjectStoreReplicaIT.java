@@ -7,6 +7,7 @@ import dirsync.fs.local.LocalTree;
 import dirsync.fs.s3.S3Tree;
 import dirsync.testing.CuttingRelay;
 import dirsync.testing.S3ProxyServer;
+import dirsync.testing.StoreFaults;
 import dirsync.testing.Trees;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,8 +33,10 @@ class ObjectStoreReplicaIT {
 
     private static final Duration RUN = Duration.ofSeconds(120);
 
+    private static final StoreFaults FAULTS = new StoreFaults();
+
     @RegisterExtension
-    static final S3ProxyServer STORE = new S3ProxyServer();
+    static final S3ProxyServer STORE = new S3ProxyServer(FAULTS::over);
 
     @RegisterExtension
     final DirsyncJar jar = new DirsyncJar();
@@ -264,6 +267,48 @@ class ObjectStoreReplicaIT {
                     .filteredOn(line -> line.contains(" finished: ")).first()
                     .asString().contains("created=3 copied=5").contains("errors=0");
             assertThat(dirsync.process().isAlive()).as(dirsync.describe()).isTrue();
+        }
+    }
+
+    @Test
+    void credentialsThatMayListButNotWriteAreOneLineAndExit5WithNothingWritten() throws Exception {
+        layOutSource();
+        FAULTS.denyWritesUnder(prefix);
+
+        JarRuns.Finished refused = once();
+
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
+        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+                .startsWith("dirsync: cannot use replica '" + address() + "': the object store at "
+                        + STORE.endpoint() + " refused to write the lock object").contains("403 AccessDenied");
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void inPeriodicModeAStoreFirstReachedAtALaterPassThatDeniesWritesStopsTheRunWithExit5() throws Exception {
+        layOutSource();
+        FAULTS.denyWritesUnder(prefix);
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort(); // nothing listens there now: connections are refused
+        }
+        Map<String, String> later = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        later.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
+        jar.environment(later);
+        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), address(), "1", jar.logFile()));
+        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
+                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+
+        try (CuttingRelay store = CuttingRelay.on(port, STORE.endpoint().getPort(), CuttingRelay.NEVER)) {
+            JarRuns.Finished stopped = dirsync.awaitExit(RUN);
+
+            assertThat(stopped.exitCode()).as(stopped.describe()).isEqualTo(5);
+            assertThat(JarRuns.lines(jar.logFile())).as(stopped.describe())
+                    .anyMatch(line -> line.contains("stopping: cannot use replica '" + address() + "'")
+                            && line.contains("refused to write the lock object"))
+                    .noneMatch(line -> line.matches(".* pass \\d+ finished: .*"));
+            assertThat(stopped.stdout() + stopped.stderr()).doesNotContain("Exception");
+            assertThat(keys()).isEmpty();
         }
     }
 

@@ -11,6 +11,11 @@ import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.S3Exceptions;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -20,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 /**
  * S3Proxy's storage with faults a test orders: the next PUTs of an object answered with an error of the store's own
  * (503 SlowDown, 500 InternalError) instead of being stored, as a throttled or ailing S3 answers; or the parts of
- * multipart uploads held until a number of them are received at once ({@link #partsMeet}). The answer is a real
+ * multipart uploads held until a number of them are received at once ({@link #partsMeet}); or every write under a
+ * prefix denied, as to read-only credentials ({@link #denyWritesUnder}). The answer is a real
  * HTTP response from the server, which the client's retry strategy meets as it would meet S3's. Put it in front of the
  * filesystem backend with {@code new S3ProxyServer(faults::over)}.
  */
@@ -31,12 +37,16 @@ public final class StoreFaults {
         public static final Fault SLOW_DOWN = new Fault(503, "SlowDown", "Please reduce your request rate.");
         public static final Fault INTERNAL_ERROR = new Fault(500, "InternalError",
                 "We encountered an internal error. Please try again.");
+        /** What S3 answers a request its policy denies (credentials that may read but not write, say). */
+        public static final Fault ACCESS_DENIED = new Fault(403, "AccessDenied", "Access Denied");
     }
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger answered = new AtomicInteger();
     private volatile CountDownLatch partsMeeting;
     private final java.util.Set<String> partsMet = ConcurrentHashMap.newKeySet();
+    /** Key prefixes under which every write is denied, as to read-only credentials. */
+    private final java.util.Set<String> readOnly = ConcurrentHashMap.newKeySet();
 
     private record Pending(Fault fault, AtomicInteger left) {
     }
@@ -46,8 +56,27 @@ public final class StoreFaults {
         return new ForwardingBlobStore(store) {
             @Override
             public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
+                denyIfReadOnly(request.key());
                 faultFor(request.key());
                 return super.putBlob(request, content);
+            }
+
+            @Override
+            public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+                denyIfReadOnly(request.destinationKey());
+                return super.copyBlob(request);
+            }
+
+            @Override
+            public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+                denyIfReadOnly(request.key());
+                return super.removeBlob(request);
+            }
+
+            @Override
+            public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+                denyIfReadOnly(request.key());
+                return super.initiateMultipartUpload(request);
             }
 
             @Override
@@ -86,19 +115,39 @@ public final class StoreFaults {
         pending.put(keySuffix, new Pending(fault, new AtomicInteger(times)));
     }
 
+    /**
+     * From now on every write under {@code keyPrefix} (a PUT, a copy to it, a DELETE, a multipart upload begun) is
+     * answered 403 AccessDenied, while lists and reads are answered: the store as read-only credentials meet it.
+     */
+    public void denyWritesUnder(String keyPrefix) {
+        readOnly.add(keyPrefix);
+    }
+
     /** How many requests were answered with a fault so far. */
     public int answered() {
         return answered.get();
+    }
+
+    private void denyIfReadOnly(String key) {
+        for (String keyPrefix : readOnly) {
+            if (key.startsWith(keyPrefix)) {
+                answered.incrementAndGet();
+                throw refusal(Fault.ACCESS_DENIED);
+            }
+        }
+    }
+
+    private static S3Exception refusal(Fault fault) {
+        return (S3Exception) S3Exception.builder().statusCode(fault.status()).message(fault.message())
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(fault.code()).errorMessage(fault.message())
+                        .build()).build();
     }
 
     private void faultFor(String key) {
         for (Map.Entry<String, Pending> entry : pending.entrySet()) {
             if (key.endsWith(entry.getKey()) && entry.getValue().left().getAndDecrement() > 0) {
                 answered.incrementAndGet();
-                Fault fault = entry.getValue().fault();
-                throw (S3Exception) S3Exception.builder().statusCode(fault.status()).message(fault.message())
-                        .awsErrorDetails(AwsErrorDetails.builder().errorCode(fault.code())
-                                .errorMessage(fault.message()).build()).build();
+                throw refusal(entry.getValue().fault());
             }
         }
     }

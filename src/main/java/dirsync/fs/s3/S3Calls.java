@@ -85,12 +85,19 @@ final class S3Calls {
         private static final long serialVersionUID = 1L;
         private final int status;
         private final String code;
+        private final String said;
 
         StoreException(String key, int status, String code, String message, Throwable cause) {
             super((key.isEmpty() ? "" : key + ": ") + "the object store refused (" + status
                     + (code.isEmpty() ? "" : " " + code) + "): " + message, cause);
             this.status = status;
             this.code = code;
+            this.said = status + (code.isEmpty() ? "" : " " + code) + ": " + message;
+        }
+
+        /** The answer in short, without the key: "403 AccessDenied: Access Denied". */
+        String said() {
+            return said;
         }
 
         int status() {

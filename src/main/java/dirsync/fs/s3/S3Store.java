@@ -4,7 +4,9 @@ import dirsync.fs.LeasedLock;
 import dirsync.fs.ObjectStore;
 import dirsync.fs.ReplicaTree;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -20,6 +22,9 @@ final class S3Store implements ObjectStore {
     private static final Set<String> REFUSALS = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
             "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "AllAccessDisabled", "AccountProblem",
             "AuthorizationHeaderMalformed", "PermanentRedirect", "InvalidRequest");
+    /** What stores answer to a request these credentials may not make (a write, for credentials that may read). */
+    private static final Set<String> DENIALS = Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+            "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "AllAccessDisabled", "AccountProblem");
     /** What a longer message is cut to: an SDK's can list every provider of its chain. */
     private static final int MESSAGE_CHARACTERS = 300;
 
@@ -43,6 +48,11 @@ final class S3Store implements ObjectStore {
     @Override
     public ReplicaTree tree() {
         return tree;
+    }
+
+    @Override
+    public Optional<String> endpoint() {
+        return choices.endpoint().map(URI::toString);
     }
 
     @Override
@@ -99,9 +109,23 @@ final class S3Store implements ObjectStore {
         return line.length() <= MESSAGE_CHARACTERS ? line : line.substring(0, MESSAGE_CHARACTERS) + "...";
     }
 
+    /**
+     * The lock object is the run's first write: a store that denies it (credentials that may list the replica but
+     * not write it, a policy that keeps them out of this prefix) is a {@link Refusal}, as refused credentials at the
+     * bucket's check are, not a store to try again.
+     */
     @Override
     public LeasedLock lock(String owner, Duration lease, Predicate<String> holderIsGone) throws IOException {
-        return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone);
+        try {
+            return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone);
+        } catch (S3Calls.StoreException answered) {
+            if (answered.status() == 401 || answered.status() == 403 || DENIALS.contains(answered.code())) {
+                throw new Refusal(Refusal.Kind.REFUSED, "the object store at " + where() + " refused to write the "
+                        + "lock object s3://" + bucket + "/" + prefix + S3Keys.LOCK + " (" + cut(answered.said())
+                        + "): these credentials may list the replica but not write it", answered);
+            }
+            throw answered;
+        }
     }
 
     @Override
