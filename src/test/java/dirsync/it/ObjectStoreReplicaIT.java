@@ -7,6 +7,7 @@ import dirsync.testing.CuttingRelay;
 import dirsync.testing.S3ProxyServer;
 import dirsync.testing.StoreFaults;
 import dirsync.testing.Trees;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,6 +44,49 @@ class ObjectStoreReplicaIT {
     private void assertReplicaIsTheSource() {
         assertThat(TreesThroughSeam.describe(S3.readBack())).as("the replica read back from the bucket")
                 .containsExactlyEntriesOf(TreesThroughSeam.describe(LocalTree.at(jar.source())));
+    }
+
+    /** Asserts that {@code refused} exited with {@code exitCode} and wrote one line to stderr: that line's assert. */
+    private static AbstractStringAssert<?> assertRefusedInOneLine(JarRuns.Finished refused, int exitCode) {
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(exitCode);
+        return assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString();
+    }
+
+    /** How the line of a refusal by the store begins. */
+    private String theStoreRefused() {
+        return "dirsync: cannot use replica '" + S3.address() + "': the object store at " + S3.store().endpoint()
+                + " refused";
+    }
+
+    /** The children's environment with the store's keys, but the endpoint {@code http://127.0.0.1:port}. */
+    private Map<String, String> endpointAt(int port) {
+        Map<String, String> variables = S3.environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        variables.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
+        return variables;
+    }
+
+    /** A port of 127.0.0.1 that was free a moment ago: nothing listens there now, connections are refused. */
+    private static int aPortNothingListensOn() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return free.getLocalPort();
+        }
+    }
+
+    /**
+     * A periodic run every second whose endpoint is 127.0.0.1:{@code port}, where nothing listens yet; returned once
+     * its first pass has ended early, not reaching the store.
+     */
+    private JarRuns.Running periodicWithTheStoreAt(int port) throws IOException {
+        jar.environment(endpointAt(port));
+        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), S3.address(), "1", jar.logFile()));
+        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
+                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+        return dirsync;
+    }
+
+    /** The store reachable at 127.0.0.1:{@code port} from now on, until the relay returned is closed. */
+    private static CuttingRelay theStoreComesUpAt(int port) throws IOException {
+        return CuttingRelay.on(port, S3.store().endpoint().getPort(), CuttingRelay.NEVER);
     }
 
     private void layOutSource() {
@@ -142,10 +187,7 @@ class ObjectStoreReplicaIT {
 
         JarRuns.Finished refused = once();
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
-                .startsWith("dirsync: cannot use replica '" + S3.address() + "': the object store at "
-                        + S3.store().endpoint() + " refused").contains("SignatureDoesNotMatch");
+        assertRefusedInOneLine(refused, 5).startsWith(theStoreRefused()).contains("SignatureDoesNotMatch");
         assertThat(S3.keys()).isEmpty();
     }
 
@@ -157,8 +199,7 @@ class ObjectStoreReplicaIT {
         JarRuns.Finished refused = jar.run("missing", RUN, jar.sync(jar.source(), missing, "60", jar.logFile(),
                 "--once"));
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(4);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+        assertRefusedInOneLine(refused, 4)
                 .isEqualTo("dirsync: cannot use replica '" + missing + "': there is no bucket 'no-such-bucket' at "
                         + S3.store().endpoint() + " (dirsync creates no bucket)");
     }
@@ -168,8 +209,7 @@ class ObjectStoreReplicaIT {
         JarRuns.Finished refused = jar.run("bad", RUN, jar.sync(jar.source(), "s3://Not_A_Bucket/x", "60",
                 jar.logFile(), "--once"));
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+        assertRefusedInOneLine(refused, 2)
                 .startsWith("dirsync: replica 's3://Not_A_Bucket/x': 'Not_A_Bucket' is not a bucket name");
         assertThat(jar.logFile()).doesNotExist();
     }
@@ -177,8 +217,7 @@ class ObjectStoreReplicaIT {
     @Test
     void anUnreachableStoreFailsAOncePassWithOneError() throws Exception {
         layOutSource();
-        Map<String, String> nowhere = S3.environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-        nowhere.put("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+        Map<String, String> nowhere = endpointAt(1);
         nowhere.put("AWS_MAX_ATTEMPTS", "1");
         jar.environment(nowhere);
 
@@ -193,19 +232,11 @@ class ObjectStoreReplicaIT {
     @Test
     void inPeriodicModeAStoreUnreachableAtTheStartIsTriedAgainEachPassUntilAPassCompletes() throws Exception {
         layOutSource();
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = free.getLocalPort(); // nothing listens there now: connections are refused
-        }
-        Map<String, String> later = S3.environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-        later.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
-        jar.environment(later);
-        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), S3.address(), "1", jar.logFile()));
-        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
-                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+        int port = aPortNothingListensOn();
+        JarRuns.Running dirsync = periodicWithTheStoreAt(port);
         assertThat(S3.keys()).isEmpty();
 
-        try (CuttingRelay store = CuttingRelay.on(port, S3.store().endpoint().getPort(), CuttingRelay.NEVER)) {
+        try (CuttingRelay store = theStoreComesUpAt(port)) {
             JarRuns.await(RUN, "a pass that reaches the store", () -> JarRuns.lines(jar.logFile()).stream()
                     .anyMatch(line -> line.matches(".* pass \\d+ finished: .*")), dirsync::describe);
 
@@ -229,10 +260,8 @@ class ObjectStoreReplicaIT {
 
         JarRuns.Finished refused = once();
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
-                .startsWith("dirsync: cannot use replica '" + S3.address() + "': the object store at "
-                        + S3.store().endpoint() + " refused to write the lock object").contains("403 AccessDenied");
+        assertRefusedInOneLine(refused, 5)
+                .startsWith(theStoreRefused() + " to write the lock object").contains("403 AccessDenied");
         assertThat(S3.keys()).isEmpty();
     }
 
@@ -240,18 +269,10 @@ class ObjectStoreReplicaIT {
     void inPeriodicModeAStoreFirstReachedAtALaterPassThatDeniesWritesStopsTheRunWithExit5() throws Exception {
         layOutSource();
         FAULTS.denyWritesUnder(S3.prefix());
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = free.getLocalPort(); // nothing listens there now: connections are refused
-        }
-        Map<String, String> later = S3.environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-        later.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
-        jar.environment(later);
-        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), S3.address(), "1", jar.logFile()));
-        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
-                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+        int port = aPortNothingListensOn();
+        JarRuns.Running dirsync = periodicWithTheStoreAt(port);
 
-        try (CuttingRelay store = CuttingRelay.on(port, S3.store().endpoint().getPort(), CuttingRelay.NEVER)) {
+        try (CuttingRelay store = theStoreComesUpAt(port)) {
             JarRuns.Finished stopped = dirsync.awaitExit(RUN);
 
             assertThat(stopped.exitCode()).as(stopped.describe()).isEqualTo(5);
@@ -273,8 +294,7 @@ class ObjectStoreReplicaIT {
 
         JarRuns.Finished refused = once();
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+        assertRefusedInOneLine(refused, 5)
                 .startsWith("dirsync: cannot use replica '" + S3.address() + "': no AWS credentials found");
     }
 

@@ -48,6 +48,13 @@ class MultipartWriteTest {
         tree.prepareRoot();
     }
 
+    /** A source file "big" of {@code size} bytes drawn from {@code seed}, installed through {@code to}; its content. */
+    private byte[] installedBig(S3Tree to, int size, long seed) throws IOException {
+        byte[] content = S3.sourceFile("big", size, seed);
+        to.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        return content;
+    }
+
     @Test
     void aFileAboveTheThresholdGoesUpInPartsAndReadsBackEqual() throws IOException {
         byte[] content = S3.sourceFile("big", 10 * MIB + 1_000, 1); // 2 parts of 5 MiB and one of 1,000 bytes
@@ -81,8 +88,7 @@ class MultipartWriteTest {
 
     @Test
     void theNextCompareTakesItsMd5FromTheMetadataWithoutReadingTheObject() throws IOException {
-        byte[] content = S3.sourceFile("big", 6 * MIB, 3);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        byte[] content = installedBig(tree, 6 * MIB, 3);
         S3Tree next = S3.tree(SMALL_PARTS);
         next.list(RelPath.ROOT);
         S3.requests().clear();
@@ -95,8 +101,7 @@ class MultipartWriteTest {
 
     @Test
     void aNewModeOrTimeKeepsTheMd5InTheMetadata() throws IOException {
-        byte[] content = S3.sourceFile("big", 6 * MIB, 4);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        byte[] content = installedBig(tree, 6 * MIB, 4);
         Files.setPosixFilePermissions(sourceRoot.resolve("big"), PosixFilePermissions.fromString("rw-------"));
 
         tree.setAttributes(RelPath.of("big"), source.examine(RelPath.of("big")));
@@ -109,8 +114,7 @@ class MultipartWriteTest {
     @Test
     void anObjectTooLargeForOneCopyTakesItsNewModeByACopyOfItsRangesAndKeepsItsContent() throws IOException {
         S3Tree copyingFiveMib = S3.tree(new PartSizes(5 * MIB, 5 * MIB, 5 * MIB)); // as S3's 5 GiB for a copy, in small
-        byte[] content = S3.sourceFile("big", 11 * MIB, 11);
-        copyingFiveMib.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        byte[] content = installedBig(copyingFiveMib, 11 * MIB, 11);
         Files.setPosixFilePermissions(sourceRoot.resolve("big"), PosixFilePermissions.fromString("r--------"));
         S3.requests().clear();
 
@@ -125,8 +129,7 @@ class MultipartWriteTest {
 
     @Test
     void aSourceWrittenWhileItsPartsAreReadIsNotInstalledAndTheOldObjectStays() throws IOException {
-        byte[] old = S3.sourceFile("big", 11 * MIB, 5);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        byte[] old = installedBig(tree, 11 * MIB, 5);
         byte[] content = S3.sourceFile("big", 11 * MIB, 6);
         Entry entry = source.examine(RelPath.of("big"));
         byte[] hashed = Md5.newDigest().digest(content);
@@ -143,8 +146,7 @@ class MultipartWriteTest {
 
     @Test
     void aSourceRewrittenInPlaceWhileReadIsNotInstalled() throws IOException {
-        byte[] old = S3.sourceFile("big", 11 * MIB, 7);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        byte[] old = installedBig(tree, 11 * MIB, 7);
         byte[] content = S3.sourceFile("big", 11 * MIB, 8);
         Entry entry = source.examine(RelPath.of("big"));
         byte[] hashed = Md5.newDigest().digest(content);

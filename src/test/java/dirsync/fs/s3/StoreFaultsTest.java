@@ -15,8 +15,12 @@ import dirsync.testing.SeveringRelay;
 import dirsync.testing.StoreFaults;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -40,36 +44,28 @@ class StoreFaultsTest {
         return S3.treeThrough(client, new PartSizes(5 * MIB, 5 * MIB));
     }
 
-    @Test
-    void aSlowDownAnsweredTwiceThenOkStillInstallsTheFileWithTheSdksDefaultRetries() throws IOException {
-        byte[] content = S3.sourceFile("throttled", 1000, 1);
-        LocalTree source = LocalTree.at(S3.source());
-        Entry entry = source.examine(RelPath.of("throttled"));
-        int before = FAULTS.answered();
-        FAULTS.failPuts(S3.prefix() + "throttled", 2, StoreFaults.Fault.SLOW_DOWN);
-
-        try (S3Client client = S3.server().clientWithSdkRetries()) {
-            treeThrough(client).installFile(source, RelPath.of("throttled"), entry, null, work());
-        }
-
-        assertThat(FAULTS.answered() - before).isEqualTo(2);
-        assertThat(S3.object("throttled")).isEqualTo(content);
+    /** What a store answers when a request may well succeed if sent again: a throttled store, an ailing one. */
+    static Stream<Named<StoreFaults.Fault>> errorsWorthRetrying() {
+        return Stream.of(Named.of("a throttled store's 503 SlowDown", StoreFaults.Fault.SLOW_DOWN),
+                Named.of("an ailing store's 500 InternalError", StoreFaults.Fault.INTERNAL_ERROR));
     }
 
-    @Test
-    void anInternalErrorAnsweredTwiceThenOkStillInstallsTheFile() throws IOException {
-        byte[] content = S3.sourceFile("ailing", 1000, 2);
+    @ParameterizedTest(name = "{0} answered twice then OK still installs the file with the SDK's default retries")
+    @MethodSource("errorsWorthRetrying")
+    void anErrorWorthRetryingAnsweredTwiceThenOkStillInstallsTheFileWithTheSdksDefaultRetries(StoreFaults.Fault fault)
+            throws IOException {
+        byte[] content = S3.sourceFile("retried", 1000, fault.status());
         LocalTree source = LocalTree.at(S3.source());
-        Entry entry = source.examine(RelPath.of("ailing"));
+        Entry entry = source.examine(RelPath.of("retried"));
         int before = FAULTS.answered();
-        FAULTS.failPuts(S3.prefix() + "ailing", 2, StoreFaults.Fault.INTERNAL_ERROR);
+        FAULTS.failPuts(S3.prefix() + "retried", 2, fault);
 
         try (S3Client client = S3.server().clientWithSdkRetries()) {
-            treeThrough(client).installFile(source, RelPath.of("ailing"), entry, null, work());
+            treeThrough(client).installFile(source, RelPath.of("retried"), entry, null, work());
         }
 
         assertThat(FAULTS.answered() - before).isEqualTo(2);
-        assertThat(S3.object("ailing")).isEqualTo(content);
+        assertThat(S3.object("retried")).isEqualTo(content);
     }
 
     @Test
