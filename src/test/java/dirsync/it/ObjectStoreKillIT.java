@@ -3,15 +3,12 @@ package dirsync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.local.LocalTree;
-import dirsync.fs.s3.S3Tree;
-import dirsync.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * SIGKILL of the jar in the middle of passes to an {@code s3://} replica (S3Proxy in this process): every object
@@ -40,32 +36,12 @@ class ObjectStoreKillIT {
     private static final int[] KILL_AFTER_COPIES = {1, 45, 90, 135, 180, 225, 270, 300};
 
     @RegisterExtension
-    static final S3ProxyServer STORE = new S3ProxyServer();
+    static final JarToS3 S3 = new JarToS3("kill-");
 
-    @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    /** A prefix no other IT's replica has: runs of another IT class at the same time lock their own replicas. */
-    private final String prefix = "kill-" + STORE.newPrefix();
-
-    private String address() {
-        return "s3://" + STORE.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-    }
-
-    private void storeInTheEnvironment() {
-        Map<String, String> variables = new HashMap<>();
-        variables.put("AWS_ENDPOINT_URL", STORE.endpoint().toString());
-        variables.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
-        variables.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
-        variables.put("AWS_CONFIG_FILE", jar.tmp().resolve("no-aws-config").toString());
-        variables.put("AWS_SHARED_CREDENTIALS_FILE", jar.tmp().resolve("no-aws-credentials").toString());
-        variables.put("AWS_EC2_METADATA_DISABLED", "true");
-        jar.environment(variables);
-    }
+    private final DirsyncJar jar = S3.jar();
 
     @Test
     void sigkillMidPassLeavesOnlyWholeObjectsAndTheNextRunTakesOverTheLockAndCompletesTheMirror() throws Exception {
-        storeInTheEnvironment();
         Path treeA = jar.tmp().resolve("A");
         Path treeB = jar.tmp().resolve("B");
         KillTrees.layOut(treeA, 'A', new long[] {3 * KillTrees.MIB + 123, 2 * KillTrees.MIB, KillTrees.MIB - 7}, 51);
@@ -81,7 +57,7 @@ class ObjectStoreKillIT {
                 emptyThePrefix();
             }
             Path log = jar.tmp().resolve("logs").resolve(String.format("kill-%02d.log", kill));
-            JarRuns.Running dirsync = jar.start("kill", jar.sync(lastSource, address(), "60", log, "--once"));
+            JarRuns.Running dirsync = jar.start("kill", jar.sync(lastSource, S3.address(), "60", log, "--once"));
             int copies = KILL_AFTER_COPIES[kill - 1];
             awaitCopies(dirsync, log, copies);
             dirsync.process().destroyForcibly(); // SIGKILL on Linux
@@ -99,33 +75,28 @@ class ObjectStoreKillIT {
             }
         }
 
-        JarRuns.Finished last = jar.run("last", RUN, jar.sync(lastSource, address(), "60", jar.logFile(), "--once"));
+        JarRuns.Finished last = jar.run("last", RUN, jar.sync(lastSource, S3.address(), "60", jar.logFile(), "--once"));
         System.out.printf("ObjectStoreKillIT: kills %d, hit mid-pass %d, objects not whole %d%n",
                 KILL_AFTER_COPIES.length, midPass, torn.size());
 
         assertThat(torn).as("objects that hold neither A's nor B's whole file").isEmpty();
         assertThat(midPass).as("kills that interrupted a pass").isGreaterThanOrEqualTo(KILL_AFTER_COPIES.length / 2);
         assertThat(last.exitCode()).as(last.describe()).isZero();
-        assertThat(TreesThroughSeam.describe(S3Tree.over(STORE.client(), STORE.bucket(), prefix, address())))
+        assertThat(TreesThroughSeam.describe(S3.readBack()))
                 .as("the replica read back from the bucket")
                 .containsExactlyEntriesOf(TreesThroughSeam.describe(LocalTree.at(lastSource)));
-        assertThat(keys()).as("the lock released").doesNotContain(prefix + ".dirsync.lock");
+        assertThat(S3.keys()).as("the lock released").doesNotContain(S3.lockKey());
         // Trivially true while every file is one PUT (multipart uploads are a later slice); kept for when they are not.
-        assertThat(STORE.client().listMultipartUploads(request -> request.bucket(STORE.bucket()).prefix(prefix))
+        assertThat(S3.client().listMultipartUploads(request -> request.bucket(S3.bucket()).prefix(S3.prefix()))
                 .uploads()).as("incomplete multipart uploads").isEmpty();
     }
 
-    private List<String> keys() {
-        return STORE.client().listObjectsV2Paginator(request -> request.bucket(STORE.bucket()).prefix(prefix))
-                .contents().stream().map(S3Object::key).toList();
-    }
-
     private void emptyThePrefix() {
-        List<String> all = keys();
+        List<String> all = S3.keys();
         for (int from = 0; from < all.size(); from += 1000) {
             List<ObjectIdentifier> batch = all.subList(from, Math.min(all.size(), from + 1000)).stream()
                     .map(key -> ObjectIdentifier.builder().key(key).build()).toList();
-            STORE.client().deleteObjects(request -> request.bucket(STORE.bucket())
+            S3.client().deleteObjects(request -> request.bucket(S3.bucket())
                     .delete(delete -> delete.objects(batch)));
         }
     }
@@ -136,12 +107,12 @@ class ObjectStoreKillIT {
      */
     private List<String> notWhole(Path treeA, Path treeB) throws IOException {
         List<String> problems = new ArrayList<>();
-        for (String key : keys()) {
-            String relative = key.substring(prefix.length());
+        for (String key : S3.keys()) {
+            String relative = key.substring(S3.prefix().length());
             if (relative.isEmpty() || relative.endsWith("/") || relative.equals(".dirsync.lock")) {
                 continue;
             }
-            byte[] content = STORE.client().getObjectAsBytes(request -> request.bucket(STORE.bucket()).key(key))
+            byte[] content = S3.client().getObjectAsBytes(request -> request.bucket(S3.bucket()).key(key))
                     .asByteArray();
             if (!same(content, treeA.resolve(relative)) && !same(content, treeB.resolve(relative))) {
                 problems.add(relative + " (" + content.length + " bytes, neither A's nor B's)");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.LeasedLock;
 import dirsync.fs.s3.ObjectLock;
-import dirsync.testing.S3ProxyServer;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,15 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One run per {@code s3://} replica, from any host: the jar against S3Proxy in this process, its lock object
@@ -34,42 +30,17 @@ class ObjectStoreLockIT {
     private static final String ELSEWHERE = "host elsewhere boot 0 pid 1";
 
     @RegisterExtension
-    static final S3ProxyServer STORE = new S3ProxyServer();
+    static final JarToS3 S3 = new JarToS3("lock-");
 
-    @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    private String prefix;
+    private final DirsyncJar jar = S3.jar();
 
     @BeforeEach
-    void storeInTheEnvironment() {
-        prefix = "lock-" + STORE.newPrefix(); // no other IT's replica: another IT class may run at the same time
-        Map<String, String> variables = new HashMap<>();
-        variables.put("AWS_ENDPOINT_URL", STORE.endpoint().toString());
-        variables.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
-        variables.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
-        variables.put("AWS_CONFIG_FILE", jar.tmp().resolve("no-aws-config").toString());
-        variables.put("AWS_SHARED_CREDENTIALS_FILE", jar.tmp().resolve("no-aws-credentials").toString());
-        variables.put("AWS_EC2_METADATA_DISABLED", "true");
-        jar.environment(variables);
+    void layOutSource() {
         Trees.at(jar.source()).file("a.txt", "alpha").file("dir/b.txt", "bravo");
     }
 
-    private String address() {
-        return "s3://" + STORE.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-    }
-
-    private String lockKey() {
-        return prefix + ".dirsync.lock";
-    }
-
-    private List<String> keys() {
-        return STORE.client().listObjectsV2Paginator(request -> request.bucket(STORE.bucket()).prefix(prefix))
-                .contents().stream().map(S3Object::key).toList();
-    }
-
     private String lockText() {
-        return STORE.client().getObjectAsBytes(request -> request.bucket(STORE.bucket()).key(lockKey()))
+        return S3.client().getObjectAsBytes(request -> request.bucket(S3.bucket()).key(S3.lockKey()))
                 .asUtf8String();
     }
 
@@ -77,12 +48,12 @@ class ObjectStoreLockIT {
     private List<String> onceFromElsewhere(Path log) throws IOException {
         Path tmp = Files.createDirectories(jar.tmp().resolve("elsewhere-tmp"));
         return Stream.concat(Stream.of(DirsyncJar.java(), "-Djava.io.tmpdir=" + tmp, "-jar",
-                DirsyncJar.jarFile().toString()), Stream.of("--once", jar.source().toString(), address(), "60",
+                DirsyncJar.jarFile().toString()), Stream.of("--once", jar.source().toString(), S3.address(), "60",
                 log.toString())).toList();
     }
 
     private JarRuns.Running periodic(int intervalSeconds) throws IOException {
-        JarRuns.Running first = jar.start("first", jar.sync(jar.source(), address(),
+        JarRuns.Running first = jar.start("first", jar.sync(jar.source(), S3.address(),
                 String.valueOf(intervalSeconds), jar.logFile()));
         JarRuns.await(RUN, "the first run's first pass to finish",
                 () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"), first::describe);
@@ -91,24 +62,22 @@ class ObjectStoreLockIT {
 
     @Test
     void aReplicaHeldByARunOnAnotherHostIsRefusedWithExit3AndOneLineAndNothingWritten() throws Exception {
-        try (LeasedLock elsewhere = ObjectLock.acquire(STORE.client(), STORE.bucket(), prefix, ELSEWHERE,
+        try (LeasedLock elsewhere = ObjectLock.acquire(S3.client(), S3.bucket(), S3.prefix(), ELSEWHERE,
                 Duration.ofSeconds(60), holder -> false)) {
-            JarRuns.Finished refused = jar.run("refused", RUN, jar.sync(jar.source(), address(), "60",
-                    jar.logFile(), "--once"));
+            JarRuns.Finished refused = jar.run("refused", RUN, S3.once());
 
             assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(3);
             assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
                     .startsWith("dirsync: another dirsync is using this replica (" + ELSEWHERE + ", lock s3://"
-                            + STORE.bucket() + "/" + lockKey() + " renewed ").endsWith(" s ago)");
-            assertThat(keys()).containsExactly(lockKey());
+                            + S3.bucket() + "/" + S3.lockKey() + " renewed ").endsWith(" s ago)");
+            assertThat(S3.keys()).containsExactly(S3.lockKey());
             assertThat(lockText()).contains("\nowner " + ELSEWHERE + "\n");
         }
 
-        JarRuns.Finished after = jar.run("after", RUN, jar.sync(jar.source(), address(), "60", jar.logFile(),
-                "--once"));
+        JarRuns.Finished after = jar.run("after", RUN, S3.once());
 
         assertThat(after.exitCode()).as(after.describe()).isZero();
-        assertThat(keys()).contains(prefix + "a.txt", prefix + "dir/b.txt").doesNotContain(lockKey());
+        assertThat(S3.keys()).contains(S3.prefix() + "a.txt", S3.prefix() + "dir/b.txt").doesNotContain(S3.lockKey());
     }
 
     @Test
@@ -121,17 +90,17 @@ class ObjectStoreLockIT {
 
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(3);
         assertThat(second.stderr()).as(second.describe()).startsWith("dirsync: another dirsync is using this replica (")
-                .contains(" pid " + first.process().pid() + ", lock s3://" + STORE.bucket() + "/" + lockKey());
+                .contains(" pid " + first.process().pid() + ", lock s3://" + S3.bucket() + "/" + S3.lockKey());
         first.process().destroy(); // SIGTERM
         JarRuns.Finished stopped = first.awaitExit(RUN);
         assertThat(stopped.exitCode()).as(stopped.describe()).isZero();
-        assertThat(keys()).doesNotContain(lockKey());
+        assertThat(S3.keys()).doesNotContain(S3.lockKey());
     }
 
     @Test
     void aRunWhoseLockIsTakenOverLearnsItAtItsNextRenewalAndStopsWithExit3() throws Exception {
         JarRuns.Running first = periodic(1);
-        Path lockFile = STORE.bucketDirectory().resolve(lockKey());
+        Path lockFile = S3.store().bucketDirectory().resolve(S3.lockKey());
         AtomicReference<LeasedLock> taken = new AtomicReference<>();
 
         // The first run's lease made stale (its Last-Modified an hour back), then taken over as from another host;
@@ -139,7 +108,7 @@ class ObjectStoreLockIT {
         JarRuns.await(RUN, "the lock to be taken over", () -> {
             try {
                 Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-                taken.set(ObjectLock.acquire(STORE.client(), STORE.bucket(), prefix, ELSEWHERE,
+                taken.set(ObjectLock.acquire(S3.client(), S3.bucket(), S3.prefix(), ELSEWHERE,
                         Duration.ofSeconds(60), holder -> false));
                 return true;
             } catch (LeasedLock.HeldElsewhereException renewedMeanwhile) {
@@ -153,7 +122,7 @@ class ObjectStoreLockIT {
         try (LeasedLock elsewhere = taken.get()) {
             assertThat(stopped.exitCode()).as(stopped.describe()).isEqualTo(3);
             assertThat(JarRuns.readString(jar.logFile())).as(stopped.describe())
-                    .contains("the lock s3://" + STORE.bucket() + "/" + lockKey()
+                    .contains("the lock s3://" + S3.bucket() + "/" + S3.lockKey()
                             + " was taken over by another dirsync while this one could not renew it")
                     .contains("stopping: another dirsync took this replica over");
             assertThat(lockText()).as("the new holder's lock, left in place").contains("\nowner " + ELSEWHERE + "\n");

@@ -2,26 +2,23 @@ package dirsync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dirsync.fs.ReplicaTree;
 import dirsync.fs.local.LocalTree;
-import dirsync.fs.s3.S3Tree;
 import dirsync.testing.CuttingRelay;
 import dirsync.testing.Eventually;
 import dirsync.testing.S3ProxyServer;
 import dirsync.testing.StoreFaults;
 import dirsync.testing.Trees;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The jar with an {@code s3://} replica in a real S3 server (S3Proxy, started in this process), configured from its
@@ -37,60 +34,60 @@ class ObjectStoreReplicaIT {
     private static final StoreFaults FAULTS = new StoreFaults();
 
     @RegisterExtension
-    static final S3ProxyServer STORE = new S3ProxyServer(FAULTS::over);
+    static final JarToS3 S3 = new JarToS3("replica-", FAULTS::over);
 
-    @RegisterExtension
-    final DirsyncJar jar = new DirsyncJar();
-
-    private String prefix;
-
-    @BeforeEach
-    void storeInTheEnvironment() {
-        prefix = STORE.newPrefix();
-        jar.environment(environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
-    }
-
-    /** The store's endpoint and the keys; configuration files that do not exist, so the machine's are not read. */
-    private Map<String, String> environment(String accessKey, String secretKey) {
-        Map<String, String> variables = new HashMap<>();
-        variables.put("AWS_ENDPOINT_URL", STORE.endpoint().toString());
-        variables.put("AWS_ACCESS_KEY_ID", accessKey);
-        variables.put("AWS_SECRET_ACCESS_KEY", secretKey);
-        variables.put("AWS_CONFIG_FILE", jar.tmp().resolve("no-aws-config").toString());
-        variables.put("AWS_SHARED_CREDENTIALS_FILE", jar.tmp().resolve("no-aws-credentials").toString());
-        variables.put("AWS_EC2_METADATA_DISABLED", "true");
-        return variables;
-    }
-
-    /** {@code s3://dirsync-test/tN} (the prefix without its '/'). */
-    private String address() {
-        return "s3://" + STORE.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-    }
+    private final DirsyncJar jar = S3.jar();
 
     private JarRuns.Finished once(String... options) throws Exception {
-        return jar.run("once", RUN, jar.sync(jar.source(), address(), "60", jar.logFile(), with("--once", options)));
-    }
-
-    private static String[] with(String first, String... more) {
-        String[] all = new String[more.length + 1];
-        all[0] = first;
-        System.arraycopy(more, 0, all, 1, more.length);
-        return all;
-    }
-
-    private ReplicaTree replicaReadBack() {
-        return S3Tree.over(STORE.client(), STORE.bucket(), prefix, address());
+        return jar.run("once", RUN, S3.once(options));
     }
 
     private void assertReplicaIsTheSource() {
-        assertThat(TreesThroughSeam.describe(replicaReadBack())).as("the replica read back from the bucket")
+        assertThat(TreesThroughSeam.describe(S3.readBack())).as("the replica read back from the bucket")
                 .containsExactlyEntriesOf(TreesThroughSeam.describe(LocalTree.at(jar.source())));
     }
 
-    /** Every key under the test's prefix. */
-    private List<String> keys() {
-        return STORE.client().listObjectsV2Paginator(request -> request.bucket(STORE.bucket()).prefix(prefix))
-                .contents().stream().map(S3Object::key).toList();
+    /** Asserts that {@code refused} exited with {@code exitCode} and wrote one line to stderr: that line's assert. */
+    private static AbstractStringAssert<?> assertRefusedInOneLine(JarRuns.Finished refused, int exitCode) {
+        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(exitCode);
+        return assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString();
+    }
+
+    /** How the line of a refusal by the store begins. */
+    private String theStoreRefused() {
+        return "dirsync: cannot use replica '" + S3.address() + "': the object store at " + S3.store().endpoint()
+                + " refused";
+    }
+
+    /** The children's environment with the store's keys, but the endpoint {@code http://127.0.0.1:port}. */
+    private Map<String, String> endpointAt(int port) {
+        Map<String, String> variables = S3.environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        variables.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
+        return variables;
+    }
+
+    /** A port of 127.0.0.1 that was free a moment ago: nothing listens there now, connections are refused. */
+    private static int aPortNothingListensOn() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return free.getLocalPort();
+        }
+    }
+
+    /**
+     * A periodic run every second whose endpoint is 127.0.0.1:{@code port}, where nothing listens yet; returned once
+     * its first pass has ended early, not reaching the store.
+     */
+    private JarRuns.Running periodicWithTheStoreAt(int port) throws IOException {
+        jar.environment(endpointAt(port));
+        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), S3.address(), "1", jar.logFile()));
+        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
+                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+        return dirsync;
+    }
+
+    /** The store reachable at 127.0.0.1:{@code port} from now on, until the relay returned is closed. */
+    private static CuttingRelay theStoreComesUpAt(int port) throws IOException {
+        return CuttingRelay.on(port, S3.store().endpoint().getPort(), CuttingRelay.NEVER);
     }
 
     private void layOutSource() {
@@ -111,7 +108,7 @@ class ObjectStoreReplicaIT {
         JarRuns.Finished first = once();
         assertThat(first.exitCode()).as(first.describe()).isZero();
         assertReplicaIsTheSource();
-        List<String> keysAfterFirst = keys();
+        List<String> keysAfterFirst = S3.keys();
 
         JarRuns.Finished second = once();
 
@@ -119,7 +116,7 @@ class ObjectStoreReplicaIT {
         assertThat(JarRuns.lines(jar.logFile())).filteredOn(line -> line.contains("pass 1 finished"))
                 .hasSize(2).last().asString().contains("copied=0").contains("deleted=0");
         assertReplicaIsTheSource();
-        assertThat(keys()).isEqualTo(keysAfterFirst);
+        assertThat(S3.keys()).isEqualTo(keysAfterFirst);
         assertThat(second.stderr()).isEmpty();
     }
 
@@ -141,14 +138,14 @@ class ObjectStoreReplicaIT {
 
         assertThat(next.exitCode()).as(next.describe()).isZero();
         assertReplicaIsTheSource();
-        assertThat(keys()).noneMatch(key -> key.contains("gone"));
+        assertThat(S3.keys()).noneMatch(key -> key.contains("gone"));
     }
 
     @Test
     void anEmptySourceIsRefusedAndTheReplicaKept() throws Exception {
         layOutSource();
         assertThat(once().exitCode()).isZero();
-        List<String> before = keys();
+        List<String> before = S3.keys();
         Trees.deleteRecursively(jar.source());
         Files.createDirectories(jar.source());
 
@@ -156,21 +153,21 @@ class ObjectStoreReplicaIT {
 
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
         assertThat(JarRuns.readString(jar.logFile())).contains("the source is empty but the replica is not");
-        assertThat(keys()).isEqualTo(before);
+        assertThat(S3.keys()).isEqualTo(before);
     }
 
     @Test
     void maxDeleteRefusesAPassThatWouldDeleteMore() throws Exception {
         layOutSource();
         assertThat(once().exitCode()).isZero();
-        List<String> before = keys();
+        List<String> before = S3.keys();
         Trees.deleteRecursively(jar.source().resolve("dir"));
 
         JarRuns.Finished refused = once("--max-delete", "2");
 
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
         assertThat(JarRuns.readString(jar.logFile())).contains("more than --max-delete 2 allows");
-        assertThat(keys()).isEqualTo(before);
+        assertThat(S3.keys()).isEqualTo(before);
     }
 
     @Test
@@ -181,21 +178,18 @@ class ObjectStoreReplicaIT {
 
         assertThat(dry.exitCode()).as(dry.describe()).isZero();
         assertThat(JarRuns.readString(jar.logFile())).contains("(dry run) copied new file a.txt");
-        assertThat(keys()).isEmpty();
+        assertThat(S3.keys()).isEmpty();
     }
 
     @Test
     void wrongCredentialsAreOneLineAndExit5() throws Exception {
         layOutSource();
-        jar.environment(environment(S3ProxyServer.ACCESS_KEY, "not-the-secret"));
+        jar.environment(S3.environment(S3ProxyServer.ACCESS_KEY, "not-the-secret"));
 
         JarRuns.Finished refused = once();
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
-                .startsWith("dirsync: cannot use replica '" + address() + "': the object store at "
-                        + STORE.endpoint() + " refused").contains("SignatureDoesNotMatch");
-        assertThat(keys()).isEmpty();
+        assertRefusedInOneLine(refused, 5).startsWith(theStoreRefused()).contains("SignatureDoesNotMatch");
+        assertThat(S3.keys()).isEmpty();
     }
 
     @Test
@@ -206,10 +200,9 @@ class ObjectStoreReplicaIT {
         JarRuns.Finished refused = jar.run("missing", RUN, jar.sync(jar.source(), missing, "60", jar.logFile(),
                 "--once"));
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(4);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+        assertRefusedInOneLine(refused, 4)
                 .isEqualTo("dirsync: cannot use replica '" + missing + "': there is no bucket 'no-such-bucket' at "
-                        + STORE.endpoint() + " (dirsync creates no bucket)");
+                        + S3.store().endpoint() + " (dirsync creates no bucket)");
     }
 
     @Test
@@ -217,8 +210,7 @@ class ObjectStoreReplicaIT {
         JarRuns.Finished refused = jar.run("bad", RUN, jar.sync(jar.source(), "s3://Not_A_Bucket/x", "60",
                 jar.logFile(), "--once"));
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
+        assertRefusedInOneLine(refused, 2)
                 .startsWith("dirsync: replica 's3://Not_A_Bucket/x': 'Not_A_Bucket' is not a bucket name");
         assertThat(jar.logFile()).doesNotExist();
     }
@@ -226,8 +218,7 @@ class ObjectStoreReplicaIT {
     @Test
     void anUnreachableStoreFailsAOncePassWithOneError() throws Exception {
         layOutSource();
-        Map<String, String> nowhere = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-        nowhere.put("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+        Map<String, String> nowhere = endpointAt(1);
         nowhere.put("AWS_MAX_ATTEMPTS", "1");
         jar.environment(nowhere);
 
@@ -242,28 +233,20 @@ class ObjectStoreReplicaIT {
     @Test
     void inPeriodicModeAStoreUnreachableAtTheStartIsTriedAgainEachPassUntilAPassCompletes() throws Exception {
         layOutSource();
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = free.getLocalPort(); // nothing listens there now: connections are refused
-        }
-        Map<String, String> later = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-        later.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
-        jar.environment(later);
-        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), address(), "1", jar.logFile()));
-        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
-                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
-        assertThat(keys()).isEmpty();
+        int port = aPortNothingListensOn();
+        JarRuns.Running dirsync = periodicWithTheStoreAt(port);
+        assertThat(S3.keys()).isEmpty();
 
-        try (CuttingRelay store = CuttingRelay.on(port, STORE.endpoint().getPort(), CuttingRelay.NEVER)) {
+        try (CuttingRelay store = theStoreComesUpAt(port)) {
             JarRuns.await(RUN, "a pass that reaches the store", () -> JarRuns.lines(jar.logFile()).stream()
                     .anyMatch(line -> line.matches(".* pass \\d+ finished: .*")), dirsync::describe);
 
             // The names only: the next passes run meanwhile (every second), and may be giving attributes again.
-            assertThat(keys()).as(dirsync.describe()).filteredOn(key -> !key.equals(prefix + ".dirsync.lock")) // held by the run
-                    .containsExactlyInAnyOrder(prefix, prefix + "a.txt",
-                    prefix + "dir/",
-                    prefix + "dir/b.txt", prefix + "dir/Überall 50% x+y.txt", prefix + "dir/sub/",
-                    prefix + "dir/sub/c.bin", prefix + "dir/to-a.rclonelink", prefix + "empty/");
+            assertThat(S3.keys()).as(dirsync.describe()).filteredOn(key -> !key.equals(S3.lockKey())) // held by the run
+                    .containsExactlyInAnyOrder(S3.prefix(), S3.prefix() + "a.txt",
+                    S3.prefix() + "dir/",
+                    S3.prefix() + "dir/b.txt", S3.prefix() + "dir/Überall 50% x+y.txt", S3.prefix() + "dir/sub/",
+                    S3.prefix() + "dir/sub/c.bin", S3.prefix() + "dir/to-a.rclonelink", S3.prefix() + "empty/");
             assertThat(JarRuns.lines(jar.logFile())).as(dirsync.describe())
                     .filteredOn(line -> line.contains(" finished: ")).first()
                     .asString().contains("created=3 copied=5").contains("errors=0");
@@ -274,63 +257,52 @@ class ObjectStoreReplicaIT {
     @Test
     void credentialsThatMayListButNotWriteAreOneLineAndExit5WithNothingWritten() throws Exception {
         layOutSource();
-        FAULTS.denyWritesUnder(prefix);
+        FAULTS.denyWritesUnder(S3.prefix());
 
         JarRuns.Finished refused = once();
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
-                .startsWith("dirsync: cannot use replica '" + address() + "': the object store at "
-                        + STORE.endpoint() + " refused to write the lock object").contains("403 AccessDenied");
-        assertThat(keys()).isEmpty();
+        assertRefusedInOneLine(refused, 5)
+                .startsWith(theStoreRefused() + " to write the lock object").contains("403 AccessDenied");
+        assertThat(S3.keys()).isEmpty();
     }
 
     @Test
     void inPeriodicModeAStoreFirstReachedAtALaterPassThatDeniesWritesStopsTheRunWithExit5() throws Exception {
         layOutSource();
-        FAULTS.denyWritesUnder(prefix);
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = free.getLocalPort(); // nothing listens there now: connections are refused
-        }
-        Map<String, String> later = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-        later.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + port);
-        jar.environment(later);
-        JarRuns.Running dirsync = jar.start("periodic", jar.sync(jar.source(), address(), "1", jar.logFile()));
-        JarRuns.await(Duration.ofSeconds(60), "a pass that could not reach the store", () -> JarRuns.readString(
-                jar.logFile()).contains("pass 1 ended early"), dirsync::describe);
+        FAULTS.denyWritesUnder(S3.prefix());
+        int port = aPortNothingListensOn();
+        JarRuns.Running dirsync = periodicWithTheStoreAt(port);
 
-        try (CuttingRelay store = CuttingRelay.on(port, STORE.endpoint().getPort(), CuttingRelay.NEVER)) {
+        try (CuttingRelay store = theStoreComesUpAt(port)) {
             JarRuns.Finished stopped = dirsync.awaitExit(RUN);
 
             assertThat(stopped.exitCode()).as(stopped.describe()).isEqualTo(5);
             assertThat(JarRuns.lines(jar.logFile())).as(stopped.describe())
-                    .anyMatch(line -> line.contains("stopping: cannot use replica '" + address() + "'")
+                    .anyMatch(line -> line.contains("stopping: cannot use replica '" + S3.address() + "'")
                             && line.contains("refused to write the lock object"))
                     .noneMatch(line -> line.matches(".* pass \\d+ finished: .*"));
             assertThat(stopped.stdout() + stopped.stderr()).doesNotContain("Exception");
-            assertThat(keys()).isEmpty();
+            assertThat(S3.keys()).isEmpty();
         }
     }
 
     @Test
     void noCredentialsAtAllAreOneLineAndExit5() throws Exception {
-        Map<String, String> none = environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        Map<String, String> none = S3.environment(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
         none.remove("AWS_ACCESS_KEY_ID");
         none.remove("AWS_SECRET_ACCESS_KEY");
         jar.environment(none);
 
         JarRuns.Finished refused = once();
 
-        assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(5);
-        assertThat(refused.stderr().lines().toList()).as(refused.describe()).singleElement().asString()
-                .startsWith("dirsync: cannot use replica '" + address() + "': no AWS credentials found");
+        assertRefusedInOneLine(refused, 5)
+                .startsWith("dirsync: cannot use replica '" + S3.address() + "': no AWS credentials found");
     }
 
     @Test
     void watchModeBringsANewFileOverWithinTheIntervalOfAnHour() throws Exception {
         layOutSource();
-        JarRuns.Running dirsync = jar.start("watch", jar.sync(jar.source(), address(), "3600", jar.logFile(),
+        JarRuns.Running dirsync = jar.start("watch", jar.sync(jar.source(), S3.address(), "3600", jar.logFile(),
                 "--watch", "--watch-delay", "0.1"));
         JarRuns.await(RUN, "the first pass", () -> JarRuns.readString(jar.logFile()).contains("pass 1 finished"),
                 dirsync::describe);

@@ -3,12 +3,7 @@ package dirsync.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * client's first N bytes and nothing more, then an end of stream; the client sees its connection closed.
  * A cut is placed by the bytes the client sent, not by time: however loaded the machine, it lands at the same point
  * of a client's stream that sends the same bytes. Each accepted connection is relayed and cut alike;
- * {@link #close()} ends all.
+ * {@link #close()} ends all. Its listener and connections are a {@link RelayListener}'s; the cut is this class's.
  */
 public final class CuttingRelay implements AutoCloseable {
 
@@ -25,22 +20,16 @@ public final class CuttingRelay implements AutoCloseable {
     public static final long NEVER = Long.MAX_VALUE;
     private static final int CHUNK = 1 << 14;
 
-    private final ServerSocket listener;
-    private final int targetPort;
     private final long cutAfter;
     private final AtomicLong upstream = new AtomicLong();
     private final AtomicLong downstream = new AtomicLong();
     private final AtomicLong cuts = new AtomicLong();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
+    private final RelayListener relay;
 
     private CuttingRelay(int port, int targetPort, long cutAfter) throws IOException {
-        this.listener = new ServerSocket(port, 50, InetAddress.getByName(OpenSshServer.ADDRESS));
-        this.targetPort = targetPort;
         this.cutAfter = cutAfter;
-        Thread acceptor = new Thread(this::accept, "relay-accept-" + listener.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.relay = new RelayListener(port, targetPort, "relay");
+        relay.start(() -> true, this::pumpUp, this::pumpDown);
     }
 
     /** A relay to 127.0.0.1:{@code targetPort} that cuts each connection after {@code cutAfter} client bytes. */
@@ -55,7 +44,7 @@ public final class CuttingRelay implements AutoCloseable {
 
     /** The port clients connect to. */
     public int port() {
-        return listener.getLocalPort();
+        return relay.port();
     }
 
     /** Bytes relayed from clients to the server so far, over every connection. */
@@ -71,35 +60,6 @@ public final class CuttingRelay implements AutoCloseable {
     /** How many connections were cut. */
     public long cuts() {
         return cuts.get();
-    }
-
-    private void accept() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            try {
-                Socket server = new Socket();
-                server.connect(new InetSocketAddress(OpenSshServer.ADDRESS, targetPort));
-                client.setTcpNoDelay(true);
-                server.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(server);
-                start(() -> pumpUp(client, server), "relay-up");
-                start(() -> pumpDown(server, client), "relay-down");
-            } catch (IOException e) {
-                closeQuietly(client);
-            }
-        }
-    }
-
-    private static void start(Runnable pump, String name) {
-        Thread thread = new Thread(pump, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** Copies the client's bytes to the server until either end closes, or up to the cut; then closes both. */
@@ -131,7 +91,7 @@ public final class CuttingRelay implements AutoCloseable {
         }
         if (sent == cutAfter) {
             cuts.incrementAndGet();
-            closeQuietly(client);
+            RelayListener.closeQuietly(client);
         }
     }
 
@@ -159,26 +119,12 @@ public final class CuttingRelay implements AutoCloseable {
         } catch (IOException ended) {
             // the server's side closed
         }
-        closeQuietly(server);
-        closeQuietly(client);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        RelayListener.closeQuietly(server);
+        RelayListener.closeQuietly(client);
     }
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        sockets.forEach(CuttingRelay::closeQuietly);
+        relay.close();
     }
 }

@@ -3,12 +3,7 @@ package dirsync.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,27 +11,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * clients' traffic, not of time: once its clients have sent {@code severAfter} bytes in all, over every connection,
  * every connection is closed and each new one is closed as soon as it is accepted, until {@link #heal()}. However
  * loaded the machine, the loss lands after the same amount of traffic. Unlike {@link CuttingRelay}, which cuts each
- * connection alike for ever, this is one outage of everything, and then the network is back.
+ * connection alike for ever, this is one outage of everything, and then the network is back. Its listener and
+ * connections are a {@link RelayListener}'s; the rule of the outage is this class's.
  */
 public final class SeveringRelay implements AutoCloseable {
 
     private static final int CHUNK = 1 << 14;
 
-    private final ServerSocket listener;
-    private final int targetPort;
     private final AtomicLong upstream = new AtomicLong();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final RelayListener relay;
     private volatile long severAfter;
     private volatile boolean severed;
-    private volatile boolean closed;
 
     private SeveringRelay(int targetPort, long severAfter) throws IOException {
-        this.listener = new ServerSocket(0, 50, InetAddress.getByName(OpenSshServer.ADDRESS));
-        this.targetPort = targetPort;
         this.severAfter = severAfter;
-        Thread acceptor = new Thread(this::accept, "severing-relay-" + listener.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.relay = new RelayListener(0, targetPort, "severing-relay");
+        relay.start(() -> !severed, (client, server) -> pump(client, server, true),
+                (server, client) -> pump(server, client, false));
     }
 
     /** A relay to 127.0.0.1:{@code targetPort} that severs everything once clients have sent {@code severAfter}. */
@@ -45,7 +36,7 @@ public final class SeveringRelay implements AutoCloseable {
     }
 
     public int port() {
-        return listener.getLocalPort();
+        return relay.port();
     }
 
     /** Whether the network is down now. */
@@ -57,37 +48,6 @@ public final class SeveringRelay implements AutoCloseable {
     public void heal() {
         severAfter = Long.MAX_VALUE;
         severed = false;
-    }
-
-    private void accept() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            if (severed) {
-                closeQuietly(client);
-                continue;
-            }
-            try {
-                Socket server = new Socket();
-                server.connect(new InetSocketAddress(OpenSshServer.ADDRESS, targetPort));
-                sockets.add(client);
-                sockets.add(server);
-                start(() -> pump(client, server, true));
-                start(() -> pump(server, client, false));
-            } catch (IOException e) {
-                closeQuietly(client);
-            }
-        }
-    }
-
-    private static void start(Runnable pump) {
-        Thread thread = new Thread(pump, "severing-relay-pump");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** Copies one way until either end closes; the clients' bytes are counted, and the last one counted severs. */
@@ -115,35 +75,18 @@ public final class SeveringRelay implements AutoCloseable {
         } catch (IOException ended) {
             // one side closed
         }
-        closeQuietly(from);
-        closeQuietly(to);
+        RelayListener.closeQuietly(from);
+        RelayListener.closeQuietly(to);
     }
 
     /** Every connection closed; new ones are closed as they come, until healed. */
     private void sever() {
         severed = true;
-        for (Socket socket : sockets) {
-            closeQuietly(socket);
-        }
-        sockets.clear();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        relay.closeConnections();
     }
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        sockets.forEach(SeveringRelay::closeQuietly);
+        relay.close();
     }
 }

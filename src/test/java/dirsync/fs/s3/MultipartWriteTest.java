@@ -1,18 +1,16 @@
 package dirsync.fs.s3;
 
+import static dirsync.fs.s3.S3ProxyTrees.work;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dirsync.fs.Cancellation;
 import dirsync.fs.Entry;
 import dirsync.fs.Md5;
-import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaTree;
 import dirsync.fs.SourceChangedException;
-import dirsync.fs.Work;
 import dirsync.fs.local.LocalTree;
-import dirsync.testing.S3ProxyServer;
 import dirsync.testing.SourceWrittenWhileRead;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,14 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
@@ -37,84 +30,55 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 class MultipartWriteTest {
 
     @RegisterExtension
-    static final S3ProxyServer SERVER = new S3ProxyServer();
+    static final S3ProxyTrees S3 = new S3ProxyTrees();
 
     /** Files over 5 MiB in parts of 5 MiB, the smallest S3 (and S3Proxy) takes but for the last. */
     private static final int MIB = 1 << 20;
     private static final PartSizes SMALL_PARTS = new PartSizes(5 * MIB, 5 * MIB);
 
-    @TempDir
-    Path temp;
-
-    private final Map<String, Integer> requests = new ConcurrentHashMap<>();
-    private S3Client client;
-    private String prefix;
     private Path sourceRoot;
     private LocalTree source;
     private S3Tree tree;
 
     @BeforeEach
     void openTree() throws IOException {
-        client = SERVER.countingClient(requests);
-        prefix = SERVER.newPrefix();
-        sourceRoot = Files.createDirectories(temp.resolve("source"));
+        sourceRoot = S3.source();
         source = LocalTree.at(sourceRoot);
-        tree = newTree();
+        tree = S3.tree(SMALL_PARTS);
         tree.prepareRoot();
     }
 
-    private S3Tree newTree() {
-        return S3Tree.over(client, SERVER.bucket(), prefix, "s3://" + SERVER.bucket() + "/" + prefix, SMALL_PARTS);
-    }
-
-    private static Work work() {
-        return new Work(Cancellation.NEVER, new Md5(), new Progress());
-    }
-
-    private byte[] sourceFile(String name, int size, long seed) throws IOException {
-        byte[] content = new byte[size];
-        new Random(seed).nextBytes(content);
-        Files.write(sourceRoot.resolve(name), content);
+    /** A source file "big" of {@code size} bytes drawn from {@code seed}, installed through {@code to}; its content. */
+    private byte[] installedBig(S3Tree to, int size, long seed) throws IOException {
+        byte[] content = S3.sourceFile("big", size, seed);
+        to.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
         return content;
-    }
-
-    private byte[] object(String relativeKey) {
-        return client.getObjectAsBytes(request -> request.bucket(SERVER.bucket()).key(prefix + relativeKey))
-                .asByteArray();
-    }
-
-    private HeadObjectResponse head(String relativeKey) {
-        return client.headObject(request -> request.bucket(SERVER.bucket()).key(prefix + relativeKey));
-    }
-
-    private int incompleteUploads() {
-        return client.listMultipartUploads(request -> request.bucket(SERVER.bucket()).prefix(prefix)).uploads().size();
     }
 
     @Test
     void aFileAboveTheThresholdGoesUpInPartsAndReadsBackEqual() throws IOException {
-        byte[] content = sourceFile("big", 10 * MIB + 1_000, 1); // 2 parts of 5 MiB and one of 1,000 bytes
+        byte[] content = S3.sourceFile("big", 10 * MIB + 1_000, 1); // 2 parts of 5 MiB and one of 1,000 bytes
         Entry entry = source.examine(RelPath.of("big"));
 
         tree.installFile(source, RelPath.of("big"), entry, null, work());
 
-        assertThat(requests.get("CreateMultipartUpload")).isEqualTo(1);
-        assertThat(requests.get("UploadPart")).isEqualTo(3);
-        assertThat(requests.get("CompleteMultipartUpload")).isEqualTo(1);
-        assertThat(requests).doesNotContainKey("AbortMultipartUpload");
-        assertThat(object("big")).isEqualTo(content);
-        assertThat(incompleteUploads()).isZero();
+        assertThat(S3.requests().get("CreateMultipartUpload")).isEqualTo(1);
+        assertThat(S3.requests().get("UploadPart")).isEqualTo(3);
+        assertThat(S3.requests().get("CompleteMultipartUpload")).isEqualTo(1);
+        assertThat(S3.requests()).doesNotContainKey("AbortMultipartUpload");
+        assertThat(S3.object("big")).isEqualTo(content);
+        assertThat(S3.incompleteUploads()).isZero();
     }
 
     @Test
     void itsMetadataCarriesItsAttributesAndItsMd5AsRcloneStoresIt() throws IOException {
-        byte[] content = sourceFile("big", 6 * MIB, 2);
+        byte[] content = S3.sourceFile("big", 6 * MIB, 2);
         Files.setPosixFilePermissions(sourceRoot.resolve("big"), PosixFilePermissions.fromString("rwxr-x---"));
         Entry entry = source.examine(RelPath.of("big"));
 
         tree.installFile(source, RelPath.of("big"), entry, null, work());
 
-        HeadObjectResponse object = head("big");
+        HeadObjectResponse object = S3.head("big");
         assertThat(ObjectReads.etagMd5(object.eTag())).as("a multipart ETag is no MD5").isNull();
         assertThat(object.metadata())
                 .containsEntry("md5chksum", Base64.getEncoder().encodeToString(Md5.newDigest().digest(content)))
@@ -124,54 +88,49 @@ class MultipartWriteTest {
 
     @Test
     void theNextCompareTakesItsMd5FromTheMetadataWithoutReadingTheObject() throws IOException {
-        byte[] content = sourceFile("big", 6 * MIB, 3);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
-        S3Tree next = newTree();
+        byte[] content = installedBig(tree, 6 * MIB, 3);
+        S3Tree next = S3.tree(SMALL_PARTS);
         next.list(RelPath.ROOT);
-        requests.clear();
+        S3.requests().clear();
 
         byte[] md5 = next.md5(RelPath.of("big"), new Md5(), Cancellation.NEVER);
 
         assertThat(md5).isEqualTo(Md5.newDigest().digest(content));
-        assertThat(requests).doesNotContainKey("GetObject");
+        assertThat(S3.requests()).doesNotContainKey("GetObject");
     }
 
     @Test
     void aNewModeOrTimeKeepsTheMd5InTheMetadata() throws IOException {
-        byte[] content = sourceFile("big", 6 * MIB, 4);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        byte[] content = installedBig(tree, 6 * MIB, 4);
         Files.setPosixFilePermissions(sourceRoot.resolve("big"), PosixFilePermissions.fromString("rw-------"));
 
         tree.setAttributes(RelPath.of("big"), source.examine(RelPath.of("big")));
 
-        assertThat(head("big").metadata()).containsEntry("mode", "100600")
+        assertThat(S3.head("big").metadata()).containsEntry("mode", "100600")
                 .containsEntry("md5chksum", Base64.getEncoder().encodeToString(Md5.newDigest().digest(content)));
-        assertThat(object("big")).isEqualTo(content);
+        assertThat(S3.object("big")).isEqualTo(content);
     }
 
     @Test
     void anObjectTooLargeForOneCopyTakesItsNewModeByACopyOfItsRangesAndKeepsItsContent() throws IOException {
-        S3Tree copyingFiveMib = S3Tree.over(client, SERVER.bucket(), prefix, "s3://" + SERVER.bucket() + "/" + prefix,
-                new PartSizes(5 * MIB, 5 * MIB, 5 * MIB)); // as S3's 5 GiB for a copy, in small
-        byte[] content = sourceFile("big", 11 * MIB, 11);
-        copyingFiveMib.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
+        S3Tree copyingFiveMib = S3.tree(new PartSizes(5 * MIB, 5 * MIB, 5 * MIB)); // as S3's 5 GiB for a copy, in small
+        byte[] content = installedBig(copyingFiveMib, 11 * MIB, 11);
         Files.setPosixFilePermissions(sourceRoot.resolve("big"), PosixFilePermissions.fromString("r--------"));
-        requests.clear();
+        S3.requests().clear();
 
         copyingFiveMib.setAttributes(RelPath.of("big"), source.examine(RelPath.of("big")));
 
-        assertThat(requests).doesNotContainKey("CopyObject").containsEntry("UploadPartCopy", 3);
-        assertThat(head("big").metadata()).containsEntry("mode", "100400")
+        assertThat(S3.requests()).doesNotContainKey("CopyObject").containsEntry("UploadPartCopy", 3);
+        assertThat(S3.head("big").metadata()).containsEntry("mode", "100400")
                 .containsEntry("md5chksum", Base64.getEncoder().encodeToString(Md5.newDigest().digest(content)));
-        assertThat(object("big")).isEqualTo(content);
-        assertThat(incompleteUploads()).isZero();
+        assertThat(S3.object("big")).isEqualTo(content);
+        assertThat(S3.incompleteUploads()).isZero();
     }
 
     @Test
     void aSourceWrittenWhileItsPartsAreReadIsNotInstalledAndTheOldObjectStays() throws IOException {
-        byte[] old = sourceFile("big", 11 * MIB, 5);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
-        byte[] content = sourceFile("big", 11 * MIB, 6);
+        byte[] old = installedBig(tree, 11 * MIB, 5);
+        byte[] content = S3.sourceFile("big", 11 * MIB, 6);
         Entry entry = source.examine(RelPath.of("big"));
         byte[] hashed = Md5.newDigest().digest(content);
         SourceWrittenWhileRead growing = SourceWrittenWhileRead.over(sourceRoot, "big").whileRead(() ->
@@ -181,15 +140,14 @@ class MultipartWriteTest {
                 .isInstanceOf(SourceChangedException.class);
 
         assertThat(growing.writes()).isEqualTo(1);
-        assertThat(object("big")).isEqualTo(old);
-        assertThat(incompleteUploads()).isZero();
+        assertThat(S3.object("big")).isEqualTo(old);
+        assertThat(S3.incompleteUploads()).isZero();
     }
 
     @Test
     void aSourceRewrittenInPlaceWhileReadIsNotInstalled() throws IOException {
-        byte[] old = sourceFile("big", 11 * MIB, 7);
-        tree.installFile(source, RelPath.of("big"), source.examine(RelPath.of("big")), null, work());
-        byte[] content = sourceFile("big", 11 * MIB, 8);
+        byte[] old = installedBig(tree, 11 * MIB, 7);
+        byte[] content = S3.sourceFile("big", 11 * MIB, 8);
         Entry entry = source.examine(RelPath.of("big"));
         byte[] hashed = Md5.newDigest().digest(content);
         byte[] rewritten = content.clone();
@@ -202,13 +160,13 @@ class MultipartWriteTest {
         assertThatThrownBy(() -> tree.installFile(rewriting, RelPath.of("big"), entry, hashed, work()))
                 .isInstanceOf(SourceChangedException.class);
 
-        assertThat(object("big")).isEqualTo(old);
-        assertThat(incompleteUploads()).isZero();
+        assertThat(S3.object("big")).isEqualTo(old);
+        assertThat(S3.incompleteUploads()).isZero();
     }
 
     @Test
     void aFileThatNeverSettlesGoesUpInPartsAsReadUpToItsSizeAtTheStart() throws IOException {
-        byte[] content = sourceFile("log", 11 * MIB, 10);
+        byte[] content = S3.sourceFile("log", 11 * MIB, 10);
         Entry entry = source.examine(RelPath.of("log"));
         SourceWrittenWhileRead growing = SourceWrittenWhileRead.over(sourceRoot, "log").whileRead(() ->
                 Files.write(sourceRoot.resolve("log"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND));
@@ -217,19 +175,19 @@ class MultipartWriteTest {
 
         assertThat(read.bytes()).isEqualTo(11 * MIB);
         assertThat(read.sourceChanged()).isTrue();
-        assertThat(requests.get("UploadPart")).isEqualTo(3);
-        assertThat(object("log")).isEqualTo(content);
-        assertThat(incompleteUploads()).isZero();
+        assertThat(S3.requests().get("UploadPart")).isEqualTo(3);
+        assertThat(S3.object("log")).isEqualTo(content);
+        assertThat(S3.incompleteUploads()).isZero();
     }
 
     @Test
     void aFileAtTheThresholdIsOnePut() throws IOException {
-        byte[] content = sourceFile("edge", 5 * MIB, 9);
+        byte[] content = S3.sourceFile("edge", 5 * MIB, 9);
 
         tree.installFile(source, RelPath.of("edge"), source.examine(RelPath.of("edge")), null, work());
 
-        assertThat(requests).doesNotContainKey("CreateMultipartUpload");
-        assertThat(ObjectReads.etagMd5(head("edge").eTag())).isEqualTo(Md5.newDigest().digest(content));
+        assertThat(S3.requests()).doesNotContainKey("CreateMultipartUpload");
+        assertThat(ObjectReads.etagMd5(S3.head("edge").eTag())).isEqualTo(Md5.newDigest().digest(content));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dirsync.fs.s3;
 
+import static dirsync.fs.s3.S3ProxyTrees.work;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,100 +10,72 @@ import dirsync.fs.EntryKind;
 import dirsync.fs.Listing;
 import dirsync.fs.Md5;
 import dirsync.fs.Name;
-import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
 import dirsync.fs.TreeDeletion;
-import dirsync.fs.Work;
 import dirsync.fs.local.LocalTree;
-import dirsync.testing.S3ProxyServer;
 import dirsync.testing.Trees;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** How {@link S3Tree} maps a tree to objects, and how it reads them back, against S3Proxy on 127.0.0.1. */
 class S3TreeTest {
 
     @RegisterExtension
-    static final S3ProxyServer SERVER = new S3ProxyServer();
+    static final S3ProxyTrees S3 = new S3ProxyTrees();
 
     private static final Instant LAST_YEAR = Instant.parse("2025-03-04T05:06:07.123456789Z");
 
-    @TempDir
-    Path temp;
-
-    private final Map<String, Integer> requests = new ConcurrentHashMap<>();
-    private S3Client client;
-    private String prefix;
     private LocalTree source;
     private S3Tree tree;
 
     @BeforeEach
     void openTree() throws IOException {
-        client = SERVER.countingClient(requests);
-        prefix = SERVER.newPrefix();
-        source = LocalTree.at(Files.createDirectories(temp.resolve("source")));
-        tree = S3Tree.over(client, SERVER.bucket(), prefix, "s3://" + SERVER.bucket() + "/" + prefix);
+        source = LocalTree.at(S3.source());
+        tree = S3.tree();
         tree.prepareRoot();
-    }
-
-    private static Work work() {
-        return new Work(Cancellation.NEVER, new Md5(), new Progress());
     }
 
     /** A source file laid out and installed through the tree, its entry as the source lists it. */
     private Entry install(String relative, String content) throws IOException {
-        Trees.at(temp.resolve("source")).file(relative, content).mtime(relative, LAST_YEAR);
+        S3.src().file(relative, content).mtime(relative, LAST_YEAR);
         RelPath path = RelPath.of(relative);
         Entry entry = source.examine(path);
         tree.installFile(source, path, entry, null, work());
         return entry;
     }
 
-    private HeadObjectResponse head(String relativeKey) {
-        return client.headObject(request -> request.bucket(SERVER.bucket()).key(prefix + relativeKey));
-    }
-
-    private List<String> keys() {
-        return client.listObjectsV2(request -> request.bucket(SERVER.bucket()).prefix(prefix)).contents().stream()
-                .map(S3Object::key).map(key -> key.substring(prefix.length())).sorted().toList();
-    }
-
     @Test
     void aFileIsOneObjectWithItsModeTimeToTheNanosecondAndOwnerAsRcloneNamesThem() throws IOException {
         Entry source = install("docs/a.txt", "alpha");
 
-        HeadObjectResponse object = head("docs/a.txt");
+        HeadObjectResponse object = S3.head("docs/a.txt");
         assertThat(object.contentLength()).isEqualTo(5);
         assertThat(object.metadata()).containsEntry("mtime", "1741064767.123456789")
                 .containsEntry("mode", "100" + Integer.toOctalString(mode(source)))
                 .containsEntry("uid", Integer.toString(source.owner().uid()))
                 .containsEntry("gid", Integer.toString(source.owner().gid()));
         assertThat(ObjectReads.etagMd5(object.eTag())).isEqualTo(Md5.newDigest().digest("alpha".getBytes()));
-        assertThat(keys()).containsExactly("", "docs/a.txt");
+        assertThat(S3.keys()).containsExactly("", "docs/a.txt");
     }
 
     @Test
     void theEntryReadBackIsTheSourcesEntryInEveryAttributeTheTreeCarries() throws IOException {
-        Trees.at(temp.resolve("source")).file("f", "content").mode("f", "rwxr-x---");
+        S3.src().file("f", "content").mode("f", "rwxr-x---");
         Entry source = install("f", "content");
-        Trees.at(temp.resolve("source")).mode("f", "rwxr-x---");
+        S3.src().mode("f", "rwxr-x---");
         source = this.source.examine(RelPath.of("f"));
         tree.setAttributes(RelPath.of("f"), source);
 
@@ -123,8 +96,8 @@ class S3TreeTest {
                 PosixFilePermissions.fromString("rwx------"));
         tree.setAttributes(RelPath.of("empty"), attributes);
 
-        assertThat(keys()).containsExactly("", "empty/");
-        assertThat(head("empty/").contentLength()).isZero();
+        assertThat(S3.keys()).containsExactly("", "empty/");
+        assertThat(S3.head("empty/").contentLength()).isZero();
         Entry listed = tree.list(RelPath.ROOT).entries().get(0);
         assertThat(listed.kind()).isEqualTo(EntryKind.DIRECTORY);
         assertThat(listed.modified()).isEqualTo(FileTime.from(LAST_YEAR));
@@ -137,9 +110,8 @@ class S3TreeTest {
         Entry link = Entry.symlink(Name.of("l"), dirsync.fs.LinkTarget.of("../some/target"), FileTime.from(LAST_YEAR));
         tree.installSymlink(RelPath.of("l"), link);
 
-        assertThat(keys()).containsExactly("", "l.rclonelink");
-        assertThat(client.getObjectAsBytes(request -> request.bucket(SERVER.bucket()).key(prefix + "l.rclonelink"))
-                .asUtf8String()).isEqualTo("../some/target");
+        assertThat(S3.keys()).containsExactly("", "l.rclonelink");
+        assertThat(new String(S3.object("l.rclonelink"), StandardCharsets.UTF_8)).isEqualTo("../some/target");
         Entry listed = tree.list(RelPath.ROOT).entries().get(0);
         assertThat(listed.kind()).isEqualTo(EntryKind.SYMLINK);
         assertThat(listed.name()).isEqualTo(Name.of("l"));
@@ -153,19 +125,19 @@ class S3TreeTest {
                 FileTime.from(LAST_YEAR)));
         tree.list(RelPath.ROOT);
         install("x", "now a file");
-        assertThat(keys()).containsExactly("", "x");
+        assertThat(S3.keys()).containsExactly("", "x");
 
         tree.list(RelPath.ROOT);
         tree.installSymlink(RelPath.of("x"), Entry.symlink(Name.of("x"), dirsync.fs.LinkTarget.of("t"),
                 FileTime.from(LAST_YEAR)));
-        assertThat(keys()).containsExactly("", "x.rclonelink");
+        assertThat(S3.keys()).containsExactly("", "x.rclonelink");
     }
 
     @Test
     void objectsWrittenByRcloneAreReadWithTheirTimesAndDefaultModes() throws IOException {
-        client.putObject(request -> request.bucket(SERVER.bucket()).key(prefix + "by-rclone")
+        S3.client().putObject(request -> request.bucket(S3.bucket()).key(S3.prefix() + "by-rclone")
                 .metadata(Map.of("mtime", "1741064767.5")), RequestBody.fromString("r"));
-        client.putObject(request -> request.bucket(SERVER.bucket()).key(prefix + "plain/deep/object"),
+        S3.client().putObject(request -> request.bucket(S3.bucket()).key(S3.prefix() + "plain/deep/object"),
                 RequestBody.fromString("p"));
 
         Listing root = tree.list(RelPath.ROOT);
@@ -181,7 +153,7 @@ class S3TreeTest {
     @Test
     void aNameThatIsNotUtf8FailsAloneAndNamesIt() throws IOException {
         byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9};
-        Path file = Trees.child(Files.createDirectories(temp.resolve("source")), latin1);
+        Path file = Trees.child(S3.source(), latin1);
         Files.writeString(file, "x");
         RelPath path = RelPath.ROOT.resolve(Name.of(latin1));
         Entry entry = source.examine(path);
@@ -189,18 +161,18 @@ class S3TreeTest {
         assertThatThrownBy(() -> tree.installFile(source, path, entry, null, work()))
                 .isInstanceOf(UnstorableNameException.class).hasMessageContaining("not UTF-8").hasMessageContaining("caf");
         install("after", "still installed");
-        assertThat(keys()).containsExactly("", "after");
+        assertThat(S3.keys()).containsExactly("", "after");
     }
 
     @Test
     void aFileNamedLikeALinkObjectIsRefusedRatherThanReadBackAsALink() throws IOException {
-        Trees.at(temp.resolve("source")).file("x.rclonelink", "a file");
+        S3.src().file("x.rclonelink", "a file");
         RelPath path = RelPath.of("x.rclonelink");
         Entry entry = source.examine(path);
 
         assertThatThrownBy(() -> tree.installFile(source, path, entry, null, work()))
                 .isInstanceOf(UnstorableNameException.class).hasMessageContaining("x.rclonelink");
-        assertThat(keys()).containsExactly("");
+        assertThat(S3.keys()).containsExactly("");
     }
 
     @Test
@@ -208,43 +180,43 @@ class S3TreeTest {
         install("a/1", "1");
         install("a/b/2", "2");
         install("c/3", "3");
-        requests.clear();
+        S3.requests().clear();
 
         tree.list(RelPath.ROOT);
         tree.list(RelPath.of("a"));
         tree.list(RelPath.of("a/b"));
         tree.list(RelPath.of("c"));
 
-        assertThat(requests.get("ListObjectsV2")).isEqualTo(1);
-        assertThat(requests).doesNotContainKey("GetObject");
+        assertThat(S3.requests().get("ListObjectsV2")).isEqualTo(1);
+        assertThat(S3.requests()).doesNotContainKey("GetObject");
     }
 
     @Test
     void aFilesMd5IsItsEtagWithoutReadingIt() throws IOException {
         install("f", "some content");
         tree.list(RelPath.ROOT);
-        requests.clear();
+        S3.requests().clear();
 
         byte[] md5 = tree.md5(RelPath.of("f"), new Md5(), Cancellation.NEVER);
 
-        assertThat(HexFormat.of().formatHex(md5)).isEqualTo(Trees.md5(temp.resolve("source/f")));
-        assertThat(requests).isEmpty();
+        assertThat(HexFormat.of().formatHex(md5)).isEqualTo(Trees.md5(S3.source().resolve("f")));
+        assertThat(S3.requests()).isEmpty();
     }
 
     @Test
     void aTreeIsDeletedWithDeleteObjectsInBatchesOfAThousand() throws IOException {
-        IntStream.range(0, 1001).parallel().forEach(i -> client.putObject(request -> request.bucket(SERVER.bucket())
-                .key(prefix + "big/sub/f" + i), RequestBody.fromString("x")));
+        IntStream.range(0, 1001).parallel().forEach(i -> S3.client().putObject(request -> request
+                .bucket(S3.bucket()).key(S3.prefix() + "big/sub/f" + i), RequestBody.fromString("x")));
         tree.createDirectory(RelPath.of("big/empty"));
-        requests.clear();
+        S3.requests().clear();
 
         TreeDeletion deletion = tree.deleteTree(RelPath.of("big"), Cancellation.NEVER);
 
         assertThat(deletion.complete()).isTrue();
         assertThat(deletion.nonDirectories()).isEqualTo(1001);
         assertThat(deletion.directories()).isEqualTo(3);
-        assertThat(requests.get("DeleteObjects")).isEqualTo(3); // 1,000 files, 1 file, the 3 markers
-        assertThat(keys()).containsExactly("");
+        assertThat(S3.requests().get("DeleteObjects")).isEqualTo(3); // 1,000 files, 1 file, the 3 markers
+        assertThat(S3.keys()).containsExactly("");
     }
 
     private static int mode(Entry entry) {
