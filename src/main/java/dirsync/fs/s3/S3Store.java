@@ -101,7 +101,8 @@ final class S3Store implements ObjectStore {
 
     @Override
     public LeasedLock lock(String owner, Duration lease, Predicate<String> holderIsGone) throws IOException {
-        return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone);
+        return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone,
+                Beside.ownThread("dirsync-s3-probe"));
     }
 
     @Override

@@ -84,6 +84,17 @@ class S3TreeTest {
                 .map(S3Object::key).map(key -> key.substring(prefix.length())).sorted().toList();
     }
 
+    /** A run's start on a replica that is there: one HEAD of its root marker, and the sweep's one listing. */
+    @Test
+    void preparingARootThatIsThereSendsOneHeadAndTheSweepsListing() throws IOException {
+        requests.clear();
+
+        Entry root = tree.prepareRoot();
+
+        assertThat(root.is(EntryKind.DIRECTORY)).isTrue();
+        assertThat(requests).containsOnly(Map.entry("HeadObject", 1), Map.entry("ListMultipartUploads", 1));
+    }
+
     @Test
     void aFileIsOneObjectWithItsModeTimeToTheNanosecondAndOwnerAsRcloneNamesThem() throws IOException {
         Entry source = install("docs/a.txt", "alpha");
