@@ -94,27 +94,30 @@ final class ConditionalPut {
      * written again only if absent (must be refused), and over a wrong ETag (must be refused), then deleted. A
      * store that writes where it should refuse, or says it cannot evaluate a condition, does not keep them. Two runs
      * probing at once can make each other see "not kept" (the other deleted the probe meanwhile), never "kept"
-     * wrongly: only a refusal says so.
+     * wrongly: only a refusal says so. The caller deletes the probe object afterwards ({@link #removeProbe}),
+     * whatever this answered or threw.
      */
     static boolean honoured(S3Calls calls, String probeKey) throws IOException {
         byte[] body = "dirsync: does this store keep conditional writes?\n".getBytes(StandardCharsets.UTF_8);
-        try {
-            Answer first = put(calls, probeKey, body, "*", null).answer();
-            if (first == Answer.UNSUPPORTED) {
-                return false;
-            }
-            if (put(calls, probeKey, body, "*", null).answer() != Answer.CONDITION_FAILED) {
-                return false;
-            }
-            Answer overWrong = put(calls, probeKey, body, null, NO_ETAG).answer();
-            return overWrong == Answer.CONDITION_FAILED || overWrong == Answer.MISSING;
-        } finally {
-            try {
-                calls.call(probeKey, () -> calls.client().deleteObject(request -> request.bucket(calls.bucket())
-                        .key(probeKey)));
-            } catch (IOException leftOver) {
-                // hidden from every listing, and written over by the next probe
-            }
+        Answer first = put(calls, probeKey, body, "*", null).answer();
+        if (first == Answer.UNSUPPORTED) {
+            return false;
         }
+        if (put(calls, probeKey, body, "*", null).answer() != Answer.CONDITION_FAILED) {
+            return false;
+        }
+        Answer overWrong = put(calls, probeKey, body, null, NO_ETAG).answer();
+        return overWrong == Answer.CONDITION_FAILED || overWrong == Answer.MISSING;
+    }
+
+    /** Deletes the probe object; one that stays (no answer) is hidden from every listing, written over by the next. */
+    static Void removeProbe(S3Calls calls, String probeKey) {
+        try {
+            calls.call(probeKey, () -> calls.client().deleteObject(request -> request.bucket(calls.bucket())
+                    .key(probeKey)));
+        } catch (IOException leftOver) {
+            // left for the next probe
+        }
+        return null;
     }
 }

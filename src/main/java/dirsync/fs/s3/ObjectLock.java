@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -67,11 +68,31 @@ public final class ObjectLock implements LeasedLock {
      */
     public static ObjectLock acquire(S3Client client, String bucket, String prefix, String owner, Duration lease,
                                      Predicate<String> holderIsGone) throws IOException {
+        return acquire(client, bucket, prefix, owner, lease, holderIsGone, Runnable::run);
+    }
+
+    /**
+     * The same, the probe object deleted on {@code beside} while the lock is taken (another key: neither request
+     * waits for the other), and awaited before this returns or throws.
+     */
+    static ObjectLock acquire(S3Client client, String bucket, String prefix, String owner, Duration lease,
+                              Predicate<String> holderIsGone, Executor beside) throws IOException {
         S3Calls calls = new S3Calls(client, bucket, new StoreReach()); // the lock's requests tell no pass
-        boolean conditional = ConditionalPut.honoured(calls, prefix + S3Keys.LOCK_PROBE);
-        ObjectLock lock = new ObjectLock(calls, prefix + S3Keys.LOCK, owner, conditional);
-        lock.take(lease, holderIsGone);
-        return lock;
+        String probe = prefix + S3Keys.LOCK_PROBE;
+        Beside<Void> probeRemoved = null;
+        try {
+            boolean conditional = ConditionalPut.honoured(calls, probe);
+            probeRemoved = Beside.start(beside, () -> ConditionalPut.removeProbe(calls, probe));
+            ObjectLock lock = new ObjectLock(calls, prefix + S3Keys.LOCK, owner, conditional);
+            lock.take(lease, holderIsGone);
+            return lock;
+        } finally {
+            if (probeRemoved == null) {
+                ConditionalPut.removeProbe(calls, probe); // the probe failed: deleted in series, as it was
+            } else {
+                probeRemoved.await();
+            }
+        }
     }
 
     private synchronized void take(Duration lease, Predicate<String> holderIsGone) throws IOException {

@@ -117,7 +117,8 @@ final class S3Store implements ObjectStore {
     @Override
     public LeasedLock lock(String owner, Duration lease, Predicate<String> holderIsGone) throws IOException {
         try {
-            return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone);
+            return ObjectLock.acquire(client, bucket, prefix, owner, lease, holderIsGone,
+                    Beside.ownThread("dirsync-s3-probe"));
         } catch (S3Calls.StoreException answered) {
             if (answered.status() == 401 || answered.status() == 403 || DENIALS.contains(answered.code())) {
                 throw new Refusal(Refusal.Kind.REFUSED, "the object store at " + where() + " refused to write the "

@@ -58,13 +58,15 @@ public final class S3Tree implements ReplicaTree {
     private final ReplicaFeatures features;
     private final TreeListings listings;
     private final IncompleteUploads uploads;
+    /** Threads for requests sent beside the caller's ({@link #requestThreads}). */
+    private final ExecutorService requests;
 
     private S3Tree(S3Client client, String bucket, String prefix, String description, PartSizes parts,
                    ObjectMemory memory) {
         this.keys = new S3Keys(prefix);
         StoreReach reach = new StoreReach();
         this.calls = new S3Calls(client, bucket, reach);
-        ExecutorService requests = requestThreads();
+        this.requests = requestThreads();
         long tree = ObjectIdentity.tree(description);
         this.reads = new ObjectReads(calls, keys, requests, memory, tree);
         this.listings = new TreeListings(calls, keys, reads, memory, description);
@@ -177,11 +179,19 @@ public final class S3Tree implements ReplicaTree {
      */
     @Override
     public Entry prepareRoot() throws IOException {
-        uploads.sweep();
-        if (listings.directory(RelPath.ROOT) == null) {
-            writes.marker(RelPath.ROOT, null);
+        // The sweep's requests beside the root's HEAD (neither needs the other's answer); the marker, where there is
+        // none, is written only once the sweep has succeeded, as when they were in series.
+        Beside<Integer> sweep = Beside.start(requests, uploads::sweep);
+        Entry root;
+        try {
+            root = listings.directory(RelPath.ROOT);
+        } finally {
+            sweep.await();
         }
-        Entry root = listings.directory(RelPath.ROOT);
+        if (root == null) {
+            writes.marker(RelPath.ROOT, null);
+            root = listings.directory(RelPath.ROOT);
+        }
         if (root == null) {
             throw new IOException("the replica's root cannot be made: " + describe());
         }

@@ -20,6 +20,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +91,23 @@ class ObjectLockTest {
             assertThat(lock.describe()).isEqualTo("s3://" + SERVER.bucket() + "/" + prefix + ".dirsync.lock");
             assertThat(lockText()).startsWith("dirsync lock\ntoken ").contains("\nowner " + OWNER_A + "\n")
                     .contains("\nstarted ").contains("\nrenewed ");
+            assertThat(keys(SERVER.bucket(), prefix)).containsExactly(prefix + ".dirsync.lock");
+        }
+    }
+
+    /** The probe object's DELETE goes on another thread, beside the lock's PUT, and is done when acquire returns. */
+    @Test
+    void theProbeObjectIsDeletedBesideTheTakingOfTheLockAndGoneOnceItIsTaken() throws IOException {
+        List<String> besideThreads = new CopyOnWriteArrayList<>();
+        Executor recording = task -> {
+            besideThreads.add("sent");
+            Beside.ownThread("test-beside").execute(task);
+        };
+
+        try (ObjectLock lock = ObjectLock.acquire(SERVER.client(), SERVER.bucket(), prefix, OWNER_A, LEASE,
+                holder -> false, recording)) {
+            assertThat(lock.atomic()).isTrue();
+            assertThat(besideThreads).containsExactly("sent");
             assertThat(keys(SERVER.bucket(), prefix)).containsExactly(prefix + ".dirsync.lock");
         }
     }

@@ -57,6 +57,17 @@ class S3TreeTest {
         return entry;
     }
 
+    /** A run's start on a replica that is there: one HEAD of its root marker, and the sweep's one listing. */
+    @Test
+    void preparingARootThatIsThereSendsOneHeadAndTheSweepsListing() throws IOException {
+        S3.requests().clear();
+
+        Entry root = tree.prepareRoot();
+
+        assertThat(root.is(EntryKind.DIRECTORY)).isTrue();
+        assertThat(S3.requests()).containsOnly(Map.entry("HeadObject", 1), Map.entry("ListMultipartUploads", 1));
+    }
+
     @Test
     void aFileIsOneObjectWithItsModeTimeToTheNanosecondAndOwnerAsRcloneNamesThem() throws IOException {
         Entry source = install("docs/a.txt", "alpha");
