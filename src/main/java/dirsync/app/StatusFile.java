@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -84,7 +83,7 @@ final class StatusFile {
         StringBuilder text = new StringBuilder();
         gauge(text, "dirsync_last_pass_start_time_seconds", "Start of the last pass, in Unix time.", seconds(started));
         gauge(text, "dirsync_last_pass_duration_seconds", "Duration of the last pass.",
-                String.format(Locale.ROOT, "%.3f", summary.duration().toNanos() / 1e9));
+                summary.durationSeconds());
         gauge(text, "dirsync_last_pass_completed", "1 if the last pass ran to its end, 0 if it was interrupted.",
                 summary.completed() ? "1" : "0");
         gauge(text, "dirsync_last_pass_errors", "Entries that failed in the last pass.", summary.errors());
@@ -164,7 +163,7 @@ final class StatusFile {
     }
 
     private static String seconds(Instant time) {
-        return String.format(Locale.ROOT, "%.3f", time.toEpochMilli() / 1000.0);
+        return PassSummary.thousandths(time.toEpochMilli());
     }
 
     /** Prometheus label values escape backslash, double quote and newline. */

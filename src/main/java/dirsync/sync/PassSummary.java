@@ -3,7 +3,6 @@ package dirsync.sync;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,7 +52,7 @@ public record PassSummary(Instant started, Map<Operation, Long> counts, long byt
             }
         }
         line.append("bytes=").append(bytesCopied);
-        line.append(String.format(Locale.ROOT, " duration=%.3fs", duration.toNanos() / 1e9));
+        line.append(" duration=").append(durationSeconds()).append('s');
         return line.toString();
     }
 
@@ -64,7 +63,24 @@ public record PassSummary(Instant started, Map<Operation, Long> counts, long byt
             line.append(operation.key()).append('=').append(count(operation)).append(' ');
         }
         line.append("bytes=").append(bytesCopied);
-        line.append(String.format(Locale.ROOT, " duration=%.3fs", duration.toNanos() / 1e9));
+        line.append(" duration=").append(durationSeconds()).append('s');
         return line.toString();
+    }
+
+    /** The duration in seconds with three decimals, rounded half up: {@code 0.042}. */
+    public String durationSeconds() {
+        return thousandths((duration.toNanos() + 500_000) / 1_000_000);
+    }
+
+    /**
+     * {@code thousandths} / 1000 with three decimals, {@code 1234} as {@code 1.234}: what {@code %.3f} prints, made by
+     * hand because {@code String.format} of a decimal starts the locale providers (a cron run's only user of them:
+     * some 60 classes and their resource bundles, after the pass).
+     */
+    public static String thousandths(long thousandths) {
+        StringBuilder text = new StringBuilder(thousandths < 0 ? "-" : "");
+        int fraction = (int) Math.abs(thousandths % 1000);
+        text.append(Math.abs(thousandths / 1000)).append(fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".");
+        return text.append(fraction).toString();
     }
 }

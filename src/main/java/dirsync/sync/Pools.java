@@ -61,6 +61,9 @@ public final class Pools {
             if (cause instanceof RuntimeException unchecked) {
                 throw unchecked;
             }
+            if (cause instanceof Error error) {
+                throw error;
+            }
             throw e;
         }
     }

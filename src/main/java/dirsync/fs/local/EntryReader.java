@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Lists directories and reads one entry's attributes in one call, never following a link: with the platform's "unix" view, also the
@@ -38,8 +39,12 @@ final class EntryReader {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int SPECIAL_BITS = 07000;
-    /** The nine permission bits as sets, one shared immutable set per combination. */
-    private static final List<Set<PosixFilePermission>> PERMISSIONS = permissionSets();
+    /**
+     * The nine permission bits as sets, one shared immutable set per combination, each made when a mode first needs
+     * it (a tree has a few; all 512 at the class's start cost a short run some milliseconds of interpreted code).
+     * Two threads that make the same set at once both get an equal one.
+     */
+    private static final AtomicReferenceArray<Set<PosixFilePermission>> PERMISSIONS = new AtomicReferenceArray<>(512);
 
     private final LocalPaths paths;
     private final boolean unixView;
@@ -127,23 +132,25 @@ final class EntryReader {
             default -> EntryKind.SPECIAL;
         };
         return new Entry(name, kind, kind == EntryKind.FILE ? size : 0, modified,
-                kind == EntryKind.SYMLINK || kind == EntryKind.SPECIAL ? Set.of() : PERMISSIONS.get(mode & 0777),
+                kind == EntryKind.SYMLINK || kind == EntryKind.SPECIAL ? Set.of() : permissions(mode & 0777),
                 kind == EntryKind.SYMLINK ? target(path) : null, identity, owner);
     }
 
-    private static List<Set<PosixFilePermission>> permissionSets() {
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
-        List<Set<PosixFilePermission>> sets = new ArrayList<>(512);
-        for (int mode = 0; mode < 512; mode++) {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            for (int i = 0; i < bits.length; i++) {
-                if ((mode & (0400 >> i)) != 0) {
-                    set.add(bits[i]);
-                }
-            }
-            sets.add(Set.copyOf(set));
+    private static Set<PosixFilePermission> permissions(int bits) {
+        Set<PosixFilePermission> known = PERMISSIONS.get(bits);
+        if (known != null) {
+            return known;
         }
-        return List.copyOf(sets);
+        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        for (int i = 0; i < all.length; i++) {
+            if ((bits & (0400 >> i)) != 0) {
+                set.add(all[i]);
+            }
+        }
+        Set<PosixFilePermission> made = Set.copyOf(set);
+        PERMISSIONS.set(bits, made);
+        return made;
     }
 
     /**
