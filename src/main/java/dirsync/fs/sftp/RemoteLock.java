@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
 
 /**
  * One dirsync per remote replica, from any host: a lock file beside the replica's root on the server
@@ -134,7 +136,7 @@ public final class RemoteLock implements Closeable {
      */
     private void writeCandidate(String candidate) throws IOException {
         try {
-            write(candidate, true);
+            write(candidate, NEW);
             return;
         } catch (IOException e) {
             if (!SftpErrors.missing(e) || directory.length() <= 1) {
@@ -148,7 +150,7 @@ public final class RemoteLock implements Closeable {
             throw refused(e, "directory " + ReplicaNotCreatedException.pathOf(e, SftpNames.text(parent)));
         }
         try {
-            write(candidate, true);
+            write(candidate, NEW);
         } catch (IOException e) {
             throw refused(e, "the lock file " + SftpNames.text(path));
         }
@@ -170,7 +172,33 @@ public final class RemoteLock implements Closeable {
             throw new HeldElsewhereException("the lock " + SftpNames.text(path)
                     + " was taken over by another dirsync while this one could not renew it");
         }
-        write(path, false);
+        renewInOneStep();
+    }
+
+    /**
+     * Writes the new lease aside and renames it over the lock in one step (posix-rename@openssh.com), so that
+     * nobody, and no crash, ever finds the lock empty or half written; a server without that extension gets the
+     * lock rewritten in place, as before.
+     */
+    private void renewInOneStep() throws IOException {
+        if (!(client instanceof RawSftpClient raw) || !client.getServerExtensions()
+                .containsKey(RemoteCalls.POSIX_RENAME)) {
+            write(path, IN_PLACE);
+            return;
+        }
+        String fresh = directory + ".dirsync-lock-" + token + ".renewal";
+        try {
+            write(fresh, ASIDE);
+            try {
+                RemoteCalls.checkStatus(SftpConstants.SSH_FXP_EXTENDED, raw.receive(raw.send(
+                        SftpConstants.SSH_FXP_EXTENDED, RawRequests.posixRename(fresh, path))));
+            } catch (IOException e) {
+                throw SftpErrors.map(e, path, SftpErrors.Doing.WRITING, client);
+            }
+        } catch (IOException e) {
+            removeQuietly(fresh);
+            throw e;
+        }
     }
 
     /** The lock file's path on the server, as text. */
@@ -186,11 +214,16 @@ public final class RemoteLock implements Closeable {
         }
     }
 
-    private void write(String target, boolean exclusive) throws IOException {
-        SftpClient.OpenMode[] modes = exclusive
-                ? new SftpClient.OpenMode[] {SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
-                    SftpClient.OpenMode.Exclusive}
-                : new SftpClient.OpenMode[] {SftpClient.OpenMode.Write, SftpClient.OpenMode.Truncate};
+    /** A new file: the candidate of a take, which must not exist yet. */
+    private static final SftpClient.OpenMode[] NEW = {SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
+        SftpClient.OpenMode.Exclusive};
+    /** The lock itself, rewritten in place: it must still exist. */
+    private static final SftpClient.OpenMode[] IN_PLACE = {SftpClient.OpenMode.Write, SftpClient.OpenMode.Truncate};
+    /** This run's own renewal file, made anew or over one a crashed renewal left. */
+    private static final SftpClient.OpenMode[] ASIDE = {SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
+        SftpClient.OpenMode.Truncate};
+
+    private void write(String target, SftpClient.OpenMode[] modes) throws IOException {
         try (OutputStream out = client.write(target, modes)) {
             out.write(content);
         } catch (IOException e) {

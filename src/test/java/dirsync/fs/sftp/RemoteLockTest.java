@@ -97,6 +97,25 @@ class RemoteLockTest {
         }
     }
 
+    /** Never rewritten in place, where a reader (or a crash) could find it empty: written aside, renamed over. */
+    @Test
+    void aRenewalReplacesTheLockInOneStepAndLeavesNothingAside() throws Exception {
+        SftpClient client = SERVER.newClient();
+        try (RemoteLock lock = RemoteLock.acquire(client, root(), "me", LEASE)) {
+            String before = Files.readString(lockFile());
+            Object inodeBefore = Files.getAttribute(lockFile(), "unix:ino");
+
+            lock.renew(client);
+
+            assertThat(Files.getAttribute(lockFile(), "unix:ino")).as("another file, renamed over the lock")
+                    .isNotEqualTo(inodeBefore);
+            assertThat(Files.readString(lockFile())).isEqualTo(before);
+            try (var names = Files.list(temp)) {
+                assertThat(names.map(p -> p.getFileName().toString())).containsExactly(".replica.dirsync.lock");
+            }
+        }
+    }
+
     @Test
     void aRunWhoseLockWasTakenOverLearnsItAtItsNextRenewal() throws Exception {
         SftpClient client = SERVER.newClient();
