@@ -4,14 +4,14 @@ import dirsync.fs.Entry;
 
 /**
  * A directory to walk: its source entry, its replica entry if one existed before the pass (null when the pass
- * has just created it, so its listing is empty without asking the replica), and the listings of its two sides
- * if they were started ahead of the walk (null otherwise: the step lists them).
+ * has just created it, so its listing is empty without asking the replica), and its replica listing if one was
+ * started ahead of the walk (null otherwise: the step starts it).
  */
-record Descent(Entry source, Entry replica, ListingPair sourceListing, ListingPair replicaListing) {
+record Descent(Entry source, Entry replica, ListingPair replicaListing) {
 
-    /** A directory whose listings are yet to be started. */
+    /** A directory whose replica listing, if it has one, is yet to be started. */
     Descent(Entry source, Entry replica) {
-        this(source, replica, null, null);
+        this(source, replica, null);
     }
 
     /** Whether the replica had no directory here before the pass. */

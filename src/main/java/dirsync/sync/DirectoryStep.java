@@ -19,10 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class DirectoryStep {
 
-    /**
-     * List replica directories while the pass thread lists the source side, and both sides of the next ones ahead
-     * of the walk.
-     */
+    /** List replica directories while the pass thread lists the source side, and the next ones ahead. */
     private final ThreadPoolExecutor lister;
     private final int listersAhead;
     private final ContentCheck contentCheck;
@@ -39,14 +36,12 @@ final class DirectoryStep {
     }
 
     /**
-     * Opens the directory {@code rel}, found as {@code dir}; with {@code listAhead} the listings of its
+     * Opens the directory {@code rel}, found as {@code dir}; with {@code listAhead} the replica listings of its
      * subdirectories are started ahead of the walk (when the walk will enter them all).
      */
     OpenedDirectory open(Changes changes, RelPath rel, Descent dir, boolean listAhead) {
         PassContext pass = changes.pass();
-        if (dir.sourceListing() == null) {
-            hooks.beforeListing(rel); // else called when its listing was started ahead
-        }
+        hooks.beforeListing(rel);
         Optional<Sides> listed = list(pass, rel, dir);
         if (listed.isEmpty()) {
             return OpenedDirectory.skipped(rel);
@@ -73,7 +68,7 @@ final class DirectoryStep {
             throw stop;
         }
         return new OpenedDirectory(rel, sides.sourceDir(), dir.replica(), listAhead
-                ? new ListingsAhead(applied.descents(), pass, rel, lister, hooks, listersAhead)
+                ? new ListingsAhead(applied.descents(), pass.replica(), rel, lister, listersAhead)
                 : applied.descents().iterator(), applied.deletions(), copies,
                 sides.source().isEmpty() && !sides.replica().isEmpty());
     }
@@ -100,7 +95,7 @@ final class DirectoryStep {
                 : dir.replicaListing() != null ? dir.replicaListing() : ListingPair.start(pass.replica(), rel, lister);
         Listing sourceListing;
         try {
-            sourceListing = listSource(pass, rel, dir.sourceListing(), replicaSide);
+            sourceListing = pass.source().list(rel);
         } catch (IOException e) {
             if (replicaSide != null) {
                 replicaSide.abandon();
@@ -145,22 +140,6 @@ final class DirectoryStep {
         } catch (IOException gone) {
             return found;
         }
-    }
-
-    /**
-     * The source's listing of {@code rel}: made here, or, started ahead, taken from the lister; the pass thread
-     * first makes whichever of the directory's two listings no lister has begun, rather than wait idle.
-     */
-    private static Listing listSource(PassContext pass, RelPath rel, ListingPair ahead, ListingPair replicaSide)
-            throws IOException {
-        if (ahead == null) {
-            return pass.source().list(rel);
-        }
-        ahead.run();
-        if (replicaSide != null) {
-            replicaSide.run();
-        }
-        return ahead.get();
     }
 
     /** What carrying out a directory's actions gave: the subdirectories to walk, and the deletions put off. */

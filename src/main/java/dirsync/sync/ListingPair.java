@@ -9,13 +9,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The listing of one directory of one side, made by whichever thread comes to it first: a lister thread, ahead
- * of the walk or while the pass thread lists the other side (a listing costs a stat per entry, so a pass with
- * little to do takes much less time with the listings spread over the cores), or the pass thread itself when it
- * comes to the directory before any lister has begun it. A pass thread that finds the listing under way waits
- * for it, asleep.
+ * The listing of one replica directory, made by whichever thread comes to it first: the lister thread, while
+ * the pass thread lists the source side (a listing costs a stat per entry, so a pass with little to do takes
+ * much less time with both sides at once), or the pass thread itself when it is done with the source side
+ * before the lister has begun. A small directory is listed in microseconds: the pass thread then spins for the
+ * lister's result rather than sleep and wait for a wake-up that takes longer than the listing.
  */
 final class ListingPair implements Runnable {
+
+    private static final int SPINS = 1 << 14;
 
     private final SourceTree tree;
     private final RelPath dir;
@@ -34,25 +36,27 @@ final class ListingPair implements Runnable {
         return listing;
     }
 
-    /** Makes the listing here and now, unless another thread has begun it (or it was abandoned). */
     @Override
     public void run() {
         if (claimed.compareAndSet(false, true)) {
             try {
                 result.complete(tree.list(dir));
-            } catch (Throwable e) {
-                result.completeExceptionally(e); // thrown to the pass thread by get, as if it had listed
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
             }
         }
     }
 
-    /** The listing, or what listing it threw: made here and now unless another thread has begun it. */
+    /** The listing: made here and now unless the lister thread has begun it. */
     Listing get() throws IOException {
         run();
+        for (int i = 0; i < SPINS && !result.isDone(); i++) {
+            Thread.onSpinWait();
+        }
         return Pools.await(result);
     }
 
-    /** Not needed after all: if no thread has begun it, none ever will. */
+    /** Not needed after all: if the lister has not begun it, it never will. */
     void abandon() {
         claimed.set(true);
     }

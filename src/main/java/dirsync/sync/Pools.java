@@ -61,9 +61,6 @@ public final class Pools {
             if (cause instanceof RuntimeException unchecked) {
                 throw unchecked;
             }
-            if (cause instanceof Error error) {
-                throw error;
-            }
             throw e;
         }
     }
