@@ -177,13 +177,46 @@ class LauncherStartIT {
     }
 
     @Test
-    void theRealJvmTakesTheDirectivesWithoutAWordOnStdout() throws Exception {
-        JarRuns.Finished run = jar.run("jit-real", TIMEOUT, launcher(List.of("DIRSYNC_CDS=off"), "--once",
-                jar.source().toString(), jar.replica().toString(), "1", jar.logFile().toString()));
+    void aOnceRunGetsTheFirstTierCompilerAloneUnlessItIsToHashEverything() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
+        Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
+        String jarPath = dist.home().resolve("lib/dirsync.jar").toString();
+        String directives = "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="
+                + dist.home().resolve("lib/jit-directives.json") + " -XX:-DisplayVMOutput";
 
-        assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(run.stderr()).as(run.describe()).isEmpty();
-        assertThat(run.stdout()).as(run.describe()).doesNotContain("directives").contains("pass 1 finished");
+        for (List<String> arguments : List.of(List.of("--once", "s", "r", "1", "l"),
+                List.of("--once", "--no-hash-cache", "s", "r", "1", "l"), List.of("--no-hash-cache", "--once", "s"),
+                List.of("--compare", "quick", "--once", "s"))) {
+            List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_CDS=off",
+                    dist.launcher().toString()));
+            command.addAll(arguments);
+            JarRuns.Finished run = jar.run("once-jit", TIMEOUT, command);
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+        }
+
+        String once = "-XX:+UseSerialGC -Xms64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 ";
+        assertThat(Files.readAllLines(calls)).containsExactly(
+                once + "-XX:TieredStopAtLevel=1 -jar " + jarPath + " --once s r 1 l",
+                once + directives + " -jar " + jarPath + " --once --no-hash-cache s r 1 l",
+                once + directives + " -jar " + jarPath + " --no-hash-cache --once s",
+                once + "-XX:TieredStopAtLevel=1 -jar " + jarPath + " --compare quick --once s");
+    }
+
+    @Test
+    void theRealJvmTakesEitherChoiceOfTheJitWithoutAWordOnStdout() throws Exception {
+        JarRuns.Finished firstTier = jar.run("jit-real-c1", TIMEOUT, launcher(List.of("DIRSYNC_CDS=off"), "--once",
+                jar.source().toString(), jar.replica().toString(), "1", jar.logFile().toString()));
+        Files.writeString(jar.source().resolve("after-the-first.txt"), "hashed by C2's MD5 or C1's");
+        JarRuns.Finished withDirectives = jar.run("jit-real", TIMEOUT, launcher(List.of("DIRSYNC_CDS=off"), "--once",
+                "--no-hash-cache", jar.source().toString(), jar.replica().toString(), "1",
+                jar.logFile().toString()));
+
+        for (JarRuns.Finished run : List.of(firstTier, withDirectives)) {
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+            assertThat(run.stderr()).as(run.describe()).isEmpty();
+            assertThat(run.stdout()).as(run.describe()).doesNotContain("directives").contains("pass 1 finished");
+        }
         Trees.assertSameTree(jar.source(), jar.replica());
     }
 
