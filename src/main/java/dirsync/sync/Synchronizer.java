@@ -83,15 +83,10 @@ public final class Synchronizer {
      * of {@link Whereabouts} follow the verified pairs, where an earlier run saved them.
      */
     public boolean importHashMemory(byte[] saved) {
-        if (verified == null || saved == null || saved.length < 2 * Long.BYTES) {
-            return false;
+        long length = VerifiedPairs.savedLength(saved);
+        if (verified == null || length < 0) {
+            return false; // off, or not well formed (or of an earlier format): refused
         }
-        ByteBuffer bytes = ByteBuffer.wrap(saved);
-        long pairs = bytes.getLong(Long.BYTES);
-        if (pairs < 0 || pairs > saved.length / (2L * Long.BYTES)) {
-            return verified.fromBytes(saved); // not well formed: refused, as its own check says
-        }
-        long length = 2L * Long.BYTES + pairs * 2L * Long.BYTES;
         if (places != null && length < saved.length
                 && !places.fromBytes(ByteBuffer.wrap(saved, (int) length, saved.length - (int) length).slice())) {
             return false; // damaged: nothing of it is taken

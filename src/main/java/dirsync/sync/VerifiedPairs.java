@@ -2,14 +2,14 @@ package dirsync.sync;
 
 import dirsync.fs.Entry;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Instant;
 
 /**
  * Verified-hash memory, kept as compactly as a periodic mirror of millions of files needs: the fact "this
  * source file and this replica file had the same MD5", for the exact state both were in (device, inode, size,
- * modification time and change time on each side), as a 128-bit fingerprint of those ten numbers. A later pass
+ * modification time and change time on each side), as a 128-bit fingerprint of those ten numbers (a keyed
+ * {@link SipHash}; the key is the memory's own, random, saved with it). A later pass
  * that finds both files in exactly that state again knows they are equal without reading them. Any write,
  * chmod, rename or truncation moves a file's change time, which no user-space call can set back, so a changed
  * file never matches an old fact; and a file that changed so close to its hashing that a coarse clock could
@@ -49,13 +49,17 @@ final class VerifiedPairs {
 
     static final java.time.Duration RACY = java.time.Duration.ofSeconds(2);
 
-    private Table previous = new Table(1024);
-    private Table current = new Table(1024);
+    private FingerprintSet previous = new FingerprintSet(1024);
+    private FingerprintSet current = new FingerprintSet(1024);
 
-    /** Made at the first fingerprint: a pass with no pair to fingerprint never starts the security providers. */
-    private MessageDigest digest;
-    /** The ten numbers of a pair's state, big-endian, as MD5 takes them: one array for every fingerprint. */
-    private final byte[] state = new byte[10 * Long.BYTES];
+    /**
+     * The key of the fingerprints ({@link SipHash}): the memory's own, random, saved with it and kept as secret as
+     * its file (owner-only); (0, 0) until the first fingerprint needs one, or a memory brings its own.
+     */
+    private long key0;
+    private long key1;
+    /** The ten numbers of a pair's state: one array for every fingerprint. */
+    private final long[] state = new long[10];
 
     /** The fingerprint of a pair's state, or null if either side's identity is unknown. */
     long[] fingerprint(Entry source, Entry replica) {
@@ -63,30 +67,33 @@ final class VerifiedPairs {
             return null;
         }
         put(state, 0, source);
-        put(state, 5 * Long.BYTES, replica);
-        if (digest == null) {
-            digest = md5();
+        put(state, 5, replica);
+        if (key0 == 0 && key1 == 0) {
+            newKey();
         }
-        byte[] bits = digest.digest(state);
-        return new long[] {BigEndian.longAt(bits, 0), BigEndian.longAt(bits, Long.BYTES)};
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide MD5", e);
+        long[] bits = SipHash.hash128(key0, key1, state, state.length);
+        if (bits[0] == 0 && bits[1] == 0) {
+            bits[1] = 1; // (0, 0) marks a table's empty slot
         }
+        return bits;
     }
 
-    private static void put(byte[] state, int at, Entry entry) {
-        BigEndian.putLong(state, at, entry.identity().device());
-        BigEndian.putLong(state, at + Long.BYTES, entry.identity().inode());
-        BigEndian.putLong(state, at + 2 * Long.BYTES, entry.size());
-        BigEndian.putLong(state, at + 3 * Long.BYTES, nanos(entry.modified().toInstant()));
-        BigEndian.putLong(state, at + 4 * Long.BYTES, nanos(entry.identity().changed().toInstant()));
+    /** From the platform's strong source, only when a memory is begun (a run that hashes everything anyway). */
+    private void newKey() {
+        SecureRandom random = new SecureRandom();
+        do {
+            key0 = random.nextLong();
+            key1 = random.nextLong();
+        } while (key0 == 0 && key1 == 0);
     }
 
+    private static void put(long[] state, int at, Entry entry) {
+        state[at] = entry.identity().device();
+        state[at + 1] = entry.identity().inode();
+        state[at + 2] = entry.size();
+        state[at + 3] = nanos(entry.modified().toInstant());
+        state[at + 4] = nanos(entry.identity().changed().toInstant());
+    }
 
     private static long nanos(Instant time) {
         return time.getEpochSecond() * 1_000_000_000L + time.getNano();
@@ -151,41 +158,59 @@ final class VerifiedPairs {
         } else {
             previous = previous.withAll(current);
         }
-        current = new Table(Math.max(1024, previous.size * 2));
+        current = new FingerprintSet(Math.max(1024, previous.size() * 2));
     }
 
     int size() {
-        return current.size + previous.size;
+        return current.size() + previous.size();
     }
 
-    private static final long MAGIC = 0x6469727379_6e6331L; // "dirsync1"
+    /** "dirsync2": fingerprints by a keyed SipHash. ("dirsync1", MD5's, is not read: its pairs are hashed again.) */
+    private static final long MAGIC = 0x6469727379_6e6332L;
+    /** The magic number, the count of facts and the key, before the facts. */
+    private static final int HEADER = 4 * Long.BYTES;
 
     /** The facts kept after the last pass, for the next run (a --once run from cron, or a restarted service). */
     byte[] toBytes() {
-        ByteBuffer bytes = ByteBuffer.allocate(2 * Long.BYTES + previous.size * 2 * Long.BYTES);
-        bytes.putLong(MAGIC).putLong(previous.size);
+        ByteBuffer bytes = ByteBuffer.allocate(HEADER + previous.size() * 2 * Long.BYTES);
+        bytes.putLong(MAGIC).putLong(previous.size()).putLong(key0).putLong(key1);
         previous.copyTo(bytes);
         return bytes.array();
     }
 
     /**
-     * Takes the facts a previous run saved, if they are well formed; anything else is ignored and the memory
-     * starts empty, which only costs hashing. (Whether the file they came from can be trusted is the caller's
-     * check: someone who could plant facts could make a pass skip a changed file.)
+     * How many bytes at the start of {@code saved} are facts as {@link #toBytes} writes them (what follows is
+     * another part's), or -1 if they do not begin it.
      */
-    boolean fromBytes(byte[] saved) {
-        if (saved == null) {
-            return false;
+    static long savedLength(byte[] saved) {
+        if (saved == null || saved.length < HEADER) {
+            return -1;
         }
         ByteBuffer bytes = ByteBuffer.wrap(saved);
-        if (bytes.remaining() < 2 * Long.BYTES || bytes.getLong() != MAGIC) {
+        long count = bytes.getLong(Long.BYTES);
+        if (bytes.getLong(0) != MAGIC || count < 0 || count > (saved.length - HEADER) / (2L * Long.BYTES)) {
+            return -1;
+        }
+        return HEADER + count * 2 * Long.BYTES;
+    }
+
+    /**
+     * Takes the facts a previous run saved, if they are well formed; anything else (also a memory of an earlier
+     * format) is ignored and the memory starts empty, which only costs hashing. (Whether the file they came from
+     * can be trusted is the caller's check: someone who could plant facts could make a pass skip a changed file.)
+     */
+    boolean fromBytes(byte[] saved) {
+        if (savedLength(saved) != (saved == null ? 0 : saved.length)) {
             return false;
         }
+        ByteBuffer bytes = ByteBuffer.wrap(saved, Long.BYTES, saved.length - Long.BYTES);
         long count = bytes.getLong();
-        if (count < 0 || count != bytes.remaining() / (2L * Long.BYTES) || bytes.remaining() % 16 != 0) {
-            return false;
+        long savedKey0 = bytes.getLong();
+        long savedKey1 = bytes.getLong();
+        if (count > 0 && savedKey0 == 0 && savedKey1 == 0) {
+            return false; // facts without their key: not written by toBytes
         }
-        Table loaded = new Table((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count * 2)));
+        FingerprintSet loaded = new FingerprintSet((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count * 2)));
         long[] value = new long[2]; // one array for every record: a table keeps the values, not the array
         for (long i = 0; i < count; i++) {
             value[0] = bytes.getLong();
@@ -193,99 +218,13 @@ final class VerifiedPairs {
             loaded = loaded.with(value);
         }
         previous = loaded;
-        if (current.size == 0) {
-            current = new Table(loaded.mask + 1); // the pass meets them again: no growing table on the way
+        if (count > 0) {
+            key0 = savedKey0;
+            key1 = savedKey1;
+        }
+        if (current.size() == 0) {
+            current = new FingerprintSet(loaded.capacity()); // the pass meets them again: no growing table on the way
         }
         return true;
-    }
-
-    /** An open-addressing set of 128-bit values (never all zero: an MD5 fingerprint), two longs a slot. */
-    private static final class Table {
-        private final long[] slots; // hi, lo, hi, lo, ...
-        private final int mask;
-        private int size;
-
-        Table(int capacity) {
-            int slotsWanted = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
-            slots = new long[slotsWanted * 2];
-            mask = slotsWanted - 1;
-        }
-
-        boolean contains(long[] value) {
-            for (int i = index(value); ; i = (i + 1) & mask) {
-                long hi = slots[2 * i];
-                long lo = slots[2 * i + 1];
-                if (hi == 0 && lo == 0) {
-                    return false;
-                }
-                if (hi == value[0] && lo == value[1]) {
-                    return true;
-                }
-            }
-        }
-
-        /** This table with {@code value} added: itself, or a larger copy when half full. */
-        Table with(long[] value) {
-            if (contains(value)) {
-                return this;
-            }
-            Table table = (size + 1) * 2 > mask + 1 ? grown() : this;
-            table.insert(value);
-            return table;
-        }
-
-        private void insert(long[] value) {
-            int i = index(value);
-            while (slots[2 * i] != 0 || slots[2 * i + 1] != 0) {
-                i = (i + 1) & mask;
-            }
-            slots[2 * i] = value[0];
-            slots[2 * i + 1] = value[1];
-            size++;
-        }
-
-        private Table grown() {
-            Table bigger = new Table((mask + 1) * 2);
-            bigger.insertAll(this);
-            return bigger;
-        }
-
-        /** This table with all of {@code other}'s values added. */
-        Table withAll(Table other) {
-            Table table = this;
-            for (int i = 0; i <= other.mask; i++) {
-                long hi = other.slots[2 * i];
-                long lo = other.slots[2 * i + 1];
-                if (hi != 0 || lo != 0) {
-                    table = table.with(new long[] {hi, lo});
-                }
-            }
-            return table;
-        }
-
-        /** Inserts the values of {@code other}, none of which this table holds, without copying each. */
-        private void insertAll(Table other) {
-            long[] value = new long[2];
-            for (int i = 0; i <= other.mask; i++) {
-                value[0] = other.slots[2 * i];
-                value[1] = other.slots[2 * i + 1];
-                if (value[0] != 0 || value[1] != 0) {
-                    insert(value);
-                }
-            }
-        }
-
-        /** Puts every value, high then low long, into {@code bytes}. */
-        void copyTo(ByteBuffer bytes) {
-            for (int i = 0; i <= mask; i++) {
-                if (slots[2 * i] != 0 || slots[2 * i + 1] != 0) {
-                    bytes.putLong(slots[2 * i]).putLong(slots[2 * i + 1]);
-                }
-            }
-        }
-
-        private int index(long[] value) {
-            return (int) (value[0] ^ (value[0] >>> 32)) & mask;
-        }
     }
 }

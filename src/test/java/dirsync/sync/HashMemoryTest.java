@@ -231,7 +231,7 @@ class HashMemoryTest {
         hashedBy(first);
         hashedBy(first);
         byte[] saved = first.exportHashMemory();
-        int pairs = 2 * Long.BYTES + (int) java.nio.ByteBuffer.wrap(saved).getLong(Long.BYTES) * 2 * Long.BYTES;
+        int pairs = 4 * Long.BYTES + (int) java.nio.ByteBuffer.wrap(saved).getLong(Long.BYTES) * 2 * Long.BYTES;
         java.nio.ByteBuffer earlier = java.nio.ByteBuffer.allocate(pairs + 2 * Long.BYTES)
                 .put(saved, 0, pairs).putLong(0x6469727379_6e6350L).putLong(0); // "dirsyncP", no places
         Synchronizer next = Mirrors.of(trees.source(), trees.replica(), SyncOptions.defaults(), AHEAD);
