@@ -177,7 +177,7 @@ class LauncherStartIT {
     }
 
     @Test
-    void aOnceRunGetsTheFirstTierCompilerAloneUnlessItIsToHashEverything() throws Exception {
+    void aOnceRunWithALocalReplicaGetsTheFirstTierCompilerAloneUnlessItIsToHashEverything() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
         Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
@@ -187,7 +187,7 @@ class LauncherStartIT {
 
         for (List<String> arguments : List.of(List.of("--once", "s", "r", "1", "l"),
                 List.of("--once", "--no-hash-cache", "s", "r", "1", "l"), List.of("--no-hash-cache", "--once", "s"),
-                List.of("--compare", "quick", "--once", "s"))) {
+                List.of("--compare", "quick", "--once", "s"), List.of("--once", "s", "sftp://h/r", "1", "l"))) {
             List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_CDS=off",
                     dist.launcher().toString()));
             command.addAll(arguments);
@@ -200,7 +200,23 @@ class LauncherStartIT {
                 once + "-XX:TieredStopAtLevel=1 -jar " + jarPath + " --once s r 1 l",
                 once + directives + " -jar " + jarPath + " --once --no-hash-cache s r 1 l",
                 once + directives + " -jar " + jarPath + " --no-hash-cache --once s",
-                once + "-XX:TieredStopAtLevel=1 -jar " + jarPath + " --compare quick --once s");
+                once + "-XX:TieredStopAtLevel=1 -jar " + jarPath + " --compare quick --once s",
+                once + directives + " -jar " + jarPath + " --once s sftp://h/r 1 l");
+    }
+
+    @Test
+    void aOnceRunWithAnObjectStoreReplicaKeepsC2ForItsHashesAndCiphers() throws Exception {
+        Path calls = jar.tmp().resolve("java.calls");
+        Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
+        Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
+
+        JarRuns.Finished run = jar.run("once-s3-jit", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
+                "DIRSYNC_CDS=off", dist.launcher().toString(), "--once", "s", "s3://bucket/r", "1", "l"));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(Files.readAllLines(calls)).singleElement().asString()
+                .contains("-XX:CompilerDirectivesFile=" + dist.home().resolve("lib/jit-directives.json"))
+                .doesNotContain("TieredStopAtLevel").endsWith(" --once s s3://bucket/r 1 l");
     }
 
     @Test
