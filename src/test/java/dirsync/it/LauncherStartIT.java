@@ -205,7 +205,7 @@ class LauncherStartIT {
     }
 
     @Test
-    void aOnceRunWithAnObjectStoreReplicaKeepsC2ForItsHashesAndCiphers() throws Exception {
+    void aOnceRunWithAnObjectStoreReplicaKeepsC2ForTheDigestsItSends() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
         Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
