@@ -72,6 +72,9 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
     private final List<SftpClient> clients = new ArrayList<>();
     private final List<PublicKey> authorized = new CopyOnWriteArrayList<>();
     private final AtomicInteger keyChecks = new AtomicInteger();
+    /** How many requests of each SFTP type (SSH_FXP_*) the server received since the test began. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, AtomicInteger> requests =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicReference<String> lastUser = new AtomicReference<>();
     private PublicKey hostKey;
     private Path keys;
@@ -112,8 +115,15 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         server.setCommandFactory((channel, command) -> new ProcessShellFactory(command, "/bin/sh", "-c", command)
                 .createShell(channel));
         server.setFileSystemFactory(new NativeFileSystemFactory());
-        server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(new FullDiskAccessor(diskFull, opensBeforeDrop, refused)).build()));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(new FullDiskAccessor(diskFull, opensBeforeDrop, refused)).build();
+        sftp.addSftpEventListener(new org.apache.sshd.sftp.server.SftpEventListener() {
+            @Override
+            public void received(org.apache.sshd.server.session.ServerSession serverSession, int type, int id) {
+                requests.computeIfAbsent(type, any -> new AtomicInteger()).incrementAndGet();
+            }
+        });
+        server.setSubsystemFactories(List.of(sftp));
         if (openSshExtensions != null) {
             SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, openSshExtensions);
         }
@@ -164,6 +174,12 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         return server.getPort();
     }
 
+    /** How many requests of this SFTP type ({@code SftpConstants.SSH_FXP_*}) the server received in this test. */
+    public int requests(int type) {
+        AtomicInteger count = requests.get(type);
+        return count == null ? 0 : count.get();
+    }
+
     /** The server's host key (an ECDSA key). */
     public PublicKey hostKey() {
         return hostKey;
@@ -194,6 +210,7 @@ public final class EmbeddedSftpServer implements BeforeAllCallback, AfterAllCall
         diskFull.set(false);
         refused.set(null);
         opensBeforeDrop.set(-1);
+        requests.clear();
         synchronized (clients) {
             for (SftpClient sftp : clients) {
                 sftp.close();

@@ -97,7 +97,7 @@ public final class RemoteLock implements Closeable {
         for (int attempt = 0; attempt < 2; attempt++) {
             String candidate = directory + ".dirsync-lock-" + token + ".tmp";
             writeCandidate(candidate);
-            long serverNow = client.lstat(candidate).getModifyTime().toInstant().getEpochSecond();
+            long serverNow;
             try {
                 client.rename(candidate, path); // SFTP's plain RENAME: fails if the lock exists
                 if (holdsToken()) {
@@ -106,9 +106,18 @@ public final class RemoteLock implements Closeable {
                 throw new HeldElsewhereException("another dirsync took the lock " + SftpNames.text(path)
                         + " at the same moment");
             } catch (IOException exists) {
-                removeQuietly(candidate);
                 if (exists instanceof HeldElsewhereException) {
                     throw exists;
+                }
+                // The server's clock, from the candidate it has just written: asked only here, where a lock is
+                // there to judge (a free lock is taken without this round trip).
+                try {
+                    serverNow = client.lstat(candidate).getModifyTime().toInstant().getEpochSecond();
+                } catch (IOException noCandidate) {
+                    exists.addSuppressed(noCandidate);
+                    throw exists; // not a lock in the way: the rename failed for a reason of its own
+                } finally {
+                    removeQuietly(candidate);
                 }
             }
             SftpClient.Attributes held;

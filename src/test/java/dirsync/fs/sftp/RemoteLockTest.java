@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,16 @@ class RemoteLockTest {
             assertThat(Files.readString(lockFile())).contains("owner host-a pid 42");
         }
         assertThat(lockFile()).as("released").doesNotExist();
+    }
+
+    @Test
+    void aFreeLockIsTakenWithoutAskingTheServersClock() throws Exception {
+        try (RemoteLock lock = RemoteLock.acquire(SERVER.newClient(), root(), "host-a pid 42", LEASE)) {
+            assertThat(Files.readString(lockFile())).contains("owner host-a pid 42");
+            // The candidate's time (the server's clock) is read only to judge the age of a lock in the way.
+            assertThat(SERVER.requests(SftpConstants.SSH_FXP_LSTAT)).isZero();
+            assertThat(SERVER.requests(SftpConstants.SSH_FXP_RENAME)).isOne();
+        }
     }
 
     @Test
