@@ -54,6 +54,15 @@ class RemoteLockTest {
     }
 
     @Test
+    void theLockIsReadBackInOneReadAtItsTakingAndItsRelease() throws Exception {
+        RemoteLock.acquire(SERVER.newClient(), root(), "host-a pid 42", LEASE).close();
+
+        assertThat(lockFile()).as("released").doesNotExist();
+        // Each read of the lock: an OPEN, one READ (a short one is the end of the file) and a CLOSE.
+        assertThat(SERVER.requests(SftpConstants.SSH_FXP_READ)).isEqualTo(2);
+    }
+
+    @Test
     void aSecondRunIsRefusedWhileTheLeaseIsFreshAndToldWhoHoldsIt() throws Exception {
         try (RemoteLock first = RemoteLock.acquire(SERVER.newClient(), root(), "host-a pid 42", LEASE)) {
             SftpClient other = SERVER.newClient();
