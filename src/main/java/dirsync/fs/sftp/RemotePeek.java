@@ -39,11 +39,15 @@ public final class RemotePeek {
             ByteArrayOutputStream content = new ByteArrayOutputStream(limit);
             byte[] buffer = new byte[limit];
             while (content.size() < limit) {
-                int read = client.read(handle, content.size(), buffer, 0, limit - content.size());
+                int asked = limit - content.size();
+                int read = client.read(handle, content.size(), buffer, 0, asked);
                 if (read < 0) {
                     break;
                 }
                 content.write(buffer, 0, read);
+                if (read < asked) {
+                    break; // a short read is the end of a regular file (OpenSSH reads it at once): no READ for EOF
+                }
             }
             return Optional.of(content.toByteArray());
         } catch (IOException e) {
