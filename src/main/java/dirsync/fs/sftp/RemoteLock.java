@@ -1,6 +1,5 @@
 package dirsync.fs.sftp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -239,31 +238,13 @@ public final class RemoteLock implements Closeable {
         }
     }
 
-    /**
-     * The lock file's content: an OPEN, one READ and a CLOSE, three round trips, where MINA's input stream took five
-     * (a read ahead, and a second READ for the end of the file). A READ that returns less than was asked for has
-     * reached the end of a regular file (OpenSSH reads it at once); a lock file is a few hundred bytes.
-     */
+    /** The lock file's content, as {@link RemotePeek} reads it: an OPEN, one READ and a CLOSE. */
     private byte[] read() throws IOException {
-        try (SftpClient.CloseableHandle handle = client.open(path, SftpClient.OpenMode.Read)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            byte[] buffer = new byte[READ_AT_ONCE];
-            long offset = 0;
-            int got;
-            do {
-                got = client.read(handle, offset, buffer, 0, buffer.length);
-                if (got > 0) {
-                    bytes.write(buffer, 0, got);
-                    offset += got;
-                }
-            } while (got == buffer.length);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw SftpErrors.map(e, path, SftpErrors.Doing.READING);
-        }
+        return RemotePeek.read(client, SftpNames.bytes(path), READ_AT_ONCE)
+                .orElseThrow(() -> new NoSuchFileException(SftpNames.text(path)));
     }
 
-    /** Bytes asked for by each READ of the lock file: more than any lock file holds. */
+    /** Bytes asked for by the READ of the lock file: more than any lock file holds. */
     private static final int READ_AT_ONCE = 8192;
 
     private static String owner(byte[] content) {
