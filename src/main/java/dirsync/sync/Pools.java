@@ -1,8 +1,7 @@
 package dirsync.sync;
 
+import dirsync.fs.HelperFailures;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -48,20 +47,7 @@ public final class Pools {
         try {
             return result.join();
         } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof CancellationException stop) {
-                throw stop;
-            }
-            if (cause instanceof UncheckedIOException unchecked) {
-                throw unchecked.getCause();
-            }
-            if (cause instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            throw e;
+            throw HelperFailures.rethrown(e.getCause());
         }
     }
 }

@@ -2,6 +2,7 @@ package dirsync.fs.local;
 
 import dirsync.fs.Entry;
 import dirsync.fs.EntryKind;
+import dirsync.fs.HelperFailures;
 import dirsync.fs.Md5;
 import dirsync.fs.RelPath;
 import dirsync.fs.ReplicaTree;
@@ -205,13 +206,7 @@ final class AtomicInstall {
         try {
             return installation.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            throw e;
+            throw HelperFailures.rethrown(e.getCause());
         }
     }
 

@@ -1,5 +1,6 @@
 package dirsync.fs.s3;
 
+import dirsync.fs.HelperFailures;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -54,17 +55,7 @@ final class Beside<T> {
                 }
             }
         } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(cause);
+            throw HelperFailures.rethrown(failed.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
