@@ -24,15 +24,26 @@ final class DirectoryStep {
     private final int listersAhead;
     private final ContentCheck contentCheck;
     private final CopyScheduler copyScheduler;
+    private final Finishes finishes;
     private final PassHooks hooks;
 
-    /** @param listers how many replica directories are listed at once (the replica tree says) */
-    DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, PassHooks hooks, int listers) {
+    /**
+     * @param listers how many replica directories are listed at once (the replica tree says)
+     * @param finishes where the directories the walk has left get their attributes
+     */
+    DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, Finishes finishes, PassHooks hooks,
+                  int listers) {
         this.lister = Pools.daemons("dirsync-list", listers);
         this.listersAhead = 2 * listers;
         this.contentCheck = contentCheck;
         this.copyScheduler = copyScheduler;
+        this.finishes = finishes;
         this.hooks = hooks;
+    }
+
+    /** Where the directories the walk has left get their attributes. */
+    Finishes finishes() {
+        return finishes;
     }
 
     /**

@@ -73,8 +73,8 @@ public final class Synchronizer {
         ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK
                 ? ContentCheck.quick(tuning.timeGrain())
                 : new ChecksumCheck(new Hashing(progress, tuning.concurrentReads()), verified, hooks);
-        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, tuning.concurrentWrites()), hooks,
-                tuning.concurrentReads());
+        this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, tuning.concurrentWrites()),
+                new Finishes(tuning.concurrentFinishes()), hooks, tuning.concurrentReads());
         this.guards = DeletionGuard.from(options);
     }
 

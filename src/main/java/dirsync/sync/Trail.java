@@ -14,7 +14,8 @@ import java.util.Set;
  * sync are not held to one directory); a directory is settled, in the order the walk left them, once its copies
  * have ended: their lines are logged, then its attributes are set (a rename into a directory moves its time), or,
  * if it has deletions, it joins those that wait for the deletion phase. Only so many copies may trail: past that
- * the walk waits for the oldest directory. Copies that found the disk full are tried once more at the end, alone.
+ * the walk waits for the oldest directory. A directory's attributes are set by {@link Finishes}, at once or several
+ * together. Copies that found the disk full are tried once more at the end, alone.
  */
 final class Trail {
 
@@ -23,6 +24,7 @@ final class Trail {
     private static final int MAX_DIRECTORIES = 256;
 
     private final Changes changes;
+    private final Finishes finishes;
     private final List<OpenedDirectory> withDeletions = new ArrayList<>();
     private final Deque<OpenedDirectory> waiting = new ArrayDeque<>();
     private final List<Retry> outOfSpace = new ArrayList<>();
@@ -32,8 +34,9 @@ final class Trail {
     private record Retry(OpenedDirectory dir, CopyScheduler.SpaceRetry copy) {
     }
 
-    Trail(Changes changes) {
+    Trail(Changes changes, Finishes finishes) {
         this.changes = changes;
+        this.finishes = finishes;
     }
 
     /** A directory the walk has left: settled now if nothing of it runs, else once its copies end. */
@@ -46,10 +49,17 @@ final class Trail {
         }
     }
 
-    /** Settles every directory left, waiting for their copies: before the deletion phase, or when the pass stops. */
+    /**
+     * Settles every directory left, waiting for their copies and their finishes: before the deletion phase, or when
+     * the pass stops.
+     */
     void drain() {
-        while (!waiting.isEmpty()) {
-            settleOldest();
+        try {
+            while (!waiting.isEmpty()) {
+                settleOldest();
+            }
+        } finally {
+            finishes.awaitAll();
         }
     }
 
@@ -84,7 +94,7 @@ final class Trail {
             outOfSpace.add(new Retry(dir, copy));
         }
         if (dir.deletions().isEmpty()) {
-            changes.finishDirectory(dir);
+            finishes.finish(changes, dir);
         } else {
             withDeletions.add(dir);
         }

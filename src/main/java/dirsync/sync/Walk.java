@@ -55,7 +55,7 @@ final class Walk {
         List<PassScope.Root> roots = replicaRoot == null ? PassScope.everything().roots() : scope.roots();
         Set<RelPath> opened = new HashSet<>();
         boolean emptyOverNonEmpty = false;
-        Trail trail = new Trail(changes);
+        Trail trail = new Trail(changes, step.finishes());
         try {
             for (PassScope.Root root : roots) {
                 Located start = Located.find(pass, root, sourceRoot, replicaRoot);

@@ -76,7 +76,7 @@ public final class S3Tree implements ReplicaTree {
         this.deletes = new ObjectDeletes(calls, keys);
         this.description = description;
         this.features = ReplicaFeatures.plain(new ReplicaFeatures.Tuning(REQUESTS_AT_ONCE, REQUESTS_AT_ONCE,
-                        ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads))
+                        REQUESTS_AT_ONCE, ReplicaFeatures.TimeGrain.EXACT, "")).withConnection(reach.perPass(uploads))
                 .withRenames(new ObjectRenames(calls, keys, reads, listings)).withTreeMemory(memory);
     }
 
