@@ -49,8 +49,8 @@ public abstract class ForwardingReplicaTree extends ForwardingSourceTree impleme
     }
 
     @Override
-    public void createDirectory(RelPath path) throws IOException {
-        delegate().createDirectory(path);
+    public Entry.Identity createDirectory(RelPath path) throws IOException {
+        return delegate().createDirectory(path);
     }
 
     @Override

@@ -69,8 +69,11 @@ public interface ReplicaTree extends SourceTree {
     /** Creates, or atomically puts in place of a non-directory, a symbolic link like {@code expected}. */
     void installSymlink(RelPath path, Entry expected) throws IOException;
 
-    /** Creates one directory (its parent exists). */
-    void createDirectory(RelPath path) throws IOException;
+    /**
+     * Creates one directory (its parent exists) and returns its identity, as {@link #examine} would give it at once
+     * ({@link Entry.Identity#UNKNOWN} where this tree's directories have none: then nothing is asked to say so).
+     */
+    Entry.Identity createDirectory(RelPath path) throws IOException;
 
     /**
      * Gives a file or directory the attributes of {@code source} that this tree carries (permissions and

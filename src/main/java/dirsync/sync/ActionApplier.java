@@ -40,8 +40,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
 
     @Override
     public Descent createDirectory(Action.CreateDirectory action) throws IOException {
-        changes.createDirectory(path(action));
-        return new Descent(action.source(), null);
+        return Descent.made(action.source(), changes.createDirectory(path(action)));
     }
 
     @Override

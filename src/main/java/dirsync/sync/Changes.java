@@ -83,9 +83,11 @@ final class Changes {
         pass.report().record(Operation.LINKED, Texts.LINKED_FILE, path, Texts.linkedTo(existing, kept));
     }
 
-    void createDirectory(RelPath path) throws IOException {
-        pass.replica().createDirectory(path);
+    /** Creates a directory of the replica; returns its identity (see {@link ReplicaTree#createDirectory}). */
+    Entry.Identity createDirectory(RelPath path) throws IOException {
+        Entry.Identity made = pass.replica().createDirectory(path);
         pass.report().record(Operation.CREATED_DIRECTORY, Texts.CREATED_DIRECTORY, path);
+        return made;
     }
 
     /**
@@ -103,9 +105,9 @@ final class Changes {
             return null;
         }
         if (source.is(EntryKind.DIRECTORY)) {
-            pass.replica().createDirectory(path);
+            Entry.Identity made = pass.replica().createDirectory(path);
             pass.report().record(Operation.REPLACED, what, path);
-            return new Descent(source, null);
+            return Descent.made(source, made);
         }
         install(source, null, path, Operation.REPLACED, what, null);
         return null;

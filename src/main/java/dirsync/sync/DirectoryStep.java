@@ -58,7 +58,7 @@ final class DirectoryStep {
             return OpenedDirectory.skipped(rel);
         }
         Sides sides = listed.get();
-        pass.moves().opened(pass, rel, dir.source(), dir.replica());
+        pass.moves().opened(rel, dir);
         List<Action> actions = pass.moves().find(pass, rel, Planner.plan(sides.source(), sides.replica()),
                 sides.replica());
         hooks.afterPlanning(rel);

@@ -56,6 +56,6 @@ final class ListingsAhead implements Iterator<Descent> {
             start(index + ahead);
         }
         Descent descent = descents.get(index);
-        return new Descent(descent.source(), descent.replica(), listings[index]);
+        return new Descent(descent.source(), descent.replica(), listings[index], descent.made());
     }
 }

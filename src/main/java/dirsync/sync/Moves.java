@@ -63,26 +63,23 @@ final class Moves {
     }
 
     /**
-     * The pass opens {@code dir}, {@code source} and {@code replica} (null if this pass created it, or the replica
-     * has none) its two sides.
+     * The pass opens {@code dir}, found as {@code sides}: its replica side existed before the pass, or the pass has
+     * just made it (learned as made, by the identity the replica gave it), or the replica has none.
      */
-    void opened(PassContext pass, RelPath dir, Entry source, Entry replica) {
+    void opened(RelPath dir, Descent sides) {
         if (places == null) {
             return;
         }
         for (RelPath at = dir; at != null && opened.add(at); at = at.isRoot() ? null : at.parent()) {
             // and every directory above it, once
         }
-        Entry made = replica;
-        if (made == null && source != null && !dir.isRoot()) {
-            try {
-                made = pass.replica().examine(dir); // created by this pass: learned as made
-            } catch (IOException notThere) {
-                return;
-            }
+        if (sides.source() == null || dir.isRoot()) {
+            return;
         }
-        if (source != null && made != null) {
-            places.saw(dir, source, made);
+        if (sides.replica() != null) {
+            places.saw(dir, sides.source(), sides.replica());
+        } else if (sides.made() != null) {
+            places.sawMade(dir, sides.source(), sides.made());
         }
     }
 

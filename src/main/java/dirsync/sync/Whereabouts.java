@@ -50,18 +50,30 @@ final class Whereabouts {
 
     /** Places a regular file whose pair is equal, or a directory walked on both sides. */
     void saw(RelPath path, Entry source, Entry replica) {
+        put(path, source, replica.identity(), replica);
+    }
+
+    /** Places a directory this pass has just made, by the identity the replica gave it ({@code made}). */
+    void sawMade(RelPath path, Entry source, Entry.Identity made) {
+        if (source.is(EntryKind.DIRECTORY)) {
+            put(path, source, made, null); // a directory's place holds its identity alone
+        }
+    }
+
+    /** {@code replica}: the replica's entry (a file's place holds its size and times); null for a directory made. */
+    private void put(RelPath path, Entry source, Entry.Identity replicaIdentity, Entry replica) {
         if (!source.identity().known() || path.isRoot()) {
             return;
         }
         boolean directory = source.is(EntryKind.DIRECTORY);
-        boolean replicaKnown = replica.identity().known();
+        boolean replicaKnown = replicaIdentity.known();
         if (!directory && !replicaKnown) {
             return;
         }
         numbers[PlaceTable.KEY_DEVICE] = source.identity().device();
         numbers[PlaceTable.KEY_INODE] = source.identity().inode();
-        numbers[PlaceTable.DEVICE] = replicaKnown ? replica.identity().device() : -1;
-        numbers[PlaceTable.INODE] = replicaKnown ? replica.identity().inode() : -1;
+        numbers[PlaceTable.DEVICE] = replicaKnown ? replicaIdentity.device() : -1;
+        numbers[PlaceTable.INODE] = replicaKnown ? replicaIdentity.inode() : -1;
         numbers[PlaceTable.SOURCE_SIZE] = directory ? 0 : source.size();
         numbers[PlaceTable.SOURCE_MODIFIED] = directory ? 0 : nanos(source);
         numbers[PlaceTable.SIZE] = directory ? 0 : replica.size();

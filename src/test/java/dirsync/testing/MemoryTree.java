@@ -328,14 +328,14 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     }
 
     @Override
-    public void createDirectory(RelPath path) throws IOException {
+    public Entry.Identity createDirectory(RelPath path) throws IOException {
         synchronized (lock) {
             if (path.isRoot()) {
                 if (root != null) {
                     throw new FileAlreadyExistsException(where(path));
                 }
                 root = new Dir(DIRECTORY_MODE, now());
-                return;
+                return Entry.Identity.UNKNOWN;
             }
             Dir parent = parentOf(path);
             if (parent.children.containsKey(path.name())) {
@@ -344,6 +344,7 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
             requireWritable(parent, path);
             parent.children.put(path.name(), new Dir(DIRECTORY_MODE, now()));
             parent.touch();
+            return Entry.Identity.UNKNOWN;
         }
     }
 

@@ -178,9 +178,10 @@ public final class DryRunReplica extends ForwardingReplicaTree {
     }
 
     @Override
-    public void createDirectory(RelPath path) {
+    public Entry.Identity createDirectory(RelPath path) {
         removed.remove(path);
         created.add(path);
+        return Entry.Identity.UNKNOWN; // nothing was made
     }
 
     @Override

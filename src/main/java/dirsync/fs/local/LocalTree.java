@@ -195,8 +195,9 @@ public final class LocalTree implements ReplicaTree, ReplicaFeatures.HardLinking
     }
 
     @Override
-    public void createDirectory(RelPath path) throws IOException {
+    public Entry.Identity createDirectory(RelPath path) throws IOException {
         Files.createDirectory(path(path));
+        return examine(path).identity();
     }
 
     @Override

@@ -240,9 +240,10 @@ public final class S3Tree implements ReplicaTree {
     }
 
     @Override
-    public void createDirectory(RelPath path) throws IOException {
+    public Entry.Identity createDirectory(RelPath path) throws IOException {
         changing(path, true);
         writes.marker(path, null);
+        return Entry.Identity.UNKNOWN; // a marker object is a directory's whole being: no identity of its own
     }
 
     @Override

@@ -228,9 +228,9 @@ final class BatchedTree extends ForwardingReplicaTree {
     }
 
     @Override
-    public void createDirectory(RelPath path) throws IOException {
+    public Entry.Identity createDirectory(RelPath path) throws IOException {
         changing(path, true);
-        tree.createDirectory(path);
+        return tree.createDirectory(path);
     }
 
     @Override

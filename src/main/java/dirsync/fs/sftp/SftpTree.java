@@ -219,8 +219,9 @@ public final class SftpTree implements ReplicaTree {
     }
 
     @Override
-    public void createDirectory(RelPath path) throws IOException {
+    public Entry.Identity createDirectory(RelPath path) throws IOException {
         calls().mkdir(names.creating(path));
+        return Entry.Identity.UNKNOWN; // SFTP shows no inode: nothing to ask the server
     }
 
     @Override
