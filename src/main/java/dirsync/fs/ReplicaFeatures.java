@@ -198,13 +198,14 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
      * @param concurrentReads  how many of its files a pass reads (hashes) at once, besides the source's on the pass
      *                         thread. A local disk: one less than the cores (hashing is CPU work); a remote tree more,
      *                         since its reads wait on the network
-     * @param concurrentFinishes how many directories a pass gives their attributes at once, once their copies have
-     *                         ended. A local disk: 1, on the pass thread (a change costs microseconds); a remote
-     *                         tree more, since each waits on round trips (an examination and a change)
+     * @param concurrentDirectoryChanges how many directories a pass creates at once (a directory's new subdirectories),
+     *                         and how many it gives their attributes at once (those whose copies have ended). A
+     *                         local disk: 1, on the pass thread (a change costs microseconds); a remote tree more,
+     *                         since each waits on round trips
      * @param timeGrain        how finely the tree keeps modification times
      * @param reportPrefix     put in front of every log line of a pass ("(dry run) " for a tree that changes nothing)
      */
-    public record Tuning(int concurrentWrites, int concurrentReads, int concurrentFinishes, TimeGrain timeGrain,
+    public record Tuning(int concurrentWrites, int concurrentReads, int concurrentDirectoryChanges, TimeGrain timeGrain,
                          String reportPrefix) {
 
         /** A local disk's: {@code concurrentWrites} writers, a reader per core but one, exact times, no prefix. */
@@ -214,11 +215,11 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
         }
 
         public Tuning withReportPrefix(String prefix) {
-            return new Tuning(concurrentWrites, concurrentReads, concurrentFinishes, timeGrain, prefix);
+            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, timeGrain, prefix);
         }
 
         public Tuning withTimeGrain(TimeGrain grain) {
-            return new Tuning(concurrentWrites, concurrentReads, concurrentFinishes, grain, reportPrefix);
+            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, grain, reportPrefix);
         }
     }
 

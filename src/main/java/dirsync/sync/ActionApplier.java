@@ -8,7 +8,8 @@ import java.io.IOException;
 /**
  * Carries out the actions of one directory: the one place where each kind of action is turned into changes.
  * Returns the subdirectory to walk next when an action leads into one. Made for one directory and handed
- * what that directory's step prepared: its comparisons and its copies running aside.
+ * what that directory's step prepared: its comparisons, its copies running aside and its new subdirectories being
+ * made.
  */
 final class ActionApplier implements Action.Visitor<Descent, IOException> {
 
@@ -17,21 +18,23 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     private final RelPath dir;
     private final ContentCheck.Prepared comparisons;
     private final CopyScheduler.DirectoryCopies copies;
+    private final DirectoryCreations.Begun creations;
 
     ActionApplier(Changes changes, RelPath dir, ContentCheck.Prepared comparisons,
-                  CopyScheduler.DirectoryCopies copies) {
+                  CopyScheduler.DirectoryCopies copies, DirectoryCreations.Begun creations) {
         this.pass = changes.pass();
         this.changes = changes;
         this.dir = dir;
         this.comparisons = comparisons;
         this.copies = copies;
+        this.creations = creations;
     }
 
     /** For the deletion phase, whose actions compare nothing and copy nothing. */
     static ActionApplier forDeletions(Changes changes, RelPath dir) {
         return new ActionApplier(changes, dir, (pair, path) -> {
             throw new IllegalStateException("no comparison in the deletion phase: " + path);
-        }, CopyScheduler.DirectoryCopies.NONE);
+        }, CopyScheduler.DirectoryCopies.NONE, DirectoryCreations.Begun.NONE);
     }
 
     private RelPath path(Action action) {
@@ -40,7 +43,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
 
     @Override
     public Descent createDirectory(Action.CreateDirectory action) throws IOException {
-        return Descent.made(action.source(), changes.createDirectory(path(action)));
+        return Descent.made(action.source(), changes.createDirectory(path(action), creations));
     }
 
     @Override

@@ -83,11 +83,20 @@ final class Changes {
         pass.report().record(Operation.LINKED, Texts.LINKED_FILE, path, Texts.linkedTo(existing, kept));
     }
 
-    /** Creates a directory of the replica; returns its identity (see {@link ReplicaTree#createDirectory}). */
-    Entry.Identity createDirectory(RelPath path) throws IOException {
-        Entry.Identity made = pass.replica().createDirectory(path);
-        pass.report().record(Operation.CREATED_DIRECTORY, Texts.CREATED_DIRECTORY, path);
+    /**
+     * Creates a directory of the replica, or takes it from the {@code creations} begun for its parent; returns its
+     * identity (see {@link ReplicaTree#createDirectory}).
+     */
+    Entry.Identity createDirectory(RelPath path, DirectoryCreations.Begun creations) throws IOException {
+        Entry.Identity made = creations.runsAside(path.name()) ? creations.take(path.name())
+                : pass.replica().createDirectory(path);
+        createdDirectory(path);
         return made;
+    }
+
+    /** Logs and counts a directory made in the replica. */
+    void createdDirectory(RelPath path) {
+        pass.report().record(Operation.CREATED_DIRECTORY, Texts.CREATED_DIRECTORY, path);
     }
 
     /**

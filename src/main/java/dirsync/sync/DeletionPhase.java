@@ -13,7 +13,9 @@ final class DeletionPhase {
     private DeletionPhase() {
     }
 
-    static void run(Changes changes, List<DeletionGuard> guards, DeletionGuard.DeletionPlan found) {
+    /** {@code finishes}: where the directories get their attributes once their deletions are done. */
+    static void run(Changes changes, Finishes finishes, List<DeletionGuard> guards,
+                    DeletionGuard.DeletionPlan found) {
         PassContext pass = changes.pass();
         DeletionGuard.DeletionPlan plan = pass.moves().withoutMovedAway(found);
         if (plan.directories().isEmpty()) {
@@ -27,17 +29,21 @@ final class DeletionPhase {
                 break;
             }
         }
-        for (OpenedDirectory dir : plan.directories()) {
-            if (refusal.isPresent()) {
-                changes.restoreDirectory(dir); // a refused deletion touches nothing, not even the directory's time
-                continue;
+        try {
+            for (OpenedDirectory dir : plan.directories()) {
+                if (refusal.isPresent()) {
+                    changes.restoreDirectory(dir); // a refused deletion touches nothing, not even the directory's time
+                    continue;
+                }
+                ActionApplier applier = ActionApplier.forDeletions(changes, dir.relative());
+                for (Action deletion : dir.deletions()) {
+                    pass.cancellation().check();
+                    DirectoryStep.apply(pass, applier, deletion, dir.relative());
+                }
+                finishes.finish(changes, dir); // its own entries are done: no later deletion changes its time
             }
-            ActionApplier applier = ActionApplier.forDeletions(changes, dir.relative());
-            for (Action deletion : dir.deletions()) {
-                pass.cancellation().check();
-                DirectoryStep.apply(pass, applier, deletion, dir.relative());
-            }
-            changes.finishDirectory(dir);
+        } finally {
+            finishes.awaitAll(); // also when the pass stops: nothing of it runs on into the next
         }
     }
 }

@@ -25,19 +25,22 @@ final class DirectoryStep {
     private final ContentCheck contentCheck;
     private final CopyScheduler copyScheduler;
     private final Finishes finishes;
+    private final DirectoryCreations directoryCreations;
     private final PassHooks hooks;
 
     /**
      * @param listers how many replica directories are listed at once (the replica tree says)
      * @param finishes where the directories the walk has left get their attributes
+     * @param directoryCreations where a directory's new subdirectories are made
      */
-    DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, Finishes finishes, PassHooks hooks,
-                  int listers) {
+    DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, Finishes finishes,
+                  DirectoryCreations directoryCreations, PassHooks hooks, int listers) {
         this.lister = Pools.daemons("dirsync-list", listers);
         this.listersAhead = 2 * listers;
         this.contentCheck = contentCheck;
         this.copyScheduler = copyScheduler;
         this.finishes = finishes;
+        this.directoryCreations = directoryCreations;
         this.hooks = hooks;
     }
 
@@ -71,11 +74,14 @@ final class DirectoryStep {
         }
         ContentCheck.Prepared comparisons = contentCheck.prepare(pass, rel, actions);
         CopyScheduler.DirectoryCopies copies = copyScheduler.start(pass, rel, actions);
+        DirectoryCreations.Begun creations = directoryCreations.begin(pass, rel, actions);
         Applied applied;
         try {
-            applied = applyAllButDeletions(pass, rel, actions, new ActionApplier(changes, rel, comparisons, copies));
+            applied = applyAllButDeletions(pass, rel, actions,
+                    new ActionApplier(changes, rel, comparisons, copies, creations));
         } catch (RuntimeException stop) {
             copies.settle(changes); // each copy installed before the pass stopped is logged
+            creations.untaken().forEach(name -> changes.createdDirectory(rel.resolve(name))); // and each directory
             throw stop;
         }
         return new OpenedDirectory(rel, sides.sourceDir(), dir.replica(), listAhead

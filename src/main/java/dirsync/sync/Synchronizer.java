@@ -74,7 +74,8 @@ public final class Synchronizer {
                 ? ContentCheck.quick(tuning.timeGrain())
                 : new ChecksumCheck(new Hashing(progress, tuning.concurrentReads()), verified, hooks);
         this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, tuning.concurrentWrites()),
-                new Finishes(tuning.concurrentFinishes()), hooks, tuning.concurrentReads());
+                new Finishes(tuning.concurrentDirectoryChanges()),
+                new DirectoryCreations(tuning.concurrentDirectoryChanges()), hooks, tuning.concurrentReads());
         this.guards = DeletionGuard.from(options);
     }
 

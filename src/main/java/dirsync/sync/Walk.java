@@ -77,7 +77,8 @@ final class Walk {
         // Deepest first, whichever directory of the scope each was found from.
         List<OpenedDirectory> withDeletions = trail.withDeletions().stream()
                 .sorted(Comparator.comparingInt((OpenedDirectory dir) -> dir.relative().depth()).reversed()).toList();
-        DeletionPhase.run(changes, guards, new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
+        DeletionPhase.run(changes, step.finishes(), guards,
+                new DeletionGuard.DeletionPlan(withDeletions, emptyOverNonEmpty));
     }
 
     /**

@@ -148,7 +148,7 @@ class LauncherStartIT {
     }
 
     @Test
-    void aHotSpotServerVmKeepsC2ForMd5AloneThroughTheShippedDirectives() throws Exception {
+    void aHotSpotServerVmKeepsC2ForTheDigestsAndCiphersAloneThroughTheShippedDirectives() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
         Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
@@ -161,7 +161,8 @@ class LauncherStartIT {
                         + "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="
                         + dist.home().resolve("lib/jit-directives.json") + " -XX:-DisplayVMOutput -jar "
                         + dist.home().resolve("lib/dirsync.jar") + " --version");
-        assertThat(dist.home().resolve("lib/jit-directives.json")).content().contains("sun/security/provider/MD5");
+        assertThat(dist.home().resolve("lib/jit-directives.json")).content()
+                .contains("sun/security/provider/MD5", "com/sun/crypto/provider/");
     }
 
     @Test

@@ -44,16 +44,16 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
      * take the CPU). Over a real network, with round trips of milliseconds, the writers matter more: a copy costs
      * two round trips (the OPEN, then the rest on one train), so 16 writers at 20 ms copy at most 400 files a second.
      * remote.sh's first copy at 20 ms / 100 Mbit (2,000 files, 2026-12-07, a quiet machine, one run each, with
-     * {@link #FINISHERS} at 16): 16 writers a pass of 7.9 s, 64 writers 5.4 s (the walk's own round trips, a
+     * {@link #DIRECTORY_CHANGES} at 16): 16 writers a pass of 7.9 s, 64 writers 5.4 s (the walk's own round trips, a
      * directory's creation, are then what it waits on).
      */
     static final int CHANNELS = 6;
     static final int WRITERS = 64;
     /**
-     * Directories given their attributes at once, each an LSTAT and a SETSTAT (two round trips, or three): the first
-     * copy above took a pass of 9.9 s with one (on the pass thread), 5.4 s with 16.
+     * Directories created at once, and given their attributes at once (each an LSTAT and a SETSTAT: two round trips, or
+     * three): the first copy above took a pass of 9.9 s with one (on the pass thread), 5.4 s with 16 finishing.
      */
-    static final int FINISHERS = 16;
+    static final int DIRECTORY_CHANGES = 16;
     /**
      * Files hashed at once: each waits on the server, not on a core, and the hashing loop's batches are what is
      * asked at once (see {@link HashStream}). A no-change --once, no hash memory, 2,000 files of 1-16 KiB over
@@ -63,7 +63,7 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
      */
     static final int READERS = 64;
     private static final ReplicaFeatures.Tuning TUNING =
-            new ReplicaFeatures.Tuning(WRITERS, READERS, FINISHERS, SftpEntries::sameSecond, "");
+            new ReplicaFeatures.Tuning(WRITERS, READERS, DIRECTORY_CHANGES, SftpEntries::sameSecond, "");
 
     private final SftpLocation where;
     private final Connecting connecting;
