@@ -358,4 +358,54 @@ class MemoryReplicaTest {
         assertThat(next.errors()).isZero();
         assertMirrored();
     }
+    @Test
+    void aDirectorysManyNewSubdirectoriesMadeAtOnceAreEachLoggedInNameOrder() {
+        memory.directoryChangesAtOnce(8);
+        for (int i = 0; i < 24; i++) {
+            trees.src().file(String.format("top/d%02d/f", i), "content " + i);
+        }
+        List<String> created;
+        try (LogCapture log = new LogCapture()) {
+            sync();
+            created = log.messages().stream().filter(line -> line.startsWith("created directory top/")).toList();
+        }
+
+        assertThat(created).hasSize(24).isSorted();
+        assertThat(sync().changes()).isZero();
+        assertMirrored();
+    }
+
+    @Test
+    void directoriesFinishedAtOnceOnHelperThreadsHaveTheirSourcesTimesAndModesWhenThePassReturns() {
+        memory.directoryChangesAtOnce(8);
+        for (int i = 0; i < 40; i++) {
+            String dir = "d" + (i % 20) + "/sub" + (i % 3);
+            trees.src().file(dir + "/f" + i, "content " + i).mode(dir, "rwxr-x---").mtime(dir, LAST_YEAR);
+        }
+        for (int i = 0; i < 20; i++) {
+            trees.src().mtime("d" + i, LAST_YEAR.plusSeconds(i));
+        }
+
+        sync();
+
+        assertMirrored();
+    }
+
+    @Test
+    void directoriesFinishedAtOnceAfterTheirDeletionsHaveTheirSourcesTimes() throws IOException {
+        memory.directoryChangesAtOnce(8);
+        for (int i = 0; i < 40; i++) {
+            trees.src().file("d" + (i % 20) + "/f" + i, "content " + i);
+        }
+        sync();
+        for (int i = 0; i < 20; i++) {
+            Files.delete(trees.source().resolve("d" + i + "/f" + i));
+            trees.src().mtime("d" + i, LAST_YEAR.plusSeconds(i));
+        }
+
+        PassSummary second = sync();
+
+        assertThat(second.count(Operation.DELETED)).isEqualTo(20);
+        assertMirrored();
+    }
 }

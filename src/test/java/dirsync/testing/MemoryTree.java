@@ -83,9 +83,7 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     /** Paths whose next installs find no space left, and how many more times. */
     private final Map<String, Integer> fullFor = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final ReplicaFeatures features =
-            ReplicaFeatures.plain(ReplicaFeatures.Tuning.local(4)).withBackups(this).withConnection(this)
-                    .withRenames(this);
+    private volatile ReplicaFeatures features = featuresTuned(ReplicaFeatures.Tuning.local(4));
 
     private MemoryTree(boolean withRoot) {
         this.root = withRoot ? new Dir(DIRECTORY_MODE, now()) : null;
@@ -103,6 +101,21 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
 
     // ---------------------------------------------------------------------------------------------------------
     // A connection, as a remote tree has one
+
+    private ReplicaFeatures featuresTuned(ReplicaFeatures.Tuning tuning) {
+        return ReplicaFeatures.plain(tuning).withBackups(this).withConnection(this).withRenames(this);
+    }
+
+    /**
+     * Asks the pass to create and finish {@code n} directories at once, on helper threads, as a remote tree does
+     * (a local one: 1, on the pass thread).
+     */
+    public MemoryTree directoryChangesAtOnce(int n) {
+        ReplicaFeatures.Tuning local = ReplicaFeatures.Tuning.local(4);
+        features = featuresTuned(new ReplicaFeatures.Tuning(local.concurrentWrites(), local.concurrentReads(), n,
+                local.timeGrain(), local.reportPrefix()));
+        return this;
+    }
 
     /** From now on beginPass cannot connect (false) or can again (true). */
     public MemoryTree reachable(boolean on) {
