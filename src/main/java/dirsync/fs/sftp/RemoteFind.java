@@ -35,28 +35,16 @@ final class RemoteFind {
         return "find " + RemoteMd5.quoted(rootText) + " -printf '" + FORMAT + "'";
     }
 
-    /**
-     * The same command, started now but held until {@link #list(RemoteCommand, long)} gives it its go (a line on its
-     * input): the shell starts meanwhile, and the listing is taken only once it is asked for. Its input's end
-     * without a go ends it before find runs.
-     */
-    static String waitingCommand(String rootText) {
-        return "sh -c 'read go && exec find \"$0\" -printf \"$1\"' " + RemoteMd5.quoted(rootText) + " '" + FORMAT
-                + "'";
-    }
-
-    /** Starts {@link #waitingCommand} over {@code connection}. */
-    static RemoteCommand waiting(RemoteConnection connection, String rootText) throws IOException {
-        return connection.start(waitingCommand(rootText), START);
-    }
-
     /** The tree under {@code rootText} listed in one command, or empty if it could not be (see above). */
     static Optional<TreeSnapshot> list(RemoteConnection connection, String rootText, long maxBytes)
             throws IOException {
         return read(connection.start(command(rootText), START), maxBytes);
     }
 
-    /** The tree listed by a {@link #waiting} command, which this lets go now; empty as for {@link #list}. */
+    /**
+     * The tree listed by a command started ahead and held until its go (a line on its input: see
+     * {@link ServerCommands#probeThenFind}), which this gives now; empty as for {@link #list}.
+     */
     static Optional<TreeSnapshot> list(RemoteCommand waiting, long maxBytes) throws IOException {
         try {
             waiting.stdin().write("go\n".getBytes(StandardCharsets.US_ASCII));

@@ -12,9 +12,10 @@ import org.apache.sshd.sftp.client.SftpClient;
 /**
  * What a replica's connection starts as soon as it is up, each on a thread of its own, so that their round trips
  * and the server's shell starts overlap one another and the run's same-host check and lock (which are done in
- * order on the first channel meanwhile): the further SFTP channels, the {@link ServerCommands} probe, and the
- * first pass's find ({@link RemoteFind#waiting}), started but held until the pass lists the root, so that it lists
- * the replica only once the lock is held. Nothing here writes on the server, so a connection that its run then
+ * order on the first channel meanwhile): the further SFTP channels, and one command that is the
+ * {@link ServerCommands} probe and then the first pass's find ({@link ServerCommands#probeThenFind}), held until the
+ * pass lists the root, so that it lists the replica only once the lock is held (one command: each starts the user's
+ * shell and its start-up files, half a second of CPU where root's .bashrc runs pyenv). Nothing here writes on the server, so a connection that its run then
  * refuses (a same-host replica, a held lock) has changed nothing. Each is taken when needed, and waited for then.
  */
 public final class StartAhead implements AutoCloseable {
@@ -26,23 +27,21 @@ public final class StartAhead implements AutoCloseable {
     }
 
     private final CompletableFuture<List<SftpClient>> channels;
-    private final CompletableFuture<ServerCommands> commands;
-    private final CompletableFuture<RemoteCommand> find;
+    /** The probe's answer and the first pass's find: one command ({@link ServerCommands#probeThenFind}). */
+    private final CompletableFuture<ServerCommands.Probed> probed;
     private boolean findTaken;
 
-    private StartAhead(CompletableFuture<List<SftpClient>> channels, CompletableFuture<ServerCommands> commands,
-                       CompletableFuture<RemoteCommand> find) {
+    private StartAhead(CompletableFuture<List<SftpClient>> channels,
+                       CompletableFuture<ServerCommands.Probed> probed) {
         this.channels = channels;
-        this.commands = commands;
-        this.find = find;
+        this.probed = probed;
     }
 
-    /** Starts all three over {@code connection}, for the replica at {@code rootText}, {@code count} channels. */
+    /** Starts both over {@code connection}, for the replica at {@code rootText}, {@code count} channels. */
     static StartAhead begin(RemoteConnection connection, String rootText, int count) {
         return new StartAhead(
                 onThreadOfItsOwn("dirsync-sftp-channels", () -> connection.sftpChannels(count)),
-                onThreadOfItsOwn("dirsync-server-probe", () -> ServerCommands.detect(connection)),
-                onThreadOfItsOwn("dirsync-find-ahead", () -> RemoteFind.waiting(connection, rootText)));
+                onThreadOfItsOwn("dirsync-server-probe", () -> ServerCommands.probeThenFind(connection, rootText)));
     }
 
     /** The SFTP channels, the first one first, once all are open. */
@@ -52,7 +51,7 @@ public final class StartAhead implements AutoCloseable {
 
     /** What commands the server runs (the probe's answer; {@link ServerCommands#NONE} if it failed). */
     ServerCommands commands() throws IOException {
-        return await(commands);
+        return await(probed).commands();
     }
 
     /**
@@ -67,7 +66,7 @@ public final class StartAhead implements AutoCloseable {
             findTaken = true;
         }
         try {
-            return Optional.of(await(find));
+            return await(probed).find();
         } catch (IOException notStarted) {
             return Optional.empty();
         }
@@ -82,7 +81,7 @@ public final class StartAhead implements AutoCloseable {
             }
             findTaken = true;
         }
-        find.thenAccept(RemoteCommand::close);
+        probed.thenAccept(started -> started.find().ifPresent(RemoteCommand::close));
     }
 
     /** Runs {@code step} on a new daemon thread named {@code name}. */

@@ -2,40 +2,81 @@ package dirsync.fs.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The probe of what commands a server runs, here through this machine's own sh, as sshd runs a command. */
+/**
+ * The probe of what commands a server runs, and the find it then holds for the first pass: one command, here run
+ * through this machine's own sh, as sshd runs a command.
+ */
 class ServerCommandsTest {
 
-    private static String probeHere(String command) throws Exception {
-        Process sh = new ProcessBuilder("/bin/sh", "-c", command).start();
-        byte[] frame = HashStream.batch(java.util.List.of("/dev/null".getBytes(StandardCharsets.US_ASCII)));
-        sh.getOutputStream().write(frame);
-        sh.getOutputStream().write(frame);
+    @TempDir
+    Path root;
+
+    /** What a run of {@code command} by sh says of the server, and all it printed after that, given {@code input}. */
+    private record Run(Optional<ServerCommands> offered, byte[] after, int exitStatus) {
+    }
+
+    private static Run runHere(String command, String input) throws Exception {
+        Process sh = new ProcessBuilder("/bin/sh", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        sh.getOutputStream().write(input.getBytes(StandardCharsets.US_ASCII));
         sh.getOutputStream().close();
-        String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        sh.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        return out;
+        InputStream out = sh.getInputStream();
+        Optional<ServerCommands> offered = ServerCommands.readProbe(out);
+        byte[] after = out.readAllBytes();
+        assertThat(sh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(offered, after, sh.exitValue());
     }
 
     @Test
-    void gnuFindAndTheHashingLoopAreFoundOnDebian() throws Exception {
-        assertThat(ServerCommands.read(probeHere(ServerCommands.PROBE))).isEqualTo(new ServerCommands(true, true));
+    void gnuFindAndTheHashingLoopAreFoundOnDebianAndTheFindListsTheReplicaOnItsGo() throws Exception {
+        Files.writeString(root.resolve("a file"), "x");
+
+        Run run = runHere(ServerCommands.probeThenFind(root.toString()), "go\n");
+
+        assertThat(run.offered()).contains(new ServerCommands(true, true));
+        TreeSnapshot listed = RemoteFind.parse(new java.io.ByteArrayInputStream(run.after()), 1 << 20).orElseThrow();
+        assertThat(listed.take("").orElseThrow()).extracting(raw -> new String(raw.name(), StandardCharsets.UTF_8))
+                .isEqualTo(List.of("a file"));
+    }
+
+    @Test
+    void withoutItsGoTheFindNeverRuns() throws Exception {
+        Files.writeString(root.resolve("a file"), "x");
+
+        Run run = runHere(ServerCommands.probeThenFind(root.toString()), "");
+
+        assertThat(run.offered()).contains(new ServerCommands(true, true));
+        assertThat(run.after()).isEmpty();
+        assertThat(run.exitStatus()).isNotZero();
     }
 
     @Test
     void aFindWithoutPrintfIsNotUsedWhileTheHashingLoopIs() throws Exception {
-        String noPrintf = ServerCommands.PROBE.replace("find / -maxdepth 0 -printf", "find / -maxdepth 0 -fprintf");
+        String noPrintf = ServerCommands.probeThenFind(root.toString())
+                .replace("find / -maxdepth 0 -printf", "find / -maxdepth 0 -fprintf");
 
-        assertThat(ServerCommands.read(probeHere(noPrintf))).isEqualTo(new ServerCommands(false, true));
+        assertThat(runHere(noPrintf, "").offered()).contains(new ServerCommands(false, true));
     }
 
     @Test
     void aHeadThatReadsPastItsCountIsCaught() throws Exception {
-        String greedyHead = ServerCommands.PROBE.replace("head -c \"$n\"", "cat");
+        String greedyHead = ServerCommands.probeThenFind(root.toString()).replace("head -c \"$n\"", "cat");
 
-        assertThat(ServerCommands.read(probeHere(greedyHead)).hashStream()).isFalse();
+        assertThat(runHere(greedyHead, "").offered().orElseThrow().hashStream()).isFalse();
+    }
+
+    @Test
+    void anOutputWithoutTheProbesEndSaysNothingOfTheServer() throws Exception {
+        assertThat(runHere("echo this server prints its banner instead", "").offered()).isEmpty();
     }
 }
