@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.sshd.sftp.client.SftpClient;
 
 /**
  * An {@link SftpTree} whose remote work is done in batches where the server lets us run commands (see
@@ -51,7 +52,7 @@ final class BatchedTree extends ForwardingReplicaTree {
     private final long treeId;
     private TreeSnapshot snapshot;
     private boolean listedRoot;
-    private HashStream hashes;
+    private final ServerHashes hashes;
     /** The find a pass's listing of the root lets go, where one was started ahead; else empty. */
     private final Supplier<Optional<RemoteCommand>> firstFind;
     private final ReplicaFeatures features;
@@ -73,6 +74,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.names = new SftpNames(rootText);
         this.rootText = rootText;
         this.treeId = SftpEntries.treeId(description);
+        this.hashes = new ServerHashes(connection, commands.hashStream());
         ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
         if (commands.find() || commands.hashStream()) { // the server runs commands: sync -f, for files in groups
             GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
@@ -95,6 +97,7 @@ final class BatchedTree extends ForwardingReplicaTree {
     /** A pass begins: the last one's snapshot is dropped, and this one lists its tree afresh. */
     synchronized void newPass() {
         snapshot = null;
+        hashes.newPass();
         listedRoot = false;
         if (group != null) {
             group.newPass();
@@ -158,12 +161,12 @@ final class BatchedTree extends ForwardingReplicaTree {
      */
     @Override
     public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
-        HashStream stream = hashStream();
-        if (stream != null) {
+        HashStream loop = hashes.stream();
+        if (loop != null) {
             if (!listedFile(file) && !tree.examine(file).is(EntryKind.FILE)) {
                 throw new IOException("not a regular file: " + file);
             }
-            byte[] hash = stream.md5(names.path(file), cancellation);
+            byte[] hash = hashes.md5(loop, key(file), names.path(file), cancellation);
             if (hash != null) {
                 return hash;
             }
@@ -171,30 +174,26 @@ final class BatchedTree extends ForwardingReplicaTree {
         return tree.md5(file, digest, cancellation);
     }
 
+    /**
+     * Whether {@code path} is still as {@code listed}: by what the hashing loop's stat said right after md5sum had
+     * read it, where it hashed it (no round trip), else examined again.
+     */
+    @Override
+    public boolean unchanged(RelPath path, Entry listed) throws IOException {
+        SftpClient.Attributes after = hashes.takeAfter(key(path));
+        if (after == null) {
+            return tree.unchanged(path, listed);
+        }
+        return SftpEntries.entry(treeId, path, path.name(), after, () -> LinkTarget.of(new byte[0])).equals(listed);
+    }
+
     private synchronized boolean listedFile(RelPath file) {
         return snapshot != null && snapshot.listedFile(key(file));
     }
 
-    /** The connection's hashing loop, started at the first hash; null where the server offers none or it ended. */
-    private synchronized HashStream hashStream() {
-        if (!commands.hashStream()) {
-            return null;
-        }
-        if (hashes == null) {
-            try {
-                hashes = HashStream.start(connection);
-            } catch (IOException refused) {
-                return null;
-            }
-        }
-        return hashes.alive() ? hashes : null;
-    }
-
     /** Closes the hashing loop (the connection is closing). */
-    synchronized void close() {
-        if (hashes != null) {
-            hashes.close();
-        }
+    void close() {
+        hashes.close();
     }
 
     private static String key(RelPath path) {
@@ -203,9 +202,13 @@ final class BatchedTree extends ForwardingReplicaTree {
 
     /** This pass changes {@code path}: the listings that would no longer hold are forgotten. */
     private synchronized void changing(RelPath path, boolean subtree) {
-        if (snapshot != null && !path.isRoot()) {
+        if (path.isRoot()) {
+            return;
+        }
+        if (snapshot != null) {
             snapshot.changed(key(path), subtree);
         }
+        hashes.changing(key(path), subtree);
     }
 
     @Override

@@ -35,8 +35,20 @@ import java.util.concurrent.TimeoutException;
  */
 final class HashStream implements AutoCloseable {
 
-    /** The loop on the server (sh, whatever the user's shell; no quote inside, so it can go in single quotes). */
-    static final String SCRIPT = "while read n; do head -c \"$n\" | xargs -0r md5sum -bz -- 2>/dev/null; done";
+    /**
+     * The loop on the server (sh, whatever the user's shell; no single quote inside, so it can go in single quotes):
+     * for each batch, md5sum of its files, then GNU stat of the same files, so that what a file was once hashed
+     * comes with the hash, and the pass need not ask for it again to learn the pair ({@link Hashed#after}).
+     */
+    static final String SCRIPT = "while read n; do head -c \"$n\" | xargs -0r sh -c "
+            + "\"md5sum -bz -- \\\"\\$@\\\" 2>/dev/null; "
+            + "stat --printf \\\"%f %u %g %s %Y %n\\\\0\\\" -- \\\"\\$@\\\" 2>/dev/null\" sh 2>/dev/null; done";
+    /**
+     * A file's hash, and its state as GNU stat gave it once md5sum had read it (null where stat gave none): its
+     * raw mode, owner, group, size and modification time, as the pass's find lists them.
+     */
+    record Hashed(byte[] md5, org.apache.sshd.sftp.client.SftpClient.Attributes after) {
+    }
     /**
      * The last name of every batch: its line ends the batch's answer, in the same write as the rest (an answer in
      * two writes from two processes waits on the network's delayed acknowledgement between them).
@@ -60,8 +72,11 @@ final class HashStream implements AutoCloseable {
     private final Deque<Map<String, List<Request>>> inFlight = new ArrayDeque<>();
     private boolean dead;
 
-    private record Request(String wirePath, CompletableFuture<byte[]> hash) {
+    private record Request(String wirePath, CompletableFuture<Hashed> hash) {
     }
+
+    /** The hashes of the oldest batch in flight, by name, until their stat lines come. */
+    private final Map<String, byte[]> hashed = new HashMap<>();
 
     private HashStream(RemoteCommand command) {
         this.command = command;
@@ -95,7 +110,7 @@ final class HashStream implements AutoCloseable {
      * The MD5 of the file at {@code wirePath} (an absolute path on the server, one char a byte), or null if the
      * server gave none (the caller reads the file instead).
      */
-    byte[] md5(String wirePath, dirsync.fs.Cancellation cancellation) throws IOException {
+    Hashed md5(String wirePath, dirsync.fs.Cancellation cancellation) throws IOException {
         Request request = new Request(wirePath, new CompletableFuture<>());
         synchronized (this) {
             if (dead) {
@@ -169,35 +184,84 @@ final class HashStream implements AutoCloseable {
         fail();
     }
 
-    /** One line of md5sum -bz: 32 hex digits, " *", the name as given. */
+    /**
+     * One line of md5sum -bz (32 hex digits, " *", the name as given), kept until the file's line of stat (its
+     * fields, then the name) completes its requests; {@value #END}'s line of stat ends the batch.
+     */
     private synchronized void answer(byte[] line) {
-        if (line.length < 34 || line[32] != ' ' || line[33] != '*') {
+        byte[] hash = md5Of(line);
+        if (hash != null) {
+            hashed.put(new String(line, 34, line.length - 34, StandardCharsets.ISO_8859_1), hash);
             return;
         }
-        byte[] hash;
-        try {
-            hash = HexFormat.of().parseHex(new String(line, 0, 32, StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException notAHash) {
+        int[] spaces = new int[5];
+        for (int i = 0, found = 0; i < line.length && found < spaces.length; i++) {
+            if (line[i] == ' ') {
+                spaces[found++] = i;
+            }
+        }
+        if (spaces[4] == 0) {
             return;
         }
-        Map<String, List<Request>> batch = inFlight.peek();
-        String name = new String(line, 34, line.length - 34, StandardCharsets.ISO_8859_1);
+        String name = new String(line, spaces[4] + 1, line.length - spaces[4] - 1, StandardCharsets.ISO_8859_1);
         if (name.equals(END)) {
             batchEnded();
             return;
         }
-        List<Request> requests = batch == null ? null : batch.remove(name);
+        byte[] md5 = hashed.remove(name);
+        Map<String, List<Request>> batch = inFlight.peek();
+        List<Request> requests = md5 == null || batch == null ? null : batch.remove(name);
         if (requests != null) {
-            requests.forEach(request -> request.hash().complete(hash));
+            Hashed answer = new Hashed(md5, statOf(new String(line, 0, spaces[4], StandardCharsets.US_ASCII)));
+            requests.forEach(request -> request.hash().complete(answer));
         }
     }
 
-    /** The oldest batch ended: what it got no hash for gets none; the next batch goes out. */
+    /** The hash of an md5sum line, or null if it is not one. */
+    private static byte[] md5Of(byte[] line) {
+        if (line.length < 34 || line[32] != ' ' || line[33] != '*') {
+            return null;
+        }
+        try {
+            return HexFormat.of().parseHex(new String(line, 0, 32, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException notAHash) {
+            return null;
+        }
+    }
+
+    /** stat's "%f %u %g %s %Y" as SFTP attributes, as the pass's find gives them; null if it does not parse. */
+    static org.apache.sshd.sftp.client.SftpClient.Attributes statOf(String fields) {
+        String[] words = fields.split(" ");
+        if (words.length != 5) {
+            return null;
+        }
+        try {
+            var attributes = new org.apache.sshd.sftp.client.SftpClient.Attributes();
+            attributes.setPermissions(Integer.parseInt(words[0], 16));
+            attributes.owner(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
+            attributes.setSize(Long.parseLong(words[3]));
+            attributes.setModifyTime(java.nio.file.attribute.FileTime.from(Long.parseLong(words[4]),
+                    TimeUnit.SECONDS));
+            return attributes;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The oldest batch ended: what has a hash and no line of stat gets the hash alone, what has none gets none;
+     * the next batch goes out.
+     */
     private synchronized void batchEnded() {
         Map<String, List<Request>> ended = inFlight.poll();
         if (ended != null) {
-            ended.values().forEach(requests -> requests.forEach(request -> request.hash().complete(null)));
+            ended.forEach((name, requests) -> {
+                byte[] md5 = hashed.get(name);
+                Hashed answer = md5 == null ? null : new Hashed(md5, null);
+                requests.forEach(request -> request.hash().complete(answer));
+            });
         }
+        hashed.clear();
         sendWhatQueued();
     }
 

@@ -29,8 +29,13 @@ public record ServerCommands(boolean find, boolean hashStream) {
     /** What {@link RemoteFind#FORMAT} gives for "/": a directory, its mode, size, time, owner, group; no path. */
     private static final java.util.regex.Pattern FIND_ANSWER =
             java.util.regex.Pattern.compile("d [0-7]+ [0-9]+ -?[0-9]+(\\.[0-9]+)? [0-9]+ [0-9]+\0\0\0");
-    /** A batch of /dev/null: its line, and the line of the batch's end (the same name). */
-    private static final String HASH_ANSWER = RemoteMd5.EMPTY_MD5 + " */dev/null\0" + RemoteMd5.EMPTY_MD5 + " */dev/null\0";
+    /**
+     * The two batches of /dev/null, each: md5sum's line of it, and of the batch's end (the same name), then stat's
+     * line of each (its raw mode, owner, group, size and time, whatever they are).
+     */
+    private static final java.util.regex.Pattern HASH_ANSWERS = java.util.regex.Pattern.compile(
+            "(?:(?:" + RemoteMd5.EMPTY_MD5 + " \\*/dev/null\0){2}"
+                    + "(?:[0-9a-f]+ [0-9]+ [0-9]+ [0-9]+ -?[0-9]+ /dev/null\0){2}){2}");
 
     /** What the probe-then-find command prints once its probe is done: the probe's answer precedes it. */
     static final String PROBED = "\0dirsync-probed\n";
@@ -141,7 +146,7 @@ public record ServerCommands(boolean find, boolean hashStream) {
         int end = output.indexOf("\0\0\0");
         boolean find = end >= 0 && FIND_ANSWER.matcher(output.substring(0, end + 3)).matches();
         String rest = find ? output.substring(end + 3) : output;
-        return new ServerCommands(find, rest.equals(HASH_ANSWER + HASH_ANSWER));
+        return new ServerCommands(find, HASH_ANSWERS.matcher(rest).matches());
     }
 
     /** For the run's one line about the server: how the replica is listed and how its files are hashed. */

@@ -166,6 +166,27 @@ class BatchedTreeTest {
         assertThat(sshd.commandsStarted() - before).as("one hashing command for every file").isEqualTo(1);
     }
 
+    @Test
+    void whetherAHashedFileIsStillAsListedIsToldByTheStatThatFollowedItsMd5sum() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        Map<Name, Entry> listed = new java.util.HashMap<>();
+        replica.list(RelPath.ROOT).entries().forEach(entry -> listed.put(entry.name(), entry));
+        RelPath plain = RelPath.of("plain");
+        RelPath spaced = RelPath.of("with space");
+        sh(root, "printf 'changed before it was hashed' > 'with space'");
+
+        replica.md5(plain, new Md5(new Progress()), Cancellation.NEVER);
+        replica.md5(spaced, new Md5(new Progress()), Cancellation.NEVER);
+        sh(root, "printf 'changed once it was hashed' > plain");
+
+        assertThat(replica.unchanged(plain, listed.get(Name.of("plain"))))
+                .as("the content hashed was the listed file's: stat said so right after md5sum").isTrue();
+        assertThat(replica.unchanged(spaced, listed.get(Name.of("with space")))).isFalse();
+        assertThat(replica.unchanged(plain, listed.get(Name.of("plain"))))
+                .as("asked again: told by the server now").isFalse();
+    }
+
     private static final byte[] SUBDIR = {'s', 'u', 'b', '\n', 'd', 'i', 'r', (byte) 0xFF};
 
     @Test

@@ -1,0 +1,84 @@
+package dirsync.fs.sftp;
+
+import dirsync.fs.Cancellation;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.sftp.client.SftpClient;
+
+/**
+ * A connection's hashing on the server, for its {@link BatchedTree}: the {@link HashStream}, started at the first
+ * hash where the server offers it, and what the loop's stat said of each file it hashed in this pass, kept until the
+ * pass asks whether the file is still as listed (then no LSTAT is sent for it), or the pass changes the file.
+ */
+final class ServerHashes {
+
+    /** Files whose state after hashing is kept at most (past that, the pass asks the server with an LSTAT). */
+    static final int MOST_KEPT = 1 << 16;
+
+    private final RemoteConnection connection;
+    private final boolean offered;
+    /** Wire paths (see {@link SftpNames#wire}) to what stat said once md5sum had read them. */
+    private final Map<String, SftpClient.Attributes> after = new ConcurrentHashMap<>();
+    private HashStream stream;
+
+    /** @param offered whether the server runs the hashing loop (the probe's answer) */
+    ServerHashes(RemoteConnection connection, boolean offered) {
+        this.connection = connection;
+        this.offered = offered;
+    }
+
+    /** The connection's loop, started now if it was not; null where the server offers none or it ended. */
+    synchronized HashStream stream() {
+        if (!offered) {
+            return null;
+        }
+        if (stream == null) {
+            try {
+                stream = HashStream.start(connection);
+            } catch (IOException refused) {
+                return null;
+            }
+        }
+        return stream.alive() ? stream : null;
+    }
+
+    /**
+     * The MD5 of the file {@code key} (its wire path under the root) at {@code wirePath} from {@code loop}, or null
+     * where it gives none; what stat said after it is kept for {@link #takeAfter}.
+     */
+    byte[] md5(HashStream loop, String key, String wirePath, Cancellation cancellation) throws IOException {
+        HashStream.Hashed hashed = loop.md5(wirePath, cancellation);
+        if (hashed == null) {
+            return null;
+        }
+        if (hashed.after() != null && after.size() < MOST_KEPT) {
+            after.put(key, hashed.after());
+        }
+        return hashed.md5();
+    }
+
+    /** What stat said of {@code key} right after it was hashed in this pass, once; null if nothing is kept. */
+    SftpClient.Attributes takeAfter(String key) {
+        return after.remove(key);
+    }
+
+    /** The pass changes {@code key} (with {@code subtree}, what is under it too): what was said of it is dropped. */
+    void changing(String key, boolean subtree) {
+        if (after.remove(key) == null && subtree && !after.isEmpty()) {
+            after.keySet().removeIf(held -> held.startsWith(key + "/"));
+        }
+    }
+
+    /** A pass begins: nothing said in the last one is kept. */
+    void newPass() {
+        after.clear();
+    }
+
+    /** Ends the loop (the connection is closing). */
+    synchronized void close() {
+        if (stream != null) {
+            stream.close();
+        }
+    }
+}
