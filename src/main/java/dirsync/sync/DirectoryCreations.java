@@ -2,6 +2,7 @@ package dirsync.sync;
 
 import dirsync.fs.Entry;
 import dirsync.fs.Name;
+import dirsync.fs.RelPath;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,11 +62,11 @@ final class DirectoryCreations {
     }
 
     /** Begins making the new subdirectories of {@code dir} among {@code actions}, where more than one is new. */
-    Begun begin(PassContext pass, dirsync.fs.RelPath dir, List<Action> actions) {
+    Begun begin(PassContext pass, RelPath dir, List<Action> actions) {
         if (helpers == null) {
             return Begun.NONE;
         }
-        List<Action> creations = actions.stream().filter(action -> action.accept(CREATES_DIRECTORY)).toList();
+        List<Action> creations = actions.stream().filter(action -> action.accept(NewName.DIRECTORY)).toList();
         if (creations.size() < 2) {
             return Begun.NONE;
         }
@@ -81,62 +82,4 @@ final class DirectoryCreations {
         }
         return new Begun(begun);
     }
-
-    /** Whether an action creates a directory where the replica has no entry of its name. */
-    private static final Action.Visitor<Boolean, RuntimeException> CREATES_DIRECTORY = new Action.Visitor<>() {
-        @Override
-        public Boolean createDirectory(Action.CreateDirectory action) {
-            return true;
-        }
-
-        @Override
-        public Boolean syncDirectory(Action.SyncDirectory action) {
-            return false;
-        }
-
-        @Override
-        public Boolean copyNew(Action.CopyNew action) {
-            return false;
-        }
-
-        @Override
-        public Boolean move(Action.Move action) {
-            return false; // renamed, or made on the pass thread if it cannot be
-        }
-
-        @Override
-        public Boolean update(Action.Update action) {
-            return false;
-        }
-
-        @Override
-        public Boolean compareContent(Action.CompareContent action) {
-            return false;
-        }
-
-        @Override
-        public Boolean syncLink(Action.SyncLink action) {
-            return false;
-        }
-
-        @Override
-        public Boolean replaceType(Action.ReplaceType action) {
-            return false; // made once the entry it replaces is gone
-        }
-
-        @Override
-        public Boolean skipSpecial(Action.SkipSpecial action) {
-            return false;
-        }
-
-        @Override
-        public Boolean delete(Action.Delete action) {
-            return false;
-        }
-
-        @Override
-        public Boolean skipUnreadable(Action.SkipUnreadable action) {
-            return false;
-        }
-    };
 }

@@ -4,13 +4,18 @@ package dirsync.sync;
  * Whether an action makes an entry of a name the replica's listing lacks ({@link Action.CopyNew},
  * {@link Action.CreateDirectory}): the only actions {@link Moves} may find a move for. Every other kind was decided
  * on the replica's entry of that name, or makes nothing, so a pass that changed nothing asks the memory of places
- * about none of its pairs.
+ * about none of its pairs. {@link #DIRECTORY} asks the same of directories alone: the new subdirectories that
+ * {@link DirectoryCreations} makes at once.
  */
 final class NewName implements Action.Visitor<Boolean, RuntimeException> {
 
-    static final NewName CHECK = new NewName();
+    static final NewName CHECK = new NewName(true);
+    static final NewName DIRECTORY = new NewName(false);
 
-    private NewName() {
+    private final boolean files;
+
+    private NewName(boolean files) {
+        this.files = files;
     }
 
     @Override
@@ -25,7 +30,7 @@ final class NewName implements Action.Visitor<Boolean, RuntimeException> {
 
     @Override
     public Boolean copyNew(Action.CopyNew action) {
-        return true;
+        return files;
     }
 
     @Override
