@@ -48,8 +48,9 @@ public record ServerCommands(boolean find, boolean hashStream) {
      * The probe, then the first pass's find of the tree under {@code rootText}, held until its go (a line on its
      * input, see {@link RemoteFind#list(RemoteCommand, long)}): one command, so that a connection starts the user's
      * shell (and its start-up files) once for both. The probe is find's own format on "/" alone (no name, no link
-     * target), then the hashing loop on {@link #probeInput}, fed from printf (the command's input is the go's); then {@link #PROBED}; then, on its go, the find of {@link RemoteFind#command}.
-     * Its input's end without a go ends it before find runs.
+     * target), then the hashing loop on {@link #probeInput}, fed from printf (the command's input is the go's);
+     * then {@link #PROBED}; then, on its go, the find of {@link RemoteFind#command}. Its input's end without a go
+     * ends it before find runs.
      */
     static String probeThenFind(String rootText) {
         String body = "find / -maxdepth 0 -printf \"$1\"; printf \"$3\" | sh -c \"$2\"; "
@@ -102,6 +103,9 @@ public record ServerCommands(boolean find, boolean hashStream) {
                 return Optional.empty();
             }
             seen.write(next);
+            if (next != '\n') {
+                continue; // the mark ends with one: the bytes are looked at only there
+            }
             byte[] bytes = seen.toByteArray();
             if (endsWith(bytes, PROBED_BYTES)) {
                 return Optional.of(read(new String(bytes, 0, bytes.length - PROBED_BYTES.length,

@@ -15,8 +15,9 @@ import org.apache.sshd.sftp.client.SftpClient;
  * order on the first channel meanwhile): the further SFTP channels, and one command that is the
  * {@link ServerCommands} probe and then the first pass's find ({@link ServerCommands#probeThenFind}), held until the
  * pass lists the root, so that it lists the replica only once the lock is held (one command: each starts the user's
- * shell and its start-up files, half a second of CPU where root's .bashrc runs pyenv). Nothing here writes on the server, so a connection that its run then
- * refuses (a same-host replica, a held lock) has changed nothing. Each is taken when needed, and waited for then.
+ * shell and its start-up files, half a second of CPU where root's .bashrc runs pyenv). Nothing here writes on the
+ * server, so a connection that its run then refuses (a same-host replica, a held lock) has changed nothing. Each is
+ * taken when needed, and waited for then.
  */
 public final class StartAhead implements AutoCloseable {
 
