@@ -22,58 +22,65 @@ import java.util.concurrent.CompletableFuture;
  * @param treeMemory         the tree learns something of itself that a later run may start from (an object store:
  *                           what its objects' metadata was), which the app keeps between runs beside the hash
  *                           memory; without it, a run starts from what it reads
+ * @param hashesAhead        the hashes of its files can be asked for without waiting, and are answered many
+ *                           together (a remote tree that hashes on its server); without it, each is waited for
  * @param tuning             how a pass should work with this tree
  */
 public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKeeping> backups,
                               Optional<GroupCommit> groupCommit,
                               Optional<ExtendedAttributeCarrying> extendedAttributes,
                               Optional<PassConnection> connection, Optional<Renaming> renames,
-                              Optional<TreeMemory> treeMemory, Tuning tuning) {
+                              Optional<TreeMemory> treeMemory, Optional<HashingAhead> hashesAhead, Tuning tuning) {
 
     /** No ability beyond the required ones, with {@code tuning}. */
     public static ReplicaFeatures plain(Tuning tuning) {
         return new ReplicaFeatures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), tuning);
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), tuning);
     }
 
     public ReplicaFeatures withHardLinks(HardLinking feature) {
-        return new ReplicaFeatures(Optional.of(feature), backups, groupCommit, extendedAttributes, connection, renames,
-                treeMemory, tuning);
+        return new ReplicaFeatures(Optional.of(feature), backups, groupCommit, extendedAttributes, connection,
+                renames, treeMemory, hashesAhead, tuning);
     }
 
     public ReplicaFeatures withBackups(BackupKeeping feature) {
         return new ReplicaFeatures(hardLinks, Optional.of(feature), groupCommit, extendedAttributes, connection,
-                renames, treeMemory, tuning);
+                renames, treeMemory, hashesAhead, tuning);
     }
 
     public ReplicaFeatures withGroupCommit(GroupCommit feature) {
-        return new ReplicaFeatures(hardLinks, backups, Optional.of(feature), extendedAttributes, connection, renames,
-                treeMemory, tuning);
+        return new ReplicaFeatures(hardLinks, backups, Optional.of(feature), extendedAttributes, connection,
+                renames, treeMemory, hashesAhead, tuning);
     }
 
     public ReplicaFeatures withExtendedAttributes(ExtendedAttributeCarrying feature) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection, renames,
-                treeMemory, tuning);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, Optional.of(feature), connection,
+                renames, treeMemory, hashesAhead, tuning);
     }
 
     public ReplicaFeatures withConnection(PassConnection feature) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, Optional.of(feature), renames,
-                treeMemory, tuning);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, Optional.of(feature),
+                renames, treeMemory, hashesAhead, tuning);
     }
 
     public ReplicaFeatures withTuning(Tuning value) {
-        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, renames,
-                treeMemory, value);
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection,
+                renames, treeMemory, hashesAhead, value);
     }
 
     public ReplicaFeatures withRenames(Renaming feature) {
         return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection,
-                Optional.of(feature), treeMemory, tuning);
+                Optional.of(feature), treeMemory, hashesAhead, tuning);
     }
 
     public ReplicaFeatures withTreeMemory(TreeMemory feature) {
+        return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection,
+                renames, Optional.of(feature), hashesAhead, tuning);
+    }
+
+    public ReplicaFeatures withHashesAhead(HashingAhead feature) {
         return new ReplicaFeatures(hardLinks, backups, groupCommit, extendedAttributes, connection, renames,
-                Optional.of(feature), tuning);
+                treeMemory, Optional.of(feature), tuning);
     }
 
     /** Why the tree can take no more requests in this pass (see {@link PassConnection#broken}), or empty. */
@@ -120,6 +127,18 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
         default Entry before(Entry moved, RelPath from) {
             return moved;
         }
+    }
+
+    /** Hashes asked for ahead: a tree whose hashes wait on round trips answers many together. */
+    @FunctionalInterface
+    public interface HashingAhead {
+        /**
+         * Asks for the MD5 of the regular file {@code file}, as listed in this pass, without waiting for it: the
+         * future completes with it, or with null where the tree gives none this way (then the caller hashes the file
+         * with {@link SourceTree#md5}). Whether the file was still as listed once hashed is asked of
+         * {@link SourceTree#unchanged}, as after md5.
+         */
+        CompletableFuture<byte[]> md5Ahead(RelPath file);
     }
 
     /** What a tree learns of itself that a later run may start from, as bytes the app keeps (never the core). */
@@ -204,9 +223,19 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
      *                         since each waits on round trips
      * @param timeGrain        how finely the tree keeps modification times
      * @param reportPrefix     put in front of every log line of a pass ("(dry run) " for a tree that changes nothing)
+     * @param comparisonsTrail whether a directory's comparisons by content may trail behind the walk, decided when the
+     *                         directory is settled, with its copies. A remote tree: each hash waits on round trips, and
+     *                         the walk should not wait for them directory by directory. A local disk: no, the pass
+     *                         thread hashes beside the helpers
      */
     public record Tuning(int concurrentWrites, int concurrentReads, int concurrentDirectoryChanges, TimeGrain timeGrain,
-                         String reportPrefix) {
+                         String reportPrefix, boolean comparisonsTrail) {
+
+        /** The same, with comparisons that never trail. */
+        public Tuning(int concurrentWrites, int concurrentReads, int concurrentDirectoryChanges, TimeGrain timeGrain,
+                      String reportPrefix) {
+            this(concurrentWrites, concurrentReads, concurrentDirectoryChanges, timeGrain, reportPrefix, false);
+        }
 
         /** A local disk's: {@code concurrentWrites} writers, a reader per core but one, exact times, no prefix. */
         public static Tuning local(int concurrentWrites) {
@@ -215,11 +244,19 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
         }
 
         public Tuning withReportPrefix(String prefix) {
-            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, timeGrain, prefix);
+            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, timeGrain, prefix,
+                    comparisonsTrail);
         }
 
         public Tuning withTimeGrain(TimeGrain grain) {
-            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, grain, reportPrefix);
+            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, grain, reportPrefix,
+                    comparisonsTrail);
+        }
+
+        /** The same, its comparisons trailing behind the walk (see {@link #comparisonsTrail}). */
+        public Tuning withComparisonsTrailing() {
+            return new Tuning(concurrentWrites, concurrentReads, concurrentDirectoryChanges, timeGrain, reportPrefix,
+                    true);
         }
     }
 

@@ -8,8 +8,8 @@ import java.io.IOException;
 /**
  * Carries out the actions of one directory: the one place where each kind of action is turned into changes.
  * Returns the subdirectory to walk next when an action leads into one. Made for one directory and handed
- * what that directory's step prepared: its comparisons, its copies running aside and its new subdirectories being
- * made.
+ * what that directory's step prepared: its comparisons (those still hashing may trail behind the walk), its copies
+ * running aside and its new subdirectories being made.
  */
 final class ActionApplier implements Action.Visitor<Descent, IOException> {
 
@@ -19,13 +19,15 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     private final ContentCheck.Prepared comparisons;
     private final CopyScheduler.DirectoryCopies copies;
     private final DirectoryCreations.Begun creations;
+    private final TrailingComparisons trailing;
 
-    ActionApplier(Changes changes, RelPath dir, ContentCheck.Prepared comparisons,
+    ActionApplier(Changes changes, RelPath dir, ContentCheck.Prepared comparisons, TrailingComparisons trailing,
                   CopyScheduler.DirectoryCopies copies, DirectoryCreations.Begun creations) {
         this.pass = changes.pass();
         this.changes = changes;
         this.dir = dir;
         this.comparisons = comparisons;
+        this.trailing = trailing;
         this.copies = copies;
         this.creations = creations;
     }
@@ -34,7 +36,7 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
     static ActionApplier forDeletions(Changes changes, RelPath dir) {
         return new ActionApplier(changes, dir, (pair, path) -> {
             throw new IllegalStateException("no comparison in the deletion phase: " + path);
-        }, CopyScheduler.DirectoryCopies.NONE, DirectoryCreations.Begun.NONE);
+        }, TrailingComparisons.NONE, CopyScheduler.DirectoryCopies.NONE, DirectoryCreations.Begun.NONE);
     }
 
     private RelPath path(Action action) {
@@ -111,12 +113,14 @@ final class ActionApplier implements Action.Visitor<Descent, IOException> {
             settledAfterChange(source, path);
             return null;
         }
+        if (!pass.hardLinks().tracks(source) && trailing.defer(action, path)) {
+            return null; // decided when the directory is settled, its hashes done meanwhile
+        }
         ContentCheck.Verdict verdict = comparisons.compare(action, path);
+        changes.compared(source, replica, path, verdict);
         if (verdict.same()) {
-            changes.sameContent(source, replica, path, verdict);
             pass.hardLinks().settled(source, path, replica);
         } else {
-            changes.install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, verdict.sourceMd5());
             settledAfterChange(source, path);
         }
         return null;

@@ -160,6 +160,15 @@ final class Changes {
         return Texts.entriesInside(Math.max(0, gone - 1));
     }
 
+    /** What a comparison by content decided: the pair kept as the same content, or the file copied again. */
+    void compared(Entry source, Entry replica, RelPath path, ContentCheck.Verdict verdict) throws IOException {
+        if (verdict.same()) {
+            sameContent(source, replica, path, verdict);
+        } else {
+            install(source, replica, path, Operation.UPDATED, Texts.UPDATED_FILE, verdict.sourceMd5());
+        }
+    }
+
     /** The contents are equal: only attributes may need bringing over. */
     void sameContent(Entry source, Entry replica, RelPath path, ContentCheck.Verdict verdict) throws IOException {
         // Any change of an extended attribute moves the change time, which the hash memory checks: a pair it trusts

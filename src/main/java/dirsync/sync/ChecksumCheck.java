@@ -53,7 +53,18 @@ final class ChecksumCheck implements ContentCheck {
             }
         }
         Map<Name, Hashing.Pair> hashes = hashing.start(pass.source(), pass.replica(), jobs, pass.cancellation());
-        return (pair, path) -> compare(pass, pair, path, verified, hashes, fingerprints.get(pair.name()));
+        return new Prepared() {
+            @Override
+            public Verdict compare(Action.CompareContent pair, RelPath path) throws IOException {
+                return ChecksumCheck.this.compare(pass, pair, path, verified, hashes, fingerprints.get(pair.name()));
+            }
+
+            @Override
+            public boolean pending(Action.CompareContent pair) {
+                Hashing.Pair sides = hashes.get(pair.name());
+                return sides != null && !(sides.source().done() && sides.replica().done());
+            }
+        };
     }
 
     private Verdict compare(PassContext pass, Action.CompareContent pair, RelPath path, Set<Name> verified,

@@ -14,6 +14,14 @@ interface ContentCheck {
     /** One directory's comparisons, asked one pair at a time on the pass thread, in name order. */
     interface Prepared {
         Verdict compare(Action.CompareContent pair, RelPath path) throws IOException;
+
+        /**
+         * Whether this pair's hashes were begun when the directory was prepared and have not all ended: then
+         * {@link #compare} would wait for them.
+         */
+        default boolean pending(Action.CompareContent pair) {
+            return false;
+        }
     }
 
     /**

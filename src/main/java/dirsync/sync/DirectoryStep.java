@@ -27,14 +27,18 @@ final class DirectoryStep {
     private final Finishes finishes;
     private final DirectoryCreations directoryCreations;
     private final PassHooks hooks;
+    /** Whether comparisons still hashing trail behind the walk (the replica tree says). */
+    private final boolean comparisonsTrail;
 
     /**
      * @param listers how many replica directories are listed at once (the replica tree says)
      * @param finishes where the directories the walk has left get their attributes
      * @param directoryCreations where a directory's new subdirectories are made
+     * @param comparisonsTrail whether comparisons still hashing are decided when their directory is settled
      */
     DirectoryStep(ContentCheck contentCheck, CopyScheduler copyScheduler, Finishes finishes,
-                  DirectoryCreations directoryCreations, PassHooks hooks, int listers) {
+                  DirectoryCreations directoryCreations, PassHooks hooks, int listers, boolean comparisonsTrail) {
+        this.comparisonsTrail = comparisonsTrail;
         this.lister = Pools.daemons("dirsync-list", listers);
         this.listersAhead = 2 * listers;
         this.contentCheck = contentCheck;
@@ -73,12 +77,13 @@ final class DirectoryStep {
             }
         }
         ContentCheck.Prepared comparisons = contentCheck.prepare(pass, rel, actions);
+        TrailingComparisons trailing = TrailingComparisons.of(comparisonsTrail, comparisons);
         CopyScheduler.DirectoryCopies copies = copyScheduler.start(pass, rel, actions);
         DirectoryCreations.Begun creations = directoryCreations.begin(pass, rel, actions);
         Applied applied;
         try {
             applied = applyAllButDeletions(pass, rel, actions,
-                    new ActionApplier(changes, rel, comparisons, copies, creations));
+                    new ActionApplier(changes, rel, comparisons, trailing, copies, creations));
         } catch (RuntimeException stop) {
             copies.settle(changes); // each copy installed before the pass stopped is logged
             creations.untaken().forEach(name -> changes.createdDirectory(rel.resolve(name))); // and each directory
@@ -86,7 +91,7 @@ final class DirectoryStep {
         }
         return new OpenedDirectory(rel, sides.sourceDir(), dir.replica(), listAhead
                 ? new ListingsAhead(applied.descents(), pass.replica(), rel, lister, listersAhead)
-                : applied.descents().iterator(), applied.deletions(), copies,
+                : applied.descents().iterator(), applied.deletions(), copies, trailing,
                 sides.source().isEmpty() && !sides.replica().isEmpty());
     }
 

@@ -6,12 +6,14 @@ import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.fs.SourceTree;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,12 +38,18 @@ final class Hashing {
     private final ThreadLocal<Md5> perHelper;
     private final ThreadPoolExecutor helpers;
     private final int helperCount;
+    /** Where the replica answers hashes asked ahead, many together: its sides are asked of it, not of a helper. */
+    private final Optional<ReplicaFeatures.HashingAhead> replicaAhead;
 
-    /** @param helperCount how many helper threads hash at once: what the replica tree asks for */
-    Hashing(Progress progress, int helperCount) {
+    /**
+     * @param helperCount  how many helper threads hash at once: what the replica tree asks for
+     * @param replicaAhead the replica's hashes asked ahead, where it offers that
+     */
+    Hashing(Progress progress, int helperCount, Optional<ReplicaFeatures.HashingAhead> replicaAhead) {
         this.perHelper = ThreadLocal.withInitial(() -> new Md5(progress));
         this.helperCount = helperCount;
         this.helpers = Pools.daemons("dirsync-hash", helperCount);
+        this.replicaAhead = replicaAhead;
     }
 
     /**
@@ -56,27 +64,36 @@ final class Hashing {
     record Hashed(byte[] md5, boolean unchanged) {
     }
 
-    /** One side of one pair: hashed once, by whichever thread claims it first. */
+    /**
+     * One side of one pair: hashed once, by whichever thread claims it first; or, where it was asked of its tree
+     * ahead ({@code ahead}), by the tree, and only where that gives none by the thread that asks for it.
+     */
     static final class Side {
         private final SourceTree tree;
         private final RelPath file;
         private final Entry listed;
+        private final CompletableFuture<byte[]> ahead;
         private final AtomicBoolean claimed = new AtomicBoolean();
         private final CompletableFuture<Hashed> result = new CompletableFuture<>();
 
-        private Side(SourceTree tree, RelPath file, Entry listed) {
+        private Side(SourceTree tree, RelPath file, Entry listed, CompletableFuture<byte[]> ahead) {
             this.tree = tree;
             this.file = file;
             this.listed = listed;
+            this.ahead = ahead == null ? null : ahead.exceptionally(failed -> null); // failed: as none given
         }
 
-        /** Hashes this side with {@code md5} unless another thread has claimed it. */
+        /** Hashes this side with {@code md5} unless another thread has claimed it, or its tree answers it. */
         void runIfUnclaimed(Md5 md5, Cancellation cancellation) {
+            if (ahead != null && !ahead.isDone()) {
+                return; // the tree's answer to come is taken by get, never waited for on a helper
+            }
             if (!claimed.compareAndSet(false, true)) {
                 return;
             }
             try {
-                byte[] hash = tree.md5(file, md5, cancellation);
+                byte[] asked = ahead == null ? null : ahead.getNow(null);
+                byte[] hash = asked != null ? asked : tree.md5(file, md5, cancellation);
                 result.complete(new Hashed(hash, listed != null && stillAsListed()));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
@@ -91,8 +108,19 @@ final class Hashing {
             }
         }
 
-        /** The hash, computed here with {@code md5} unless a helper has claimed it (then awaited). */
+        /** Whether it is hashed (or failed) already, or its tree has answered, so that {@link #get} would not wait. */
+        boolean done() {
+            return result.isDone() || ahead != null && ahead.isDone();
+        }
+
+        /**
+         * The hash, computed here with {@code md5} unless a helper has claimed it (then awaited); where it was asked
+         * of its tree ahead, the tree's answer, awaited, and computed here only where it gives none.
+         */
         Hashed get(Md5 md5, Cancellation cancellation) throws IOException {
+            if (ahead != null) {
+                Pools.await(ahead); // then claimed here, unless a helper came to it once answered
+            }
             runIfUnclaimed(md5, cancellation);
             for (int i = 0; i < SPINS && !result.isDone(); i++) {
                 Thread.onSpinWait();
@@ -116,8 +144,9 @@ final class Hashing {
         List<Pair> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Job job : jobs) {
-            Pair pair = new Pair(new Side(source, job.file(), job.recheck() ? job.source() : null),
-                    new Side(replica, job.file(), job.recheck() ? job.replica() : null));
+            Pair pair = new Pair(new Side(source, job.file(), job.recheck() ? job.source() : null, null),
+                    new Side(replica, job.file(), job.recheck() ? job.replica() : null,
+                            replicaAhead.map(tree -> tree.md5Ahead(job.file())).orElse(null)));
             pairs.put(job.name(), pair);
             batch.add(pair);
             batchBytes += 2 * job.replica().size();

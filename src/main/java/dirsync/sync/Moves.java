@@ -172,7 +172,7 @@ final class Moves {
             List<Action> deletions = dir.deletions().stream()
                     .filter(deletion -> !movedAway.contains(dir.relative().resolve(deletion.name()))).toList();
             directories.add(new OpenedDirectory(dir.relative(), dir.sourceDir(), dir.replicaDir(), dir.descents(),
-                    deletions, dir.copies(), dir.emptyOverNonEmpty()));
+                    deletions, dir.copies(), dir.comparisons(), dir.emptyOverNonEmpty()));
         }
         return new DeletionGuard.DeletionPlan(directories, plan.emptyOverNonEmpty());
     }

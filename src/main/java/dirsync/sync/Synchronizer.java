@@ -72,10 +72,12 @@ public final class Synchronizer {
         this.places = verified != null && features.renames().isPresent() ? new Whereabouts() : null;
         ContentCheck contentCheck = options.compare() == SyncOptions.Compare.QUICK
                 ? ContentCheck.quick(tuning.timeGrain())
-                : new ChecksumCheck(new Hashing(progress, tuning.concurrentReads()), verified, hooks);
+                : new ChecksumCheck(new Hashing(progress, tuning.concurrentReads(), features.hashesAhead()), verified,
+                        hooks);
         this.step = new DirectoryStep(contentCheck, new CopyScheduler(progress, tuning.concurrentWrites()),
                 new Finishes(tuning.concurrentDirectoryChanges()),
-                new DirectoryCreations(tuning.concurrentDirectoryChanges()), hooks, tuning.concurrentReads());
+                new DirectoryCreations(tuning.concurrentDirectoryChanges()), hooks, tuning.concurrentReads(),
+                tuning.comparisonsTrail());
         this.guards = DeletionGuard.from(options);
     }
 

@@ -12,7 +12,8 @@ import java.util.Set;
  * The walked directories whose copies may still be running on copier threads. The walk goes on into the next
  * directories meanwhile, so that the copiers are never left without work (and copies that share a file-system
  * sync are not held to one directory); a directory is settled, in the order the walk left them, once its copies
- * have ended: their lines are logged, then its attributes are set (a rename into a directory moves its time), or,
+ * have ended (and the hashes of comparisons that trail, see {@link TrailingComparisons}): those comparisons are
+ * decided, the copies' lines are logged, then its attributes are set (a rename into a directory moves its time), or,
  * if it has deletions, it joins those that wait for the deletion phase. Only so many copies may trail: past that
  * the walk waits for the oldest directory. A directory's attributes are set by {@link Finishes}, at once or several
  * together. Copies that found the disk full are tried once more at the end, alone.
@@ -39,12 +40,15 @@ final class Trail {
         this.finishes = finishes;
     }
 
-    /** A directory the walk has left: settled now if nothing of it runs, else once its copies end. */
+    /**
+     * A directory the walk has left: settled now if nothing of it runs, else once its copies, and the hashes its
+     * trailing comparisons wait for, end.
+     */
     void add(OpenedDirectory dir) {
         waiting.add(dir);
-        copies += dir.copies().count();
+        copies += dir.copies().count() + dir.comparisons().count();
         while (!waiting.isEmpty() && (copies > MAX_COPIES || waiting.size() > MAX_DIRECTORIES
-                || waiting.peek().copies().ended())) {
+                || waiting.peek().copies().ended() && waiting.peek().comparisons().ended())) {
             settleOldest();
         }
     }
@@ -89,7 +93,8 @@ final class Trail {
 
     private void settleOldest() {
         OpenedDirectory dir = waiting.remove();
-        copies -= dir.copies().count();
+        copies -= dir.copies().count() + dir.comparisons().count();
+        dir.comparisons().settle(changes);
         for (CopyScheduler.SpaceRetry copy : dir.copies().settle(changes)) {
             outOfSpace.add(new Retry(dir, copy));
         }

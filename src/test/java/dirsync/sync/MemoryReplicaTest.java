@@ -408,4 +408,19 @@ class MemoryReplicaTest {
         assertThat(second.count(Operation.DELETED)).isEqualTo(20);
         assertMirrored();
     }
+
+    @Test
+    void aComparisonWhoseHashesAreStillUnderWayTrailsBehindTheWalkAndIsDecidedWhenItsDirectoryIsSettled() {
+        // a/x's replica hash ends only once b/new is being installed: a walk that waited for it would never get there.
+        memory.comparisonsTrailing().holdHashUntilInstalled("a/x", "b/new");
+        trees.src().file("a/x", "new!").file("a/y", "same").file("b/new", "n");
+        memory.file("a/x", "old!").file("a/y", "same").dir("b");
+
+        PassSummary pass = sync();
+
+        assertThat(memory.heldHashReleasedByInstall()).isTrue();
+        assertThat(pass.count(Operation.UPDATED)).isEqualTo(1);
+        assertThat(pass.errors()).isZero();
+        assertMirrored();
+    }
 }

@@ -74,7 +74,12 @@ abstract class ReplicaUnderTest {
 
     /** A {@link MemoryTree}, laid out and read through its own conveniences. */
     static ReplicaUnderTest inMemory() {
-        return new InMemory();
+        return new InMemory(memory -> { });
+    }
+
+    /** The same, each tree set up by {@code tuned} first (its tuning, as a test of the core's ways needs it). */
+    static ReplicaUnderTest inMemory(java.util.function.Consumer<MemoryTree> tuned) {
+        return new InMemory(tuned);
     }
 
     private static final class InDirectory extends ReplicaUnderTest {
@@ -138,7 +143,14 @@ abstract class ReplicaUnderTest {
     }
 
     private static final class InMemory extends ReplicaUnderTest implements Trees.Layout {
-        private MemoryTree memory = MemoryTree.empty();
+        private final java.util.function.Consumer<MemoryTree> tuned;
+        private MemoryTree memory;
+
+        InMemory(java.util.function.Consumer<MemoryTree> tuned) {
+            this.tuned = tuned;
+            this.memory = MemoryTree.empty();
+            tuned.accept(memory);
+        }
 
         @Override
         Trees.Layout layout() {
@@ -195,6 +207,7 @@ abstract class ReplicaUnderTest {
         @Override
         void remove() {
             memory = MemoryTree.withoutRoot();
+            tuned.accept(memory);
         }
 
         @Override

@@ -117,6 +117,57 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
         return this;
     }
 
+    /**
+     * Asks the pass to let its comparisons whose hashes are still under way trail behind the walk, as a remote tree
+     * does (a local one: no).
+     */
+    public MemoryTree comparisonsTrailing() {
+        features = featuresTuned(ReplicaFeatures.Tuning.local(4).withComparisonsTrailing());
+        return this;
+    }
+
+    /**
+     * Offers hashes asked ahead, as a remote tree that hashes on its server does: each answered on a thread of its
+     * own, and every third with none (the pass then hashes that file with {@link #md5}).
+     */
+    public MemoryTree hashesAhead() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        features = features.withHashesAhead(file -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            if (asked.incrementAndGet() % 3 == 0) {
+                return null;
+            }
+            try {
+                return md5(file, new Md5(new dirsync.fs.Progress()), Cancellation.NEVER);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+        return this;
+    }
+
+    /** A hash held back until an install: see {@link #holdHashUntilInstalled}. */
+    private record HeldHash(String file, String until, java.util.concurrent.CountDownLatch installed,
+                            java.util.concurrent.atomic.AtomicBoolean released) {
+    }
+
+    private volatile HeldHash held;
+
+    /**
+     * The hash of {@code file} waits until the pass begins installing {@code until}, a minute at most (a pass that
+     * waits for this hash before it goes on would otherwise never end); {@link #heldHashReleasedByInstall} tells
+     * which ended the wait.
+     */
+    public MemoryTree holdHashUntilInstalled(String file, String until) {
+        held = new HeldHash(file, until, new java.util.concurrent.CountDownLatch(1),
+                new java.util.concurrent.atomic.AtomicBoolean());
+        return this;
+    }
+
+    /** Whether the hash held by {@link #holdHashUntilInstalled} was let go by the install it waited for. */
+    public boolean heldHashReleasedByInstall() {
+        return held.released().get();
+    }
+
     /** From now on beginPass cannot connect (false) or can again (true). */
     public MemoryTree reachable(boolean on) {
         reachable = on;
@@ -200,6 +251,15 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
 
     @Override
     public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
+        HeldHash waitFor = held;
+        if (waitFor != null && waitFor.file().equals(file.toString())) {
+            try {
+                waitFor.released().set(waitFor.installed().await(1, java.util.concurrent.TimeUnit.MINUTES));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("held hash of " + file);
+            }
+        }
         return digest.read(this, file, cancellation);
     }
 
@@ -246,6 +306,10 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         connected();
+        HeldHash releases = held;
+        if (releases != null && releases.until().equals(path.toString())) {
+            releases.installed().countDown();
+        }
         if (fullFor.computeIfPresent(path.toString(), (full, left) -> left - 1) != null
                 && fullFor.get(path.toString()) >= 0) {
             throw new dirsync.fs.OutOfSpaceException(path.toString(), null, "no room left in memory"); // a type, no words

@@ -87,6 +87,9 @@ public final class DryRunReplica extends ForwardingReplicaTree {
                 removed.add(from);
             });
         }
+        if (of.hashesAhead().isPresent()) {
+            dry = dry.withHashesAhead(of.hashesAhead().get()); // a read: the real tree's answer
+        }
         if (of.treeMemory().isPresent()) {
             dry = dry.withTreeMemory(of.treeMemory().get()); // what the real tree read, learned as it read it
         }

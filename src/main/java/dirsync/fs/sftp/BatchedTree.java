@@ -17,7 +17,9 @@ import dirsync.fs.Work;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.sshd.sftp.client.SftpClient;
 
@@ -28,7 +30,8 @@ import org.apache.sshd.sftp.client.SftpClient;
  * server through one {@link HashStream} a connection, many per md5sum; a directory's own state, where this pass
  * has not changed it, is served from the snapshot too ({@link #examine}); and copies are made durable by one
  * {@code sync -f} for many ({@link GroupInstall}). Where a command is not offered or fails, the SFTP tree does it
- * as before: READDIR, a file read over SFTP, an fsync@openssh.com a file.
+ * as before: READDIR, a file read over SFTP, an fsync@openssh.com a file. Hashes may be asked ahead, without
+ * waiting (its {@code hashesAhead} feature), so that the loop's batches take many directories' files at once.
  * <p>
  * The first pass of a connection lets go a find started with the connection ({@link StartAhead}), its shell
  * started meanwhile; later passes start their own.
@@ -40,9 +43,8 @@ import org.apache.sshd.sftp.client.SftpClient;
  */
 final class BatchedTree extends ForwardingReplicaTree {
 
-    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_WRITES = java.util.EnumSet.of(
-            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+    private static final java.util.Set<PosixFilePermission> OWNER_WRITES =
+            java.util.EnumSet.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final SftpTree tree;
     private final RemoteConnection connection;
@@ -86,7 +88,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         } else {
             this.group = null;
         }
-        this.features = own;
+        this.features = commands.hashStream() ? own.withHashesAhead(this::md5Ahead) : own;
     }
 
     @Override
@@ -172,6 +174,11 @@ final class BatchedTree extends ForwardingReplicaTree {
             }
         }
         return tree.md5(file, digest, cancellation);
+    }
+
+    /** Asked of the hashing loop without waiting where the find listed the regular file; null for others (md5). */
+    private CompletableFuture<byte[]> md5Ahead(RelPath file) {
+        return listedFile(file) ? hashes.ahead(key(file), names.path(file)) : CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -63,7 +63,7 @@ final class HashStream implements AutoCloseable {
     private static final int IN_FLIGHT = 1;
     /** How long the first request while none is on its way waits for others to join its batch. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
-    /** A request is waiting for others to join it before it goes (see {@link #md5}). */
+    /** A request is waiting for others to join it before it goes (see {@link #ask}). */
     private boolean gathering;
     private static final Duration START = Duration.ofSeconds(30);
     /** A batch that has not ended in this time is taken for a hung command (a FIFO put in a file's place). */
@@ -111,40 +111,49 @@ final class HashStream implements AutoCloseable {
     }
 
     /**
-     * The MD5 of the file at {@code wirePath} (an absolute path on the server, one char a byte), or null if the
-     * server gave none (the caller reads the file instead).
+     * Asks for the MD5 of the file at {@code wirePath} (an absolute path on the server, one char a byte) without
+     * waiting: the future completes with it, or with null if the server gave none (the caller reads the file
+     * instead). The first request while no batch is on its way waits {@link #GATHER_NANOS} for the others its
+     * directory asks for at once, so that they go in one batch, not two; later ones go when the batch before ends.
+     * A request not answered in {@link #TIMEOUT} is taken for a hung command: then every request gets none.
      */
-    Hashed md5(String wirePath, dirsync.fs.Cancellation cancellation) throws IOException {
+    CompletableFuture<Hashed> ask(String wirePath) {
         Request request = new Request(wirePath, new CompletableFuture<>());
-        boolean gatherer;
+        request.hash().orTimeout(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS).whenComplete((hash, failure) -> {
+            if (failure instanceof TimeoutException) {
+                fail();
+            }
+        });
         synchronized (this) {
             if (dead) {
-                return null;
+                return CompletableFuture.completedFuture(null);
             }
             queued.add(request);
-            gatherer = inFlight.isEmpty() && !gathering;
-            gathering |= gatherer;
-        }
-        if (gatherer) {
-            // The first request while none is on its way waits a moment for the others a directory asks for at
-            // once (its hashing threads ask within a millisecond), so that they go in one batch, not two.
-            java.util.concurrent.locks.LockSupport.parkNanos(GATHER_NANOS);
-            synchronized (this) {
-                gathering = false;
-                sendWhatQueued();
+            if (inFlight.isEmpty() && !gathering) {
+                gathering = true;
+                CompletableFuture.delayedExecutor(GATHER_NANOS, TimeUnit.NANOSECONDS, Runnable::run).execute(() -> {
+                    synchronized (this) {
+                        gathering = false;
+                        sendWhatQueued();
+                    }
+                });
             }
         }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        return request.hash();
+    }
+
+    /**
+     * The MD5 of the file at {@code wirePath}, as {@link #ask}ed and waited for, or null if the server gave none (the
+     * caller reads the file instead); the wait is given up when the pass is cancelled.
+     */
+    Hashed md5(String wirePath, dirsync.fs.Cancellation cancellation) throws IOException {
+        CompletableFuture<Hashed> hash = ask(wirePath);
         try {
             while (true) {
                 try {
-                    return request.hash().get(1, TimeUnit.SECONDS);
+                    return hash.get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException notYet) {
                     if (cancellation.isRequested()) {
-                        return null;
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        fail();
                         return null;
                     }
                 }

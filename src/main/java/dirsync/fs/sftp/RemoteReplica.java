@@ -63,7 +63,8 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
      */
     static final int READERS = 64;
     private static final ReplicaFeatures.Tuning TUNING =
-            new ReplicaFeatures.Tuning(WRITERS, READERS, DIRECTORY_CHANGES, SftpEntries::sameSecond, "");
+            new ReplicaFeatures.Tuning(WRITERS, READERS, DIRECTORY_CHANGES, SftpEntries::sameSecond, "")
+                    .withComparisonsTrailing();
 
     private final SftpLocation where;
     private final Connecting connecting;
@@ -96,7 +97,16 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
         this.features = ReplicaFeatures.plain(TUNING).withConnection(this)
                 .withRenames(new SftpRenaming(
                         (from, to) -> delegate().features().renames().orElseThrow().rename(from, to)))
-                .withGroupCommit(this::installAside);
+                .withGroupCommit(this::installAside)
+                .withHashesAhead(this::md5Ahead);
+    }
+
+    /** A hash asked ahead of the current connection's tree, where it offers that; else null at once (see md5). */
+    private CompletableFuture<byte[]> md5Ahead(RelPath file) {
+        Connection live = current;
+        Optional<ReplicaFeatures.HashingAhead> ahead = live == null ? Optional.empty()
+                : live.batched().features().hashesAhead();
+        return ahead.isPresent() ? ahead.get().md5Ahead(file) : CompletableFuture.completedFuture(null);
     }
 
     /** A copy in the current connection's group commit, where it has one; else installed alone at once. */

@@ -21,6 +21,8 @@ final class ServerHashes {
     /** Wire paths (see {@link SftpNames#wire}) to what stat said once md5sum had read them. */
     private final Map<String, SftpClient.Attributes> after = new ConcurrentHashMap<>();
     private HashStream stream;
+    /** The loop's start for hashes asked ahead, begun on a thread of its own at the first; null before. */
+    private java.util.concurrent.CompletableFuture<HashStream> starting;
 
     /** @param offered whether the server runs the hashing loop (the probe's answer) */
     ServerHashes(RemoteConnection connection, boolean offered) {
@@ -44,18 +46,41 @@ final class ServerHashes {
     }
 
     /**
+     * The MD5 of the file {@code key} (its wire path under the root) at {@code wirePath} asked of the loop without
+     * waiting (see {@link HashStream#ask}): null where it gives none; what stat said after it is kept for
+     * {@link #takeAfter}. The loop, if not running yet, is started on a thread of its own (a shell start on the
+     * server), so that the caller does not wait for that either.
+     */
+    java.util.concurrent.CompletableFuture<byte[]> ahead(String key, String wirePath) {
+        return started().thenCompose(loop -> loop == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : loop.ask(wirePath)).thenApply(hashed -> hashed == null ? null : kept(key, hashed));
+    }
+
+    private synchronized java.util.concurrent.CompletableFuture<HashStream> started() {
+        if (starting == null) {
+            java.util.concurrent.CompletableFuture<HashStream> start = new java.util.concurrent.CompletableFuture<>();
+            Thread starter = new Thread(() -> start.complete(stream()), "dirsync-remote-md5-start");
+            starter.setDaemon(true);
+            starter.start();
+            starting = start;
+        }
+        return starting;
+    }
+
+    private byte[] kept(String key, HashStream.Hashed hashed) {
+        if (hashed.after() != null && after.size() < MOST_KEPT) {
+            after.put(key, hashed.after());
+        }
+        return hashed.md5();
+    }
+
+    /**
      * The MD5 of the file {@code key} (its wire path under the root) at {@code wirePath} from {@code loop}, or null
      * where it gives none; what stat said after it is kept for {@link #takeAfter}.
      */
     byte[] md5(HashStream loop, String key, String wirePath, Cancellation cancellation) throws IOException {
         HashStream.Hashed hashed = loop.md5(wirePath, cancellation);
-        if (hashed == null) {
-            return null;
-        }
-        if (hashed.after() != null && after.size() < MOST_KEPT) {
-            after.put(key, hashed.after());
-        }
-        return hashed.md5();
+        return hashed == null ? null : kept(key, hashed);
     }
 
     /** What stat said of {@code key} right after it was hashed in this pass, once; null if nothing is kept. */

@@ -12,6 +12,7 @@ import dirsync.fs.Md5;
 import dirsync.fs.Name;
 import dirsync.fs.Progress;
 import dirsync.fs.RelPath;
+import dirsync.fs.ReplicaFeatures;
 import dirsync.testing.OpenSshServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +165,36 @@ class BatchedTreeTest {
         }
 
         assertThat(sshd.commandsStarted() - before).as("one hashing command for every file").isEqualTo(1);
+    }
+
+    @Test
+    void filesOfAwkwardNamesAskedAheadAreHashedOnTheServerInOneCommandWithoutWaitingForEachOther() throws Exception {
+        connect(awkwardTree());
+        replica.list(RelPath.ROOT);
+        long before = sshd.commandsStarted();
+        ReplicaFeatures.HashingAhead ahead = replica.features().hashesAhead().orElseThrow();
+
+        Map<byte[], java.util.concurrent.CompletableFuture<byte[]>> asked = new java.util.LinkedHashMap<>();
+        FILES.keySet().forEach(name -> asked.put(name, ahead.md5Ahead(path(name))));
+
+        for (Map.Entry<byte[], String> file : FILES.entrySet()) {
+            assertThat(HexFormat.of().formatHex(asked.get(file.getKey()).get(1, java.util.concurrent.TimeUnit.MINUTES)))
+                    .as(new String(file.getKey(), StandardCharsets.ISO_8859_1)).isEqualTo(md5(file.getValue()));
+        }
+        assertThat(sshd.commandsStarted() - before).as("one hashing command for every file").isEqualTo(1);
+    }
+
+    /** Asked ahead, a file the pass changed gets no answer at once: md5 then checks that it is a regular file. */
+    @Test
+    void aFileThePassChangedIsNotHashedAhead() throws Exception {
+        Path root = awkwardTree();
+        connect(root);
+        Entry listed = entryNamed(replica.list(RelPath.ROOT), Name.of("plain"));
+        RelPath plain = RelPath.ROOT.resolve(Name.of("plain"));
+        replica.setAttributes(plain, listed);
+        sh(root, "rm plain && ln -s 'with space' plain");
+
+        assertThat(replica.features().hashesAhead().orElseThrow().md5Ahead(plain)).isCompletedWithValue(null);
     }
 
     @Test
