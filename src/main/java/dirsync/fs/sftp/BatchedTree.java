@@ -101,9 +101,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         snapshot = null;
         hashes.newPass();
         listedRoot = false;
-        if (group != null) {
-            group.newPass();
-        }
+        Optional.ofNullable(group).ifPresent(GroupInstall::newPass);
     }
 
     /** The snapshot to serve {@code dir} from: made by find at the pass's first listing of the root. */
@@ -112,8 +110,10 @@ final class BatchedTree extends ForwardingReplicaTree {
             listedRoot = true;
             try {
                 Optional<RemoteCommand> started = firstFind.get();
-                snapshot = (started.isPresent() ? RemoteFind.list(started.get(), RemoteFind.MAX_BYTES)
-                        : RemoteFind.list(connection, rootText, RemoteFind.MAX_BYTES)).orElse(null);
+                RemoteFind.Found found = started.isPresent() ? RemoteFind.list(started.get(), RemoteFind.MAX_BYTES)
+                        : RemoteFind.list(connection, rootText, RemoteFind.MAX_BYTES);
+                found.hashLoop().ifPresent(hashes::adopt); // the first find's command goes on as the hashing loop
+                snapshot = found.snapshot().orElse(null);
             } catch (IOException failed) {
                 snapshot = null; // READDIR then, which tells what is wrong
             }

@@ -95,6 +95,11 @@ final class HashStream implements AutoCloseable {
         return new HashStream(connection.start(COMMAND, START));
     }
 
+    /** The loop that {@code running}, a command started otherwise, runs now (it has printed nothing of it yet). */
+    static HashStream over(RemoteCommand running) {
+        return new HashStream(running);
+    }
+
     /** What the loop reads for one batch: the length line, then each name and a NUL, {@value #END} last. */
     static byte[] batch(List<byte[]> paths) {
         ByteArrayOutputStream names = new ByteArrayOutputStream();

@@ -23,6 +23,11 @@ final class RemoteFind {
 
     /** Per entry: "TYPE MODE SIZE MTIME UID GID" NUL, the path under the root NUL, the link target NUL. */
     static final String FORMAT = "%y %m %s %T@ %U %G\\0%P\\0%l\\0";
+    /**
+     * The head of the record that a find started with the connection prints after find's own records, its exit
+     * status after it ({@link ServerCommands#probeThenFind}); no record of find's begins so (its type is one letter).
+     */
+    static final String FOUND = "dirsync-found ";
     /** Beyond this many bytes of packed entries (about a million entries) the tree is listed directory by directory. */
     static final long MAX_BYTES = 96L << 20;
     private static final Duration START = Duration.ofSeconds(30);
@@ -35,30 +40,47 @@ final class RemoteFind {
         return "find " + RemoteMd5.quoted(rootText) + " -printf '" + FORMAT + "'";
     }
 
-    /** The tree under {@code rootText} listed in one command, or empty if it could not be (see above). */
-    static Optional<TreeSnapshot> list(RemoteConnection connection, String rootText, long maxBytes)
-            throws IOException {
-        return read(connection.start(command(rootText), START), maxBytes);
+    /** The tree under {@code rootText} listed in one command, or empty if it could not be (see above); no loop. */
+    static Found list(RemoteConnection connection, String rootText, long maxBytes) throws IOException {
+        return new Found(read(connection.start(command(rootText), START), maxBytes), Optional.empty());
+    }
+
+    /**
+     * What a find started ahead gave: the tree (empty as for {@link #list}), and the command itself, which goes on
+     * as the connection's hashing loop once its find is done (empty where it is not known to: then it is closed).
+     */
+    record Found(Optional<TreeSnapshot> snapshot, Optional<RemoteCommand> hashLoop) {
     }
 
     /**
      * The tree listed by a command started ahead and held until its go (a line on its input: see
-     * {@link ServerCommands#probeThenFind}), which this gives now; empty as for {@link #list}.
+     * {@link ServerCommands#probeThenFind}), which this gives now; its find's end is the {@link #FOUND} record, after
+     * which the command reads hashing batches.
      */
-    static Optional<TreeSnapshot> list(RemoteCommand waiting, long maxBytes) throws IOException {
+    static Found list(RemoteCommand waiting, long maxBytes) throws IOException {
         try {
             waiting.stdin().write("go\n".getBytes(StandardCharsets.US_ASCII));
             waiting.stdin().flush();
         } catch (IOException | RuntimeException ended) {
             waiting.close();
-            return Optional.empty();
+            return new Found(Optional.empty(), Optional.empty());
         }
-        return read(waiting, maxBytes);
+        boolean handedOn = false;
+        try {
+            Parsed parsed = parse(waiting.stdout(), maxBytes);
+            handedOn = parsed.status() != null; // all of find's output read: what follows is the loop's
+            return new Found(handedOn && parsed.status() == 0 ? parsed.snapshot() : Optional.empty(),
+                    handedOn ? Optional.of(waiting) : Optional.empty());
+        } finally {
+            if (!handedOn) {
+                waiting.close();
+            }
+        }
     }
 
     private static Optional<TreeSnapshot> read(RemoteCommand started, long maxBytes) throws IOException {
         try (RemoteCommand find = started) {
-            Optional<TreeSnapshot> snapshot = parse(find.stdout(), maxBytes);
+            Optional<TreeSnapshot> snapshot = parse(find.stdout(), maxBytes).snapshot();
             if (snapshot.isEmpty()) {
                 return snapshot;
             }
@@ -68,31 +90,47 @@ final class RemoteFind {
         }
     }
 
-    /** Reads find's records to the end of {@code stdout}; empty if they do not parse or exceed {@code maxBytes}. */
-    static Optional<TreeSnapshot> parse(InputStream stdout, long maxBytes) throws IOException {
+    /**
+     * What find's records gave: the tree, empty if they did not parse or exceeded the bytes allowed; and the exit
+     * status its {@link #FOUND} record said, null where the records ended with the output instead (or were given up).
+     */
+    record Parsed(Optional<TreeSnapshot> snapshot, Integer status) {
+    }
+
+    /**
+     * Reads find's records to the end of {@code stdout}, or to its {@link #FOUND} record (reading no byte past it: a
+     * command's output goes on after it); see {@link Parsed}.
+     */
+    static Parsed parse(InputStream stdout, long maxBytes) throws IOException {
         TreeSnapshot.Builder builder = new TreeSnapshot.Builder();
         Fields in = new Fields(new BufferedInputStream(stdout, 1 << 16));
         boolean rootSeen = false;
+        Parsed givenUp = new Parsed(Optional.empty(), null);
         while (true) {
             byte[] head = in.next();
             if (head == null) {
-                return rootSeen ? Optional.of(builder.build()) : Optional.empty();
+                return new Parsed(rootSeen ? Optional.of(builder.build()) : Optional.empty(), null);
             }
             byte[] path = in.next();
             byte[] target = in.next();
             if (path == null || target == null) {
-                return Optional.empty();
+                return givenUp;
             }
-            String[] words = new String(head, StandardCharsets.US_ASCII).split(" ");
+            String text = new String(head, StandardCharsets.US_ASCII);
+            if (text.startsWith(FOUND)) {
+                Integer status = exitStatus(text.substring(FOUND.length()));
+                return new Parsed(rootSeen ? Optional.of(builder.build()) : Optional.empty(), status);
+            }
+            String[] words = text.split(" ");
             if (words.length != 6 || words[0].length() != 1) {
-                return Optional.empty();
+                return givenUp;
             }
             char type = words[0].charAt(0);
             String wire = SftpNames.wire(path);
             try {
                 if (wire.isEmpty()) {
                     if (type != 'd') {
-                        return Optional.empty();
+                        return givenUp;
                     }
                     rootSeen = true;
                     builder.directory("");
@@ -108,11 +146,20 @@ final class RemoteFind {
                         seconds(words[3]), Integer.parseInt(words[4]), Integer.parseInt(words[5]),
                         type == 'l' ? target : new byte[0]);
             } catch (NumberFormatException e) {
-                return Optional.empty();
+                return givenUp;
             }
             if (builder.bytes() > maxBytes) {
-                return Optional.empty();
+                return givenUp;
             }
+        }
+    }
+
+    /** The status a {@link #FOUND} record gave, or null where it is no number. */
+    private static Integer exitStatus(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -46,15 +46,17 @@ public record ServerCommands(boolean find, boolean hashStream) {
 
     /**
      * The probe, then the first pass's find of the tree under {@code rootText}, held until its go (a line on its
-     * input, see {@link RemoteFind#list(RemoteCommand, long)}): one command, so that a connection starts the user's
-     * shell (and its start-up files) once for both. The probe is find's own format on "/" alone (no name, no link
-     * target), then the hashing loop on {@link #probeInput}, fed from printf (the command's input is the go's);
-     * then {@link #PROBED}; then, on its go, the find of {@link RemoteFind#command}. Its input's end without a go
-     * ends it before find runs.
+     * input, see {@link RemoteFind#list(RemoteCommand, long)}), then the connection's hashing loop: one command, so
+     * that a connection starts the user's shell (and its start-up files) once for all three. The probe is find's own
+     * format on "/" alone (no name, no link target), then the hashing loop on {@link #probeInput}, fed from printf
+     * (the command's input is the go's); then {@link #PROBED}; then, on its go, the find of
+     * {@link RemoteFind#command}, its exit status in a record of its own ({@link RemoteFind#FOUND}); then the
+     * {@link HashStream} loop on the rest of its input. Its input's end without a go ends it before find runs.
      */
     static String probeThenFind(String rootText) {
         String body = "find / -maxdepth 0 -printf \"$1\"; printf \"$3\" | sh -c \"$2\"; "
-                + "printf '\\000dirsync-probed\\n'; read go && exec find \"$0\" -printf \"$1\"";
+                + "printf '\\000dirsync-probed\\n'; read go && { find \"$0\" -printf \"$1\"; "
+                + "printf '" + RemoteFind.FOUND + "%d\\000\\000\\000' $?; exec sh -c \"$2\"; }";
         return "sh -c " + RemoteMd5.quoted(body) + " " + RemoteMd5.quoted(rootText) + " "
                 + RemoteMd5.quoted(RemoteFind.FORMAT) + " " + RemoteMd5.quoted(HashStream.SCRIPT) + " "
                 + RemoteMd5.quoted(printfFormat(probeInput()));

@@ -30,6 +30,18 @@ final class ServerHashes {
         this.offered = offered;
     }
 
+    /**
+     * Takes {@code loop}, a command that runs the hashing loop already (the first find's, once its find is done), as
+     * the connection's loop, unless one is running or starting; else ends it.
+     */
+    synchronized void adopt(RemoteCommand loop) {
+        if (offered && stream == null && starting == null) {
+            stream = HashStream.over(loop);
+        } else {
+            loop.close();
+        }
+    }
+
     /** The connection's loop, started now if it was not; null where the server offers none or it ended. */
     synchronized HashStream stream() {
         if (!offered) {

@@ -44,7 +44,9 @@ class ServerCommandsTest {
         Run run = runHere(ServerCommands.probeThenFind(root.toString()), "go\n");
 
         assertThat(run.offered()).contains(new ServerCommands(true, true));
-        TreeSnapshot listed = RemoteFind.parse(new java.io.ByteArrayInputStream(run.after()), 1 << 20).orElseThrow();
+        RemoteFind.Parsed parsed = RemoteFind.parse(new java.io.ByteArrayInputStream(run.after()), 1 << 20);
+        assertThat(parsed.status()).as("find's exit status, in the record after its own").isZero();
+        TreeSnapshot listed = parsed.snapshot().orElseThrow();
         assertThat(listed.take("").orElseThrow()).extracting(raw -> new String(raw.name(), StandardCharsets.UTF_8))
                 .isEqualTo(List.of("a file"));
     }
@@ -78,5 +80,19 @@ class ServerCommandsTest {
     @Test
     void anOutputWithoutTheProbesEndSaysNothingOfTheServer() throws Exception {
         assertThat(runHere("echo this server prints its banner instead", "").offered()).isEmpty();
+    }
+
+    @Test
+    void onceItsFindIsDoneTheCommandHashesTheBatchesThatFollowItsGo() throws Exception {
+        Path file = Files.writeString(root.resolve("a file"), "x");
+        byte[] batch = HashStream.batch(List.of(file.toString().getBytes(StandardCharsets.UTF_8)));
+
+        Run run = runHere(ServerCommands.probeThenFind(root.toString()),
+                "go\n" + new String(batch, StandardCharsets.ISO_8859_1));
+
+        String after = new String(run.after(), StandardCharsets.ISO_8859_1);
+        String hashed = after.substring(after.indexOf(RemoteFind.FOUND + "0\0\0\0") + RemoteFind.FOUND.length() + 4);
+        assertThat(hashed).startsWith("9dd4e461268c8034f5c8564e155c67a6 *" + file + "\0"); // md5 of "x"
+        assertThat(run.exitStatus()).isZero();
     }
 }
