@@ -39,7 +39,8 @@ public final class RemoteConnection implements Closeable {
 
     private final SshClient client;
     private final ClientSession session;
-    private final SftpClient sftp;
+    /** The first SFTP channel, being opened while the connection's first commands start (see SshConnector). */
+    private final CompletableFuture<SftpClient> first;
     private final String description;
     private final Optional<String> addedHostKey;
     /** SFTP channels opened besides the first (see {@link #sftpChannels}). */
@@ -52,11 +53,11 @@ public final class RemoteConnection implements Closeable {
     private StartAhead ahead;
     private final Object aheadLock = new Object();
 
-    RemoteConnection(SshClient client, ClientSession session, SftpClient sftp, String description,
+    RemoteConnection(SshClient client, ClientSession session, CompletableFuture<SftpClient> first, String description,
                      Optional<String> addedHostKey) {
         this.client = client;
         this.session = session;
-        this.sftp = sftp;
+        this.first = first;
         this.description = description;
         this.addedHostKey = addedHostKey;
         session.addSessionListener(new SessionListener() {
@@ -83,8 +84,8 @@ public final class RemoteConnection implements Closeable {
     }
 
     /** The SFTP channel (version 3). */
-    public SftpClient sftp() {
-        return sftp;
+    public SftpClient sftp() throws IOException {
+        return StartAhead.await(first);
     }
 
     /**
@@ -110,7 +111,7 @@ public final class RemoteConnection implements Closeable {
             throw failed;
         }
         List<SftpClient> channels = new ArrayList<>();
-        channels.add(sftp);
+        channels.add(sftp());
         channels.addAll(extra.subList(0, Math.max(0, count - 1)));
         return channels;
     }
@@ -163,7 +164,8 @@ public final class RemoteConnection implements Closeable {
             return Optional.of(noted != null ? noted : "the server closed the connection");
         }
         // Asked at every stop check of a pass (through the tree's broken()): no copy of the channel list.
-        Optional<String> closed = closedChannel(sftp);
+        Optional<String> closed = !first.isDone() ? Optional.empty() : first.isCompletedExceptionally()
+                ? Optional.of("the SFTP channel could not be opened") : closedChannel(first.join());
         for (SftpClient channel : extra) {
             if (closed.isPresent()) {
                 break;
@@ -248,11 +250,13 @@ public final class RemoteConnection implements Closeable {
                 // Closing anyway.
             }
         }
-        try {
-            sftp.close();
-        } catch (IOException | RuntimeException ignored) {
-            // Closing anyway.
-        }
+        first.thenAccept(channel -> { // at once, or once it is open
+            try {
+                channel.close();
+            } catch (IOException | RuntimeException ignored) {
+                // Closing anyway.
+            }
+        });
         try {
             session.close(false).await(CLOSE_WAIT);
         } catch (IOException | RuntimeException ignored) {

@@ -187,7 +187,11 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
     /** The SFTP client of the current connection, if it is open (for renewing the lock between passes). */
     public Optional<org.apache.sshd.sftp.client.SftpClient> currentClient() {
         Connection live = current;
-        return live != null && live.remote().isOpen() ? Optional.of(live.remote().sftp()) : Optional.empty();
+        try {
+            return live != null && live.remote().isOpen() ? Optional.of(live.remote().sftp()) : Optional.empty();
+        } catch (IOException neverOpened) {
+            return Optional.empty();
+        }
     }
 
     /** Closes the connection (the lock is the caller's to release first). */

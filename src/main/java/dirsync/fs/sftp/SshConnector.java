@@ -72,8 +72,10 @@ public final class SshConnector {
                 session.addPublicKeyIdentity(pair);
             }
             logIn(session, target, keys, timeout);
-            SftpClient sftp = openSftp(session, target);
-            return new RemoteConnection(client, session, sftp, target.describe(), hostKeyCheck.addedLine());
+            // Opened while the caller starts its first commands (StartAhead): its round trips overlap theirs.
+            final ClientSession loggedIn = session;
+            return new RemoteConnection(client, session, StartAhead.onThreadOfItsOwn("dirsync-sftp-open",
+                    () -> openSftp(loggedIn, target)), target.describe(), hostKeyCheck.addedLine());
         } catch (IOException | RuntimeException e) {
             if (session != null) {
                 session.close(true);
