@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The deletions, after the whole walk: first the guards decide whether this pass may delete at all, then each
- * waiting directory loses its extra entries, deepest first, and gets its attributes; or, if the guards refused,
+ * waiting directory loses its extra entries, deepest first (several directories at once where the replica finishes
+ * several at once: see {@link Finishes}), and gets its attributes; or, if the guards refused,
  * keeps its entries and gets back the mode and times it had before the pass (its copies changed its time).
  */
 final class DeletionPhase {
@@ -36,11 +37,14 @@ final class DeletionPhase {
                     continue;
                 }
                 ActionApplier applier = ActionApplier.forDeletions(changes, dir.relative());
-                for (Action deletion : dir.deletions()) {
-                    pass.cancellation().check();
-                    DirectoryStep.apply(pass, applier, deletion, dir.relative());
-                }
-                finishes.finish(changes, dir); // its own entries are done: no later deletion changes its time
+                // Its own entries, then its attributes: no later deletion changes its time. Several directories at
+                // once where the replica finishes several at once (over a network each deletion waits a round trip).
+                finishes.finishAfter(changes, dir, () -> {
+                    for (Action deletion : dir.deletions()) {
+                        pass.cancellation().check();
+                        DirectoryStep.apply(pass, applier, deletion, dir.relative());
+                    }
+                });
             }
         } finally {
             finishes.awaitAll(); // also when the pass stops: nothing of it runs on into the next

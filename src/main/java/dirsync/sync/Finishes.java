@@ -43,6 +43,26 @@ final class Finishes {
         begun.add(CompletableFuture.runAsync(() -> changes.finishDirectory(dir), helpers));
     }
 
+    /**
+     * Carries out {@code deletions}, the deletion phase's work in {@code dir}, then sets its attributes: both now, or
+     * both on a helper thread (a directory's deletions touch its own entries alone, as its finish touches it alone).
+     * A stop met by the deletions leaves the directory unfinished, and is thrown by {@link #awaitAll}.
+     */
+    void finishAfter(Changes changes, OpenedDirectory dir, Runnable deletions) {
+        if (helpers == null) {
+            deletions.run();
+            changes.finishDirectory(dir);
+            return;
+        }
+        while (begun.size() >= 2 * atOnce) {
+            awaitOldest();
+        }
+        begun.add(CompletableFuture.runAsync(() -> {
+            deletions.run();
+            changes.finishDirectory(dir);
+        }, helpers));
+    }
+
     /** Waits for every finish begun; what escaped one (it counts its own errors) is thrown here. */
     void awaitAll() {
         while (!begun.isEmpty()) {

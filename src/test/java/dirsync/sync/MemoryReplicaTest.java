@@ -423,4 +423,19 @@ class MemoryReplicaTest {
         assertThat(pass.errors()).isZero();
         assertMirrored();
     }
+
+    @Test
+    void deletionsOfSeveralDirectoriesGoAtOnceWhereTheReplicaFinishesSeveralAtOnce() throws IOException {
+        memory.directoryChangesAtOnce(8);
+        trees.src().file("d0/keep", "k").file("d1/keep", "k");
+        memory.file("d0/keep", "k").file("d0/x", "gone").file("d1/keep", "k").file("d1/y", "gone");
+        // d0/x's deletion ends only once d1/y's has begun: one directory after another would never get there.
+        memory.holdDeletionUntilDeleted("d0/x", "d1/y");
+
+        PassSummary pass = sync();
+
+        assertThat(memory.heldDeletionReleased()).isTrue();
+        assertThat(pass.count(Operation.DELETED)).isEqualTo(2);
+        assertMirrored();
+    }
 }

@@ -145,7 +145,7 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
         return this;
     }
 
-    /** A hash held back until an install: see {@link #holdHashUntilInstalled}. */
+    /** A hash (or a deletion) held back until another change begins: see {@link #holdHashUntilInstalled}. */
     private record HeldHash(String file, String until, java.util.concurrent.CountDownLatch installed,
                             java.util.concurrent.atomic.AtomicBoolean released) {
     }
@@ -161,6 +161,23 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
         held = new HeldHash(file, until, new java.util.concurrent.CountDownLatch(1),
                 new java.util.concurrent.atomic.AtomicBoolean());
         return this;
+    }
+
+    private volatile HeldHash heldDeletion;
+
+    /**
+     * The deletion of the file {@code file} waits until the pass begins deleting the file {@code until}, a minute at
+     * most; {@link #heldDeletionReleased} tells which ended the wait.
+     */
+    public MemoryTree holdDeletionUntilDeleted(String file, String until) {
+        heldDeletion = new HeldHash(file, until, new java.util.concurrent.CountDownLatch(1),
+                new java.util.concurrent.atomic.AtomicBoolean());
+        return this;
+    }
+
+    /** Whether the deletion held by {@link #holdDeletionUntilDeleted} was let go by the one it waited for. */
+    public boolean heldDeletionReleased() {
+        return heldDeletion.released().get();
     }
 
     /** Whether the hash held by {@link #holdHashUntilInstalled} was let go by the install it waited for. */
@@ -468,6 +485,18 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
 
     @Override
     public void delete(RelPath path) throws IOException {
+        HeldHash gate = heldDeletion;
+        if (gate != null && gate.until().equals(path.toString())) {
+            gate.installed().countDown();
+        }
+        if (gate != null && gate.file().equals(path.toString())) {
+            try {
+                gate.released().set(gate.installed().await(1, java.util.concurrent.TimeUnit.MINUTES));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("held deletion of " + path);
+            }
+        }
         synchronized (lock) {
             if (find(path) instanceof Dir) {
                 throw new FileSystemException(where(path), null, "Is a directory: delete removes none");
