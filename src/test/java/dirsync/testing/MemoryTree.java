@@ -145,44 +145,62 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
         return this;
     }
 
-    /** A hash (or a deletion) held back until another change begins: see {@link #holdHashUntilInstalled}. */
-    private record HeldHash(String file, String until, java.util.concurrent.CountDownLatch installed,
-                            java.util.concurrent.atomic.AtomicBoolean released) {
+    /**
+     * One change of the tree held back until another begins, a minute at most (a pass that waits for the held one
+     * before it begins the other would otherwise never end); {@code released} tells which ended the wait.
+     */
+    private record Gate(String held, String until, java.util.concurrent.CountDownLatch reached,
+                        java.util.concurrent.atomic.AtomicBoolean released) {
+
+        static Gate of(String held, String until) {
+            return new Gate(held, until, new java.util.concurrent.CountDownLatch(1),
+                    new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
+        /** The change of {@code path} begins: the held one goes on, if it waits for this one. */
+        void reached(String path) {
+            if (until.equals(path)) {
+                reached.countDown();
+            }
+        }
+
+        /** Waits, if the change of {@code path} is the one held, for the one it waits for. */
+        void waitIfHeld(String path) throws java.io.InterruptedIOException {
+            if (!held.equals(path)) {
+                return;
+            }
+            try {
+                released.set(reached.await(1, java.util.concurrent.TimeUnit.MINUTES));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("held change of " + path);
+            }
+        }
     }
 
-    private volatile HeldHash held;
+    private volatile Gate heldHash;
+    private volatile Gate heldDeletion;
 
-    /**
-     * The hash of {@code file} waits until the pass begins installing {@code until}, a minute at most (a pass that
-     * waits for this hash before it goes on would otherwise never end); {@link #heldHashReleasedByInstall} tells
-     * which ended the wait.
-     */
+    /** The hash of {@code file} waits until the pass begins installing {@code until} (see {@link Gate}). */
     public MemoryTree holdHashUntilInstalled(String file, String until) {
-        held = new HeldHash(file, until, new java.util.concurrent.CountDownLatch(1),
-                new java.util.concurrent.atomic.AtomicBoolean());
+        heldHash = Gate.of(file, until);
         return this;
     }
 
-    private volatile HeldHash heldDeletion;
+    /** Whether the hash held by {@link #holdHashUntilInstalled} was let go by the install it waited for. */
+    public boolean heldHashReleasedByInstall() {
+        return heldHash.released().get();
+    }
 
-    /**
-     * The deletion of the file {@code file} waits until the pass begins deleting the file {@code until}, a minute at
-     * most; {@link #heldDeletionReleased} tells which ended the wait.
-     */
+    /** The deletion of the file {@code file} waits until the pass begins deleting {@code until} (see {@link Gate}). */
     public MemoryTree holdDeletionUntilDeleted(String file, String until) {
-        heldDeletion = new HeldHash(file, until, new java.util.concurrent.CountDownLatch(1),
-                new java.util.concurrent.atomic.AtomicBoolean());
+        heldDeletion = Gate.of(file, until);
         return this;
     }
 
     /** Whether the deletion held by {@link #holdDeletionUntilDeleted} was let go by the one it waited for. */
     public boolean heldDeletionReleased() {
         return heldDeletion.released().get();
-    }
-
-    /** Whether the hash held by {@link #holdHashUntilInstalled} was let go by the install it waited for. */
-    public boolean heldHashReleasedByInstall() {
-        return held.released().get();
     }
 
     /** From now on beginPass cannot connect (false) or can again (true). */
@@ -268,14 +286,9 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
 
     @Override
     public byte[] md5(RelPath file, Md5 digest, Cancellation cancellation) throws IOException {
-        HeldHash waitFor = held;
-        if (waitFor != null && waitFor.file().equals(file.toString())) {
-            try {
-                waitFor.released().set(waitFor.installed().await(1, java.util.concurrent.TimeUnit.MINUTES));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("held hash of " + file);
-            }
+        Gate gate = heldHash;
+        if (gate != null) {
+            gate.waitIfHeld(file.toString());
         }
         return digest.read(this, file, cancellation);
     }
@@ -323,9 +336,9 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     public Installed installFile(SourceTree source, RelPath path, Entry expected, byte[] expectedMd5, Work work)
             throws IOException {
         connected();
-        HeldHash releases = held;
-        if (releases != null && releases.until().equals(path.toString())) {
-            releases.installed().countDown();
+        Gate gate = heldHash;
+        if (gate != null) {
+            gate.reached(path.toString());
         }
         if (fullFor.computeIfPresent(path.toString(), (full, left) -> left - 1) != null
                 && fullFor.get(path.toString()) >= 0) {
@@ -485,17 +498,10 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
 
     @Override
     public void delete(RelPath path) throws IOException {
-        HeldHash gate = heldDeletion;
-        if (gate != null && gate.until().equals(path.toString())) {
-            gate.installed().countDown();
-        }
-        if (gate != null && gate.file().equals(path.toString())) {
-            try {
-                gate.released().set(gate.installed().await(1, java.util.concurrent.TimeUnit.MINUTES));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("held deletion of " + path);
-            }
+        Gate gate = heldDeletion;
+        if (gate != null) {
+            gate.reached(path.toString());
+            gate.waitIfHeld(path.toString());
         }
         synchronized (lock) {
             if (find(path) instanceof Dir) {

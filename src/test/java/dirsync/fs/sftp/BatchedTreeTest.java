@@ -185,15 +185,24 @@ class BatchedTreeTest {
                 .as("none: the command of the probe and the first find went on as the hashing loop").isZero();
     }
 
-    /** Asked ahead, a file the pass changed gets no answer at once: md5 then checks that it is a regular file. */
-    @Test
-    void aFileThePassChangedIsNotHashedAhead() throws Exception {
+    /**
+     * "plain", once the pass has changed it (its attributes set), replaced on the server by a link to another file:
+     * what the find listed of it no longer holds.
+     */
+    private RelPath plainChangedThenMadeALink() throws Exception {
         Path root = awkwardTree();
         connect(root);
         Entry listed = entryNamed(replica.list(RelPath.ROOT), Name.of("plain"));
         RelPath plain = RelPath.ROOT.resolve(Name.of("plain"));
         replica.setAttributes(plain, listed);
         sh(root, "rm plain && ln -s 'with space' plain");
+        return plain;
+    }
+
+    /** Asked ahead, a file the pass changed gets no answer at once: md5 then checks that it is a regular file. */
+    @Test
+    void aFileThePassChangedIsNotHashedAhead() throws Exception {
+        RelPath plain = plainChangedThenMadeALink();
 
         assertThat(replica.features().hashesAhead().orElseThrow().md5Ahead(plain)).isCompletedWithValue(null);
     }
@@ -313,12 +322,7 @@ class BatchedTreeTest {
     /** A file the pass changed is LSTAT'ed before it is hashed: a link is refused. */
     @Test
     void aFileThePassChangedIsCheckedToBeRegularBeforeItIsHashed() throws Exception {
-        Path root = awkwardTree();
-        connect(root);
-        Entry listed = entryNamed(replica.list(RelPath.ROOT), Name.of("plain"));
-        RelPath plain = RelPath.ROOT.resolve(Name.of("plain"));
-        replica.setAttributes(plain, listed);
-        sh(root, "rm plain && ln -s 'with space' plain");
+        RelPath plain = plainChangedThenMadeALink();
 
         assertThatThrownBy(() -> replica.md5(plain, new Md5(new Progress()), Cancellation.NEVER))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
