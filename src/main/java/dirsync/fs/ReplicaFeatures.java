@@ -133,12 +133,12 @@ public record ReplicaFeatures(Optional<HardLinking> hardLinks, Optional<BackupKe
     @FunctionalInterface
     public interface HashingAhead {
         /**
-         * Asks for the MD5 of the regular file {@code file}, as listed in this pass, without waiting for it: the
-         * future completes with it, or with null where the tree gives none this way (then the caller hashes the file
-         * with {@link SourceTree#md5}). Whether the file was still as listed once hashed is asked of
-         * {@link SourceTree#unchanged}, as after md5.
+         * Asks for the MD5 of the regular file {@code file}, listed in this pass at {@code size} bytes (what the tree
+         * weighs the work asked at once by), without waiting for it: the future completes with it, or with null where
+         * the tree gives none this way (then the caller hashes the file with {@link SourceTree#md5}). Whether the file
+         * was still as listed once hashed is asked of {@link SourceTree#unchanged}, as after md5.
          */
-        CompletableFuture<byte[]> md5Ahead(RelPath file);
+        CompletableFuture<byte[]> md5Ahead(RelPath file, long size);
     }
 
     /** What a tree learns of itself that a later run may start from, as bytes the app keeps (never the core). */

@@ -146,7 +146,7 @@ final class Hashing {
         for (Job job : jobs) {
             Pair pair = new Pair(new Side(source, job.file(), job.recheck() ? job.source() : null, null),
                     new Side(replica, job.file(), job.recheck() ? job.replica() : null,
-                            replicaAhead.map(tree -> tree.md5Ahead(job.file())).orElse(null)));
+                            replicaAhead.map(tree -> tree.md5Ahead(job.file(), job.replica().size())).orElse(null)));
             pairs.put(job.name(), pair);
             batch.add(pair);
             batchBytes += 2 * job.replica().size();

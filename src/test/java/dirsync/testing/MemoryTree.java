@@ -132,7 +132,7 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
      */
     public MemoryTree hashesAhead() {
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-        features = features.withHashesAhead(file -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        features = features.withHashesAhead((file, size) -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             if (asked.incrementAndGet() % 3 == 0) {
                 return null;
             }

@@ -177,8 +177,9 @@ final class BatchedTree extends ForwardingReplicaTree {
     }
 
     /** Asked of the hashing loop without waiting where the find listed the regular file; null for others (md5). */
-    private CompletableFuture<byte[]> md5Ahead(RelPath file) {
-        return listedFile(file) ? hashes.ahead(key(file), names.path(file)) : CompletableFuture.completedFuture(null);
+    private CompletableFuture<byte[]> md5Ahead(RelPath file, long size) {
+        return listedFile(file) ? hashes.ahead(key(file), names.path(file), size)
+                : CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dirsync.fs.sftp;
 
+import dirsync.fs.sftp.HashBatch.Request;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,14 +23,14 @@ import java.util.concurrent.TimeoutException;
 /**
  * Hashes replica files on the server through one command that runs as long as the connection: a loop in sh reads
  * a batch of names (a length line, then that many bytes of NUL-ended names: {@code head -c} reads no further), and
- * hands the batch to {@code xargs -0 md5sum -bz}, many files per md5sum; each batch ends with {@value #END}.
+ * hands the batch to {@code xargs -0 md5sum -bz}, many files per md5sum; each batch ends with {@value HashBatch#END}.
  * md5sum's {@code -z} ends each line with a NUL and leaves the name unescaped, so a hash is matched to its file by
  * the name's exact bytes, whatever they are. Starting a command runs the user's shell and its start-up files: this
  * is done once per connection, not once per file or per batch.
  * <p>
  * The pass asks for hashes file by file, without waiting ({@link #ask}) or waiting ({@link #md5}), from several
  * threads at once: requests queue, and each batch takes all that queued while the one before was on its way (at
- * most {@value #MAX_BATCH} names), one batch in flight ({@link #IN_FLIGHT}). A file the batch ends without a hash
+ * most {@value HashBatch#MAX} names), one batch in flight ({@link #IN_FLIGHT}). A file the batch ends without a hash
  * for (gone, unreadable) gets none: the caller reads it over SFTP, which tells why. If the command ends or stops
  * answering, every waiting request gets none, and so does every later one.
  */
@@ -49,13 +50,7 @@ final class HashStream implements AutoCloseable {
      */
     record Hashed(byte[] md5, org.apache.sshd.sftp.client.SftpClient.Attributes after) {
     }
-    /**
-     * The last name of every batch: its line ends the batch's answer, in the same write as the rest (an answer in
-     * two writes from two processes waits on the network's delayed acknowledgement between them).
-     */
-    static final String END = "/dev/null";
     static final String COMMAND = "sh -c '" + SCRIPT + "'";
-    static final int MAX_BATCH = 512;
     /**
      * Batches sent and not ended: one. (A batch goes out when none is on its way, after the gather, or when the one
      * on its way ends; an earlier measurement of two against one never sent a second while one was on its way, so
@@ -68,7 +63,10 @@ final class HashStream implements AutoCloseable {
     /** A request is waiting for others to join it before it goes (see {@link #ask}). */
     private boolean gathering;
     private static final Duration START = Duration.ofSeconds(30);
-    /** A batch that has not ended in this time is taken for a hung command (a FIFO put in a file's place). */
+    /**
+     * A batch that has not ended this long after it was sent is taken for a hung command (a FIFO put in a file's
+     * place): then every request gets none.
+     */
     static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private final RemoteCommand command;
@@ -78,8 +76,9 @@ final class HashStream implements AutoCloseable {
     private final Deque<Map<String, List<Request>>> inFlight = new ArrayDeque<>();
     private boolean dead;
 
-    private record Request(String wirePath, CompletableFuture<Hashed> hash) {
-    }
+    /** Batches sent, and ended, since the start: a batch's number tells whether it has ended. */
+    private long batchesSent;
+    private long batchesEnded;
 
     /** The hashes of the oldest batch in flight, by name, until their stat lines come. */
     private final Map<String, byte[]> hashed = new HashMap<>();
@@ -102,35 +101,15 @@ final class HashStream implements AutoCloseable {
         return new HashStream(running);
     }
 
-    /** What the loop reads for one batch: the length line, then each name and a NUL, {@value #END} last. */
-    static byte[] batch(List<byte[]> paths) {
-        ByteArrayOutputStream names = new ByteArrayOutputStream();
-        for (byte[] path : paths) {
-            names.writeBytes(path);
-            names.write(0);
-        }
-        names.writeBytes(END.getBytes(StandardCharsets.US_ASCII));
-        names.write(0);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.writeBytes((names.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-        frame.writeBytes(names.toByteArray());
-        return frame.toByteArray();
-    }
-
     /**
-     * Asks for the MD5 of the file at {@code wirePath} (an absolute path on the server, one char a byte) without
-     * waiting: the future completes with it, or with null if the server gave none (the caller reads the file
-     * instead). The first request while no batch is on its way waits {@link #GATHER_NANOS} for the others its
-     * directory asks for at once, so that they go in one batch, not two; later ones go when the batch before ends.
-     * A request not answered in {@link #TIMEOUT} is taken for a hung command: then every request gets none.
+     * Asks for the MD5 of the file at {@code wirePath} (an absolute path on the server, one char a byte), listed at
+     * {@code size} bytes (0 where not known), without waiting: the future completes with it, or with null if the
+     * server gave none (the caller reads the file instead). The first request while no batch is on its way waits
+     * {@link #GATHER_NANOS} for the others its directory asks for at once, so that they go in one batch, not two;
+     * later ones go when the batch before ends.
      */
-    CompletableFuture<Hashed> ask(String wirePath) {
-        Request request = new Request(wirePath, new CompletableFuture<>());
-        request.hash().orTimeout(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS).whenComplete((hash, failure) -> {
-            if (failure instanceof TimeoutException) {
-                fail();
-            }
-        });
+    CompletableFuture<Hashed> ask(String wirePath, long size) {
+        Request request = new Request(wirePath, size, new CompletableFuture<>());
         synchronized (this) {
             if (dead) {
                 return CompletableFuture.completedFuture(null);
@@ -154,7 +133,7 @@ final class HashStream implements AutoCloseable {
      * caller reads the file instead); the wait is given up when the pass is cancelled.
      */
     Hashed md5(String wirePath, dirsync.fs.Cancellation cancellation) throws IOException {
-        CompletableFuture<Hashed> hash = ask(wirePath);
+        CompletableFuture<Hashed> hash = ask(wirePath, 0);
         try {
             while (true) {
                 try {
@@ -178,14 +157,22 @@ final class HashStream implements AutoCloseable {
         while (!dead && !queued.isEmpty() && inFlight.size() < IN_FLIGHT) {
             Map<String, List<Request>> batch = new HashMap<>();
             List<byte[]> paths = new ArrayList<>();
-            while (!queued.isEmpty() && paths.size() < MAX_BATCH) {
-                Request next = queued.poll();
+            for (Request next : HashBatch.take(queued)) {
                 paths.add(SftpNames.bytes(next.wirePath()));
                 batch.computeIfAbsent(next.wirePath(), key -> new ArrayList<>()).add(next);
             }
             inFlight.add(batch);
+            long number = ++batchesSent;
+            CompletableFuture.delayedExecutor(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                synchronized (this) {
+                    if (batchesEnded >= number) {
+                        return;
+                    }
+                }
+                fail(); // hung
+            });
             try {
-                stdin.write(batch(paths));
+                stdin.write(HashBatch.frame(paths));
                 stdin.flush();
             } catch (IOException | RuntimeException e) {
                 fail();
@@ -193,7 +180,7 @@ final class HashStream implements AutoCloseable {
         }
     }
 
-    /** The reader thread: hashes as they come, {@value #END}'s at the end of each batch. */
+    /** The reader thread: hashes as they come, {@value HashBatch#END}'s at the end of each batch. */
     private void readAnswers() {
         try (InputStream in = new BufferedInputStream(command.stdout(), 1 << 14)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -217,7 +204,7 @@ final class HashStream implements AutoCloseable {
 
     /**
      * One line of md5sum -bz (32 hex digits, " *", the name as given), kept until the file's line of stat (its
-     * fields, then the name) completes its requests; {@value #END}'s line of stat ends the batch.
+     * fields, then the name) completes its requests; {@value HashBatch#END}'s line of stat ends the batch.
      */
     private synchronized void answer(byte[] line) {
         byte[] hash = HashLines.md5(line);
@@ -235,7 +222,7 @@ final class HashStream implements AutoCloseable {
             return;
         }
         String name = new String(line, spaces[4] + 1, line.length - spaces[4] - 1, StandardCharsets.ISO_8859_1);
-        if (name.equals(END)) {
+        if (name.equals(HashBatch.END)) {
             batchEnded();
             return;
         }
@@ -254,6 +241,7 @@ final class HashStream implements AutoCloseable {
      */
     private synchronized void batchEnded() {
         Map<String, List<Request>> ended = inFlight.poll();
+        batchesEnded++;
         if (ended != null) {
             ended.forEach((name, requests) -> {
                 byte[] md5 = hashed.get(name);

@@ -102,11 +102,11 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
     }
 
     /** A hash asked ahead of the current connection's tree, where it offers that; else null at once (see md5). */
-    private CompletableFuture<byte[]> md5Ahead(RelPath file) {
+    private CompletableFuture<byte[]> md5Ahead(RelPath file, long size) {
         Connection live = current;
         Optional<ReplicaFeatures.HashingAhead> ahead = live == null ? Optional.empty()
                 : live.batched().features().hashesAhead();
-        return ahead.isPresent() ? ahead.get().md5Ahead(file) : CompletableFuture.completedFuture(null);
+        return ahead.isPresent() ? ahead.get().md5Ahead(file, size) : CompletableFuture.completedFuture(null);
     }
 
     /** A copy in the current connection's group commit, where it has one; else installed alone at once. */

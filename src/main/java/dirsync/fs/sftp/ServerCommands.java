@@ -126,7 +126,7 @@ public record ServerCommands(boolean find, boolean hashStream) {
 
     /** Two batches of /dev/null for the hashing loop: what it is tried on. */
     static byte[] probeInput() {
-        byte[] frame = HashStream.batch(java.util.List.of("/dev/null".getBytes(StandardCharsets.US_ASCII)));
+        byte[] frame = HashBatch.frame(java.util.List.of("/dev/null".getBytes(StandardCharsets.US_ASCII)));
         byte[] twice = new byte[frame.length * 2];
         System.arraycopy(frame, 0, twice, 0, frame.length);
         System.arraycopy(frame, 0, twice, frame.length, frame.length);

@@ -58,14 +58,15 @@ final class ServerHashes {
     }
 
     /**
-     * The MD5 of the file {@code key} (its wire path under the root) at {@code wirePath} asked of the loop without
+     * The MD5 of the file {@code key} (its wire path under the root) at {@code wirePath}, listed at {@code size}
+     * bytes, asked of the loop without
      * waiting (see {@link HashStream#ask}): null where it gives none; what stat said after it is kept for
      * {@link #takeAfter}. The loop, if not running yet, is started on a thread of its own (a shell start on the
      * server), so that the caller does not wait for that either.
      */
-    java.util.concurrent.CompletableFuture<byte[]> ahead(String key, String wirePath) {
+    java.util.concurrent.CompletableFuture<byte[]> ahead(String key, String wirePath, long size) {
         return started().thenCompose(loop -> loop == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : loop.ask(wirePath)).thenApply(hashed -> hashed == null ? null : kept(key, hashed));
+                : loop.ask(wirePath, size)).thenApply(hashed -> hashed == null ? null : kept(key, hashed));
     }
 
     private synchronized java.util.concurrent.CompletableFuture<HashStream> started() {

@@ -175,7 +175,7 @@ class BatchedTreeTest {
         ReplicaFeatures.HashingAhead ahead = replica.features().hashesAhead().orElseThrow();
 
         Map<byte[], java.util.concurrent.CompletableFuture<byte[]>> asked = new java.util.LinkedHashMap<>();
-        FILES.keySet().forEach(name -> asked.put(name, ahead.md5Ahead(path(name))));
+        FILES.keySet().forEach(name -> asked.put(name, ahead.md5Ahead(path(name), 16)));
 
         for (Map.Entry<byte[], String> file : FILES.entrySet()) {
             assertThat(HexFormat.of().formatHex(asked.get(file.getKey()).get(1, java.util.concurrent.TimeUnit.MINUTES)))
@@ -204,7 +204,7 @@ class BatchedTreeTest {
     void aFileThePassChangedIsNotHashedAhead() throws Exception {
         RelPath plain = plainChangedThenMadeALink();
 
-        assertThat(replica.features().hashesAhead().orElseThrow().md5Ahead(plain)).isCompletedWithValue(null);
+        assertThat(replica.features().hashesAhead().orElseThrow().md5Ahead(plain, 6)).isCompletedWithValue(null);
     }
 
     @Test

@@ -85,7 +85,7 @@ class ServerCommandsTest {
     @Test
     void onceItsFindIsDoneTheCommandHashesTheBatchesThatFollowItsGo() throws Exception {
         Path file = Files.writeString(root.resolve("a file"), "x");
-        byte[] batch = HashStream.batch(List.of(file.toString().getBytes(StandardCharsets.UTF_8)));
+        byte[] batch = HashBatch.frame(List.of(file.toString().getBytes(StandardCharsets.UTF_8)));
 
         Run run = runHere(ServerCommands.probeThenFind(root.toString()),
                 "go\n" + new String(batch, StandardCharsets.ISO_8859_1));
