@@ -55,7 +55,8 @@ final class HashStream implements AutoCloseable {
      * Batches sent and not ended: one. (A batch goes out when none is on its way, after the gather, or when the one
      * on its way ends; an earlier measurement of two against one never sent a second while one was on its way, so
      * it compared one with one.) With the pass's requests asked ahead, a batch takes what queued while the one before
-     * was on its way: a no-change pass without memory over 2,000 files goes in about five batches.
+     * was on its way: a no-change pass without memory over 2,000 files went in 9 and 13 batches, a few small ones
+     * while the walk began, then up to 512 files each.
      */
     private static final int IN_FLIGHT = 1;
     /** How long the first request while none is on its way waits for others to join its batch. */
