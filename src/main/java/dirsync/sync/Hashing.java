@@ -108,6 +108,23 @@ final class Hashing {
             }
         }
 
+        /** Waits for the tree's answer, as long as the pass is not stopped (a batch of large files takes a while). */
+        private void awaitAnswer(Cancellation cancellation) throws IOException {
+            while (true) {
+                try {
+                    ahead.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    cancellation.check();
+                } catch (java.util.concurrent.ExecutionException never) {
+                    return; // it completes with null for a failure
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for a hash");
+                }
+            }
+        }
+
         /** Whether it is hashed (or failed) already, or its tree has answered, so that {@link #get} would not wait. */
         boolean done() {
             return result.isDone() || ahead != null && ahead.isDone();
@@ -119,7 +136,7 @@ final class Hashing {
          */
         Hashed get(Md5 md5, Cancellation cancellation) throws IOException {
             if (ahead != null) {
-                Pools.await(ahead); // then claimed here, unless a helper came to it once answered
+                awaitAnswer(cancellation); // then claimed here, unless a helper came to it once answered
             }
             runIfUnclaimed(md5, cancellation);
             for (int i = 0; i < SPINS && !result.isDone(); i++) {

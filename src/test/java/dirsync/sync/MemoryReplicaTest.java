@@ -438,4 +438,34 @@ class MemoryReplicaTest {
         assertThat(pass.count(Operation.DELETED)).isEqualTo(2);
         assertMirrored();
     }
+
+    @Test
+    void aPassStoppedWhileItWaitsForAHashAskedAheadEndsWithoutIt() {
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        memory.comparisonsTrailing().hashesAheadNeverAnswered(asked);
+        trees.src().file("a/x", "new!");
+        memory.file("a/x", "old!");
+        Map<String, String> before = memory.snapshot();
+        Synchronizer synchronizer = new Synchronizer(LocalTree.at(trees.source()), memory, SyncOptions.defaults());
+
+        // Stopped 2 s after the hash was asked for, by then (on any but a very slow machine) while the pass waits for
+        // its answer when it settles a/: it must give up that wait, not keep it forever. (Where the stop comes before
+        // the wait, the pass stops all the same: the test then proves less, never fails for it.)
+        long[] askedAt = {0};
+        Cancellation stop = Cancellation.of(() -> {
+            if (!asked.get()) {
+                return false;
+            }
+            if (askedAt[0] == 0) {
+                askedAt[0] = System.nanoTime();
+            }
+            return System.nanoTime() - askedAt[0] > 2_000_000_000L;
+        });
+        PassSummary pass = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(1),
+                () -> synchronizer.runPass(stop));
+
+        assertThat(pass.completed()).isFalse();
+        assertThat(memory.snapshot().get("a/x")).as("the pair was never decided: the file is as it was")
+                .isEqualTo(before.get("a/x"));
+    }
 }

@@ -146,6 +146,18 @@ public final class MemoryTree implements ReplicaTree, ReplicaFeatures.BackupKeep
     }
 
     /**
+     * Offers hashes asked ahead that are never answered, as a server busy with a long batch; {@code asked} is set
+     * once the first is asked.
+     */
+    public MemoryTree hashesAheadNeverAnswered(java.util.concurrent.atomic.AtomicBoolean asked) {
+        features = features.withHashesAhead((file, size) -> {
+            asked.set(true);
+            return new java.util.concurrent.CompletableFuture<>();
+        });
+        return this;
+    }
+
+    /**
      * One change of the tree held back until another begins, a minute at most (a pass that waits for the held one
      * before it begins the other would otherwise never end); {@code released} tells which ended the wait.
      */
