@@ -12,11 +12,23 @@ import java.util.Map;
  *
  * Per setting x row x tool (in the order they first appear): the good runs (exit 0 and replica equal), the median
  * wall clock with min-max in seconds, the ratio of the median to the row's anchor (rsync -a over ssh; rsync -a -c
- * for the nomem row), the peak RSS (largest of the runs, MB) and the mean load before the runs.
+ * for the nomem row), the peak RSS (largest of the runs, MB) and the mean load before the runs; then, where the CSV
+ * has them, the median CPU seconds of the run: the tool's own (with its children), the server's (the sshd's sessions,
+ * their shells, commands and sftp-servers), the relay's, and the whole machine's busy time, which on this one machine
+ * holds all three (a run is bound by the CPU where the machine's time comes near cores x wall).
  */
 public final class RemoteReport {
 
-    private record Run(double seconds, long rssKb, double load, boolean ok) {
+    private record Run(double seconds, long rssKb, double load, boolean ok, double[] cpu) {
+    }
+
+    /** The CSV's CPU columns after utc: tool, server, relay, machine (NaN where absent). */
+    private static double[] cpu(String[] f) {
+        double[] cpu = new double[4];
+        for (int i = 0; i < cpu.length; i++) {
+            cpu[i] = f.length > 10 + i && !f[10 + i].isEmpty() ? Double.parseDouble(f[10 + i]) : Double.NaN;
+        }
+        return cpu;
     }
 
     public static void main(String[] args) throws IOException {
@@ -34,13 +46,13 @@ public final class RemoteReport {
                     continue;
                 }
                 Run r = new Run(Double.parseDouble(f[4]), f[5].isEmpty() ? 0 : Long.parseLong(f[5]),
-                        f[6].isEmpty() ? 0 : Double.parseDouble(f[6]), f[7].equals("1"));
+                        f[6].isEmpty() ? 0 : Double.parseDouble(f[6]), f[7].equals("1"), cpu(f));
                 cells.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).computeIfAbsent(f[1], k -> new LinkedHashMap<>())
                         .computeIfAbsent(f[2], k -> new ArrayList<>()).add(r);
             }
         }
-        System.out.printf(Locale.ROOT, "%-8s %-16s %-14s %5s %28s %8s %8s %6s%n", "setting", "row", "tool", "n",
-                "median s (min-max)", "x_anchor", "rss_MB", "load");
+        System.out.printf(Locale.ROOT, "%-8s %-16s %-14s %5s %28s %8s %8s %6s %25s%n", "setting", "row", "tool", "n",
+                "median s (min-max)", "x_anchor", "rss_MB", "load", "cpu s: tool srv relay all");
         for (var setting : cells.entrySet()) {
             for (var row : setting.getValue().entrySet()) {
                 String anchor = row.getKey().equals("nomem") ? "rsync-c" : "rsync";
@@ -60,8 +72,17 @@ public final class RemoteReport {
                     long rss = runs.stream().mapToLong(Run::rssKb).max().orElse(0);
                     double load = runs.stream().mapToDouble(Run::load).average().orElse(0);
                     String n = good.size() == runs.size() ? String.valueOf(good.size()) : good.size() + "/" + runs.size();
-                    System.out.printf(Locale.ROOT, "%-8s %-16s %-14s %5s %28s %8s %8s %6.1f%n", setting.getKey(),
-                            row.getKey(), tool.getKey(), n, cell, ratio, rss == 0 ? "" : String.valueOf(rss / 1024), load);
+                    StringBuilder cpu = new StringBuilder();
+                    for (int i = 0; i < 4; i++) {
+                        int column = i;
+                        double[] s = good.stream().mapToDouble(r -> r.cpu()[column]).filter(d -> !Double.isNaN(d))
+                                .sorted().toArray();
+                        cpu.append(s.length == 0 ? "     -" : String.format(Locale.ROOT, " %5.2f", s.length % 2 == 1
+                                ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2));
+                    }
+                    System.out.printf(Locale.ROOT, "%-8s %-16s %-14s %5s %28s %8s %8s %6.1f %25s%n", setting.getKey(),
+                            row.getKey(), tool.getKey(), n, cell, ratio, rss == 0 ? "" : String.valueOf(rss / 1024), load,
+                            cpu);
                 }
             }
         }

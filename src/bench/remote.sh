@@ -78,7 +78,7 @@ mkdir -p "$WORK/tmp" "$WORK/logs"
 WORK=$(cd "$WORK" && pwd) # absolute: the replicas are named by their path on the server (this host)
 [[ $WORK =~ ^[A-Za-z0-9/._-]+$ ]] || { echo "the work directory's path must be plain (letters, digits, /._-): $WORK" >&2; exit 2; }
 OUT=${OUT:-$WORK/remote-$(date -u +%Y%m%dT%H%M%SZ).csv}
-[[ -f "$OUT" ]] || echo "setting,row,tool,run,seconds,maxrss_kb,load1,ok,note,utc" >"$OUT"
+[[ -f "$OUT" ]] || echo "setting,row,tool,run,seconds,maxrss_kb,load1,ok,note,utc,tool_cpu,server_cpu,relay_cpu,machine_cpu" >"$OUT"
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 now() { date +%s.%N; }
@@ -123,6 +123,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 SSH_PORT=$("$BENCH_HOME/sshd.sh" start "$SSH_DIR")
+SSHD_PID=$(cat "$SSH_DIR/sshd.pid")
 KEY="$SSH_DIR/client_key"
 CONTROL="$WORK/relay.setting"
 echo "0 0" >"$CONTROL"
@@ -196,9 +197,36 @@ same_tree() { # src rep tool
 }
 
 TIME_OUT="$WORK/tmp/time.txt"
-record() { # setting row tool run seconds rss load ok note
-    echo "$1,$2,$3,$4,$5,$6,$7,$8,$(tr ',\n' ';;' <<<"$9" | sed 's/;$//'),$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$OUT"
-    log "$1 $2 $3 #$4: ${5}s rss ${6}KB load $7 ok=$8 $9"
+record() { # setting row tool run seconds rss load ok note [cpu: tool server relay machine]
+    echo "$1,$2,$3,$4,$5,$6,$7,$8,$(tr ',\n' ';;' <<<"$9" | sed 's/;$//'),$(date -u +%Y-%m-%dT%H:%M:%SZ),${10:-},${11:-},${12:-},${13:-}" >>"$OUT"
+    log "$1 $2 $3 #$4: ${5}s rss ${6}KB load $7 ok=$8 $9${10:+ cpu s: tool ${10} server ${11} relay ${12} machine ${13}}"
+}
+
+# CPU seconds, to say where a run's time went on this one machine, where client, server and relay share the cores:
+# a process's own and its reaped children's (/proc/PID/stat utime stime cutime cstime), and the machine's busy time
+# (/proc/stat). The sshd listener reaps each session's monitor, which reaped the session and its shell, commands or
+# sftp-server: its children's time is the server's whole work, once the session has ended.
+ticks() { # pid: utime + stime + cutime + cstime, in clock ticks (0 if gone)
+    local f
+    f=$(cut -d')' -f2- "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    set -- $f
+    echo $((${12} + ${13} + ${14} + ${15}))
+}
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+CPU_BEFORE=()
+cpu_mark() { CPU_BEFORE=("$(ticks "$SSHD_PID")" "$(ticks "${RELAY_PID:-0}")" "$(busy_ticks)"); }
+CPU_AFTER=() # tool server relay machine, seconds
+cpu_since_mark() { # waits (at most 5 s) for the server's sessions to end, so that their time is counted
+    local i
+    for ((i = 0; i < 100; i++)); do [[ -z "$(pgrep -P "$SSHD_PID")" ]] && break; sleep 0.05; done
+    local user sys
+    user=$(awk -F': ' '/User time/ {print $2}' "$TIME_OUT"); sys=$(awk -F': ' '/System time/ {print $2}' "$TIME_OUT")
+    CPU_AFTER=(
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
+        "$(awk -v a="${CPU_BEFORE[0]}" -v b="$(ticks "$SSHD_PID")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+        "$(awk -v a="${CPU_BEFORE[1]}" -v b="$(ticks "${RELAY_PID:-0}")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+        "$(awk -v a="${CPU_BEFORE[2]}" -v b="$(busy_ticks)" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')")
 }
 # The tool runs in the background and is waited for, so that a signal stops it at once.
 timed() { # runs CMD under /usr/bin/time; sets WALL and RC
@@ -237,7 +265,9 @@ run_tool() { # setting row tool round
     tool_cmd "$tool" "$src" "$rep" "$logf"
     sync
     local load; load=$(load1)
+    cpu_mark
     timed
+    cpu_since_mark
     local ok=1
     if ((RC != 0)); then ok=0; note+=" exit $RC: $(head -c 300 "$WORK/tmp/stderr")"; fi
     if [[ $tool == dirsync && -f $logf ]]; then
@@ -252,7 +282,7 @@ run_tool() { # setting row tool round
         rsync -a --delete "$src/" "$rep/"
     fi
     local rss; rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TIME_OUT")
-    record "$setting" "$row" "$tool" "$round" "$WALL" "$rss" "$load" "$ok" "$note"
+    record "$setting" "$row" "$tool" "$round" "$WALL" "$rss" "$load" "$ok" "$note" "${CPU_AFTER[@]}"
 }
 
 # The network as OpenSSH's clients see it, before each setting's rounds: 'ssh true' (a login and a command: the
