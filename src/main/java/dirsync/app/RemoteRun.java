@@ -229,10 +229,10 @@ final class RemoteRun implements RemoteReplica.Connecting, RemoteReplica.Listene
         remoteConnection.addedHostKey().ifPresent(line -> LOG.warn("added the host key of {} to known_hosts "
                 + "(--accept-new-host-key): {}", remoteConnection.describe(), line));
         LOG.info("connected to {}: {}", remoteConnection.describe(), connection.offers());
-        if (!connection.tree().capabilities().atomicReplace() || !connection.tree().capabilities().durableWrites()) {
+        if (!connection.tree().capabilities().atomicReplace() || !connection.durableWrites()) {
             LOG.warn("the server {} does not offer {}: no file can be written there (dirsync never writes a file "
                     + "in place)", remoteConnection.describe(), !connection.tree().capabilities().atomicReplace()
-                    ? "posix-rename@openssh.com" : "fsync@openssh.com");
+                    ? "posix-rename@openssh.com" : "fsync@openssh.com, and runs no sync -f");
         }
     }
 

@@ -75,7 +75,8 @@ class SftpBatchIT {
         assertThat(few).as("the probe, the first find, then the hashing loop: one command").isEqualTo(1);
         assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("connected to root@127.0.0.1:"
                 + sshd.port() + ": the replica is listed by one find command a pass, files are hashed on the server"
-                + " by md5sum, many files a command"));
+                + " by md5sum, many files a command, copies are made durable by sync -f, many files a command (the"
+                + " first and the large ones by fsync@openssh.com)"));
     }
 
     /**

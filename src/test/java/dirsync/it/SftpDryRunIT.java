@@ -107,5 +107,8 @@ class SftpDryRunIT {
 
         assertThat(received).as("bytes the server sent in a dry run over %d bytes of replica files", REPLICA_BYTES)
                 .isGreaterThanOrEqualTo(REPLICA_BYTES);
+        assertThat(JarRuns.lines(jar.logFile())).anyMatch(text -> text.contains("the replica is listed with one"
+                + " READDIR a directory, files are read over SFTP to hash them (the server runs no md5sum), copies are"
+                + " made durable by fsync@openssh.com, one file a request"));
     }
 }

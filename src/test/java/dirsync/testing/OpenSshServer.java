@@ -109,6 +109,7 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 "openssh-server-cleanup"));
     }
 
+    private static final String SFTP_SUBSYSTEM = "Subsystem sftp ";
     /** Lines a test put before the usual configuration (sshd keeps the first value of a keyword). */
     private final List<String> configLines = new ArrayList<>();
     private Path dir;
@@ -161,8 +162,10 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
 
     /**
      * This server with {@code lines} of sshd_config put before the usual ones, so that they win over them (sshd
-     * keeps the first value of a keyword): e.g. {@code ForceCommand internal-sftp}, {@code LogLevel DEBUG1}. Call it
-     * where the extension is made: {@code new OpenSshServer().withConfig("ForceCommand internal-sftp")}.
+     * keeps the first value of a keyword): e.g. {@code ForceCommand internal-sftp}, {@code LogLevel DEBUG1}. A
+     * {@code Subsystem sftp} line takes the place of the usual one (sshd refuses two): e.g.
+     * {@code Subsystem sftp internal-sftp -P fsync,hardlink}, whose SFTP neither offers nor serves those extensions.
+     * Call it where the extension is made: {@code new OpenSshServer().withConfig("ForceCommand internal-sftp")}.
      */
     public OpenSshServer withConfig(String... lines) {
         configLines.addAll(List.of(lines));
@@ -686,6 +689,7 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
     /** Writes sshd_config, known_hosts and the client's config for the current port. */
     private void writeConfiguration() throws IOException {
         List<String> lines = new ArrayList<>(configLines);
+        boolean ownSftp = configLines.stream().anyMatch(line -> line.startsWith(SFTP_SUBSYSTEM));
         lines.addAll(List.of(
                 "# A test's own OpenSSH server (dirsync.testing.OpenSshServer).",
                 "Port " + port,
@@ -701,7 +705,7 @@ public final class OpenSshServer implements BeforeEachCallback, AfterEachCallbac
                 "KbdInteractiveAuthentication no",
                 "UsePAM no",
                 "PermitRootLogin prohibit-password",
-                "Subsystem sftp internal-sftp",
+                ownSftp ? "# " + SFTP_SUBSYSTEM + "as the test gave it, above" : SFTP_SUBSYSTEM + "internal-sftp",
                 // Many channels and connections at once (a client with parallel SFTP channels, tests that
                 // connect repeatedly).
                 "MaxSessions 64",

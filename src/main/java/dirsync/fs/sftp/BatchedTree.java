@@ -78,7 +78,7 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.treeId = SftpEntries.treeId(description);
         this.hashes = new ServerHashes(connection, commands.hashStream());
         ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
-        if (commands.find() || commands.hashStream()) { // the server runs commands: sync -f, for files in groups
+        if (commands.syncFs()) { // the server runs sync -f: files made durable in groups
             GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
             this.group = group;
             own = own.withGroupCommit((source, path, expected, work) -> {

@@ -28,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * removed, their copies fail, and every later copy of this connection is installed alone with fsync@openssh.com (as
  * where the server runs no commands). Where {@code sync -f} cannot run at all, the files of that first round are
  * forced one by one instead (nothing had synced them, so no write error was reported to anyone), then renamed.
- * Large files are installed alone ({@link #ALONE_FROM}), and so are a pass's first {@link #ALONE_FIRST} copies
- * where the server offers fsync@openssh.com: their fsync rides on their own request train (no round trip of its
+ * Where the server offers fsync@openssh.com, large files are installed alone ({@link #ALONE_FROM}), and so are a
+ * pass's first {@link #ALONE_FIRST} copies: their fsync rides on their own request train (no round trip of its
  * own), while a sync command starts the user's shell, which costs more than a few files' fsyncs (a pass of a few
  * changed files then starts no command at all).
  */
@@ -96,9 +96,10 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
         boolean grouped;
         lock.lock();
         try {
-            boolean first = begun < aloneFirst && install.calls().offers(RemoteCalls.FSYNC);
+            boolean fsync = install.calls().offers(RemoteCalls.FSYNC);
+            boolean first = begun < aloneFirst && fsync;
             begun++;
-            grouped = !alone && !first && expected.size() < ALONE_FROM;
+            grouped = !alone && !first && (expected.size() < ALONE_FROM || !fsync);
             if (grouped) {
                 writing++;
             }

@@ -32,9 +32,14 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
      */
     public record Connection(RemoteConnection remote, SftpTree tree, boolean serverHashing, ServerCommands commands,
                              BatchedTree batched) {
-        /** One line for the log: how the replica is listed and its files hashed over this connection. */
+        /** One line for the log: how the replica is listed, its files hashed and copies made durable. */
         public String offers() {
-            return commands.describe(serverHashing);
+            return commands.describe(serverHashing, tree.capabilities().durableWrites());
+        }
+
+        /** Whether a copy can be made durable before it takes its name: by fsync@openssh.com, or by sync -f. */
+        public boolean durableWrites() {
+            return tree.capabilities().durableWrites() || commands.syncFs();
         }
     }
 

@@ -15,16 +15,19 @@ import java.util.concurrent.TimeUnit;
  * the replica for the connection's first pass ({@link #probeThenFind}): GNU find's
  * {@code -printf} (to list the replica in one command, {@link RemoteFind}), and the hashing loop of
  * {@link HashStream} (sh, GNU head's {@code -c}, xargs, md5sum's {@code -z}), tried on two batches of
- * {@code /dev/null} so that a head that reads past its count is caught. A server that runs only SFTP
- * ({@code ForceCommand internal-sftp}, a chroot without a shell) offers neither.
+ * {@code /dev/null} so that a head that reads past its count is caught; and coreutils' {@code sync -f}, run on
+ * {@code /dev/null} as {@link RemoteSync} runs it first. A server that runs only SFTP
+ * ({@code ForceCommand internal-sftp}, a chroot without a shell) offers none.
  *
  * @param find       the replica is listed with one find a pass; else with a READDIR a directory
  * @param hashStream files are hashed on the server, many per md5sum, through one command a connection
+ * @param syncFs     copies are made durable many at once, by one {@code sync -f} of their file system
+ *                   ({@link GroupInstall}); else each with fsync@openssh.com, where the server offers it
  */
-public record ServerCommands(boolean find, boolean hashStream) {
+public record ServerCommands(boolean find, boolean hashStream, boolean syncFs) {
 
-    /** Neither: SFTP alone. */
-    public static final ServerCommands NONE = new ServerCommands(false, false);
+    /** None: SFTP alone. */
+    public static final ServerCommands NONE = new ServerCommands(false, false, false);
 
     /** What {@link RemoteFind#FORMAT} gives for "/": a directory, its mode, size, time, owner, group; no path. */
     private static final java.util.regex.Pattern FIND_ANSWER =
@@ -36,6 +39,9 @@ public record ServerCommands(boolean find, boolean hashStream) {
     private static final java.util.regex.Pattern HASH_ANSWERS = java.util.regex.Pattern.compile(
             "(?:(?:" + RemoteMd5.EMPTY_MD5 + " \\*/dev/null\0){2}"
                     + "(?:[0-9a-f]+ [0-9]+ [0-9]+ [0-9]+ -?[0-9]+ /dev/null\0){2}){2}");
+
+    /** What the probe prints, last before {@link #PROBED}, where {@code sync -f} ran. */
+    static final String SYNC_FS = "dirsync-sync-f\0";
 
     /** What the probe-then-find command prints once its probe is done: the probe's answer precedes it. */
     static final String PROBED = "\0dirsync-probed\n";
@@ -49,12 +55,14 @@ public record ServerCommands(boolean find, boolean hashStream) {
      * input, see {@link RemoteFind#list(RemoteCommand, long)}), then the connection's hashing loop: one command, so
      * that a connection starts the user's shell (and its start-up files) once for all three. The probe is find's own
      * format on "/" alone (no name, no link target), then the hashing loop on {@link #probeInput}, fed from printf
-     * (the command's input is the go's); then {@link #PROBED}; then, on its go, the find of
+     * (the command's input is the go's), then {@code sync -f /dev/null} ({@link #SYNC_FS} if it ran); then
+     * {@link #PROBED}; then, on its go, the find of
      * {@link RemoteFind#command}, its exit status in a record of its own ({@link RemoteFind#FOUND}); then the
      * {@link HashStream} loop on the rest of its input. Its input's end without a go ends it before find runs.
      */
     static String probeThenFind(String rootText) {
         String body = "find / -maxdepth 0 -printf \"$1\"; printf \"$3\" | sh -c \"$2\"; "
+                + "sync -f /dev/null 2>/dev/null </dev/null && printf 'dirsync-sync-f\\000'; "
                 + "printf '\\000dirsync-probed\\n'; read go && { find \"$0\" -printf \"$1\"; "
                 + "printf '" + RemoteFind.FOUND + "%d\\000\\000\\000' $?; exec sh -c \"$2\"; }";
         return "sh -c " + RemoteMd5.quoted(body) + " " + RemoteMd5.quoted(rootText) + " "
@@ -149,18 +157,26 @@ public record ServerCommands(boolean find, boolean hashStream) {
 
     /** What the probe's output says. */
     static ServerCommands read(String output) {
-        int end = output.indexOf("\0\0\0");
-        boolean find = end >= 0 && FIND_ANSWER.matcher(output.substring(0, end + 3)).matches();
-        String rest = find ? output.substring(end + 3) : output;
-        return new ServerCommands(find, HASH_ANSWERS.matcher(rest).matches());
+        boolean syncFs = output.endsWith(SYNC_FS);
+        String answers = syncFs ? output.substring(0, output.length() - SYNC_FS.length()) : output;
+        int end = answers.indexOf("\0\0\0");
+        boolean find = end >= 0 && FIND_ANSWER.matcher(answers.substring(0, end + 3)).matches();
+        String rest = find ? answers.substring(end + 3) : answers;
+        return new ServerCommands(find, HASH_ANSWERS.matcher(rest).matches(), syncFs);
     }
 
-    /** For the run's one line about the server: how the replica is listed and how its files are hashed. */
-    public String describe(boolean largeFilesByMd5sum) {
+    /**
+     * For the run's one line about the server: how the replica is listed, how its files are hashed, and how copies
+     * are made durable before they take their names ({@code fsync}: the server offers fsync@openssh.com).
+     */
+    public String describe(boolean largeFilesByMd5sum, boolean fsync) {
         return "the replica is listed " + (find ? "by one find command a pass" : "with one READDIR a directory")
                 + ", files are " + (hashStream ? "hashed on the server by md5sum, many files a command"
                 : largeFilesByMd5sum ? "read over SFTP to hash them (with md5sum, one command a file, from "
                         + RemoteReads.HASH_ON_SERVER_FROM / (1 << 20) + " MiB)"
-                : "read over SFTP to hash them (the server runs no md5sum)");
+                : "read over SFTP to hash them (the server runs no md5sum)")
+                + ", copies are made durable " + (syncFs && fsync ? "by sync -f, many files a command (the first "
+                + "and the large ones by fsync@openssh.com)" : syncFs ? "by sync -f, many files a command"
+                : fsync ? "by fsync@openssh.com, one file a request" : "by nothing: no file can be written");
     }
 }

@@ -144,6 +144,38 @@ class GroupInstallTest {
     }
 
     /**
+     * Where the server runs commands but offers no fsync@openssh.com (OpenSSH's internal-sftp -P fsync leaves it out
+     * of its extensions), sync -f makes every copy durable: a pass's first and a large file too, which were installed
+     * alone with an fsync the server does not offer, and failed.
+     */
+    @Test
+    void withoutFsyncALargeFileAndAPassesFirstCopiesAreMadeDurableBySync() throws Exception {
+        sshd.restartWith("Subsystem sftp internal-sftp -P fsync");
+        ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
+        RemoteReplica.Connection connection = connect();
+        try (java.nio.channels.FileChannel big = java.nio.channels.FileChannel.open(source.resolve("big"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(new byte[] {1}), GroupInstall.ALONE_FROM - 1);
+        }
+        Files.writeString(source.resolve("small"), "a pass's first copy");
+        LocalTree tree = LocalTree.at(source);
+        long before = sshd.commandsStarted();
+
+        CompletableFuture<ReplicaTree.Installed> small = aside(group, tree, "small");
+        CompletableFuture<ReplicaTree.Installed> large = aside(group, tree, "big");
+
+        assertThat(connection.tree().capabilities().durableWrites()).as("fsync@openssh.com offered").isFalse();
+        assertThat(connection.durableWrites()).isTrue();
+        assertThat(connection.offers()).endsWith("copies are made durable by sync -f, many files a command");
+        assertThat(small.join().bytes()).isEqualTo("a pass's first copy".length());
+        assertThat(large.join().bytes()).isEqualTo(GroupInstall.ALONE_FROM);
+        assertThat(Files.size(root.resolve("big"))).isEqualTo(GroupInstall.ALONE_FROM);
+        assertThat(root.resolve("small")).hasContent("a pass's first copy");
+        assertThat(sshd.commandsStarted() - before).as("sync commands").isPositive();
+        assertThat(names()).containsExactlyInAnyOrder("big", "small");
+    }
+
+    /**
      * A group over the connection's tree whose sync runs {@code command} (a real one, on the server) instead, every
      * copy grouped (none of the pass's first alone).
      */

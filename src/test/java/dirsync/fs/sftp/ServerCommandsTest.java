@@ -43,7 +43,7 @@ class ServerCommandsTest {
 
         Run run = runHere(ServerCommands.probeThenFind(root.toString()), "go\n");
 
-        assertThat(run.offered()).contains(new ServerCommands(true, true));
+        assertThat(run.offered()).contains(new ServerCommands(true, true, true));
         RemoteFind.Parsed parsed = RemoteFind.parse(new java.io.ByteArrayInputStream(run.after()), 1 << 20);
         assertThat(parsed.status()).as("find's exit status, in the record after its own").isZero();
         TreeSnapshot listed = parsed.snapshot().orElseThrow();
@@ -57,7 +57,7 @@ class ServerCommandsTest {
 
         Run run = runHere(ServerCommands.probeThenFind(root.toString()), "");
 
-        assertThat(run.offered()).contains(new ServerCommands(true, true));
+        assertThat(run.offered()).contains(new ServerCommands(true, true, true));
         assertThat(run.after()).isEmpty();
         assertThat(run.exitStatus()).isNotZero();
     }
@@ -67,7 +67,15 @@ class ServerCommandsTest {
         String noPrintf = ServerCommands.probeThenFind(root.toString())
                 .replace("find / -maxdepth 0 -printf", "find / -maxdepth 0 -fprintf");
 
-        assertThat(runHere(noPrintf, "").offered()).contains(new ServerCommands(false, true));
+        assertThat(runHere(noPrintf, "").offered()).contains(new ServerCommands(false, true, true));
+    }
+
+    @Test
+    void aSyncThatCannotRunIsNotOfferedWhileTheRestIs() throws Exception {
+        String noSyncF = ServerCommands.probeThenFind(root.toString())
+                .replace("sync -f /dev/null", "sync --no-such-option /dev/null");
+
+        assertThat(runHere(noSyncF, "").offered()).contains(new ServerCommands(true, true, false));
     }
 
     @Test
