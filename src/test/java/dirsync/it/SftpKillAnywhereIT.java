@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * comes in a first copy (the replica emptied before it); the others in a pass over what the kill before left, from the
  * other tree, so files change and their old content must survive. Each kill comes, at random, either a random delay
  * into the pass, within the longest whole pass measured first, or as soon as the log shows the k-th file copied (k at
- * random: copies are then in flight); the choices come from a seeded {@link Random}, printed, and set with
+ * random: copies are then in flight); a first copy's kill always the latter, so that first copies are cut mid-way; the choices come from a seeded {@link Random}, printed, and set with
  * {@code -Ddirsync.kill.seed=N} to replay a run. The verdict does not depend on when a kill lands: every replica
  * state is checked.
  */
@@ -68,6 +68,7 @@ class SftpKillAnywhereIT {
 
         int midPass = 0;
         int firstCopiesCut = 0;
+        int firstCopiesKilled = 0;
         int copiesCut = 0;
         Map<String, String> torn = new TreeMap<>(); // each torn version once, with the first kill that showed it
         Path lastSource = treeB;
@@ -81,7 +82,7 @@ class SftpKillAnywhereIT {
             JarRuns.Running dirsync = jar.start("kill", command(lastSource, killLog));
             JarRuns.awaitPassStart(dirsync, killLog);
             String moment;
-            if (random.nextBoolean()) {
+            if (!firstCopy && random.nextBoolean()) {
                 long delay = (long) (random.nextDouble() * passMillis);
                 TimeUnit.MILLISECONDS.sleep(delay);
                 moment = delay + " ms into";
@@ -95,6 +96,7 @@ class SftpKillAnywhereIT {
             boolean killedMidPass = dead.exitCode() == 137; // 128 + 9; else it had finished its pass by itself
             if (killedMidPass) {
                 midPass++;
+                firstCopiesKilled += firstCopy ? 1 : 0;
             } else {
                 assertThat(dead.exitCode()).as("a pass that ended by itself\n%s", dead.describe()).isZero();
             }
@@ -112,15 +114,16 @@ class SftpKillAnywhereIT {
         }
 
         JarRuns.Finished last = onePass(lastSource);
-        System.out.printf("SftpKillAnywhereIT: kills %d, hit mid-pass %d, left a copy cut short %d (in a first copy "
-                + "%d), torn files %d (seed %d, pass %d ms)%n", KILLS, midPass, copiesCut, firstCopiesCut, torn.size(),
-                seed, passMillis);
+        System.out.printf("SftpKillAnywhereIT: kills %d, hit mid-pass %d (mid first copy %d), left a copy cut short %d"
+                + " (in a first copy %d), torn files %d (seed %d, pass %d ms)%n", KILLS, midPass, firstCopiesKilled,
+                copiesCut, firstCopiesCut, torn.size(), seed, passMillis);
 
         assertThat(torn).as("files under a real name that are neither A's nor B's version (seed %d)", seed).isEmpty();
         // Kills that all landed after the pass, or between copies, would prove nothing.
         assertThat(midPass).as("kills that interrupted a pass (seed %d, pass %d ms)", seed, passMillis)
                 .isGreaterThanOrEqualTo(KILLS / 4);
         assertThat(copiesCut).as("kills that left a temporary file (seed %d)", seed).isPositive();
+        assertThat(firstCopiesKilled).as("kills that interrupted a first copy (seed %d)", seed).isPositive();
         assertThat(JarRuns.tempFiles(sftp.remote())).as("temporary files after a complete pass\n%s", last.describe())
                 .isEmpty();
         Trees.assertSameTree(lastSource, sftp.remote(), Trees.Detail.WHOLE_SECONDS);

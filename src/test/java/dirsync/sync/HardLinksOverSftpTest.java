@@ -123,4 +123,20 @@ class HardLinksOverSftpTest {
         assertThat(sync(SftpTree.over(NO_HARDLINK.newClient(), ssh.replica().toString(), "no-hardlink")).changes())
                 .isZero();
     }
+
+    /** The same on a real OpenSSH server whose SFTP leaves the extension out (internal-sftp -P hardlink). */
+    @Test
+    void onOpenSshWithoutTheExtensionEachNameIsACopyOfItsOwn() throws Exception {
+        ssh.server().restartWith("Subsystem sftp internal-sftp -P hardlink");
+        SftpTree tree = ssh.tree();
+        assertThat(tree.features().hardLinks()).isEmpty();
+
+        PassSummary first = sync(tree);
+
+        assertThat(first.errors()).isZero();
+        assertThat(first.count(Operation.LINKED)).isZero();
+        Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.WHOLE_SECONDS);
+        assertThat(Files.getAttribute(ssh.replica().resolve("store/b"), "unix:nlink")).isEqualTo(1);
+        assertThat(sync(ssh.tree()).changes()).isZero();
+    }
 }
