@@ -29,12 +29,11 @@ import org.apache.sshd.sftp.client.SftpClient;
  * ({@link RemoteFind}), each directory's listing then served from that snapshot once; and files hashed on the
  * server through one {@link HashStream} a connection, many per md5sum; a directory's own state, where this pass
  * has not changed it, is served from the snapshot too ({@link #examine}); and copies are made durable by one
- * {@code sync -f} for many ({@link GroupInstall}). Where a command is not offered or fails, the SFTP tree does it
- * as before: READDIR, a file read over SFTP, an fsync@openssh.com a file. Hashes may be asked ahead, without
- * waiting (its {@code hashesAhead} feature), so that the loop's batches take many directories' files at once.
- * <p>
- * The first pass of a connection lets go a find started with the connection ({@link StartAhead}), its shell
- * started meanwhile; later passes start their own.
+ * {@code sync -f} for many ({@link GroupInstall}), through one {@link SyncLoop} a connection. Where a command is not
+ * offered or fails, the SFTP tree does it as before: READDIR, a file read over SFTP, an fsync@openssh.com a file.
+ * Hashes may be asked ahead, without waiting (its {@code hashesAhead} feature), so that the loop's batches take many
+ * directories' files at once. The first pass of a connection lets go a find started with the connection
+ * ({@link StartAhead}), its shell started meanwhile; later passes start their own.
  * <p>
  * The snapshot is as the replica was when the pass began listing it. The walk lists a directory before it acts in
  * it, and every change made here forgets the listings it makes stale (the parent's; for what replaces or removes
@@ -79,11 +78,11 @@ final class BatchedTree extends ForwardingReplicaTree {
         this.hashes = new ServerHashes(connection, commands.hashStream());
         ReplicaFeatures own = tree.features().withRenames(new SftpRenaming(this::rename));
         if (commands.syncFs()) { // the server runs sync -f: files made durable in groups
-            GroupInstall group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec));
-            this.group = group;
+            this.group = new GroupInstall(tree.installer(), new RemoteSync(connection::exec,
+                    commands.hashStream() ? new SyncLoop(connection::start) : null)); // hashStream: head -c is GNU's
             own = own.withGroupCommit((source, path, expected, work) -> {
                 changing(path, true);
-                return group.installFileAside(source, path, expected, work);
+                return this.group.installFileAside(source, path, expected, work);
             });
         } else {
             this.group = null;
@@ -199,9 +198,10 @@ final class BatchedTree extends ForwardingReplicaTree {
         return snapshot != null && snapshot.listedFile(key(file));
     }
 
-    /** Closes the hashing loop (the connection is closing). */
+    /** Closes the hashing and sync loops (the connection is closing). */
     void close() {
         hashes.close();
+        Optional.ofNullable(group).ifPresent(GroupInstall::close);
     }
 
     private static String key(RelPath path) {

@@ -109,6 +109,7 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
         if (!grouped) {
             return CompletableFuture.completedFuture(install.file(source, path, expected, null, work));
         }
+        sync.startAhead();
         RemoteInstall.Verified copy;
         try {
             copy = install.aside(source, path, expected, work);
@@ -119,6 +120,11 @@ final class GroupInstall implements ReplicaFeatures.GroupCommit {
         HandedOver file = new HandedOver(path, expected, copy, new CompletableFuture<>());
         handOver(file);
         return file.done();
+    }
+
+    /** The connection is closing: the sync loop ends. */
+    void close() {
+        sync.close();
     }
 
     /** A pass begins: its first copies are installed alone again. */

@@ -4,9 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
- * One {@code sync -f} on the server for many files: coreutils' sync calls syncfs(2) for the file system of each
+ * One {@code sync -f} on the server for many files, a command each round, or a round of the connection's
+ * {@link SyncLoop}: coreutils' sync calls syncfs(2) for the file system of each
  * directory it is given (read NUL-separated from its input, never through a shell's word splitting), so every file
  * written there before it ran is on disk once it exits 0. It runs {@code sync -f /dev/null} first, which fails only
  * where {@code sync -f} cannot run at all (no coreutils 8.24): then nothing was synced, no write error was reported
@@ -36,9 +38,35 @@ final class RemoteSync {
     }
 
     private final Commands commands;
+    /** The connection's sync loop, where the server runs one; else null: a command each round. */
+    private final SyncLoop loop;
 
+    /** Syncs with a command of its own each time. */
     RemoteSync(Commands commands) {
+        this(commands, null);
+    }
+
+    /**
+     * Syncs through {@code loop}, one command for every round of a connection; with a command of its own where the
+     * loop cannot start.
+     */
+    RemoteSync(Commands commands, SyncLoop loop) {
         this.commands = commands;
+        this.loop = loop;
+    }
+
+    /** Copies are being written for a round: the loop, if any, starts now, so that its shell starts meanwhile. */
+    void startAhead() {
+        if (loop != null) {
+            loop.startAhead();
+        }
+    }
+
+    /** Ends the loop, if one runs. */
+    void close() {
+        if (loop != null) {
+            loop.close();
+        }
     }
 
     /** Syncs the file systems of {@code directories} (wire paths, at least one) with one command. */
@@ -48,6 +76,12 @@ final class RemoteSync {
             byte[] bytes = SftpNames.bytes(dir);
             input.write(bytes, 0, bytes.length);
             input.write(0);
+        }
+        if (loop != null) {
+            Optional<Outcome> looped = loop.sync(input.toByteArray(), TIMEOUT);
+            if (looped.isPresent()) {
+                return looped.get();
+            }
         }
         try {
             int status = commands.exec(COMMAND, input.toByteArray(), TIMEOUT).exitStatus();

@@ -125,6 +125,59 @@ class GroupInstallTest {
         assertThat(names()).hasSize(3 + 120 + 1).allMatch(name -> !name.startsWith(".dirsync-"));
     }
 
+    /** The group a pass uses, every copy grouped, its syncs through the connection's loop started by {@code starter}. */
+    private static GroupInstall groupLooping(RemoteReplica.Connection connection, SyncLoop.Starter starter) {
+        return new GroupInstall(connection.tree().installer(), new RemoteSync(connection.remote()::exec,
+                new SyncLoop(starter)), 0);
+    }
+
+    @Test
+    void theRoundsOfAConnectionAreSyncedByOneCommand() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        GroupInstall group = groupLooping(connection, connection.remote()::start);
+
+        long first = commandsToInstall(group, "a", 3);
+        Files.delete(root.resolve("gate"));
+        long second = commandsToInstall(group, "b", 40);
+        Files.delete(root.resolve("gate"));
+        long third = commandsToInstall(group, "c", 5);
+
+        assertThat(List.of(first, second, third)).as("commands started by each round").containsExactly(1L, 0L, 0L);
+        assertThat(names()).hasSize(3 + 40 + 5 + 1).allMatch(name -> !name.startsWith(".dirsync-"));
+    }
+
+    @Test
+    void aRoundTheLoopReportsFailedIsFailedAndTheNextRoundStartsALoopAnew() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        List<String> started = new ArrayList<>();
+        RemoteSync sync = new RemoteSync(connection.remote()::exec, new SyncLoop((command, timeout) -> {
+            started.add(command);
+            return connection.remote().start(started.size() == 1 // a loop whose every sync fails
+                    ? "sh -c 'while read n; do head -c \"$n\" >/dev/null; printf \"dirsync-synced 1\\n\"; done'"
+                    : command, timeout);
+        }));
+
+        RemoteSync.Outcome first = sync.sync(List.of(root.toString()));
+        RemoteSync.Outcome second = sync.sync(List.of(root.toString()));
+
+        assertThat(first).isEqualTo(RemoteSync.Outcome.FAILED);
+        assertThat(second).isEqualTo(RemoteSync.Outcome.SYNCED);
+        assertThat(started).hasSize(2).last().isEqualTo(SyncLoop.COMMAND);
+    }
+
+    @Test
+    void whereTheLoopCannotStartARoundRunsASyncCommandOfItsOwn() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        GroupInstall group = groupLooping(connection, (command, timeout) -> {
+            throw new java.io.IOException("refused");
+        });
+
+        long commands = commandsToInstall(group, "a", 3);
+
+        assertThat(commands).isEqualTo(1);
+        assertThat(names()).hasSize(3 + 1).allMatch(name -> !name.startsWith(".dirsync-"));
+    }
+
     @Test
     void aLargeFileIsInstalledAloneWithItsOwnFsyncAndNoCommand() throws Exception {
         ReplicaFeatures.GroupCommit group = replica.features().groupCommit().orElseThrow();
