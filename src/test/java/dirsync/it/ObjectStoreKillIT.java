@@ -3,6 +3,7 @@ package dirsync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dirsync.fs.local.LocalTree;
+import dirsync.testing.StoreFaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
@@ -23,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  * left under a file's key holds that file's whole content in one of the two trees the passes copy, never a part;
  * each next run takes over the lock object the killed one left (its holder, a process of this host, is gone) without
  * waiting out the lease; and one more pass completes the mirror, releases the lock, and leaves no incomplete
- * multipart upload.
+ * multipart upload: one that a kill left in progress (the second test's, whose kill always lands during one) is
+ * aborted by the next run.
  *
  * <p>Two trees, A and B ({@link KillTrees}: 306 small files in six directories and three big ones, the same names
  * with different content). Odd kills come in a first copy of A into an emptied prefix, even ones in a pass from B
@@ -35,9 +38,13 @@ class ObjectStoreKillIT {
     private static final Duration RUN = Duration.ofSeconds(180);
     private static final Duration DEATH = Duration.ofSeconds(30);
     private static final int[] KILL_AFTER_COPIES = {1, 45, 90, 135, 180, 225, 270, 300};
+    /** How long a wait for the store may take before the test counts it a hang. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(120);
+
+    private static final StoreFaults FAULTS = new StoreFaults();
 
     @RegisterExtension
-    static final JarToS3 S3 = new JarToS3("kill-");
+    static final JarToS3 S3 = new JarToS3("kill-", FAULTS::over);
 
     private final DirsyncJar jar = S3.jar();
 
@@ -87,9 +94,55 @@ class ObjectStoreKillIT {
                 .as("the replica read back from the bucket")
                 .containsExactlyEntriesOf(TreesThroughSeam.describe(LocalTree.at(lastSource)));
         assertThat(S3.keys()).as("the lock released").doesNotContain(S3.lockKey());
-        // Trivially true while every file is one PUT (multipart uploads are a later slice); kept for when they are not.
-        assertThat(S3.client().listMultipartUploads(request -> request.bucket(S3.bucket()).prefix(S3.prefix()))
-                .uploads()).as("incomplete multipart uploads").isEmpty();
+        // These trees' files are single PUTs (at most 3 MiB): the next test's kill lands during a multipart upload.
+        assertThat(incompleteUploads()).as("incomplete multipart uploads").isEmpty();
+    }
+
+    /**
+     * The store stores the first part of an upload and holds the later ones, unanswered, until the jar is dead: the
+     * kill lands while the upload is in progress, every time, and leaves it incomplete, a part stored.
+     */
+    @Test
+    void sigkillDuringAMultipartUploadLeavesAnUploadThatTheNextRunAbortsAsItCompletesTheMirror() throws Exception {
+        Path source = jar.source();
+        KillTrees.layOut(source, 'A', new long[] {20 * KillTrees.MIB}, 5); // over 8 MiB: parts of 8, 8 and 4 MiB
+        JarRuns.Finished dead;
+        FAULTS.holdPartsAfter(1);
+        try {
+            JarRuns.Running dirsync = jar.start("kill", S3.once());
+            JarRuns.await(HANG_GUARD, "an incomplete upload under the prefix with a part stored",
+                    ObjectStoreKillIT::anUploadWithAPartStored, dirsync::describe);
+            dirsync.process().destroyForcibly(); // SIGKILL on Linux
+            dead = dirsync.awaitExit(DEATH);
+        } finally {
+            FAULTS.releaseParts();
+        }
+        assertThat(dead.exitCode()).as("killed mid-pass\n%s", dead.describe()).isEqualTo(137);
+        // The parts held go on once let go, and fail on the dead jar's connections: wait until they are done with.
+        JarRuns.await(HANG_GUARD, "the server done with the parts it held", () -> FAULTS.partsInHand() == 0,
+                () -> "parts in hand: " + FAULTS.partsInHand());
+        assertThat(incompleteUploads()).as("the upload the kill left").hasSize(1);
+        assertThat(notWhole(source, source)).as("objects that do not hold their whole file").isEmpty();
+
+        JarRuns.Finished next = jar.run("next", RUN, S3.once());
+
+        assertThat(next.exitCode()).as(next.describe()).isZero();
+        assertThat(incompleteUploads()).as("incomplete multipart uploads").isEmpty();
+        assertThat(TreesThroughSeam.describe(S3.readBack()))
+                .as("the replica read back from the bucket")
+                .containsExactlyEntriesOf(TreesThroughSeam.describe(LocalTree.at(source)));
+        assertThat(S3.keys()).as("the lock released").doesNotContain(S3.lockKey());
+    }
+
+    /** The multipart uploads under the test's prefix begun and neither completed nor aborted. */
+    private static List<MultipartUpload> incompleteUploads() {
+        return S3.client().listMultipartUploads(request -> request.bucket(S3.bucket()).prefix(S3.prefix()))
+                .uploads();
+    }
+
+    private static boolean anUploadWithAPartStored() {
+        return incompleteUploads().stream().anyMatch(upload -> !S3.client().listParts(request -> request
+                .bucket(S3.bucket()).key(upload.key()).uploadId(upload.uploadId())).parts().isEmpty());
     }
 
     private void emptyThePrefix() {

@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 /**
  * S3Proxy's storage with faults a test orders: the next PUTs of an object answered with an error of the store's own
  * (503 SlowDown, 500 InternalError) instead of being stored, as a throttled or ailing S3 answers; or the parts of
- * multipart uploads held until a number of them are received at once ({@link #partsMeet}); or every write under a
- * prefix denied, as to read-only credentials ({@link #denyWritesUnder}). The answer is a real
+ * multipart uploads held until a number of them are received at once ({@link #partsMeet}), or held until the test
+ * lets them go ({@link #holdPartsAfter}); or every write under a prefix denied, as to read-only credentials
+ * ({@link #denyWritesUnder}). The answer is a real
  * HTTP response from the server, which the client's retry strategy meets as it would meet S3's. Put it in front of the
  * filesystem backend with {@code new S3ProxyServer(faults::over)}.
  */
@@ -45,6 +46,11 @@ public final class StoreFaults {
     private final AtomicInteger answered = new AtomicInteger();
     private volatile CountDownLatch partsMeeting;
     private final java.util.Set<String> partsMet = ConcurrentHashMap.newKeySet();
+    /** While parts are held: let go by {@link #releaseParts}; and how many more may be stored first. */
+    private volatile CountDownLatch partsRelease;
+    private final AtomicInteger partsLetThrough = new AtomicInteger();
+    /** The part requests the server is handling now: held, or being stored. */
+    private final AtomicInteger partsInHand = new AtomicInteger();
     /** Key prefixes under which every write is denied, as to read-only credentials. */
     private final java.util.Set<String> readOnly = ConcurrentHashMap.newKeySet();
 
@@ -82,6 +88,17 @@ public final class StoreFaults {
             @Override
             public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request,
                                                           InputStream content) {
+                partsInHand.incrementAndGet();
+                try {
+                    holdIfAsked();
+                    return partMet(upload, request, content);
+                } finally {
+                    partsInHand.decrementAndGet();
+                }
+            }
+
+            private UploadPartResponse partMet(MultipartUpload upload, UploadPartRequest request,
+                                               InputStream content) {
                 CountDownLatch meeting = partsMeeting;
                 if (meeting != null) {
                     if (partsMet.add(request.uploadId() + "/" + request.partNumber())) { // a retry is no new part
@@ -108,6 +125,44 @@ public final class StoreFaults {
     public void partsMeet(int parts) {
         partsMet.clear();
         partsMeeting = parts == 0 ? null : new CountDownLatch(parts);
+    }
+
+    /**
+     * From now on the first {@code stored} parts of multipart uploads are stored as they come, and every later one is
+     * held by the server, its request unanswered, until {@link #releaseParts}: uploads begun and left in progress for
+     * as long as a test needs (a hang guard of two minutes, then the part is refused).
+     */
+    public void holdPartsAfter(int stored) {
+        partsLetThrough.set(stored);
+        partsRelease = new CountDownLatch(1);
+    }
+
+    /** The parts held go on to be stored (or fail, if their client is gone), and later ones are taken as they come. */
+    public void releaseParts() {
+        CountDownLatch release = partsRelease;
+        partsRelease = null;
+        if (release != null) {
+            release.countDown();
+        }
+    }
+
+    /** How many part requests the server is handling now, held or being stored. */
+    public int partsInHand() {
+        return partsInHand.get();
+    }
+
+    private void holdIfAsked() {
+        CountDownLatch release = partsRelease;
+        if (release == null || partsLetThrough.getAndDecrement() > 0) {
+            return;
+        }
+        try {
+            if (!release.await(2, TimeUnit.MINUTES)) { // a hang guard only
+                throw S3Exceptions.invalidRequest("the part was held, and never let go");
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The next {@code times} PUTs of the object whose key ends in {@code keySuffix} are answered with {@code fault}. */

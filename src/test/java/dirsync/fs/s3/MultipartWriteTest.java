@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * A large file goes up as a multipart upload (parts in parallel, rclone's {@code md5chksum} in its metadata), and
- * nothing read while the file changed is ever installed; against S3Proxy on 127.0.0.1, with small parts.
+ * nothing read while the file changed is ever installed, in parts or (a smaller file) in one PUT; against S3Proxy on
+ * 127.0.0.1, with small parts.
  */
 class MultipartWriteTest {
 
@@ -162,6 +163,35 @@ class MultipartWriteTest {
 
         assertThat(S3.object("big")).isEqualTo(old);
         assertThat(S3.incompleteUploads()).isZero();
+    }
+
+    /**
+     * A file of one PUT is read whole into memory first, a MiB at a time, and sent only if the source is then in the
+     * state it was in before: a new file (no hash to check it against) rewritten in place, its size and time as they
+     * were, is read part before and part after the rewrite, and nothing of it is sent.
+     */
+    @Test
+    void aSmallFileRewrittenInPlaceWhileReadIsNotSentAndTheOldObjectStays() throws IOException {
+        byte[] old = S3.sourceFile("small", 3 * MIB, 12);
+        tree.installFile(source, RelPath.of("small"), source.examine(RelPath.of("small")), null, work());
+        byte[] content = S3.sourceFile("small", 3 * MIB, 13);
+        Entry entry = source.examine(RelPath.of("small"));
+        byte[] rewritten = content.clone();
+        rewritten[0] ^= 1; // in the first MiB, read before the rewrite
+        rewritten[2 * MIB] ^= 1; // in the third, read after it: what is read is neither the old file nor the new
+        SourceWrittenWhileRead rewriting = SourceWrittenWhileRead.over(sourceRoot, "small").whileRead(() -> {
+            Files.write(sourceRoot.resolve("small"), rewritten);
+            Files.setLastModifiedTime(sourceRoot.resolve("small"), entry.modified()); // the size and time as listed
+        });
+        S3.requests().clear();
+
+        assertThatThrownBy(() -> tree.installFile(rewriting, RelPath.of("small"), entry, null, work()))
+                .isInstanceOf(SourceChangedException.class);
+
+        assertThat(rewriting.writes()).isEqualTo(1);
+        assertThat(rewriting.lastRead()).isNotEqualTo(content).isNotEqualTo(rewritten);
+        assertThat(S3.requests()).doesNotContainKeys("PutObject", "CreateMultipartUpload");
+        assertThat(S3.object("small")).isEqualTo(old);
     }
 
     @Test

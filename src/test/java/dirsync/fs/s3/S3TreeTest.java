@@ -13,6 +13,10 @@ import dirsync.fs.Name;
 import dirsync.fs.RelPath;
 import dirsync.fs.TreeDeletion;
 import dirsync.fs.local.LocalTree;
+import dirsync.sync.Operation;
+import dirsync.sync.PassSummary;
+import dirsync.sync.SyncOptions;
+import dirsync.sync.Synchronizer;
 import dirsync.testing.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -228,6 +232,28 @@ class S3TreeTest {
         assertThat(deletion.directories()).isEqualTo(3);
         assertThat(S3.requests().get("DeleteObjects")).isEqualTo(3); // 1,000 files, 1 file, the 3 markers
         assertThat(S3.keys()).containsExactly("");
+    }
+
+    /** The directory's time set back after the move: the pass's one change is the file's name (no marker to write). */
+    @Test
+    void aFileMovedInTheSourceIsCopiedOnTheStoreToItsNewKeyAndNoneOfItsBytesSent() throws IOException {
+        S3.src().file("docs/report.txt", "quarterly figures").file("docs/other.txt", "other");
+        Synchronizer mirror = new Synchronizer(source, tree, SyncOptions.defaults());
+        assertThat(mirror.runPass(Cancellation.NEVER).errors()).isZero();
+        Path docs = S3.source().resolve("docs");
+        FileTime docsTime = Files.getLastModifiedTime(docs);
+        Files.move(docs.resolve("report.txt"), docs.resolve("renamed.txt"));
+        Files.setLastModifiedTime(docs, docsTime);
+        S3.requests().clear();
+
+        PassSummary moved = mirror.runPass(Cancellation.NEVER);
+
+        assertThat(moved.errors()).isZero();
+        assertThat(moved.count(Operation.MOVED)).isEqualTo(1);
+        assertThat(S3.requests()).containsEntry("CopyObject", 1)
+                .doesNotContainKeys("PutObject", "CreateMultipartUpload", "UploadPart");
+        assertThat(new String(S3.object("docs/renamed.txt"), StandardCharsets.UTF_8)).isEqualTo("quarterly figures");
+        assertThat(S3.keys()).containsExactly("", "docs/", "docs/other.txt", "docs/renamed.txt");
     }
 
     private static int mode(Entry entry) {
