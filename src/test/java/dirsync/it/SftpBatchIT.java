@@ -101,4 +101,32 @@ class SftpBatchIT {
         assertThat(Files.readString(sftp.remote().resolve("adir0/file0"))).isEqualTo("changed 0, longer");
         assertThat(changed).as("commands for a pass copying 3 files, and for one copying none").isEqualTo(noChange);
     }
+
+    /**
+     * A first copy of many files starts two commands, however many files and rounds of sync it takes: the
+     * probe with its find, and the one sync loop of the connection, fed each round; one of a few files (each
+     * installed alone, with its own fsync) starts the probe alone.
+     */
+    @Test
+    void theCommandsOfAFirstCopyDoNotGrowWithTheFiles() throws Exception {
+        addFiles("a", 0, 3);
+        long few = commandsOfAFirstCopy("15 files in 3 directories");
+        addFiles("b", 0, 240);
+        long many = commandsOfAFirstCopy("1,215 files in 243 directories");
+
+        assertThat(few).as("commands started for a first copy of 15 files").isEqualTo(1);
+        assertThat(many).as("commands started for a first copy of 1,215 files").isEqualTo(2);
+    }
+
+    /** A first --once into an empty replica; the commands the server started for it. */
+    private long commandsOfAFirstCopy(String label) throws Exception {
+        if (Files.exists(sftp.remote())) {
+            Trees.deleteRecursively(sftp.remote());
+        }
+        long before = sshd.commandsStarted();
+        JarRuns.Finished run = jar.run(label, ONE_PASS, sftp.once());
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        Trees.assertSameTree(jar.source(), sftp.remote(), Trees.Detail.WHOLE_SECONDS);
+        return sshd.commandsStarted() - before;
+    }
 }
