@@ -111,24 +111,27 @@ class HardLinksOverSftpTest {
 
     @Test
     void withoutTheExtensionEachNameIsACopyOfItsOwn() throws Exception {
-        SftpTree tree = SftpTree.over(NO_HARDLINK.newClient(), ssh.replica().toString(), "no-hardlink");
-        assertThat(tree.features().hardLinks()).isEmpty();
-
-        PassSummary first = sync(tree);
-
-        assertThat(first.errors()).isZero();
-        assertThat(first.count(Operation.LINKED)).isZero();
-        Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.WHOLE_SECONDS);
-        assertThat(Files.getAttribute(ssh.replica().resolve("store/b"), "unix:nlink")).isEqualTo(1);
-        assertThat(sync(SftpTree.over(NO_HARDLINK.newClient(), ssh.replica().toString(), "no-hardlink")).changes())
-                .isZero();
+        assertEachNameIsACopyOfItsOwn(() -> SftpTree.over(NO_HARDLINK.newClient(), ssh.replica().toString(),
+                "no-hardlink"));
     }
 
     /** The same on a real OpenSSH server whose SFTP leaves the extension out (internal-sftp -P hardlink). */
     @Test
     void onOpenSshWithoutTheExtensionEachNameIsACopyOfItsOwn() throws Exception {
         ssh.server().restartWith("Subsystem sftp internal-sftp -P hardlink");
-        SftpTree tree = ssh.tree();
+
+        assertEachNameIsACopyOfItsOwn(ssh::tree);
+    }
+
+    /** A tree over a server without hardlink@openssh.com, for each pass. */
+    @FunctionalInterface
+    private interface Connect {
+        SftpTree tree() throws Exception;
+    }
+
+    /** A pass through a tree that {@code connect} makes copies each name, and the next changes nothing. */
+    private void assertEachNameIsACopyOfItsOwn(Connect connect) throws Exception {
+        SftpTree tree = connect.tree();
         assertThat(tree.features().hardLinks()).isEmpty();
 
         PassSummary first = sync(tree);
@@ -137,6 +140,6 @@ class HardLinksOverSftpTest {
         assertThat(first.count(Operation.LINKED)).isZero();
         Trees.assertSameTree(ssh.source(), ssh.replica(), Trees.Detail.WHOLE_SECONDS);
         assertThat(Files.getAttribute(ssh.replica().resolve("store/b"), "unix:nlink")).isEqualTo(1);
-        assertThat(sync(ssh.tree()).changes()).isZero();
+        assertThat(sync(connect.tree()).changes()).isZero();
     }
 }
