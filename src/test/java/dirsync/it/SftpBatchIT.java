@@ -76,7 +76,7 @@ class SftpBatchIT {
         assertThat(JarRuns.lines(jar.logFile())).anyMatch(line -> line.contains("connected to root@127.0.0.1:"
                 + sshd.port() + ": the replica is listed by one find command a pass, files are hashed on the server"
                 + " by md5sum, many files a command, copies are made durable by sync -f, many files a command (the"
-                + " first and the large ones by fsync@openssh.com)"));
+                + " first and the large ones by fsync@openssh.com), hard links made with hardlink@openssh.com"));
     }
 
     /**

@@ -32,9 +32,11 @@ public final class RemoteReplica extends ForwardingReplicaTree implements Replic
      */
     public record Connection(RemoteConnection remote, SftpTree tree, boolean serverHashing, ServerCommands commands,
                              BatchedTree batched) {
-        /** One line for the log: how the replica is listed, its files hashed and copies made durable. */
+        /** One line for the log: how the replica is listed, its files hashed, copies made durable, links made. */
         public String offers() {
-            return commands.describe(serverHashing, tree.capabilities().durableWrites());
+            return commands.describe(serverHashing, tree.capabilities().durableWrites())
+                    + (tree.features().hardLinks().isPresent() ? ", hard links made with hardlink@openssh.com"
+                    : ", no hard links (no hardlink@openssh.com: each name of a file is a copy of its own)");
         }
 
         /** Whether a copy can be made durable before it takes its name: by fsync@openssh.com, or by sync -f. */
