@@ -6,14 +6,17 @@
 #   nochange1  the first no-change run after that copy (dirsync reads each object's metadata once, then keeps it)
 #   nochange   no-change runs after that (dirsync: --once with its memories; rclone: sync)
 #   checksum   a checksum run without memory (dirsync --once --no-hash-cache; rclone sync --checksum)
+# With --dist, each no-change scenario also times sdk-list (S3Floor.java): the SDK's client built as dirsync builds
+# it and the prefix listed, nothing else, on the same JVM with the launcher's options and a class-data archive (an
+# AOT cache on JDK 25+) made by an untimed run: the floor of any no-change run on this JVM and SDK.
 # Each run's wall clock (JVM start included), peak RSS (/usr/bin/time -v) and the load just before it.
 # Output: a CSV (-o) and a markdown table on stdout.
 set -euo pipefail
 
 table() {
     # The table: medians by tree, scenario and tool; dirsync / rclone; dirsync's peak RSS.
-    echo "| tree | scenario | dirsync s | rclone s | ratio | dirsync peak RSS MiB | load (median) | all ok |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| tree | scenario | dirsync s | rclone s | ratio | sdk-list s | sdk-list : rclone | dirsync peak RSS MiB | load (median) | all ok |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     awk -F, 'NR > 1 {k = $1 SUBSEP $3 SUBSEP $4; v[k] = v[k] " " $6; r[k] = r[k] " " $7; l[k] = l[k] " " $8;
                      if ($9 != 1) bad[$1 SUBSEP $3] = 1; seen[$1 SUBSEP $3] = 1; order[++n] = $1 SUBSEP $3}
         function median(s,   a, m, i, j, t) { m = split(s, a, " ");
@@ -21,8 +24,10 @@ table() {
             return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
         END { for (i = 1; i <= n; i++) { k = order[i]; if (done[k]++) continue; split(k, p, SUBSEP);
                 d = median(v[k SUBSEP "dirsync"]); c = median(v[k SUBSEP "rclone"]);
-                printf "| %s | %s | %.2f | %.2f | %.2fx | %.0f | %s | %s |\n", p[1], p[2], d, c, (c > 0 ? d / c : 0),
-                    median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$1"
+                f = (k SUBSEP "sdk-list") in v ? sprintf("%.2f | %.2fx", median(v[k SUBSEP "sdk-list"]),
+                    (c > 0 ? median(v[k SUBSEP "sdk-list"]) / c : 0)) : "- | -";
+                printf "| %s | %s | %.2f | %.2f | %.2fx | %s | %.0f | %s | %s |\n", p[1], p[2], d, c, (c > 0 ? d / c : 0),
+                    f, median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$1"
 }
 
 TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""; DIST=""
@@ -93,6 +98,37 @@ timed() {
 }
 if [ -n "$DIST" ]; then DIRSYNC=("$DIST/bin/dirsync" --once); else DIRSYNC=(java -jar "$JAR" --once); fi
 RCLONE=(rclone --config "$RCLONE_CONF")
+FLOOR=()
+if [ -n "$DIST" ]; then
+    # sdk-list: S3Floor in a jar of its own, on the distribution's SDK jars and its SLF4J API (no provider: silent);
+    # the java the launcher runs (JAVA_HOME, else PATH), the launcher's default options, C1 alone, and an archive
+    # of its classes made by an untimed run first (JDK 25+: an AOT cache, as the launcher makes there)
+    JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+    FW="$WORK/floor"; rm -rf "$FW"; mkdir -p "$FW/classes" "$FW/slf4j"
+    SDK=$(ls "$DIST"/lib/s3/*.jar | tr '\n' ':')
+    (cd "$FW/slf4j" && unzip -q "$DIST/lib/dirsync.jar" 'org/slf4j/*' && jar cf "$FW/slf4j.jar" org)
+    javac -d "$FW/classes" -cp "$SDK" "$HERE/S3Floor.java" && jar cf "$FW/S3Floor.jar" -C "$FW/classes" .
+    FLOOR_CP="$FW/S3Floor.jar:$SDK$FW/slf4j.jar"
+    FLOOR_OPTS=(-XX:+UseSerialGC -Xms64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1)
+    FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    if [ "${FEATURE%%.*}" -ge 25 ]; then
+        FLOOR_TRAIN=(-XX:AOTCacheOutput="$FW/floor.aot" '-Xlog:aot*=off' '-Xlog:cds*=off')
+        FLOOR_MAP=(-XX:AOTCache="$FW/floor.aot" '-Xlog:aot*=off' '-Xlog:cds*=off')
+    else
+        FLOOR_TRAIN=(-XX:ArchiveClassesAtExit="$FW/floor.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+        FLOOR_MAP=(-XX:SharedArchiveFile="$FW/floor.jsa" -Xlog:cds=off)
+    fi
+    FLOOR=("$JAVA" "${FLOOR_OPTS[@]}" "${FLOOR_MAP[@]}" -cp "$FLOOR_CP" S3Floor)
+fi
+# floor TREE SCENARIO RUN: one sdk-list row (with --dist); the first trains the archive on the tree's copy, untimed
+floor() {
+    [ ${#FLOOR[@]} -gt 0 ] || return 0
+    if [ ! -e "$FW/trained" ]; then
+        "$JAVA" "${FLOOR_OPTS[@]}" "${FLOOR_TRAIN[@]}" -cp "$FLOOR_CP" S3Floor "$BUCKET" "$1/d1/" > "$FW/train.out" 2>&1
+        touch "$FW/trained"
+    fi
+    timed "$1" "$2" sdk-list "$3" "${FLOOR[@]}" "$BUCKET" "$1/d1/"
+}
 
 for tree in $TREES; do
     SRC="$WORK/trees/$tree"
@@ -105,14 +141,17 @@ for tree in $TREES; do
     done
     timed "$tree" nochange1 dirsync 1 "${DIRSYNC[@]}" "$SRC" "s3://$BUCKET/$tree/d1" 60 "$WORK/logs/d-$tree.log"
     timed "$tree" nochange1 rclone 1 "${RCLONE[@]}" sync "$SRC" "bench:$BUCKET/$tree/r1"
+    floor "$tree" nochange1 1
     for i in $(seq 1 "$RUNS"); do
         timed "$tree" nochange dirsync "$i" "${DIRSYNC[@]}" "$SRC" "s3://$BUCKET/$tree/d1" 60 "$WORK/logs/d-$tree.log"
         timed "$tree" nochange rclone "$i" "${RCLONE[@]}" sync "$SRC" "bench:$BUCKET/$tree/r1"
+        floor "$tree" nochange "$i"
     done
     for i in $(seq 1 "$RUNS"); do
         timed "$tree" checksum dirsync "$i" "${DIRSYNC[@]}" --no-hash-cache "$SRC" "s3://$BUCKET/$tree/d1" 60 \
             "$WORK/logs/d-$tree.log"
         timed "$tree" checksum rclone "$i" "${RCLONE[@]}" sync --checksum "$SRC" "bench:$BUCKET/$tree/r1"
+        floor "$tree" checksum "$i"
     done
 done
 
