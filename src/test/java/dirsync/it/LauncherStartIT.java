@@ -206,18 +206,27 @@ class LauncherStartIT {
     }
 
     @Test
-    void aOnceRunWithAnObjectStoreReplicaKeepsC2ForTheDigestsItSends() throws Exception {
+    void aOnceRunWithAnObjectStoreReplicaGetsTheFirstTierAloneUnlessItIsToHashEverything() throws Exception {
         Path calls = jar.tmp().resolve("java.calls");
         Path fakeHome = recordingJava(jar.tmp().resolve("fake-jdk"), "JAVA_VERSION=\"21.0.1\"", calls);
         Files.createFile(Files.createDirectories(fakeHome.resolve("lib/server")).resolve("libjvm.so"));
 
-        JarRuns.Finished run = jar.run("once-s3-jit", TIMEOUT, List.of("env", "JAVA_HOME=" + fakeHome,
-                "DIRSYNC_CDS=off", dist.launcher().toString(), "--once", "s", "s3://bucket/r", "1", "l"));
+        for (List<String> arguments : List.of(List.of("--once", "s", "s3://bucket/r", "1", "l"),
+                List.of("--once", "--no-hash-cache", "s", "s3://bucket/r", "1", "l"))) {
+            List<String> command = new ArrayList<>(List.of("env", "JAVA_HOME=" + fakeHome, "DIRSYNC_CDS=off",
+                    dist.launcher().toString()));
+            command.addAll(arguments);
+            JarRuns.Finished run = jar.run("once-s3-jit", TIMEOUT, command);
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+        }
 
-        assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(Files.readAllLines(calls)).singleElement().asString()
-                .contains("-XX:CompilerDirectivesFile=" + dist.home().resolve("lib/jit-directives.json"))
-                .doesNotContain("TieredStopAtLevel").endsWith(" --once s s3://bucket/r 1 l");
+        String directives = "-XX:CompilerDirectivesFile=" + dist.home().resolve("lib/jit-directives.json");
+        List<String> lines = Files.readAllLines(calls);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("-XX:TieredStopAtLevel=1").doesNotContain(directives)
+                .endsWith(" --once s s3://bucket/r 1 l");
+        assertThat(lines.get(1)).contains(directives).doesNotContain("TieredStopAtLevel")
+                .endsWith(" --once --no-hash-cache s s3://bucket/r 1 l");
     }
 
     @Test
