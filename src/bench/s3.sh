@@ -9,12 +9,15 @@
 # With --dist, each no-change scenario also times sdk-list (S3Floor.java): the SDK's client built as dirsync builds
 # it and the prefix listed, nothing else, on the same JVM with the launcher's options and a class-data archive (an
 # AOT cache on JDK 25+) made by an untimed run: the floor of any no-change run on this JVM and SDK.
+# --net RTT:MBIT puts a network between both tools and the store: NetRelay.java (a round-trip delay of RTT ms and a
+# cap of MBIT Mbit/s each way, as remote.sh uses for SFTP), the endpoint they are given; loopback hides the round
+# trips that a store across a network costs every request.
 # Each run's wall clock (JVM start included), peak RSS (/usr/bin/time -v) and the load just before it.
 # Output: a CSV (-o) and a markdown table on stdout.
 set -euo pipefail
 
 table() {
-    # The table: medians by tree, scenario and tool; dirsync / rclone; dirsync's peak RSS.
+    # The table: medians by tree, scenario and tool; dirsync / rclone; dirsync's peak RSS; then the network.
     echo "| tree | scenario | dirsync s | rclone s | ratio | sdk-list s | sdk-list : rclone | dirsync peak RSS MiB | load (median) | all ok |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     awk -F, 'NR > 1 {k = $1 SUBSEP $3 SUBSEP $4; v[k] = v[k] " " $6; r[k] = r[k] " " $7; l[k] = l[k] " " $8;
@@ -28,9 +31,10 @@ table() {
                     (c > 0 ? median(v[k SUBSEP "sdk-list"]) / c : 0)) : "- | -";
                 printf "| %s | %s | %.2f | %.2f | %.2fx | %s | %.0f | %s | %s |\n", p[1], p[2], d, c, (c > 0 ? d / c : 0),
                     f, median(r[k SUBSEP "dirsync"]) / 1024, median(l[k SUBSEP "dirsync"]), bad[k] ? "no" : "yes" } }' "$1"
+    awk -F, 'NR == 2 {print ""; print "network: " ($11 == "" || $11 == "loopback" ? "loopback" : $11 " (ms RTT : Mbit/s)")}' "$1"
 }
 
-TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""; DIST=""
+TREES="small mixed"; RUNS=3; SCALE=1; WORK=/tmp/dirsync-s3bench; PORT=19876; OUT=""; JAR=""; DIST=""; NET=""
 while [ $# -gt 0 ]; do
     case "$1" in
         -t) TREES="$2"; shift 2 ;;
@@ -42,7 +46,8 @@ while [ $# -gt 0 ]; do
         --table) table "$2"; exit 0 ;;
         --jar) JAR="$2"; shift 2 ;;
         --dist) DIST="$2"; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --jar JAR | --dist DIST (its bin/dirsync, as a service runs it); --table CSV prints the table again"; exit 0 ;;
+        --net) NET="$2"; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; echo "options: -t TREES -n RUNS -S SCALE -w WORKDIR -o CSV -p PORT --net RTT:MBIT --jar JAR | --dist DIST (its bin/dirsync, as a service runs it); --table CSV prints the table again"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -62,11 +67,25 @@ KEY=bench-access; SECRET=bench-secret-0123456789; BUCKET=bench
 java -cp "$(cat "$WORK/cp.txt")" "$HERE/S3ProxyMain.java" "$WORK/store" "$PORT" "$BUCKET" "$KEY" "$SECRET" \
     > "$WORK/proxy.log" 2>&1 &
 PROXY=$!
-trap 'kill $PROXY 2>/dev/null || true' EXIT
+RELAY=""
+trap 'kill $PROXY $RELAY 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q ready "$WORK/proxy.log" && break; sleep 0.2; done
 grep -q ready "$WORK/proxy.log" || { echo "S3Proxy did not start: $(tail -3 "$WORK/proxy.log")" >&2; exit 1; }
+ENDPOINT_PORT=$PORT
+if [ -n "$NET" ]; then
+    case "$NET" in *:*) ;; *) echo "--net takes RTT_MS:MBIT, e.g. 20:100" >&2; exit 2 ;; esac
+    javac -d "$WORK/classes" "$HERE/NetRelay.java"
+    rm -f "$WORK/relay.port"
+    # nice -n -10: on a busy machine the relay should keep its times better than the tools it carries
+    nice -n -10 java -cp "$WORK/classes" NetRelay --to "127.0.0.1:$PORT" --rtt-ms "${NET%%:*}" --mbit "${NET##*:}" \
+        --port-file "$WORK/relay.port" > /dev/null 2> "$WORK/relay.log" &
+    RELAY=$!
+    for _ in $(seq 1 200); do [ -s "$WORK/relay.port" ] && break; sleep 0.05; done
+    [ -s "$WORK/relay.port" ] || { echo "the relay did not start: $(cat "$WORK/relay.log")" >&2; exit 1; }
+    ENDPOINT_PORT=$(cat "$WORK/relay.port")
+fi
 
-export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_ENDPOINT_URL=http://127.0.0.1:$PORT
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_ENDPOINT_URL=http://127.0.0.1:$ENDPOINT_PORT
 export AWS_REGION=us-east-1 XDG_STATE_HOME="$WORK/state"
 unset AWS_CA_BUNDLE # rclone (Go SDK) refuses a custom CA bundle with its own transport; the endpoint is http
 RCLONE_CONF="$WORK/rclone.conf"
@@ -76,13 +95,13 @@ type = s3
 provider = Other
 access_key_id = $KEY
 secret_access_key = $SECRET
-endpoint = http://127.0.0.1:$PORT
+endpoint = http://127.0.0.1:$ENDPOINT_PORT
 region = us-east-1
 force_path_style = true
 CONF
 
 javac -d "$WORK/classes" "$HERE/GenerateTree.java"
-echo "tree,scale,scenario,tool,run,seconds,maxrss_kb,load1,ok,utc" > "$OUT"
+echo "tree,scale,scenario,tool,run,seconds,maxrss_kb,load1,ok,utc,net" > "$OUT"
 
 # timed TREE SCENARIO TOOL RUN COMMAND...: one row of the CSV
 timed() {
@@ -93,7 +112,7 @@ timed() {
     local wall rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-    echo "$tree,$SCALE,$scenario,$tool,$run,$wall,$rss,$load,$ok,$(date -u +%FT%TZ)" >> "$OUT"
+    echo "$tree,$SCALE,$scenario,$tool,$run,$wall,$rss,$load,$ok,$(date -u +%FT%TZ),${NET:-loopback}" >> "$OUT"
     echo "  $tree $scenario $tool #$run: ${wall}s ${rss} KB load $load ok=$ok" >&2
 }
 if [ -n "$DIST" ]; then DIRSYNC=("$DIST/bin/dirsync" --once); else DIRSYNC=(java -jar "$JAR" --once); fi
