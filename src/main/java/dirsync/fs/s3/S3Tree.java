@@ -195,6 +195,7 @@ public final class S3Tree implements ReplicaTree {
         if (root == null) {
             throw new IOException("the replica's root cannot be made: " + describe());
         }
+        listings.prepared(root); // the pass's walk examines the root next: this answer serves it
         return root;
     }
 

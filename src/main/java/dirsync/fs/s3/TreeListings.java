@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The tree's listings, and what they taught it: a listing of the root lists the whole prefix (ListObjectsV2, in
@@ -31,6 +32,11 @@ final class TreeListings {
     /** The keys of link objects as listed. */
     private final Set<String> links = ConcurrentHashMap.newKeySet();
     private PrefixListing listing;
+    /**
+     * The root as the tree prepared it at the run's start ({@link S3Tree#prepareRoot}), handed out once, to the
+     * pass's examine of the root that follows (one HEAD of the root fewer); forgotten at any change.
+     */
+    private final AtomicReference<Entry> preparedRoot = new AtomicReference<>();
 
     /** @param memory what the store answered earlier: a listing of the whole prefix keeps what still holds */
     TreeListings(S3Calls calls, S3Keys keys, ObjectReads reads, ObjectMemory memory, String description) {
@@ -61,11 +67,23 @@ final class TreeListings {
         return reads.entries(entries.get());
     }
 
+    /** The root as just examined or made at the run's start: the next examine of the root takes it, once. */
+    void prepared(Entry root) {
+        preparedRoot.set(root);
+    }
+
     /**
      * The directory {@code dir} as this pass's listing of its parent showed it, once, if that still holds and the
-     * memory knows its marker as listed (or it has none); else null, and it is to be examined on the store.
+     * memory knows its marker as listed (or it has none); the root as {@link #prepared}, once, if nothing changed
+     * since; else null, and it is to be examined on the store.
      */
     Entry listedDirectory(RelPath dir) throws IOException {
+        if (dir.isRoot()) {
+            Entry prepared = preparedRoot.getAndSet(null);
+            if (prepared != null) {
+                return prepared;
+            }
+        }
         PrefixListing held;
         synchronized (this) {
             held = listing;
@@ -147,6 +165,7 @@ final class TreeListings {
      * what the memory knew of the objects it changes.
      */
     synchronized void changing(RelPath path, boolean subtree) throws IOException {
+        preparedRoot.set(null);
         String dir = keys.directory(path);
         if (!path.isRoot()) {
             forget(() -> keys.file(path));

@@ -72,6 +72,35 @@ class S3TreeTest {
         assertThat(S3.requests()).containsOnly(Map.entry("HeadObject", 1), Map.entry("ListMultipartUploads", 1));
     }
 
+    /** The walk examines the root right after the run's start prepared it: that answer serves, once. */
+    @Test
+    void theRootAsPreparedServesThePasssFirstExamineOfItWithoutAnotherHead() throws IOException {
+        S3Tree fresh = S3.tree();
+        Entry prepared = fresh.prepareRoot();
+        S3.requests().clear();
+
+        Entry first = fresh.examine(RelPath.ROOT);
+        assertThat(S3.requests()).isEmpty();
+        Entry second = fresh.examine(RelPath.ROOT);
+
+        assertThat(first).isSameAs(prepared);
+        assertThat(second.is(EntryKind.DIRECTORY)).isTrue();
+        assertThat(S3.requests()).containsOnly(Map.entry("HeadObject", 1));
+    }
+
+    @Test
+    void aChangeAfterTheRootWasPreparedHasTheRootReadAgain() throws IOException {
+        S3Tree fresh = S3.tree();
+        fresh.prepareRoot();
+        S3.src().file("a.txt", "a");
+        fresh.installFile(source, RelPath.of("a.txt"), source.examine(RelPath.of("a.txt")), null, work());
+        S3.requests().clear();
+
+        fresh.examine(RelPath.ROOT);
+
+        assertThat(S3.requests()).containsOnly(Map.entry("HeadObject", 1));
+    }
+
     @Test
     void aFileIsOneObjectWithItsModeTimeToTheNanosecondAndOwnerAsRcloneNamesThem() throws IOException {
         Entry source = install("docs/a.txt", "alpha");
