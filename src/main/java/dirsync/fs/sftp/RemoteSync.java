@@ -47,8 +47,8 @@ final class RemoteSync {
     }
 
     /**
-     * Syncs through {@code loop}, one command for every round of a connection; with a command of its own where the
-     * loop cannot start.
+     * Syncs through {@code loop}, one command for every round of a connection; a round with a command of its own
+     * where the loop cannot start or gives no answer.
      */
     RemoteSync(Commands commands, SyncLoop loop) {
         this.commands = commands;

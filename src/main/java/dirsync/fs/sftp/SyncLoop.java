@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * of a connection start the user's shell (and its start-up files) once, not once each, and a first copy of many
  * thousand files starts no more commands than one of a few thousand. Started ahead, on a thread of its own, as soon
  * as copies are being written for a round ({@link #startAhead}). Used by one committer at a time.
+ * <p>
+ * What the user's start-up files print before the loop runs is skipped: only a line that begins with {@link #SYNCED}
+ * answers. A loop that gives no answer (it ended, stopped answering, or printed too much else) tells nothing about the
+ * round: the caller syncs that round with a command of its own, as where the loop cannot start.
  */
 final class SyncLoop {
 
@@ -26,8 +30,10 @@ final class SyncLoop {
     /** What the loop prints after each round, then the round's exit status and a newline. */
     static final String SYNCED = "dirsync-synced ";
     private static final Duration START = Duration.ofSeconds(30);
-    /** An answer longer than this is not the loop's. */
+    /** How much of a line is kept to tell whether it is the loop's answer (the rest of a longer line is skipped). */
     private static final int MAX_ANSWER = 64;
+    /** How many bytes may come before an answer (start-up files' output) until the loop is taken as lost. */
+    private static final int MAX_BEFORE_ANSWER = 64 * 1024;
 
     /** Starts a command on the server: {@link RemoteConnection#start}, for tests another. */
     @FunctionalInterface
@@ -52,8 +58,9 @@ final class SyncLoop {
 
     /**
      * Syncs the file systems of the directories in {@code names} (each followed by a NUL) through the loop, waiting
-     * at most {@code timeout} for its answer; empty if the loop cannot be started (the caller runs a command of its
-     * own). A loop that fails or gives no answer in time is closed, and the next round starts another.
+     * at most {@code timeout} for its answer: {@code SYNCED}, or {@code FAILED} if the loop's sync reported an error;
+     * empty if the loop cannot be started or gave no answer (the caller runs a command of its own). A loop that
+     * failed or gave no answer is closed, and the next round starts another.
      */
     Optional<RemoteSync.Outcome> sync(byte[] names, Duration timeout) {
         CompletableFuture<RemoteCommand> started;
@@ -76,7 +83,7 @@ final class SyncLoop {
             stdin.write((names.length + "\n").getBytes(StandardCharsets.US_ASCII));
             stdin.write(names);
             stdin.flush();
-            answer = readLine(command.stdout());
+            answer = answer(command.stdout());
         } catch (IOException | RuntimeException lost) {
             answer = null;
         } finally {
@@ -87,7 +94,7 @@ final class SyncLoop {
         }
         command.close();
         forget(started);
-        return Optional.of(RemoteSync.Outcome.FAILED);
+        return answer == null ? Optional.empty() : Optional.of(RemoteSync.Outcome.FAILED);
     }
 
     /** The next round starts a loop of its own, unless another has been started since {@code failed}. */
@@ -97,18 +104,29 @@ final class SyncLoop {
         }
     }
 
-    /** One line of {@code in} without its newline; null if it ends first or is too long to be the loop's. */
-    private static String readLine(InputStream in) throws IOException {
+    /**
+     * The first line of {@code in} that begins with {@link #SYNCED}, without its newline (the lines before it are
+     * what the user's start-up files printed); null if {@code in} ends first, or more than
+     * {@value #MAX_BEFORE_ANSWER} bytes come before it.
+     */
+    private static String answer(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        while (line.size() <= MAX_ANSWER) {
+        for (int read = 0; read <= MAX_BEFORE_ANSWER; read++) {
             int next = in.read();
             if (next < 0) {
                 return null;
             }
-            if (next == '\n') {
-                return line.toString(StandardCharsets.US_ASCII);
+            if (next != '\n') {
+                if (line.size() < MAX_ANSWER) {
+                    line.write(next);
+                }
+                continue;
             }
-            line.write(next);
+            String text = line.toString(StandardCharsets.US_ASCII);
+            if (text.startsWith(SYNCED)) {
+                return text;
+            }
+            line.reset();
         }
         return null;
     }

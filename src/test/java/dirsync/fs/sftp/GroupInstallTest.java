@@ -166,6 +166,38 @@ class GroupInstallTest {
     }
 
     @Test
+    void whatTheUsersStartUpFilesPrintBeforeTheLoopRunsIsSkipped() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        List<String> execs = new ArrayList<>();
+        RemoteSync sync = new RemoteSync((command, stdin, timeout) -> {
+            execs.add(command);
+            return connection.remote().exec(command, stdin, timeout);
+        }, new SyncLoop((command, timeout) -> connection.remote().start("sh -c 'echo Welcome to the server; "
+                + "echo; echo dirsync-synced-looking but not an answer; " + SyncLoop.SCRIPT + "'", timeout)));
+
+        RemoteSync.Outcome first = sync.sync(List.of(root.toString()));
+        RemoteSync.Outcome second = sync.sync(List.of(root.toString()));
+
+        assertThat(List.of(first, second)).containsOnly(RemoteSync.Outcome.SYNCED);
+        assertThat(execs).as("sync commands of their own").isEmpty();
+    }
+
+    @Test
+    void aRoundTheLoopGivesNoAnswerIsSyncedByACommandOfItsOwn() throws Exception {
+        RemoteReplica.Connection connection = connect();
+        List<String> execs = new ArrayList<>();
+        RemoteSync sync = new RemoteSync((command, stdin, timeout) -> {
+            execs.add(command);
+            return connection.remote().exec(command, stdin, timeout);
+        }, new SyncLoop((command, timeout) -> connection.remote().start("sh -c 'read n; exit 0'", timeout)));
+
+        RemoteSync.Outcome outcome = sync.sync(List.of(root.toString()));
+
+        assertThat(outcome).isEqualTo(RemoteSync.Outcome.SYNCED);
+        assertThat(execs).as("sync commands of their own").singleElement().isEqualTo(RemoteSync.COMMAND);
+    }
+
+    @Test
     void whereTheLoopCannotStartARoundRunsASyncCommandOfItsOwn() throws Exception {
         RemoteReplica.Connection connection = connect();
         GroupInstall group = groupLooping(connection, (command, timeout) -> {
